@@ -1,0 +1,43 @@
+# Two commands matter: `make run` (the system on embedded SQLite with demo data)
+# and `make test` (the whole suite). Everything else is a helper for them.
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+PORT ?= 8000
+MANAGE := $(UV) run --frozen python manage.py
+
+.PHONY: run test install uv migrate demo lint check bench generate
+
+uv:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+
+install: uv
+	@$(UV) sync --frozen --quiet
+
+migrate: install
+	@mkdir -p var
+	@$(MANAGE) migrate --noinput -v 0
+
+demo: migrate
+	@$(MANAGE) load_demo
+
+run: demo
+	@echo ""
+	@echo "Бережно: откройте http://127.0.0.1:$(PORT)/ (справочник участков: http://127.0.0.1:$(PORT)/find-specialist/)"
+	@$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install
+	@mkdir -p var
+	@$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+lint: install
+	@$(UV) run --frozen ruff check .
+	@$(MANAGE) makemigrations --check --dry-run -v 0
+
+check: lint
+	@$(MANAGE) check
+
+generate: migrate
+	@$(MANAGE) generate_data --persons $${PERSONS:-10000}
+
+bench: install
+	@$(MANAGE) bench

@@ -1,0 +1,154 @@
+"""API of organisations, agreements, users and role assignments (administration)."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+
+from berezhno.core import audit
+from berezhno.core.models import ChangeAction
+from berezhno.territories.api import CanManage
+
+from . import roles, services
+from .choices import OrganisationKind, PartnerKind
+from .models import Agreement, Organisation, RoleAssignment, User
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=OrganisationKind.choices)
+    partner_kind = serializers.ChoiceField(choices=PartnerKind.choices, required=False,
+                                           allow_blank=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "kind", "partner_kind", "name", "short_name", "inn", "address", "phone",
+                  "email", "territory", "is_active", "version"]
+        read_only_fields = ["version"]
+
+
+class AuditedSaveMixin:
+    """Create/update of reference data through one audited path."""
+
+    event_type = "record.saved"
+
+    def perform_create(self, serializer):
+        from django.db import transaction
+
+        with transaction.atomic():
+            obj = serializer.save()
+            audit.record(user=self.request.user, obj=obj, action=ChangeAction.CREATE,
+                         event_type=self.event_type, summary=str(obj))
+
+    def perform_update(self, serializer):
+        from django.db import transaction
+
+        with transaction.atomic():
+            before = audit.snapshot(serializer.instance)
+            obj = serializer.save(version=serializer.instance.version + 1)
+            audit.record(user=self.request.user, obj=obj, action=ChangeAction.UPDATE,
+                         before=before, event_type=self.event_type, summary=str(obj))
+
+
+@extend_schema_view(list=extend_schema(summary="Организации"))
+class OrganisationViewSet(AuditedSaveMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                          viewsets.GenericViewSet):
+    serializer_class = OrganisationSerializer
+    permission_classes = [CanManage]
+    permission_kind = roles.ORGANISATION
+    event_type = "organisation.saved"
+    filterset_fields = ["kind", "partner_kind"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return Organisation.objects.order_by("name")
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agreement
+        fields = ["id", "organisation", "provider", "number", "date", "valid_until", "subject",
+                  "file", "is_active", "version"]
+        read_only_fields = ["version"]
+
+    def validate(self, attrs):
+        date, until = attrs.get("date"), attrs.get("valid_until")
+        if date and until and until < date:
+            raise serializers.ValidationError({"valid_until": ["Срок действия раньше даты."]})
+        return attrs
+
+
+@extend_schema_view(list=extend_schema(summary="Соглашения о взаимодействии"))
+class AgreementViewSet(AuditedSaveMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                       viewsets.GenericViewSet):
+    serializer_class = AgreementSerializer
+    permission_classes = [CanManage]
+    permission_kind = roles.AGREEMENT
+    event_type = "agreement.saved"
+    filterset_fields = ["organisation", "is_active"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return Agreement.objects.order_by("-date", "id")
+
+
+class RoleAssignmentSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(choices=roles.ROLE_CHOICES)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "user", "role", "territory", "include_subtree", "organisation",
+                  "valid_until", "is_active"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    role_assignments = RoleAssignmentSerializer(many=True, read_only=True)
+    password = serializers.CharField(write_only=True, required=False)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "last_name", "first_name", "patronymic", "position",
+                  "phone", "email", "organisation", "department", "is_active",
+                  "role_assignments", "password"]
+
+
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  viewsets.GenericViewSet):
+    serializer_class = UserSerializer
+    permission_classes = [CanManage]
+    permission_kind = roles.USER
+
+    def get_queryset(self):
+        from berezhno.accounts.permissions import can
+
+        if not can(self.request.user, roles.USER, roles.VIEW):
+            return User.objects.none()
+        return User.objects.prefetch_related("role_assignments").order_by("last_name", "id")
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        serializer.instance = services.user_create(
+            user=self.request.user, username=d["username"], password=d.get("password", ""),
+            last_name=d.get("last_name", ""), first_name=d.get("first_name", ""),
+            patronymic=d.get("patronymic", ""), organisation=d.get("organisation"),
+            position=d.get("position", ""), email=d.get("email", ""), phone=d.get("phone", ""))
+
+
+class RoleAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                            mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = RoleAssignmentSerializer
+    permission_classes = [CanManage]
+    permission_kind = roles.USER
+    filterset_fields = ["user", "role", "territory"]
+
+    def get_queryset(self):
+        from berezhno.accounts.permissions import can
+
+        if not can(self.request.user, roles.USER, roles.VIEW):
+            return RoleAssignment.objects.none()
+        return RoleAssignment.objects.select_related("territory").order_by("user_id", "id")
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        serializer.instance = services.role_assign(
+            user=self.request.user, target=d["user"], role=d["role"], territory=d["territory"],
+            include_subtree=d.get("include_subtree", True), organisation=d.get("organisation"))

@@ -1,0 +1,12 @@
+from django.utils.translation import gettext_lazy as _
+
+from berezhno.core import events
+
+events.register("user.created", _("Создан пользователь"))
+events.register("user.changed", _("Изменён пользователь"))
+events.register("role.assigned", _("Назначена роль"))
+events.register("role.changed", _("Изменено назначение роли"))
+events.register("organisation.saved", _("Сохранена организация"))
+events.register("agreement.saved", _("Сохранено соглашение"))
+events.register("record.deleted", _("Запись удалена"))
+events.register("record.saved", _("Запись сохранена"))

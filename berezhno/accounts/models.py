@@ -1,0 +1,178 @@
+"""Users, organisations, departments, agreements and role assignments."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from berezhno.core.models import VersionedModel
+from berezhno.core.querysets import RestrictedQuerySet
+
+from . import roles
+from .choices import OrganisationKind, PartnerKind
+
+
+class Organisation(VersionedModel):
+    """A social-service provider (КЦСОН) or a partner organisation."""
+
+    kind = models.CharField(_("вид"), max_length=16, choices=OrganisationKind.choices)
+    partner_kind = models.CharField(
+        _("тип партнёра"), max_length=16, choices=PartnerKind.choices, blank=True
+    )
+    name = models.CharField(_("полное наименование"), max_length=300)
+    short_name = models.CharField(_("краткое наименование"), max_length=120, blank=True)
+    inn = models.CharField(_("ИНН"), max_length=12, blank=True)
+    address = models.CharField(_("адрес"), max_length=300, blank=True)
+    phone = models.CharField(_("телефон"), max_length=20, blank=True)
+    email = models.EmailField(_("электронная почта"), blank=True)
+    territory = models.ForeignKey(
+        "territories.Territory", verbose_name=_("территория"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="organisations",
+    )
+    is_active = models.BooleanField(_("действует"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.ORGANISATION
+    territory_field = None
+
+    class Meta:
+        verbose_name = _("организация")
+        verbose_name_plural = _("организации")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Department(VersionedModel):
+    """A department (отделение) of a provider."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("организация"), on_delete=models.CASCADE,
+        related_name="departments",
+    )
+    name = models.CharField(_("наименование"), max_length=200)
+    head_name = models.CharField(_("заведующий"), max_length=200, blank=True)
+    phone = models.CharField(_("телефон"), max_length=20, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.ORGANISATION
+    territory_field = None
+
+    class Meta:
+        verbose_name = _("отделение")
+        verbose_name_plural = _("отделения")
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def agreement_upload_to(instance, filename: str) -> str:
+    return f"agreements/{timezone.now():%Y/%m}/{filename}"
+
+
+class Agreement(VersionedModel):
+    """An interaction agreement (соглашение о взаимодействии) with a partner."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("организация-партнёр"), on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    provider = models.ForeignKey(
+        Organisation, verbose_name=_("поставщик"), on_delete=models.PROTECT,
+        related_name="provider_agreements", null=True, blank=True,
+    )
+    number = models.CharField(_("номер"), max_length=50)
+    date = models.DateField(_("дата"))
+    valid_until = models.DateField(_("срок действия до"), null=True, blank=True)
+    subject = models.TextField(_("предмет соглашения"))
+    file = models.FileField(_("скан соглашения"), upload_to=agreement_upload_to, blank=True)
+    is_active = models.BooleanField(_("действует"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.AGREEMENT
+    territory_field = None
+
+    class Meta:
+        verbose_name = _("соглашение о взаимодействии")
+        verbose_name_plural = _("соглашения о взаимодействии")
+        ordering = ["-date", "number"]
+
+    def __str__(self) -> str:
+        return _("Соглашение № %(number)s от %(date)s") % {
+            "number": self.number, "date": self.date.strftime("%d.%m.%Y"),
+        }
+
+
+class User(AbstractUser):
+    """A member of staff, partner representative, agent or analyst."""
+
+    patronymic = models.CharField(_("отчество"), max_length=150, blank=True)
+    position = models.CharField(_("должность"), max_length=200, blank=True)
+    phone = models.CharField(_("телефон"), max_length=20, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("организация"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="users",
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("отделение"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="users",
+    )
+
+    permission_kind = roles.USER
+    territory_field = None
+
+    class Meta:
+        verbose_name = _("пользователь")
+        verbose_name_plural = _("пользователи")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in [self.last_name, self.first_name, self.patronymic] if p)
+
+    @property
+    def short_name(self) -> str:
+        initials = "".join(f"{p[0]}." for p in [self.first_name, self.patronymic] if p)
+        return f"{self.last_name} {initials}".strip() or self.username
+
+
+class RoleAssignment(VersionedModel):
+    """A user holds a role at a territory node (and below, unless limited)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("пользователь"), on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("роль"), max_length=32, choices=roles.ROLE_CHOICES)
+    territory = models.ForeignKey(
+        "territories.Territory", verbose_name=_("территория"), on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+    include_subtree = models.BooleanField(_("включая нижестоящие территории"), default=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("организация"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="role_assignments",
+    )
+    valid_until = models.DateField(_("действует до"), null=True, blank=True)
+    is_active = models.BooleanField(_("действует"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.USER
+    territory_field = "territory"
+
+    class Meta:
+        verbose_name = _("назначение роли")
+        verbose_name_plural = _("назначения ролей")
+        ordering = ["user__last_name", "role"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()} — {self.territory}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:accounts_roleassignment_change", args=[self.pk])

@@ -1,0 +1,62 @@
+"""Writes to users, role assignments, organisations and agreements."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from berezhno.core import audit
+from berezhno.core.errors import DomainError, ErrorCode
+from berezhno.core.models import ChangeAction
+
+from . import roles
+from .models import Organisation, RoleAssignment, User
+from .permissions import can, forget_grants
+
+
+def _require(user, kind: str, action: str) -> None:
+    if not can(user, kind, action):
+        raise DomainError(_("Недостаточно прав для этого действия."), code=ErrorCode.FORBIDDEN)
+
+
+@transaction.atomic
+def user_create(*, user, username: str, password: str, last_name: str, first_name: str,
+                patronymic: str = "", organisation: Organisation | None = None,
+                position: str = "", email: str = "", phone: str = "",
+                validate: bool = True) -> User:
+    _require(user, roles.USER, roles.ADD)
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": [_("Укажите имя пользователя.")]})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": [_("Такое имя пользователя уже занято.")]})
+    new = User(username=username, last_name=last_name.strip(), first_name=first_name.strip(),
+               patronymic=patronymic.strip(), organisation=organisation, position=position,
+               email=email, phone=phone)
+    if validate:
+        try:
+            validate_password(password, new)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+    new.set_password(password)
+    new.save()
+    audit.record(user=user, obj=new, action=ChangeAction.CREATE, event_type="user.created",
+                 after=audit.snapshot(new, exclude=("password", "last_login", "created_at",
+                                                    "updated_at")),
+                 summary=new.username)
+    return new
+
+
+@transaction.atomic
+def role_assign(*, user, target: User, role: str, territory, include_subtree: bool = True,
+                organisation: Organisation | None = None) -> RoleAssignment:
+    _require(user, roles.USER, roles.CHANGE)
+    if role not in roles.ROLES:
+        raise ValidationError({"role": [_("Такой роли нет.")]})
+    assignment = RoleAssignment.objects.create(
+        user=target, role=role, territory=territory, include_subtree=include_subtree,
+        organisation=organisation or target.organisation)
+    forget_grants(target)
+    audit.record(user=user, obj=assignment, action=ChangeAction.CREATE,
+                 event_type="role.assigned", summary=str(assignment))
+    return assignment

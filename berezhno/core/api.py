@@ -1,0 +1,58 @@
+"""Shared API plumbing: pagination, error format, scoped viewset base."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import ConflictError, DomainError
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    invalid_page_message = "Такой страницы нет."
+
+
+def _validation_payload(error: DjangoValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        return {field: [str(m) for e in errors for m in e.messages]
+                for field, errors in error.error_dict.items()}
+    return {"detail": [str(m) for m in error.messages]}
+
+
+def exception_handler(exc, context):
+    """Domain and model errors become 4xx with a Russian message and a stable code."""
+    if isinstance(exc, DomainError):
+        body = {"code": str(exc.code), "detail": str(exc.message)}
+        if exc.field:
+            body["field"] = exc.field
+            body[exc.field] = [str(exc.message)]
+        if exc.details:
+            body["details"] = exc.details
+        code = status.HTTP_409_CONFLICT if isinstance(exc, ConflictError) else exc.status
+        return Response(body, status=code)
+    if isinstance(exc, DjangoValidationError):
+        body = _validation_payload(exc)
+        body["code"] = "invalid"
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        return Response({"code": "not_found", "detail": _("Не найдено.")},
+                        status=status.HTTP_404_NOT_FOUND)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError):
+        if isinstance(response.data, dict):
+            response.data.setdefault("code", "invalid")
+        else:
+            response.data = {"code": "invalid", "detail": response.data}
+    elif response is not None and isinstance(response.data, dict) and "detail" in response.data:
+        response.data["code"] = getattr(exc, "default_code", "error")
+    return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()

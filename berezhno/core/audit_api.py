@@ -1,0 +1,63 @@
+"""API of the audit journals (heads within their scope, administrators)."""
+
+from django.utils.dateparse import parse_date
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+
+from . import selectors
+from .models import AccessLog, ObjectChange
+
+PARAMS = [OpenApiParameter("user", int, required=False),
+          OpenApiParameter("person", int, required=False),
+          OpenApiParameter("date_from", str, required=False, description="ГГГГ-ММ-ДД"),
+          OpenApiParameter("date_to", str, required=False, description="ГГГГ-ММ-ДД")]
+
+
+class AccessLogSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccessLog
+        fields = ["id", "time", "user", "kind", "person_id", "object_repr", "detail", "ip",
+                  "request_id"]
+
+
+class ObjectChangeSerializer(serializers.ModelSerializer):
+    content_type = serializers.CharField(source="content_type.model")
+
+    class Meta:
+        model = ObjectChange
+        fields = ["id", "time", "actor", "action", "content_type", "object_id", "object_repr",
+                  "person_id", "before", "after", "request_id"]
+
+
+def _filters(request) -> dict:
+    def as_int(name):
+        try:
+            return int(request.query_params.get(name) or 0) or None
+        except ValueError:
+            return None
+
+    from django.contrib.auth import get_user_model
+
+    actor_id = as_int("user")
+    return {
+        "actor": get_user_model().objects.filter(pk=actor_id).first() if actor_id else None,
+        "person_id": as_int("person"),
+        "date_from": parse_date(request.query_params.get("date_from") or "") or None,
+        "date_to": parse_date(request.query_params.get("date_to") or "") or None,
+    }
+
+
+@extend_schema(parameters=PARAMS, summary="Журнал доступа к персональным данным")
+class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = AccessLogSerializer
+
+    def get_queryset(self):
+        return selectors.access_log(self.request.user, **_filters(self.request))
+
+
+@extend_schema(parameters=PARAMS, summary="Журнал изменений")
+class ChangeLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ObjectChangeSerializer
+
+    def get_queryset(self):
+        return selectors.change_log(self.request.user, **_filters(self.request))

@@ -1,0 +1,17 @@
+from berezhno.accounts import roles
+from berezhno.accounts.permissions import can, has_role
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "people": can(user, roles.PERSON, roles.VIEW_MINIMAL),
+            "add_person": can(user, roles.PERSON, roles.ADD),
+            "households": can(user, roles.HOUSEHOLD, roles.VIEW),
+            "audit": can(user, roles.AUDIT, roles.VIEW),
+            "admin": user.is_superuser or has_role(user, "admin"),
+        }
+    }

@@ -1,0 +1,137 @@
+"""Audit trail, domain events and access log shared by every app."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import events
+
+
+class VersionedModel(models.Model):
+    """A record edited by people: carries a version for optimistic locking."""
+
+    version = models.PositiveIntegerField(_("версия"), default=1)
+    created_at = models.DateTimeField(_("создано"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("создание")
+    UPDATE = "update", _("изменение")
+    DELETE = "delete", _("удаление")
+    RESTORE = "restore", _("восстановление")
+    MERGE = "merge", _("объединение")
+    UNMERGE = "unmerge", _("разъединение")
+
+
+class ObjectChange(models.Model):
+    """One change of one record: who, when, from which request, before and after."""
+
+    time = models.DateTimeField(_("время"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    request_id = models.CharField(_("идентификатор запроса"), max_length=32, blank=True)
+    ip = models.CharField(_("IP-адрес"), max_length=45, blank=True)
+    action = models.CharField(_("действие"), max_length=16, choices=ChangeAction.choices)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("тип записи"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.BigIntegerField(_("идентификатор записи"))
+    object_repr = models.CharField(_("запись"), max_length=300)
+    person_id = models.BigIntegerField(_("гражданин"), null=True, blank=True, db_index=True)
+    before = models.JSONField(_("до"), null=True, blank=True)
+    after = models.JSONField(_("после"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("изменение записи")
+        verbose_name_plural = _("журнал изменений")
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="core_change_object")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.object_repr}"
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        before = self.before or {}
+        after = self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class DomainEvent(models.Model):
+    """A business event of a registered type, shown on the timelines of the records."""
+
+    time = models.DateTimeField(_("время"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    request_id = models.CharField(_("идентификатор запроса"), max_length=32, blank=True)
+    event_type = models.CharField(_("тип события"), max_length=64, db_index=True)
+    person_id = models.BigIntegerField(_("гражданин"), null=True, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("тип записи"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    object_id = models.BigIntegerField(_("идентификатор записи"), null=True, blank=True)
+    summary = models.CharField(_("описание"), max_length=500, blank=True)
+    change = models.ForeignKey(
+        ObjectChange, verbose_name=_("изменение"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="events",
+    )
+
+    class Meta:
+        verbose_name = _("событие")
+        verbose_name_plural = _("события")
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["person_id", "-time"], name="core_event_person_time")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return events.label(self.event_type)
+
+
+class AccessKind(models.TextChoices):
+    VIEW_CARD = "view_card", _("просмотр карточки")
+    VIEW_SENSITIVE = "view_sensitive", _("просмотр специальных категорий данных")
+    VIEW_DOCUMENT = "view_document", _("просмотр документа")
+    EXPORT = "export", _("выгрузка")
+    PRINT = "print", _("печать")
+    API_READ = "api_read", _("чтение через API")
+
+
+class AccessLog(models.Model):
+    """A read of personal data: every card view, special-category read and export."""
+
+    time = models.DateTimeField(_("время"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    request_id = models.CharField(_("идентификатор запроса"), max_length=32, blank=True)
+    ip = models.CharField(_("IP-адрес"), max_length=45, blank=True)
+    kind = models.CharField(_("вид доступа"), max_length=20, choices=AccessKind.choices)
+    person_id = models.BigIntegerField(_("гражданин"), null=True, blank=True)
+    object_repr = models.CharField(_("что"), max_length=300, blank=True)
+    detail = models.CharField(_("подробности"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("запись журнала доступа")
+        verbose_name_plural = _("журнал доступа")
+        ordering = ["-time", "-id"]
+        indexes = [
+            models.Index(fields=["person_id", "-time"], name="core_access_person_time"),
+            models.Index(fields=["user", "-time"], name="core_access_user_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_repr}"

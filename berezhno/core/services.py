@@ -1,0 +1,48 @@
+"""Helpers every service uses: locking with a version check, field application."""
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from .errors import ConflictError, DomainError
+
+
+def lock(model: type[models.Model], pk) -> models.Model:
+    """Re-read and lock a row for the rest of the transaction."""
+    return model._default_manager.select_for_update().get(pk=pk)
+
+
+def check_version(obj: models.Model, expected_version: int | None, fields: Iterable[str],
+                  current_snapshot: dict, loaded_snapshot: dict | None = None) -> None:
+    """Refuse a save made on top of an older version (optimistic locking)."""
+    if expected_version is None:
+        raise DomainError(_("Не указана версия записи: обновите страницу и повторите."),
+                          field="version")
+    if int(expected_version) != obj.version:
+        changed = []
+        if loaded_snapshot is not None:
+            changed = [f for f in fields if loaded_snapshot.get(f) != current_snapshot.get(f)]
+        raise ConflictError(
+            _("Запись уже изменил другой пользователь (версия %(current)s, у вас %(yours)s). "
+              "Ваши изменения не сохранены: обновите страницу и внесите их заново.")
+            % {"current": obj.version, "yours": expected_version},
+            details={"current_version": obj.version, "changed_fields": changed},
+        )
+
+
+def apply_fields(obj: models.Model, data: dict) -> list[str]:
+    """Set the given attributes, returning the names that actually changed."""
+    changed = []
+    for name, value in data.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed
+
+
+def require_scope(queryset, pk, message: str | None = None) -> None:
+    """After a write: the record must still be within the actor's scope."""
+    if not queryset.filter(pk=pk).exists():
+        raise DomainError(message or _("Сохранение вывело бы запись за пределы вашей зоны "
+                                       "доступа. Изменения не сохранены."))

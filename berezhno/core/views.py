@@ -1,0 +1,64 @@
+"""Home page and the audit journal."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from berezhno.accounts import roles
+from berezhno.accounts.permissions import can, user_grants
+
+from . import selectors
+from .models import AccessKind
+from .views_utils import paginate
+
+
+@login_required
+def home(request):
+    user = request.user
+    due = []
+    if can(user, roles.CONTACT, roles.VIEW):
+        from berezhno.people.selectors import due_contacts
+
+        due = due_contacts(user)
+    return render(request, "core/home.html", {"grants": user_grants(user), "due": due,
+                                              "today": timezone.localdate()})
+
+
+class AuditFilterForm(forms.Form):
+    view = forms.ChoiceField(label=_("Журнал"), required=False, choices=[
+        ("access", _("Просмотры и выгрузки")), ("changes", _("Изменения"))])
+    user = forms.ModelChoiceField(label=_("Пользователь"), required=False, queryset=None)
+    person = forms.IntegerField(label=_("Номер записи гражданина"), required=False, min_value=1)
+    kind = forms.ChoiceField(label=_("Вид доступа"), required=False,
+                             choices=[("", _("любой")), *AccessKind.choices])
+    date_from = forms.DateField(label=_("С"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("По"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = get_user_model().objects.filter(is_active=True)
+        self.fields["user"].label_from_instance = lambda u: f"{u.full_name} ({u.username})"
+
+
+@login_required
+def audit(request):
+    if not can(request.user, roles.AUDIT, roles.VIEW):
+        raise Http404
+    form = AuditFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    view = data.get("view") or "access"
+    args = {"actor": data.get("user"), "person_id": data.get("person"),
+            "date_from": data.get("date_from"), "date_to": data.get("date_to")}
+    if view == "changes":
+        page = paginate(selectors.change_log(request.user, **args), request)
+    else:
+        page = paginate(selectors.access_log(request.user, kind=data.get("kind", ""), **args),
+                        request)
+    return render(request, "core/audit.html", {"form": form, "page": page, "view": view,
+                                               "query": request.GET.urlencode()})

@@ -1,0 +1,75 @@
+"""Small helpers shared by the HTML views."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from .errors import DomainError
+
+
+def add_validation_errors(exc: ValidationError, form, *others) -> None:
+    """Put each field error on the first form that has the field, the rest on ``form``."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for field, errors in exc.error_dict.items():
+        target_form = next((f for f in (form, *others) if field in f.fields), form)
+        target = field if field in target_form.fields else None
+        for error in errors:
+            target_form.add_error(target, error)
+
+
+def apply_service(form, call: Callable):
+    """Run a service; put its refusal on the form. Returns the result or None."""
+    try:
+        return call()
+    except ValidationError as exc:
+        add_validation_errors(exc, form)
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        form.domain_error = exc
+    return None
+
+
+def get_or_404(queryset, **lookup):
+    """A scoped lookup: out of scope and missing are the same 404."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+@dataclass
+class Page:
+    """A page of a list without counting the whole list: constant cost at any depth."""
+
+    items: list
+    number: int
+    has_next: bool
+    size: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+
+def paginate(queryset, request, size: int = 50) -> Page:
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    number = min(number, 10000)
+    start = (number - 1) * size
+    rows = list(queryset[start:start + size + 1])
+    return Page(items=rows[:size], number=number, has_next=len(rows) > size, size=size)

@@ -1,0 +1,57 @@
+"""One FilterSet for the person list: the API uses it; the UI form mirrors its fields."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from berezhno.accounts import roles
+from berezhno.accounts.permissions import territories_in_scope
+
+from . import selectors
+from .choices import SENIOR, Category, PersonStatus
+from .models import Person
+
+
+def _territories(request):
+    if request is None:
+        return Person.objects.none()
+    return territories_in_scope(request.user, roles.PERSON, roles.VIEW)
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("ФИО, СНИЛС или телефон"), method="filter_noop")
+    territory = django_filters.ModelChoiceFilter(label=_("Территория"), queryset=_territories,
+                                                 method="filter_noop")
+    category = django_filters.ChoiceFilter(
+        label=_("Категория"), choices=[(SENIOR, "55+"), *Category.choices],
+        method="filter_noop")
+    status = django_filters.ChoiceFilter(label=_("Учёт"), choices=PersonStatus.choices,
+                                         method="filter_noop")
+    special_attention = django_filters.BooleanFilter(label=_("Особое внимание"),
+                                                     method="filter_noop")
+    no_consent = django_filters.BooleanFilter(label=_("Без согласия"), method="filter_noop")
+    unidentified = django_filters.BooleanFilter(label=_("Неустановленные"),
+                                                method="filter_noop")
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            if not self.is_bound or self.form.is_valid():
+                data = self.form.cleaned_data if self.is_bound else {}
+                self._qs = selectors.person_search(
+                    self.request.user, q=data.get("q") or "", territory=data.get("territory"),
+                    category=data.get("category") or "",
+                    status=data.get("status") or PersonStatus.ACTIVE,
+                    special_attention=data.get("special_attention"),
+                    no_consent=data.get("no_consent"), unidentified=data.get("unidentified"),
+                    action=roles.VIEW_MINIMAL,
+                )
+            else:
+                self._qs = Person.objects.none()
+        return self._qs

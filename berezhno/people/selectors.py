@@ -1,0 +1,275 @@
+"""Every read of persons and households for views and the API, starting from the scope."""
+
+import contextlib
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from rapidfuzz import fuzz
+
+from berezhno.accounts import roles
+from berezhno.core import audit
+from berezhno.core.models import AccessKind, DomainEvent
+from berezhno.core.text import looks_like_phone, looks_like_snils, normalize_name, normalize_phone
+from berezhno.territories.choices import Level
+from berezhno.territories.models import DistrictCoverage, Territory
+
+from .choices import SENIOR, PersonStatus
+from .models import (
+    Consent,
+    Contact,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonCategory,
+    PersonDocument,
+    PersonMerge,
+    SensitiveInfo,
+)
+
+FUZZY_THRESHOLD = 85
+
+
+def person_queryset(user, action: str = roles.VIEW) -> QuerySet:
+    return Person.objects.restrict(user, action)
+
+
+def person_get(user, pk, action: str = roles.VIEW_MINIMAL) -> Person:
+    """One person within scope, or Person.DoesNotExist (the caller answers 404)."""
+    return person_queryset(user, action).select_related("territory", "settlement").get(pk=pk)
+
+
+def person_search(user, *, q: str = "", territory: Territory | None = None,
+                  category: str = "", status: str = PersonStatus.ACTIVE,
+                  special_attention: bool | None = None, no_consent: bool | None = None,
+                  unidentified: bool | None = None, action: str = roles.VIEW) -> QuerySet:
+    """The scoped person list filtered by text (name fragment, СНИЛС, phone) and fields."""
+    qs = person_queryset(user, action)
+    q = (q or "").strip()
+    if q:
+        if looks_like_snils(q):
+            # Eleven digits may be a СНИЛС or a phone written as 8XXXXXXXXXX: try both.
+            digits = "".join(c for c in q if c.isdigit())
+            condition = Q(snils=digits)
+            if looks_like_phone(q):
+                with contextlib.suppress(ValidationError):  # not a phone after all
+                    condition |= Q(phone=normalize_phone(q))
+            qs = qs.filter(condition)
+        elif looks_like_phone(q):
+            try:
+                qs = qs.filter(phone=normalize_phone(q))
+            except Exception:
+                qs = qs.none()
+        else:
+            for token in normalize_name(q).split(" ")[:4]:
+                qs = qs.filter(search_name__contains=token)
+    if status:
+        qs = qs.filter(status=status)
+    if territory is not None:
+        qs = qs.filter(territory__in=Territory.objects.filter(path__startswith=territory.path))
+    if category == SENIOR:
+        qs = qs.seniors()
+    elif category:
+        today = timezone.localdate()
+        qs = qs.filter(pk__in=PersonCategory.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today), category=category,
+        ).values("person_id"))
+    if special_attention is not None:
+        qs = qs.filter(special_attention=special_attention)
+    if unidentified is not None:
+        qs = qs.filter(is_unidentified=unidentified)
+    qs = qs.with_consent_flag()
+    if no_consent is not None:
+        qs = qs.filter(has_consent=not no_consent)
+    return qs.select_related("territory", "settlement").order_by("search_name", "id")
+
+
+@dataclass
+class DuplicateCandidate:
+    person: Person
+    reasons: list[str] = field(default_factory=list)
+
+
+def person_find_duplicates(user, data: dict, exclude_id: int | None = None,
+                           limit: int = 10) -> list[DuplicateCandidate]:
+    """Likely duplicates within the user's scope: same СНИЛС; same name and birth date;
+    a similar name in the same settlement."""
+    base = person_queryset(user, roles.VIEW).exclude(status=PersonStatus.MERGED)
+    if exclude_id:
+        base = base.exclude(pk=exclude_id)
+    found: dict[int, DuplicateCandidate] = {}
+
+    def add(persons, reason):
+        for p in persons:
+            found.setdefault(p.pk, DuplicateCandidate(p)).reasons.append(reason)
+
+    if data.get("snils"):
+        add(base.filter(snils=data["snils"])[:limit], "snils")
+    name = normalize_name(" ".join(data.get(k) or "" for k in ("surname", "name", "patronymic")))
+    if name and data.get("birth_date"):
+        add(base.filter(search_name=name, birth_date=data["birth_date"])[:limit],
+            "name_birth_date")
+    settlement = data.get("settlement")
+    surname = normalize_name(data.get("surname") or "")
+    if name and surname and len(surname) >= 2:
+        place = Q()
+        if settlement is not None:
+            place = Q(settlement=settlement)
+        elif data.get("territory") is not None:
+            place = Q(territory=data["territory"])
+        if place:
+            pool = base.filter(place, search_name__startswith=surname[:2])[:500]
+            similar = [p for p in pool if fuzz.ratio(p.search_name, name) >= FUZZY_THRESHOLD]
+            add(similar[:limit], "similar_name")
+    return list(found.values())[:limit]
+
+
+def district_for_settlement(user, settlement: Territory) -> Territory:
+    """The district serving a settlement if one covers it (and is in scope), else itself."""
+    coverage = (DistrictCoverage.objects.filter(settlement=settlement, street__isnull=True)
+                .select_related("district__territory").first())
+    if coverage is not None:
+        return coverage.district.territory
+    return settlement
+
+
+@dataclass
+class PersonCard:
+    person: Person
+    full: bool
+    can_change: bool
+    has_consent: bool
+    categories: list
+    senior: bool
+    membership: HouseholdMember | None
+    household_members: list
+    consents: list
+    documents: list
+    contacts: list
+    events: list
+    sensitive: SensitiveInfo | None
+    can_view_sensitive: bool
+    merges: list
+
+
+def person_card(user, pk, *, contacts_limit: int = 20, events_limit: int = 50) -> PersonCard:
+    """Everything the card shows, in a fixed number of queries; the view is logged."""
+    person = person_get(user, pk, roles.VIEW_MINIMAL)
+    full = Person.objects.restrict(user, roles.VIEW).filter(pk=person.pk).exists()
+    audit.log_access(user=user, kind=AccessKind.VIEW_CARD, person_id=person.pk,
+                     obj_repr=f"person:{person.pk}",
+                     detail="" if full else "minimal")
+    if not full:
+        return PersonCard(person=person, full=False, can_change=False, has_consent=False,
+                          categories=[], senior=False, membership=None, household_members=[],
+                          consents=[], documents=[], contacts=list(
+                              Contact.objects.filter(person=person, author=user)
+                              .select_related("author")[:contacts_limit]),
+                          events=[], sensitive=None, can_view_sensitive=False, merges=[])
+    can_change = Person.objects.restrict(user, roles.CHANGE).filter(pk=person.pk).exists()
+    consents = list(Consent.objects.filter(person=person).select_related("taken_by",
+                                                                           "operator"))
+    today = timezone.localdate()
+    has_consent = any(c.is_valid(today) and c.purpose == "social_service" for c in consents)
+    membership = (HouseholdMember.objects.filter(person=person, until__isnull=True)
+                  .select_related("household").first())
+    members = []
+    if membership is not None:
+        members = list(HouseholdMember.objects.filter(household=membership.household,
+                                                      until__isnull=True)
+                       .select_related("person"))
+    can_view_sensitive = Person.objects.restrict(user, roles.VIEW, kind=roles.SENSITIVE).filter(
+        pk=person.pk).exists()
+    sensitive = None
+    if can_view_sensitive:
+        sensitive = SensitiveInfo.objects.filter(person=person).first()
+        if sensitive is not None:
+            audit.log_access(user=user, kind=AccessKind.VIEW_SENSITIVE, person_id=person.pk,
+                             obj_repr=f"sensitive:{person.pk}")
+    documents = PersonDocument.objects.filter(person=person, is_deleted=False).select_related(
+        "uploaded_by")
+    if not can_view_sensitive:
+        from .choices import SENSITIVE_DOCUMENT_TYPES
+
+        documents = documents.exclude(doc_type__in=SENSITIVE_DOCUMENT_TYPES)
+    events = list(DomainEvent.objects.filter(person_id=person.pk)
+                  .select_related("actor", "change")[:events_limit])
+    return PersonCard(
+        person=person, full=True, can_change=can_change, has_consent=has_consent,
+        categories=list(PersonCategory.objects.filter(person=person)),
+        senior=person.is_senior(today), membership=membership, household_members=members,
+        consents=consents, documents=list(documents),
+        contacts=list(Contact.objects.filter(person=person).select_related("author")
+                      [:contacts_limit]),
+        events=events, sensitive=sensitive, can_view_sensitive=can_view_sensitive,
+        merges=list(PersonMerge.objects.filter(Q(source=person) | Q(target=person))
+                    .select_related("source", "target", "merged_by")),
+    )
+
+
+def person_timeline(user, pk, limit: int = 200) -> tuple[Person, list[DomainEvent]]:
+    person = person_get(user, pk, roles.VIEW)
+    events = list(DomainEvent.objects.filter(person_id=person.pk)
+                  .select_related("actor", "change")[:limit])
+    return person, events
+
+
+def household_queryset(user, action: str = roles.VIEW) -> QuerySet:
+    return Household.objects.restrict(user, action)
+
+
+def household_get(user, pk, action: str = roles.VIEW) -> Household:
+    return household_queryset(user, action).select_related("territory").prefetch_related(
+        Prefetch("members", queryset=HouseholdMember.objects.select_related("person")
+                 .order_by("-is_head", "until", "id"))
+    ).get(pk=pk)
+
+
+def household_search(user, *, q: str = "", territory: Territory | None = None) -> QuerySet:
+    qs = household_queryset(user)
+    if q:
+        qs = qs.filter(pk__in=HouseholdMember.objects.filter(
+            person__search_name__contains=normalize_name(q)).values("household_id"))
+    if territory is not None:
+        qs = qs.filter(territory__in=Territory.objects.filter(path__startswith=territory.path))
+    return qs.select_related("territory").order_by("name", "id")
+
+
+def children_ages(members, on: datetime.date | None = None) -> list[int]:
+    on = on or timezone.localdate()
+    return sorted(a for m in members if m.until is None and (a := m.person.age(on)) is not None
+                  and a < 18)
+
+
+def settlement_choices(user, action: str = roles.ADD) -> QuerySet:
+    """Settlements a user may place a person in: inside their scope or served by their
+    districts."""
+    from berezhno.accounts.permissions import territories_in_scope
+
+    scoped = territories_in_scope(user, roles.PERSON, action)
+    covered = DistrictCoverage.objects.filter(
+        district__territory__in=scoped).values("settlement_id")
+    parents = scoped.filter(level=Level.DISTRICT).values("parent_id")
+    return Territory.objects.filter(
+        Q(pk__in=scoped.filter(level=Level.SETTLEMENT).values("pk"))
+        | Q(pk__in=covered) | Q(pk__in=parents), level=Level.SETTLEMENT,
+    ).select_related("parent").order_by("name")
+
+
+
+def due_contacts(user, days_ahead: int = 7, limit: int = 30) -> list[Contact]:
+    """Planned next contacts due within ``days_ahead`` days (or overdue), latest per person."""
+    from django.db.models import Exists, OuterRef
+
+    horizon = timezone.localdate() + datetime.timedelta(days=days_ahead)
+    later = Contact.objects.filter(person=OuterRef("person"),
+                                   occurred_at__gt=OuterRef("occurred_at"))
+    return list(
+        Contact.objects.restrict(user, roles.VIEW)
+        .filter(next_contact_date__lte=horizon, person__status=PersonStatus.ACTIVE)
+        .filter(~Exists(later))
+        .select_related("person", "author").order_by("next_contact_date", "id")[:limit]
+    )
+

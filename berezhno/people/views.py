@@ -1,0 +1,518 @@
+"""HTML views of the registry: thin wrappers around selectors and services."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from berezhno.accounts import roles
+from berezhno.accounts.permissions import can
+from berezhno.core import audit
+from berezhno.core.errors import DomainError
+from berezhno.core.models import AccessKind
+from berezhno.core.pdf import render_pdf
+from berezhno.core.views_utils import add_validation_errors, apply_service, get_or_404, paginate
+
+from . import selectors, services
+from .choices import SENSITIVE_DOCUMENT_TYPES, ConsentPurpose
+from .filters import PersonFilterSet
+from .forms import (
+    CategoryEndForm,
+    CategoryForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    ContactForm,
+    DocumentForm,
+    HouseholdForm,
+    MemberForm,
+    MergeForm,
+    PersonForm,
+    ReasonForm,
+    SensitiveForm,
+    StatusForm,
+    UnidentifiedForm,
+)
+from .models import (
+    Consent,
+    HouseholdMember,
+    Person,
+    PersonCategory,
+    PersonDocument,
+    PersonMerge,
+    SensitiveInfo,
+)
+
+
+def _person_or_404(user, pk, action=roles.VIEW):
+    return get_or_404(selectors.person_queryset(user, action).select_related(
+        "territory", "settlement"), pk=pk)
+
+
+@login_required
+def person_list(request):
+    """The person list; the same FilterSet serves this page and the API."""
+    filterset = PersonFilterSet(request.GET or None, request=request)
+    page = paginate(filterset.qs, request) if (not request.GET or filterset.is_valid()) else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": filterset.form, "page": page, "query": query.urlencode()}
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        return render(request, "people/_person_results.html", context)
+    return render(request, "people/person_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    if not can(request.user, roles.PERSON, roles.ADD):
+        raise Http404
+    form = PersonForm(request.POST or None, user=request.user)
+    consent_form = ConsentForm(request.POST or None, prefix="consent", initial={
+        "valid_from": timezone.localdate(), "data_list": ConsentForm.DEFAULT_DATA,
+        "purpose": ConsentPurpose.SOCIAL_SERVICE})
+    candidates = None
+    with_consent = request.POST.get("with_consent") == "1"
+    if request.method == "POST" and form.is_valid() and (not with_consent
+                                                         or consent_form.is_valid()):
+        consent = None
+        if with_consent:
+            consent = dict(consent_form.cleaned_data, scan=request.FILES.get("consent-scan"))
+        confirm = request.POST.get("confirm_not_duplicate") == "1"
+        try:
+            person = services.person_register(
+                user=request.user, data=form.service_data(), confirm_not_duplicate=confirm,
+                consent=consent)
+        except services.DuplicateCandidatesError as exc:
+            ids = [c["id"] for c in exc.details["candidates"]]
+            found = {p.pk: p for p in selectors.person_queryset(request.user).filter(
+                pk__in=ids).select_related("territory")}
+            candidates = [(found[c["id"]], c["reasons"]) for c in exc.details["candidates"]
+                          if c["id"] in found]
+            form.add_error(None, str(exc.message))
+            form.exact_duplicate = any("snils" in r for _p, r in candidates)
+        except ValidationError as exc:
+            add_validation_errors(exc, form, consent_form)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Гражданин зарегистрирован."))
+            return redirect(person)
+    return render(request, "people/person_form.html", {
+        "form": form, "consent_form": consent_form, "candidates": candidates,
+        "with_consent": with_consent, "creating": True,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unidentified_create(request):
+    if not can(request.user, roles.PERSON, roles.ADD):
+        raise Http404
+    form = UnidentifiedForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data, is_unidentified=True)
+        photo = data.pop("photo", None)
+
+        def register():
+            person = services.person_register(user=request.user, data=data,
+                                              confirm_not_duplicate=True)
+            if photo:
+                services.document_attach(user=request.user, person=person, upload=photo,
+                                         doc_type="photo", title=_("Фото при встрече"))
+            return person
+
+        person = apply_service(form, register)
+        if person is not None:
+            messages.success(request, _("Запись о неустановленном лице создана."))
+            return redirect(person)
+    return render(request, "people/unidentified_form.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def person_card(request, pk):
+    try:
+        card = selectors.person_card(request.user, pk)
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "people/person_card.html", {
+        "card": card, "person": card.person,
+        "contact_form": ContactForm(initial={"occurred_at": timezone.localtime(),
+                                             "client_uuid": uuid.uuid4()}),
+        "can": {
+            "contact": can(request.user, roles.CONTACT, roles.ADD),
+            "consent": card.can_change or can(request.user, roles.CONSENT, roles.ADD),
+            "merge": card.full and can(request.user, roles.PERSON, roles.MERGE),
+            "status": card.full and can(request.user, roles.PERSON, roles.DELETE),
+            "sensitive_change": card.can_view_sensitive and can(request.user, roles.SENSITIVE,
+                                                                 roles.CHANGE),
+            "document": card.full and can(request.user, roles.DOCUMENT, roles.ADD),
+            "household": card.can_change and can(request.user, roles.HOUSEHOLD, roles.ADD),
+        },
+    })
+
+
+@login_required
+def person_timeline(request, pk):
+    try:
+        person, events = selectors.person_timeline(request.user, pk)
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "people/person_timeline.html", {"person": person, "events": events})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person = _person_or_404(request.user, pk, roles.CHANGE)
+    form = PersonForm(request.POST or None, instance=person, user=request.user,
+                      action=roles.CHANGE, initial={"version": person.version})
+    if request.method == "POST" and form.is_valid():
+        result = apply_service(form, lambda: services.person_update(
+            user=request.user, person=person, data=form.service_data(),
+            expected_version=form.cleaned_data.get("version")))
+        if result is not None:
+            messages.success(request, _("Изменения сохранены."))
+            return redirect(result)
+    status = 200
+    if request.method == "POST":
+        status = 409 if getattr(form, "domain_error", None) and \
+            form.domain_error.status == 409 else 400
+    return render(request, "people/person_form.html", {"form": form, "person": person},
+                  status=status)
+
+
+@login_required
+@require_POST
+def contact_add(request, pk):
+    person = _person_or_404(request.user, pk, roles.VIEW_MINIMAL)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        result = apply_service(form, lambda: services.contact_log(
+            user=request.user, person=person, data=form.cleaned_data))
+        if result is not None:
+            messages.success(request, _("Контакт записан."))
+            return redirect(person)
+    return render(request, "people/simple_form.html", {
+        "form": form, "person": person, "title": _("Новый контакт")}, status=400)
+
+
+def _simple(request, person, form, call, title, success, template="people/simple_form.html",
+            extra=None):
+    if request.method == "POST" and form.is_valid():
+        result = apply_service(form, lambda: call(form.cleaned_data))
+        if result is not None:
+            messages.success(request, success)
+            return redirect(person)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form, "person": person, "title": title,
+                                      **(extra or {})}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_add(request, pk):
+    person = _person_or_404(request.user, pk, roles.VIEW)
+    form = ConsentForm(request.POST or None, request.FILES or None, initial={
+        "valid_from": timezone.localdate(), "data_list": ConsentForm.DEFAULT_DATA,
+        "subject_address": person.registration_address or person.actual_address,
+        "subject_document": person.passport and f"{_('паспорт')} {person.passport} "
+                                                f"{person.passport_issued}".strip()})
+    return _simple(request, person, form,
+                   lambda d: services.consent_record(user=request.user, person=person, data=d),
+                   _("Согласие на обработку персональных данных"), _("Согласие записано."),
+                   extra={"multipart": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request, pk, consent_pk):
+    person = _person_or_404(request.user, pk, roles.VIEW)
+    consent = get_or_404(Consent.objects.restrict(request.user, roles.CHANGE), pk=consent_pk,
+                         person=person)
+    form = ConsentWithdrawForm(request.POST or None, initial={"date": timezone.localdate()})
+    return _simple(request, person, form,
+                   lambda d: services.consent_withdraw(user=request.user, consent=consent,
+                                                       date=d["date"], reason=d["reason"]),
+                   _("Отзыв согласия: %(purpose)s") % {"purpose": consent.get_purpose_display()},
+                   _("Отзыв согласия записан."))
+
+
+@login_required
+def consent_pdf(request, pk, consent_pk):
+    person = _person_or_404(request.user, pk, roles.VIEW)
+    consent = get_or_404(Consent.objects.restrict(request.user, roles.VIEW).select_related(
+        "operator", "taken_by"), pk=consent_pk, person=person)
+    audit.log_access(user=request.user, kind=AccessKind.PRINT, person_id=person.pk,
+                     obj_repr=f"consent:{consent.pk}")
+    pdf = render_pdf("people/consent_pdf.html", {"consent": consent, "person": person})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="consent-{consent.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_add(request, pk):
+    person = _person_or_404(request.user, pk, roles.CHANGE)
+    form = CategoryForm(request.POST or None, initial={"start_date": timezone.localdate()})
+    return _simple(request, person, form,
+                   lambda d: services.category_add(user=request.user, person=person, **d),
+                   _("Новая категория"), _("Категория добавлена."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_end(request, pk, category_pk):
+    person = _person_or_404(request.user, pk, roles.CHANGE)
+    item = get_or_404(PersonCategory.objects.filter(person=person), pk=category_pk)
+    form = CategoryEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    return _simple(request, person, form,
+                   lambda d: services.category_end(user=request.user, item=item, **d),
+                   _("Снять категорию «%(c)s»") % {"c": item.get_category_display()},
+                   _("Категория снята."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sensitive_edit(request, pk):
+    person = get_or_404(Person.objects.restrict(request.user, roles.CHANGE,
+                                                kind=roles.SENSITIVE), pk=pk)
+    info = SensitiveInfo.objects.filter(person=person).first()
+    initial = {"version": info.version if info else None}
+    if info is not None:
+        audit.log_access(user=request.user, kind=AccessKind.VIEW_SENSITIVE, person_id=person.pk,
+                         obj_repr=f"sensitive:{person.pk}", detail="edit")
+        initial.update({f: getattr(info, f) for f in (
+            "disability_group", "disability_since", "disability_until", "mse_certificate",
+            "ipra_number", "health_notes")})
+    form = SensitiveForm(request.POST or None, initial=initial)
+    return _simple(request, person, form,
+                   lambda d: services.sensitive_update(
+                       user=request.user, person=person,
+                       data={k: v for k, v in d.items() if k != "version"},
+                       expected_version=d.get("version")),
+                   _("Сведения о здоровье (специальная категория)"), _("Сведения сохранены."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_add(request, pk):
+    person = _person_or_404(request.user, pk, roles.VIEW)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    return _simple(request, person, form,
+                   lambda d: services.document_attach(
+                       user=request.user, person=person, upload=d["file"],
+                       doc_type=d["doc_type"], doc_date=d["doc_date"], title=d["title"]),
+                   _("Прикрепить документ"), _("Документ прикреплён."),
+                   extra={"multipart": True})
+
+
+@login_required
+def document_download(request, pk, document_pk):
+    person = _person_or_404(request.user, pk, roles.VIEW)
+    doc = get_or_404(PersonDocument.objects.restrict(request.user, roles.VIEW).filter(
+        is_deleted=False), pk=document_pk, person=person)
+    if doc.doc_type in SENSITIVE_DOCUMENT_TYPES:
+        if not Person.objects.restrict(request.user, roles.VIEW, kind=roles.SENSITIVE).filter(
+                pk=person.pk).exists():
+            raise Http404
+        audit.log_access(user=request.user, kind=AccessKind.VIEW_SENSITIVE,
+                         person_id=person.pk, obj_repr=f"document:{doc.pk}")
+    audit.log_access(user=request.user, kind=AccessKind.VIEW_DOCUMENT, person_id=person.pk,
+                     obj_repr=f"document:{doc.pk}")
+    response = FileResponse(doc.file.open("rb"), content_type=doc.content_type,
+                            as_attachment=True, filename=doc.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_delete(request, pk, document_pk):
+    person = _person_or_404(request.user, pk, roles.VIEW)
+    doc = get_or_404(PersonDocument.objects.restrict(request.user, roles.DELETE).filter(
+        is_deleted=False), pk=document_pk, person=person)
+    form = ReasonForm(request.POST or None)
+    return _simple(request, person, form,
+                   lambda d: services.document_delete(user=request.user, document=doc,
+                                                      reason=d["reason"]),
+                   _("Удалить документ «%(d)s»") % {"d": doc}, _("Документ удалён."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_status(request, pk):
+    person = _person_or_404(request.user, pk, roles.DELETE)
+    form = StatusForm(request.POST or None, initial={"version": person.version,
+                                                     "date": timezone.localdate()})
+    return _simple(request, person, form,
+                   lambda d: services.person_set_status(
+                       user=request.user, person=person, status=d["status"], date=d["date"],
+                       reason=d["reason"], expected_version=d["version"]),
+                   _("Снять с учёта"), _("Гражданин снят с учёта."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_restore(request, pk):
+    person = _person_or_404(request.user, pk, roles.DELETE)
+    form = ReasonForm(request.POST or None)
+    return _simple(request, person, form,
+                   lambda d: services.person_restore(user=request.user, person=person,
+                                                     reason=d["reason"]),
+                   _("Восстановить на учёте"), _("Гражданин восстановлен на учёте."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_merge(request, pk):
+    target = _person_or_404(request.user, pk, roles.MERGE)
+    form = MergeForm(request.POST or None, initial={"other": request.GET.get("other")})
+    source = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = selectors.person_queryset(request.user, roles.MERGE).get(
+                pk=form.cleaned_data["other"])
+        except Person.DoesNotExist:
+            form.add_error("other", _("Запись с таким номером не найдена."))
+        else:
+            if request.POST.get("confirm") == "1":
+                merge = apply_service(form, lambda: services.person_merge(
+                    user=request.user, source=source, target=target,
+                    reason=form.cleaned_data["reason"]))
+                if merge is not None:
+                    messages.success(request, _("Записи объединены. Объединение можно отменить "
+                                                "в карточке."))
+                    return redirect(target)
+    return render(request, "people/person_merge.html", {
+        "form": form, "person": target, "source": source,
+        "title": _("Присоединить запись к этой")},
+        status=400 if request.method == "POST" and form.errors else 200)
+
+
+@login_required
+@require_POST
+def person_unmerge(request, pk, merge_pk):
+    person = _person_or_404(request.user, pk, roles.MERGE)
+    merge = get_or_404(PersonMerge.objects.filter(target=person), pk=merge_pk)
+    try:
+        services.person_unmerge(user=request.user, merge=merge)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Объединение отменено: обе записи восстановлены."))
+    return redirect(person)
+
+
+# ------------------------------------------------------------------ households
+
+
+@login_required
+def household_list(request):
+    if not can(request.user, roles.HOUSEHOLD, roles.VIEW):
+        raise Http404
+    q = request.GET.get("q", "")[:100]
+    page = paginate(selectors.household_search(request.user, q=q), request)
+    return render(request, "people/household_list.html", {"page": page, "q": q})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_create(request, pk):
+    head = _person_or_404(request.user, pk, roles.CHANGE)
+    form = HouseholdForm(request.POST or None, initial={
+        "name": _("Семья %(s)s") % {"s": head.surname} if head.surname else "",
+        "address": head.actual_address})
+    if request.method == "POST" and form.is_valid():
+        household = apply_service(form, lambda: services.household_create(
+            user=request.user, head=head,
+            data={k: v for k, v in form.cleaned_data.items() if k != "version"}))
+        if household is not None:
+            messages.success(request, _("Домохозяйство создано."))
+            return redirect(household)
+    return render(request, "people/simple_form.html", {
+        "form": form, "person": head, "title": _("Новое домохозяйство")},
+        status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def household_detail(request, pk):
+    try:
+        household = selectors.household_get(request.user, pk)
+    except Exception as exc:
+        raise Http404 from exc
+    members = list(household.members.all())
+    return render(request, "people/household_detail.html", {
+        "household": household, "members": members,
+        "children_ages": selectors.children_ages(members),
+        "can_change": can(request.user, roles.HOUSEHOLD, roles.CHANGE),
+        "member_form": MemberForm(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_edit(request, pk):
+    household = get_or_404(selectors.household_queryset(request.user, roles.CHANGE), pk=pk)
+    form = HouseholdForm(request.POST or None, initial={
+        "name": household.name, "address": household.address,
+        "income_level": household.income_level, "per_capita_income": household.per_capita_income,
+        "housing_conditions": household.housing_conditions,
+        "housing_notes": household.housing_notes, "version": household.version})
+    if request.method == "POST" and form.is_valid():
+        result = apply_service(form, lambda: services.household_update(
+            user=request.user, household=household,
+            data={k: v for k, v in form.cleaned_data.items() if k != "version"},
+            expected_version=form.cleaned_data["version"]))
+        if result is not None:
+            messages.success(request, _("Изменения сохранены."))
+            return redirect(result)
+    return render(request, "people/simple_form.html", {
+        "form": form, "title": _("Домохозяйство: %(h)s") % {"h": household},
+        "back": household.get_absolute_url()},
+        status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def household_member_add(request, pk):
+    household = get_or_404(selectors.household_queryset(request.user, roles.CHANGE), pk=pk)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        person = selectors.person_queryset(request.user).filter(
+            pk=form.cleaned_data["person"]).first()
+        if person is None:
+            form.add_error("person", _("Запись с таким номером не найдена."))
+        else:
+            result = apply_service(form, lambda: services.household_add_member(
+                user=request.user, household=household, person=person,
+                relation=form.cleaned_data["relation"], since=form.cleaned_data["since"]))
+            if result is not None:
+                messages.success(request, _("Член домохозяйства добавлен."))
+                return redirect(household)
+    return render(request, "people/simple_form.html", {
+        "form": form, "title": _("Добавить члена домохозяйства"),
+        "back": household.get_absolute_url(), "action": request.path}, status=400)
+
+
+@login_required
+@require_POST
+def household_member_remove(request, pk, member_pk):
+    household = get_or_404(selectors.household_queryset(request.user, roles.CHANGE), pk=pk)
+    member = get_or_404(HouseholdMember.objects.filter(household=household), pk=member_pk)
+    try:
+        services.household_remove_member(user=request.user, member=member)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Гражданин отмечен как выбывший из домохозяйства."))
+    return redirect(household)
+

@@ -1,0 +1,141 @@
+"""API of the territory tree, districts and the public directory."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from berezhno.accounts import roles
+from berezhno.accounts.permissions import can
+
+from . import selectors, services
+from .choices import TIME_ZONES, Level
+from .models import District, Territory
+
+
+class TerritorySerializer(serializers.ModelSerializer):
+    level = serializers.ChoiceField(choices=Level.choices)
+    time_zone = serializers.ChoiceField(choices=TIME_ZONES, required=False)
+
+    class Meta:
+        model = Territory
+        fields = ["id", "level", "parent", "name", "kind", "path", "time_zone", "code",
+                  "latitude", "longitude", "population", "is_remote", "is_active", "version"]
+        read_only_fields = ["path"]
+        extra_kwargs = {"version": {"required": False}}
+
+
+class CanManage(permissions.BasePermission):
+    """Reads for any signed-in user; writes for roles allowed to change reference data."""
+
+    def has_permission(self, request, view):
+        if not request.user.is_authenticated:
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return can(request.user, view.permission_kind, roles.CHANGE)
+
+
+@extend_schema_view(list=extend_schema(summary="Дерево территорий"))
+class TerritoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                       viewsets.GenericViewSet):
+    serializer_class = TerritorySerializer
+    permission_classes = [CanManage]
+    permission_kind = roles.TERRITORY
+    filterset_fields = ["level", "parent"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return Territory.objects.order_by("path")
+
+    def perform_create(self, serializer):
+        d = dict(serializer.validated_data)
+        level, parent = d.pop("level"), d.pop("parent", None)
+        d.pop("version", None)
+        serializer.instance = services.territory_create(user=self.request.user, level=level,
+                                                        parent=parent, data=d)
+
+    def perform_update(self, serializer):
+        d = dict(serializer.validated_data)
+        version = d.pop("version", None)
+        d.pop("level", None)
+        d.pop("parent", None)
+        serializer.instance = services.territory_update(
+            user=self.request.user, territory=serializer.instance, data=d,
+            expected_version=version)
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="territory.name", read_only=True)
+    specialist_name = serializers.CharField(source="specialist.full_name", read_only=True,
+                                            default=None)
+
+    class Meta:
+        model = District
+        fields = ["territory", "name", "number", "specialist", "specialist_name",
+                  "order_number", "order_date", "workplace_address", "phone", "email",
+                  "reception_schedule", "organisation", "version"]
+        read_only_fields = ["territory"]
+        extra_kwargs = {"version": {"required": False}}
+
+
+@extend_schema_view(list=extend_schema(summary="Социальные участки"))
+class DistrictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = DistrictSerializer
+    permission_classes = [CanManage]
+    permission_kind = roles.DISTRICT
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return District.objects.select_related("territory", "specialist").order_by(
+            "territory__path")
+
+    def perform_update(self, serializer):
+        d = dict(serializer.validated_data)
+        version = d.pop("version", None)
+        serializer.instance = services.district_update(
+            user=self.request.user, district=serializer.instance, data=d,
+            expected_version=version)
+
+
+class DirectoryDistrictSerializer(serializers.Serializer):
+    name = serializers.CharField(source="territory.name")
+    number = serializers.CharField()
+    specialist = serializers.CharField(source="specialist.full_name", default=None)
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    workplace_address = serializers.CharField()
+    reception_schedule = serializers.CharField()
+
+
+class DirectoryHitSerializer(serializers.Serializer):
+    settlement = serializers.CharField(source="settlement.name")
+    municipality = serializers.CharField(source="settlement.parent.name")
+    street = serializers.CharField(source="street.name", default=None)
+    districts = DirectoryDistrictSerializer(many=True)
+
+
+class DirectoryView(APIView):
+    """Public: find the district specialist by settlement id or a typed settlement/street."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(summary="Найти участкового специалиста (без входа)", parameters=[
+        OpenApiParameter("settlement", int, required=False),
+        OpenApiParameter("q", str, required=False)],
+        responses=DirectoryHitSerializer(many=True), auth=[])
+    def get(self, request):
+        try:
+            settlement_id = int(request.query_params.get("settlement") or 0) or None
+        except ValueError:
+            return Response({"code": "invalid",
+                             "settlement": ["Укажите номер населённого пункта числом."]},
+                            status=400)
+        q = (request.query_params.get("q") or "")[:100]
+        hits = selectors.directory_lookup(settlement_id=settlement_id, query=q)
+        return Response(DirectoryHitSerializer(hits, many=True).data)

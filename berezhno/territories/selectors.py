@@ -1,0 +1,62 @@
+"""Reads of the territory tree and the public directory of district specialists."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from berezhno.core.text import normalize_name
+
+from .choices import Level
+from .models import District, DistrictCoverage, Street, Territory
+
+
+def territory_tree() -> QuerySet:
+    return Territory.objects.filter(is_active=True).order_by("path")
+
+
+def settlements_public() -> QuerySet:
+    """Settlements that some district serves: the public directory's choices."""
+    return (Territory.objects.filter(level=Level.SETTLEMENT, is_active=True,
+                                     pk__in=DistrictCoverage.objects.values("settlement_id"))
+            .select_related("parent").order_by("name"))
+
+
+@dataclass
+class DirectoryHit:
+    settlement: Territory
+    street: Street | None
+    districts: list[District]
+
+
+def directory_lookup(*, settlement_id: int | None = None, query: str = "",
+                     limit: int = 20) -> list[DirectoryHit]:
+    """Districts serving a settlement or a typed settlement/street name (public, no login)."""
+    coverage = DistrictCoverage.objects.select_related(
+        "settlement__parent", "street", "district__territory", "district__specialist")
+    if settlement_id:
+        rows = list(coverage.filter(settlement_id=settlement_id))
+    else:
+        text = normalize_name(query)
+        if len(text) < 2:
+            return []
+        street_ids = Street.objects.filter(search_name__contains=text).values("pk")
+        settlement_ids = Territory.objects.filter(level=Level.SETTLEMENT,
+                                                  name__icontains=query.strip()).values("pk")
+        street_settlements = Street.objects.filter(search_name__contains=text).values(
+            "settlement_id")
+        rows = list(coverage.filter(
+            Q(settlement_id__in=settlement_ids) | Q(street_id__in=street_ids)
+            | Q(settlement_id__in=street_settlements, street__isnull=True)
+        )[:200])
+        if not rows:
+            # ё-insensitive settlement match for SQLite, where icontains is ASCII-only.
+            matched = [t.pk for t in Territory.objects.filter(level=Level.SETTLEMENT)
+                       .only("pk", "name") if text in normalize_name(t.name)][:50]
+            rows = list(coverage.filter(settlement_id__in=matched))
+    hits: dict[tuple[int, int | None], DirectoryHit] = {}
+    for row in rows:
+        key = (row.settlement_id, row.street_id)
+        hit = hits.setdefault(key, DirectoryHit(row.settlement, row.street, []))
+        hit.districts.append(row.district)
+    return sorted(hits.values(), key=lambda h: (h.settlement.name,
+                                                h.street.name if h.street else ""))[:limit]

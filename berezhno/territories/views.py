@@ -1,0 +1,37 @@
+"""The public directory (no login) and the territory pages."""
+
+from django import forms
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from . import selectors
+
+
+class DirectoryForm(forms.Form):
+    settlement = forms.ModelChoiceField(label=_("Населённый пункт"), queryset=None,
+                                        required=False, empty_label=_("— выберите —"))
+    q = forms.CharField(label=_("или введите населённый пункт или улицу"), required=False,
+                        max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["settlement"].queryset = selectors.settlements_public()
+        self.fields["settlement"].label_from_instance = lambda t: t.label_with_parent()
+
+
+@require_GET
+def directory(request):
+    """«Найти своего участкового специалиста»: open to everyone."""
+    form = DirectoryForm(request.GET or None)
+    hits = None
+    if form.is_bound and form.is_valid():
+        settlement = form.cleaned_data.get("settlement")
+        q = form.cleaned_data.get("q", "")
+        if settlement or q:
+            hits = selectors.directory_lookup(
+                settlement_id=settlement.pk if settlement else None, query=q)
+    context = {"form": form, "hits": hits}
+    if request.headers.get("HX-Request"):
+        return render(request, "territories/_directory_results.html", context)
+    return render(request, "territories/directory.html", context)

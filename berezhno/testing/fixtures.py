@@ -1,0 +1,143 @@
+"""A small world for tests: two municipalities, three districts, users in every role."""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+
+from berezhno.accounts.choices import OrganisationKind, PartnerKind
+from berezhno.accounts.models import Organisation, RoleAssignment, User
+from berezhno.core.context import acting_as
+from berezhno.people import services as people
+from berezhno.people.models import Person
+from berezhno.territories import services as territories
+from berezhno.territories.choices import Level
+from berezhno.territories.models import District, Territory
+
+PASSWORD = "test-password-123"  # noqa: S105
+
+
+@dataclass
+class World:
+    region: Territory
+    mun: Territory
+    mun2: Territory
+    town: Territory
+    village: Territory
+    other_town: Territory
+    d1: Territory
+    d2: Territory
+    d3: Territory
+    provider: Organisation
+    partner_org: Organisation
+    users: dict
+    p1: Person
+    p2: Person
+    p3: Person
+
+    def user(self, key: str) -> User:
+        return self.users[key]
+
+
+def make_user(username, role=None, territory=None, org=None, **extra) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD,
+                                    last_name=extra.pop("last_name", "Тестова"),
+                                    first_name=extra.pop("first_name", "Анна"),
+                                    patronymic="Ивановна", organisation=org, **extra)
+    if role:
+        RoleAssignment.objects.create(user=user, role=role, territory=territory,
+                                      organisation=org)
+    return user
+
+
+CONSENT = {"purpose": "social_service", "subject_address": "г. Тест, ул. Мира, 1",
+           "subject_document": "паспорт 5200 123456", "data_list": "ФИО, адрес, СНИЛС"}
+
+
+@pytest.fixture
+def world(db) -> World:
+    with acting_as("test"):
+        root = User.objects.create_superuser("root", password=PASSWORD)
+        region = territories.territory_create(user=root, level=Level.REGION, parent=None,
+                                              data={"name": "Омская область",
+                                                    "time_zone": "Asia/Omsk"})
+        mun = territories.territory_create(user=root, level=Level.MUNICIPALITY, parent=region,
+                                           data={"name": "Называевский район"})
+        mun2 = territories.territory_create(user=root, level=Level.MUNICIPALITY, parent=region,
+                                            data={"name": "Тарский район"})
+        town = territories.territory_create(user=root, level=Level.SETTLEMENT, parent=mun,
+                                            data={"name": "Называевск", "kind": "город"})
+        village = territories.territory_create(user=root, level=Level.SETTLEMENT, parent=mun,
+                                               data={"name": "Кисляки", "kind": "село"})
+        other_town = territories.territory_create(user=root, level=Level.SETTLEMENT,
+                                                  parent=mun2, data={"name": "Тара"})
+        d1 = territories.territory_create(user=root, level=Level.DISTRICT, parent=town,
+                                          data={"name": "Участок 1"})
+        d2 = territories.territory_create(user=root, level=Level.DISTRICT, parent=town,
+                                          data={"name": "Участок 2"})
+        d3 = territories.territory_create(user=root, level=Level.DISTRICT, parent=other_town,
+                                          data={"name": "Тара — участок 1"})
+        street = territories.street_add(user=root, settlement=town, name="улица Ленина")
+        territories.coverage_set(user=root, district=District.objects.get(territory=d1),
+                                 settlement=town, street=street)
+        territories.coverage_set(user=root, district=District.objects.get(territory=d1),
+                                 settlement=village)
+        provider = Organisation.objects.create(kind=OrganisationKind.PROVIDER,
+                                               name="КЦСОН Называевского района",
+                                               address="г. Называевск, ул. Ленина, 66")
+        partner_org = Organisation.objects.create(kind=OrganisationKind.PARTNER,
+                                                  partner_kind=PartnerKind.POLICE,
+                                                  name="ОМВД по Называевскому району")
+        users = {
+            "root": root,
+            "no_role": make_user("norole", org=provider),
+            "specialist": make_user("spec1", "district_specialist", d1, provider,
+                                    last_name="Белова"),
+            "specialist_other": make_user("spec2", "district_specialist", d2, provider),
+            "specialist_far": make_user("spec3", "district_specialist", d3, provider),
+            "head": make_user("head", "head", mun, provider, last_name="Маркова"),
+            "admin": make_user("admin", "admin", region, provider),
+            "agent": make_user("agent", "social_agent", region, provider),
+            "partner": make_user("partner", "partner", mun, partner_org),
+            "analyst": make_user("analyst", "analyst", region, provider),
+            "specialist_psy": make_user("psy", "specialist", mun, provider),
+        }
+        district = District.objects.get(territory=d1)
+        territories.district_update(user=root, district=district,
+                                    expected_version=district.version, data={
+            "specialist": users["specialist"], "order_number": "12-о",
+            "order_date": datetime.date(2025, 1, 15), "phone": "+73816121101",
+            "email": "d1@example.org", "workplace_address": "ул. Ленина, 66, каб. 11",
+            "reception_schedule": "Пн, ср 9:00–13:00"})
+        spec = users["specialist"]
+        p1 = people.person_register(user=spec, consent=dict(CONSENT), data={
+            "surname": "Семёнова", "name": "Алёна", "patronymic": "Петровна", "sex": "f",
+            "birth_date": datetime.date(1985, 3, 5), "territory": d1, "settlement": town,
+            "snils": "112-233-445 95", "phone": "8 913 123-45-67",
+            "actual_address": "г. Называевск, ул. Ленина, 5"})
+        p2 = people.person_register(user=users["specialist_other"], consent=dict(CONSENT),
+                                    data={"surname": "Кузнецов", "name": "Иван",
+                                          "patronymic": "Ильич", "sex": "m",
+                                          "birth_date": datetime.date(1950, 1, 1),
+                                          "territory": d2})
+        p3 = people.person_register(user=users["specialist_far"], consent=dict(CONSENT),
+                                    data={"surname": "Далёкий", "name": "Пётр", "sex": "m",
+                                          "territory": d3})
+        people.person_assign(user=spec, person=p1, assignee=users["agent"],
+                             reason="социальный контракт")
+    return World(region=region, mun=mun, mun2=mun2, town=town, village=village,
+                 other_town=other_town, d1=d1, d2=d2, d3=d3, provider=provider,
+                 partner_org=partner_org, users=users, p1=p1, p2=p2, p3=p3)
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a test client in as a given user."""
+
+    def login(user):
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
+

@@ -1,0 +1,32 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from berezhno.accounts import api as accounts_api
+from berezhno.core import audit_api
+from berezhno.people import api as people_api
+from berezhno.territories import api as territories_api
+
+router = DefaultRouter()
+router.register("persons", people_api.PersonViewSet, basename="person")
+router.register("categories", people_api.CategoryViewSet, basename="category")
+router.register("consents", people_api.ConsentViewSet, basename="consent")
+router.register("contacts", people_api.ContactViewSet, basename="contact")
+router.register("documents", people_api.DocumentViewSet, basename="document")
+router.register("households", people_api.HouseholdViewSet, basename="household")
+router.register("territories", territories_api.TerritoryViewSet, basename="territory")
+router.register("districts", territories_api.DistrictViewSet, basename="district")
+router.register("organisations", accounts_api.OrganisationViewSet, basename="organisation")
+router.register("agreements", accounts_api.AgreementViewSet, basename="agreement")
+router.register("users", accounts_api.UserViewSet, basename="user")
+router.register("role-assignments", accounts_api.RoleAssignmentViewSet,
+                basename="role-assignment")
+router.register("audit/access", audit_api.AccessLogViewSet, basename="access-log")
+router.register("audit/changes", audit_api.ChangeLogViewSet, basename="change-log")
+
+urlpatterns = [
+    path("directory/", territories_api.DirectoryView.as_view(), name="api-directory"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

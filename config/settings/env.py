@@ -1,0 +1,55 @@
+"""The one place that reads the process environment for settings."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def database_from_env(default_sqlite: Path) -> dict:
+    """Build the default database from DATABASE_URL-like variables.
+
+    ``BEREZHNO_DB=postgres`` switches to PostgreSQL with the PG* variables
+    (host, port, user, database); anything else uses the embedded SQLite file.
+    """
+    engine = env("BEREZHNO_DB", "sqlite")
+    if engine not in {"postgres", "postgresql"}:
+        # A fresh clone has no var/ yet (it is git-ignored): SQLite cannot create
+        # its file in a missing directory, so make it here for every command.
+        default_sqlite.parent.mkdir(parents=True, exist_ok=True)
+    if engine in {"postgres", "postgresql"}:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": env("PGDATABASE", "berezhno"),
+            "USER": env("PGUSER", "postgres"),
+            "PASSWORD": env("PGPASSWORD", ""),
+            "HOST": env("PGHOST", "127.0.0.1"),
+            "PORT": env("PGPORT", "5432"),
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            "ATOMIC_REQUESTS": False,
+        }
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env("SQLITE_PATH", str(default_sqlite)),
+        "OPTIONS": {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }

@@ -1,0 +1,22 @@
+"""Settings for the test suite; the database is chosen by BEREZHNO_DB like everywhere."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+from .env import BASE_DIR, env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["NAME"] = env("PGDATABASE", "test")
+    DATABASES["default"]["TEST"] = {"NAME": env("PG_TEST_DATABASE", "test_berezhno")}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
