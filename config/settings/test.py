@@ -16,7 +16,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["TEST"] = {"NAME": env("PG_TEST_DATABASE", "test_berezhno")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    # SQLITE_TEST_PATH lets two suites run side by side without sharing one file.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("SQLITE_TEST_PATH", str(BASE_DIR / "var" / "test.sqlite3"))
+    }
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
