@@ -1,0 +1,35 @@
+"""Measure the registry's pages and API on generated data beside the bare SQL."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from berezhno.testing.bench import Bench, markdown
+
+
+class Command(BaseCommand):
+    help = ("Benchmark person search, card, lists and the worklist (UI and API) against "
+            "the bare SQL answering the same question. Run after generate_data.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--iterations", type=int, default=30)
+        parser.add_argument("--seed", type=int, default=7)
+
+    def handle(self, *args, **options):
+        if options["iterations"] < 1:
+            raise CommandError("--iterations must be at least 1")
+        bench = Bench(options["iterations"], seed=options["seed"], log=self.stdout.write)
+        try:
+            results = bench.run()
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        persons = _count("people_person")
+        self.stdout.write("")
+        self.stdout.write(f"База: {connection.vendor}, граждан: {persons}, "
+                          f"повторов: {options['iterations']}")
+        self.stdout.write(markdown(results))
+
+
+def _count(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        return cursor.fetchone()[0]

@@ -1,0 +1,248 @@
+"""Benchmark of the registry on generated data: UI and API beside the bare SQL.
+
+Every operation is measured three ways in the same run: the UI page and the
+API endpoint through the whole Django stack (middleware, session, scope,
+templates or serializers, the access log), served in-process by the test
+client, and the bare SQL that answers the same question with the same scope.
+Server time only: no network, no browser. Query counts are taken in a
+separate pass so that capturing them does not slow the timed passes.
+"""
+
+# SQL here is built from model metadata and constant fragments only; values are
+# always passed as parameters.
+# ruff: noqa: S608
+
+import random
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from berezhno.accounts.models import RoleAssignment, User
+from berezhno.people.models import Person
+from berezhno.territories.models import District, Territory
+
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Measure:
+    label: str
+    times_ms: list[float] = field(default_factory=list)
+    queries: int | None = None
+
+    def p(self, q: float) -> float:
+        data = sorted(self.times_ms)
+        if not data:
+            return 0.0
+        index = min(len(data) - 1, max(0, round(q * (len(data) - 1))))
+        return data[index]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.times_ms) if self.times_ms else 0.0
+
+    @property
+    def p95(self) -> float:
+        return self.p(0.95)
+
+
+@dataclass
+class Operation:
+    name: str
+    who: str
+    target_ms: int
+    ui: Measure | None
+    api: Measure | None
+    sql: Measure
+
+
+class Bench:
+    def __init__(self, iterations: int = 30, seed: int = 7, log=None):
+        self.iterations = iterations
+        self.rng = random.Random(seed)  # noqa: S311 - sampling, not security
+        self.log = log or (lambda message: None)
+        self.results: list[Operation] = []
+
+    # ---------------------------------------------------------------- setup
+    def _actors(self):
+        """The busiest district's specialist and the busiest municipality's head."""
+        busiest = (Person.objects.values("territory_id").annotate(n=Count("id"))
+                   .order_by("-n").first())
+        if busiest is None:
+            raise RuntimeError("Нет данных: сначала выполните generate_data.")
+        district = District.objects.select_related("territory", "specialist").get(
+            pk=busiest["territory_id"])
+        if district.specialist is None:
+            raise RuntimeError("У самого крупного участка нет специалиста.")
+        specialist_scope = district.territory
+        mun = Territory.objects.get(pk=district.territory.ancestor_ids()[1])
+        head = (User.objects.filter(role_assignments__role="head",
+                                    role_assignments__territory=mun, is_active=True).first())
+        if head is None:
+            assignment = RoleAssignment.objects.filter(role="head", is_active=True).first()
+            head = assignment.user
+            mun = assignment.territory
+        return (district.specialist, specialist_scope), (head, mun)
+
+    def _client(self, user) -> Client:
+        client = Client(HTTP_HOST=HOST)
+        client.force_login(user)
+        return client
+
+    # --------------------------------------------------------------- timing
+    def _time(self, label: str, call: Callable[[], object]) -> Measure:
+        measure = Measure(label)
+        call()  # warm
+        with CaptureQueriesContext(connection) as ctx:
+            call()
+        measure.queries = len(ctx.captured_queries)
+        for _ in range(self.iterations):
+            started = time.perf_counter()
+            call()
+            measure.times_ms.append((time.perf_counter() - started) * 1000)
+        return measure
+
+    def _get(self, client: Client, url: str) -> Callable[[], object]:
+        def call():
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url}: HTTP {response.status_code}")
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            return response
+        return call
+
+    def _sql(self, statements: list[tuple[str, list]]) -> Callable[[], object]:
+        def call():
+            with connection.cursor() as cursor:
+                for sql, params in statements:
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
+        return call
+
+    def _rotating(self, make: Callable[[object], Callable[[], object]], items: list):
+        """A call that moves to the next sample item each time (search terms, persons)."""
+        calls = [make(item) for item in items]
+        state = {"i": 0}
+
+        def call():
+            state["i"] = (state["i"] + 1) % len(calls)
+            return calls[state["i"]]()
+        return call
+
+    def add(self, name, who, target, ui_call, api_call, sql_call) -> None:
+        self.log(f"  {name} ({who})")
+        self.results.append(Operation(
+            name, who, target,
+            self._time("ui", ui_call) if ui_call else None,
+            self._time("api", api_call) if api_call else None,
+            self._time("sql", sql_call)))
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> list[Operation]:
+        (specialist, d_scope), (head, mun) = self._actors()
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=[HOST]):
+            for user, scope, who in ((specialist, d_scope, "участковый специалист"),
+                                     (head, mun, "руководитель района")):
+                self._scenarios(user, scope, who)
+        return self.results
+
+    def _scope_sql(self) -> str:
+        return ("p.territory_id IN (SELECT t.id FROM territories_territory t "
+                "WHERE t.path LIKE %s)")
+
+    def _scenarios(self, user, scope: Territory, who: str) -> None:
+        client = self._client(user)
+        prefix = scope.path + "%"
+        in_scope = Person.objects.filter(territory__path__startswith=scope.path,
+                                         status="active")
+        sample = list(in_scope.exclude(snils="").order_by("?")[:20]
+                      .values("id", "surname", "name", "snils"))
+        if not sample:
+            raise RuntimeError(f"Нет граждан в зоне {scope}.")
+        fragments = sorted({s["surname"][:5].lower() for s in sample})[:10]
+        order = "ORDER BY p.search_name, p.id"
+        base = ("SELECT p.id, p.surname, p.name, p.patronymic, p.birth_date, p.territory_id "
+                "FROM people_person p WHERE ")
+        self.add("Поиск по фрагменту фамилии", who, 100,
+                 self._rotating(lambda f: self._get(client, f"/people/?q={f}"), fragments),
+                 self._rotating(lambda f: self._get(client, f"/api/v1/persons/?q={f}"),
+                                fragments),
+                 self._rotating(lambda f: self._sql([(
+                     base + f"p.search_name LIKE %s AND p.status = 'active' AND "
+                     f"{self._scope_sql()} {order} LIMIT 50", [f"%{f}%", prefix])]), fragments))
+        snils = [s["snils"] for s in sample]
+        self.add("Поиск по СНИЛС", who, 100,
+                 self._rotating(lambda s: self._get(client, f"/people/?q={s}"), snils),
+                 self._rotating(lambda s: self._get(client, f"/api/v1/persons/?q={s}"), snils),
+                 self._rotating(lambda s: self._sql([(
+                     base + f"p.snils = %s AND p.status = 'active' AND {self._scope_sql()} "
+                     f"{order} LIMIT 50", [s, prefix])]), snils))
+        ids = [s["id"] for s in sample]
+        self.add("Карточка гражданина (семья, последние контакты)", who, 100,
+                 self._rotating(lambda pk: self._get(client, f"/people/{pk}/"), ids),
+                 self._rotating(lambda pk: self._get(client, f"/api/v1/persons/{pk}/"), ids),
+                 self._rotating(lambda pk: self._sql(self._card_sql(pk, prefix)), ids))
+        self.add("Список граждан, страница 1 по 50", who, 100,
+                 self._get(client, "/people/"),
+                 self._get(client, "/api/v1/persons/?page_size=50"),
+                 self._sql([(base + f"p.status = 'active' AND {self._scope_sql()} {order} "
+                             "LIMIT 51", [prefix])]))
+        self.add("Список граждан через API, страница 1 по 200", who, 100, None,
+                 self._get(client, "/api/v1/persons/?page_size=200"),
+                 self._sql([(base + f"p.status = 'active' AND {self._scope_sql()} {order} "
+                             "LIMIT 201", [prefix])]))
+        deep = max(1, min(20, in_scope.count() // 50))
+        self.add(f"Список граждан, страница {deep} по 50", who, 100,
+                 self._get(client, f"/people/?page={deep}"),
+                 self._get(client, f"/api/v1/persons/?page={deep}&page_size=50"),
+                 self._sql([(base + f"p.status = 'active' AND {self._scope_sql()} {order} "
+                             f"LIMIT 51 OFFSET {(deep - 1) * 50}", [prefix])]))
+        self.add("Рабочий список: запланированные и просроченные контакты", who, 100,
+                 self._get(client, "/"), None,
+                 self._sql([(
+                     "SELECT c.id, c.next_contact_date, p.surname, p.name FROM people_contact c "
+                     "JOIN people_person p ON p.id = c.person_id WHERE "
+                     "c.next_contact_date <= CURRENT_DATE + 7 AND p.status = 'active' AND "
+                     f"{self._scope_sql()} AND NOT EXISTS (SELECT 1 FROM people_contact l "
+                     "WHERE l.person_id = c.person_id AND l.occurred_at > c.occurred_at) "
+                     "ORDER BY c.next_contact_date, c.id LIMIT 30", [prefix])]))
+
+    def _card_sql(self, pk: int, prefix: str) -> list[tuple[str, list]]:
+        return [
+            ("SELECT p.* FROM people_person p WHERE p.id = %s AND " + self._scope_sql(),
+             [pk, prefix]),
+            ("SELECT c.* FROM people_consent c WHERE c.person_id = %s ORDER BY c.valid_from DESC",
+             [pk]),
+            ("SELECT k.* FROM people_personcategory k WHERE k.person_id = %s", [pk]),
+            ("SELECT m.*, p.surname, p.name, p.patronymic, p.birth_date "
+             "FROM people_householdmember m JOIN people_person p ON p.id = m.person_id "
+             "WHERE m.household_id = (SELECT household_id FROM people_householdmember "
+             "WHERE person_id = %s AND until IS NULL)", [pk]),
+            ("SELECT c.* FROM people_contact c WHERE c.person_id = %s "
+             "ORDER BY c.occurred_at DESC LIMIT 20", [pk]),
+        ]
+
+
+def markdown(results: list[Operation]) -> str:
+    lines = [
+        "| операция | пользователь | цель, мс | UI p50 / p95, мс | API p50 / p95, мс "
+        "| SQL p50 / p95, мс | запросов UI / API | накладные API/SQL (p95) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for op in results:
+        def cell(m):
+            return f"{m.p50:.1f} / {m.p95:.1f}" if m else "—"
+
+        overhead = (op.api or op.ui).p95 / op.sql.p95 if op.sql.p95 else 0
+        queries = f"{op.ui.queries if op.ui else '—'} / {op.api.queries if op.api else '—'}"
+        lines.append(f"| {op.name} | {op.who} | {op.target_ms} | {cell(op.ui)} | "
+                     f"{cell(op.api)} | {cell(op.sql)} | {queries} | {overhead:.1f}× |")
+    return "\n".join(lines)
+
