@@ -5,7 +5,7 @@ UV := $(PYTHON) -m uv
 PORT ?= 8000
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: run test install uv migrate demo lint check bench generate
+.PHONY: run test install uv migrate demo lint check bench generate messages
 
 uv:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -41,3 +41,8 @@ generate: migrate
 
 bench: install
 	@$(MANAGE) bench
+
+# Refresh the message catalogue after changing user-facing strings (needs GNU gettext).
+messages: install
+	@$(MANAGE) makemessages -l ru --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --no-obsolete
+	@$(MANAGE) compilemessages -l ru --ignore ".venv/*"

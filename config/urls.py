@@ -13,6 +13,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 
+handler404 = "berezhno.core.api.page_not_found"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

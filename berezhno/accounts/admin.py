@@ -1,14 +1,20 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.core.admin_base import AuditedAdmin
+from berezhno.core.admin_base import AuditedAdmin, AuditedInlineMixin
+from berezhno.core.files import check_upload
 
+from . import roles
 from .models import Agreement, Department, Organisation, RoleAssignment, User
+from .permissions import territories_in_scope
 
 
-class DepartmentInline(admin.TabularInline):
+class DepartmentInline(AuditedInlineMixin, admin.TabularInline):
     model = Department
+    event_type = "organisation.saved"
     extra = 0
     fields = ["name", "head_name", "phone"]
 
@@ -23,17 +29,59 @@ class OrganisationAdmin(AuditedAdmin):
     exclude = ["version"]
 
 
+class AgreementAdminForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["organisation", "provider", "number", "date", "valid_until", "subject",
+                  "file", "is_active"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):  # a new file, not the one already stored
+            check_upload(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        date, until = data.get("date"), data.get("valid_until")
+        if date and until and until < date:
+            self.add_error("valid_until", _("Срок действия раньше даты."))
+        return data
+
+
 @admin.register(Agreement)
 class AgreementAdmin(AuditedAdmin):
+    form = AgreementAdminForm
     event_type = "agreement.saved"
+    exclude = ["version"]
     list_display = ["number", "date", "organisation", "valid_until", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["number", "organisation__name", "subject"]
-    exclude = ["version"]
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class ScopedAssignmentsMixin:
+    """Role assignments are territorial: a role administrator sees and grants them only on
+    the territories of their own assignment (Django's model permissions see them all)."""
+
+    def _unscoped(self, request, perm: str) -> bool:
+        return request.user.has_perm(f"accounts.{perm}_roleassignment")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self._unscoped(request, "view"):
+            return qs
+        return qs.restrict(request.user, roles.VIEW)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "territory" and not self._unscoped(request, "change"):
+            kwargs["queryset"] = territories_in_scope(request.user, roles.USER, roles.CHANGE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RoleAssignmentInline(ScopedAssignmentsMixin, AuditedInlineMixin, admin.TabularInline):
     model = RoleAssignment
+    event_type = "role.changed"
+    create_event_type = "role.assigned"
     extra = 0
     fields = ["role", "territory", "include_subtree", "organisation", "valid_until",
               "is_active"]
@@ -41,7 +89,10 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    event_type = "user.changed"
+    create_event_type = "user.created"
+    snapshot_exclude = ("password", "last_login", "created_at", "updated_at")
     list_display = ["username", "last_name", "first_name", "patronymic", "organisation",
                     "is_active"]
     list_filter = ["is_active", "organisation", "role_assignments__role"]
@@ -53,15 +104,28 @@ class UserAdmin(BaseUserAdmin):
     ]
     inlines = [RoleAssignmentInline]
 
-    def save_model(self, request, obj, form, change):
-        AuditedAdmin.save_model(self, request, obj, form, change)
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Django's own flags open everything: only a superuser may set them.
+            fields += ["is_staff", "is_superuser"]
+        return fields
 
-    event_type = "user.changed"
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False  # nor their password: that would be the same as being them
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(AuditedAdmin):
+class RoleAssignmentAdmin(ScopedAssignmentsMixin, AuditedAdmin):
     event_type = "role.changed"
+    create_event_type = "role.assigned"
     list_display = ["user", "role", "territory", "include_subtree", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "user__last_name", "territory__name"]

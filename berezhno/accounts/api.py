@@ -1,9 +1,13 @@
 """API of organisations, agreements, users and role assignments (administration)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from berezhno.core import audit
+from berezhno.core.files import check_upload
 from berezhno.core.models import ChangeAction
 from berezhno.territories.api import CanManage
 
@@ -69,10 +73,20 @@ class AgreementSerializer(serializers.ModelSerializer):
                   "file", "is_active", "version"]
         read_only_fields = ["version"]
 
+    def validate_file(self, value):
+        """The scan is checked by its content and size, like every uploaded document."""
+        if value:
+            try:
+                check_upload(value)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from exc
+        return value
+
     def validate(self, attrs):
-        date, until = attrs.get("date"), attrs.get("valid_until")
+        date = attrs.get("date", getattr(self.instance, "date", None))
+        until = attrs.get("valid_until", getattr(self.instance, "valid_until", None))
         if date and until and until < date:
-            raise serializers.ValidationError({"valid_until": ["Срок действия раньше даты."]})
+            raise serializers.ValidationError({"valid_until": [_("Срок действия раньше даты.")]})
         return attrs
 
 
@@ -118,11 +132,12 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     permission_kind = roles.USER
 
     def get_queryset(self):
-        from berezhno.accounts.permissions import can
-
-        if not can(self.request.user, roles.USER, roles.VIEW):
-            return User.objects.none()
-        return User.objects.prefetch_related("role_assignments").order_by("last_name", "id")
+        # Users are not territorial; their role assignments are, and only those within
+        # the reader's scope are shown.
+        assignments = RoleAssignment.objects.restrict(self.request.user, roles.VIEW)
+        return User.objects.prefetch_related(
+            Prefetch("role_assignments", queryset=assignments.order_by("id"))
+        ).order_by("last_name", "id")
 
     def perform_create(self, serializer):
         d = serializer.validated_data
@@ -141,11 +156,8 @@ class RoleAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_fields = ["user", "role", "territory"]
 
     def get_queryset(self):
-        from berezhno.accounts.permissions import can
-
-        if not can(self.request.user, roles.USER, roles.VIEW):
-            return RoleAssignment.objects.none()
-        return RoleAssignment.objects.select_related("territory").order_by("user_id", "id")
+        return RoleAssignment.objects.restrict(self.request.user, roles.VIEW).select_related(
+            "territory").order_by("user_id", "id")
 
     def perform_create(self, serializer):
         d = serializer.validated_data

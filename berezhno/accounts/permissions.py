@@ -43,9 +43,27 @@ def user_grants(user) -> list[Grant]:
     return grants
 
 
+def has_work_assignments(user) -> bool:
+    """Whether persons are assigned to the user by work; loaded once per user object.
+
+    Lets the scope filter leave out the "or assigned to me" branch for the many
+    users without assignments: an OR across two subqueries keeps PostgreSQL
+    from using the territory index and costs a scan of the whole table.
+    """
+    cached = getattr(user, "_berezhno_assigned", None)
+    if cached is not None:
+        return cached
+    from berezhno.people.models import PersonAssignment
+
+    user._berezhno_assigned = PersonAssignment.objects.filter(user=user,
+                                                              is_active=True).exists()
+    return user._berezhno_assigned
+
+
 def forget_grants(user) -> None:
-    if hasattr(user, "_berezhno_grants"):
-        del user._berezhno_grants
+    for attr in ("_berezhno_grants", "_berezhno_assigned"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def has_role(user, *codes: str) -> bool:

@@ -11,7 +11,7 @@ from berezhno.core.models import ChangeAction
 
 from . import roles
 from .models import Organisation, RoleAssignment, User
-from .permissions import can, forget_grants
+from .permissions import can, forget_grants, territories_in_scope
 
 
 def _require(user, kind: str, action: str) -> None:
@@ -51,8 +51,15 @@ def user_create(*, user, username: str, password: str, last_name: str, first_nam
 def role_assign(*, user, target: User, role: str, territory, include_subtree: bool = True,
                 organisation: Organisation | None = None) -> RoleAssignment:
     _require(user, roles.USER, roles.CHANGE)
+    errors = {}
     if role not in roles.ROLES:
-        raise ValidationError({"role": [_("Такой роли нет.")]})
+        errors["role"] = [_("Такой роли нет.")]
+    if territory is None or not territories_in_scope(user, roles.USER, roles.CHANGE).filter(
+            pk=territory.pk).exists():
+        errors["territory"] = [_("Эта территория вне вашей зоны доступа: назначать роли "
+                                 "можно только на ваших территориях.")]
+    if errors:
+        raise ValidationError(errors)
     assignment = RoleAssignment.objects.create(
         user=target, role=role, territory=territory, include_subtree=include_subtree,
         organisation=organisation or target.organisation)

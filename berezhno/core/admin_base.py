@@ -1,33 +1,174 @@
-"""Django admin for reference data, writing the same audit rows as services."""
+"""Django admin for reference data: rights come from roles, saves write the same audit rows
+as services."""
+
+from collections import Counter
 
 from django.contrib import admin
-from django.db import transaction
+from django.contrib.admin.utils import NestedObjects, quote
+from django.db import router, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+
+from berezhno.accounts import roles
+from berezhno.accounts.permissions import can
 
 from . import audit
 from .models import ChangeAction
 
+# Personal data and the audit trail that names it: never shown in the admin (decision 0004).
+HIDDEN_APPS = frozenset({"people", "core"})
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Every admin save and delete writes a change record and an event in one transaction."""
+
+class RoleAdminMixin:
+    """Admin rights from ``roles.py``: the role's actions on the record kind.
+
+    The kind is the admin's ``permission_kind`` or the model's. Django's own model
+    permissions still work for staff given them explicitly; a superuser may do anything.
+    Works for ``ModelAdmin`` and ``InlineModelAdmin`` alike.
+    """
+
+    permission_kind: str | None = None
+
+    def role_allows(self, request, action: str) -> bool:
+        kind = self.permission_kind or getattr(self.model, "permission_kind", None)
+        return kind is not None and can(request.user, kind, action)
+
+    def has_module_permission(self, request):
+        return self.role_allows(request, roles.VIEW) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return (self.role_allows(request, roles.VIEW)
+                or super().has_view_permission(request, obj))
+
+    def has_add_permission(self, request, *args):
+        return self.role_allows(request, roles.ADD) or super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return (self.role_allows(request, roles.CHANGE)
+                or super().has_change_permission(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return (self.role_allows(request, roles.DELETE)
+                or super().has_delete_permission(request, obj))
+
+
+class AuditedAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """Every admin save and delete, of the record and of its inline rows, writes a change
+    record and an event in one transaction."""
 
     event_type = "record.saved"
+    create_event_type: str | None = None  # the event of a new record, if not event_type
+    snapshot_exclude: tuple[str, ...] = ("created_at", "updated_at")
+
+    def _snapshot(self, obj) -> dict:
+        return audit.snapshot(obj, exclude=self.snapshot_exclude)
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             before = None
             if change and obj.pk:
                 previous = type(obj)._default_manager.filter(pk=obj.pk).first()
-                before = audit.snapshot(previous) if previous else None
+                before = self._snapshot(previous) if previous else None
                 if hasattr(obj, "version"):
                     obj.version = (previous.version if previous else obj.version) + 1
             super().save_model(request, obj, form, change)
             audit.record(user=request.user, obj=obj,
                          action=ChangeAction.UPDATE if change else ChangeAction.CREATE,
-                         before=before, event_type=self.event_type, summary=str(obj))
+                         before=before, after=self._snapshot(obj),
+                         event_type=(self.event_type if change
+                                     else self.create_event_type or self.event_type),
+                         summary=str(obj))
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            before = audit.snapshot(obj)
+            before = self._snapshot(obj)
             audit.record(user=request.user, obj=obj, action=ChangeAction.DELETE, before=before,
                          after=None, event_type="record.deleted", summary=str(obj))
             super().delete_model(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a delete takes with it or is blocked by, except that
+        records of personal data and audit rows appear by their kind and number only: a
+        user or a territory is linked to citizens, whose names must not show here."""
+        try:
+            first = objs[0]
+        except IndexError:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
+        collector.collect(objs)
+        perms_needed = set()
+        site = self.admin_site
+
+        def describe(obj):
+            model, opts = type(obj), obj._meta
+            if opts.app_label in HIDDEN_APPS:
+                return capfirst(opts.verbose_name)
+            if site.is_registered(model):
+                if not site.get_model_admin(model).has_delete_permission(request, obj):
+                    perms_needed.add(opts.verbose_name)
+                try:
+                    url = reverse(f"{site.name}:{opts.app_label}_{opts.model_name}_change",
+                                  args=[quote(obj.pk)])
+                except NoReverseMatch:
+                    pass
+                else:
+                    return format_html('{}: <a href="{}">{}</a>',
+                                       capfirst(opts.verbose_name), url, str(obj))
+            return f"{capfirst(opts.verbose_name)}: {obj}"
+
+        to_delete = collector.nested(describe)
+        protected = [f"{text} ({n})" if n > 1 else text
+                     for text, n in Counter(describe(o) for o in collector.protected).items()]
+        model_count = {model._meta.verbose_name_plural: len(found)
+                       for model, found in collector.model_objs.items()}
+        return to_delete, model_count, perms_needed, protected
+
+    def delete_queryset(self, request, queryset):
+        """The "delete selected" action: one audited delete per record."""
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (departments, coverage, role assignments) are audited like the record."""
+        model = formset.model
+        event_type = getattr(formset, "audit_event_type", None) or self.event_type
+        create_event_type = getattr(formset, "audit_create_event_type", None) or event_type
+        with transaction.atomic():
+            loaded = [f.instance.pk for f in formset.initial_forms if f.instance.pk]
+            previous = {o.pk: o for o in model._default_manager.filter(pk__in=loaded)}
+            for f in formset.deleted_forms:
+                obj = previous.get(f.instance.pk)
+                if obj is not None:
+                    audit.record(user=request.user, obj=obj, action=ChangeAction.DELETE,
+                                 before=audit.snapshot(obj), after=None,
+                                 event_type="record.deleted", summary=str(obj))
+            for f in formset.initial_forms:
+                obj = previous.get(f.instance.pk)
+                if (obj is not None and f not in formset.deleted_forms and f.has_changed()
+                        and hasattr(obj, "version")):
+                    f.instance.version = obj.version + 1
+            formset.save()
+            for obj in formset.new_objects:
+                audit.record(user=request.user, obj=obj, action=ChangeAction.CREATE,
+                             event_type=create_event_type, summary=str(obj))
+            for obj, _fields in formset.changed_objects:
+                old = previous.get(obj.pk)
+                audit.record(user=request.user, obj=obj, action=ChangeAction.UPDATE,
+                             before=audit.snapshot(old) if old else None,
+                             event_type=event_type, summary=str(obj))
+
+
+class AuditedInlineMixin(RoleAdminMixin):
+    """An inline whose rights come from roles; ``event_type`` labels its audited changes
+    (``create_event_type`` its new rows), the parent admin's event type otherwise."""
+
+    event_type: str | None = None
+    create_event_type: str | None = None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.audit_event_type = self.event_type
+        formset.audit_create_event_type = self.create_event_type
+        return formset

@@ -2,7 +2,10 @@
 
 from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
+
+from berezhno.accounts import roles
+from berezhno.accounts.permissions import can
 
 from . import selectors
 from .models import AccessLog, ObjectChange
@@ -29,6 +32,14 @@ class ObjectChangeSerializer(serializers.ModelSerializer):
                   "person_id", "before", "after", "request_id"]
 
 
+class CanReadAudit(permissions.BasePermission):
+    """The journals are for roles with "audit: view" (heads, administrators): 403 for others,
+    like the journal page that they do not get either."""
+
+    def has_permission(self, request, view):
+        return can(request.user, roles.AUDIT, roles.VIEW)
+
+
 def _filters(request) -> dict:
     def as_int(name):
         try:
@@ -50,6 +61,7 @@ def _filters(request) -> dict:
 @extend_schema(parameters=PARAMS, summary="Журнал доступа к персональным данным")
 class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AccessLogSerializer
+    permission_classes = [CanReadAudit]
 
     def get_queryset(self):
         return selectors.access_log(self.request.user, **_filters(self.request))
@@ -58,6 +70,7 @@ class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 @extend_schema(parameters=PARAMS, summary="Журнал изменений")
 class ChangeLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ObjectChangeSerializer
+    permission_classes = [CanReadAudit]
 
     def get_queryset(self):
         return selectors.change_log(self.request.user, **_filters(self.request))

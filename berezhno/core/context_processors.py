@@ -1,5 +1,7 @@
 from berezhno.accounts import roles
-from berezhno.accounts.permissions import can, has_role
+from berezhno.accounts.permissions import can
+
+from .admin_site import may_administer
 
 
 def navigation(request) -> dict:
@@ -12,6 +14,6 @@ def navigation(request) -> dict:
             "add_person": can(user, roles.PERSON, roles.ADD),
             "households": can(user, roles.HOUSEHOLD, roles.VIEW),
             "audit": can(user, roles.AUDIT, roles.VIEW),
-            "admin": user.is_superuser or has_role(user, "admin"),
+            "admin": user.is_staff or may_administer(user),
         }
     }

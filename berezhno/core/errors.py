@@ -29,6 +29,8 @@ class DomainError(Exception):
         self.field = field
         if code is not None:
             self.code = code
+        if self.code == ErrorCode.FORBIDDEN:
+            self.status = 403  # refused for lack of a right, not for bad input
         self.details = details or {}
 
     def as_validation_error(self) -> ValidationError:

@@ -1,9 +1,11 @@
-"""Middleware: request context for audit, idle session expiry."""
+"""Middleware: request context for audit, idle session expiry, unusable query strings."""
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 from . import context
 
@@ -46,4 +48,26 @@ class IdleSessionMiddleware:
                 request.session["idle_expired"] = True
             else:
                 request.session[self.key] = now
+        return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """Refuse a query string carrying NUL characters before any view reads it.
+
+    Forms and serializers already reject NUL in submitted fields, but views read search
+    parameters directly, and PostgreSQL cannot store or compare text containing NUL: the
+    request is answered 400 with a Russian message instead of failing deep in the database.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or any("\x00" in v for v in values)
+               for key, values in request.GET.lists()):
+            message = _("Запрос содержит недопустимый символ (NUL). Уберите его и повторите.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "invalid", "detail": message}, status=400,
+                                    json_dumps_params={"ensure_ascii": False})
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

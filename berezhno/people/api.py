@@ -2,15 +2,16 @@
 
 from django.http import FileResponse, Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from berezhno.accounts import roles
-from berezhno.accounts.permissions import territories_in_scope
+from berezhno.accounts.permissions import can, territories_in_scope
 from berezhno.core import audit
 from berezhno.core.api import ErrorSerializer
+from berezhno.core.files import ALLOWED_UPLOAD_TYPES
 from berezhno.core.models import AccessKind, DomainEvent
 from berezhno.core.pdf import render_pdf
 from berezhno.territories.models import Territory
@@ -43,6 +44,20 @@ from .models import (
     PersonMerge,
     SensitiveInfo,
 )
+
+
+class RegistryAccess(permissions.IsAuthenticated):
+    """Signed-in users only; creating a record needs the view's ``create_permission``
+    (kind, action) somewhere, else 403. Object actions look the record up in the queryset
+    restricted for that action, so a record out of scope answers 404 like a missing one."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        needed = getattr(view, "create_permission", None)
+        if getattr(view, "action", None) == "create" and needed is not None:
+            return can(request.user, *needed)
+        return True
 
 
 class ScopedTerritoryField(serializers.PrimaryKeyRelatedField):
@@ -223,6 +238,7 @@ CONFLICT = OpenApiResponse(ErrorSerializer, description="Конфликт вер
     create=extend_schema(summary="Регистрация гражданина", request=PersonWriteSerializer,
                          responses={201: PersonSerializer, 400: ErrorSerializer,
                                     409: CONFLICT}),
+    update=extend_schema(exclude=True),  # PUT of a whole person is not offered: 405
     partial_update=extend_schema(summary="Изменение сведений (нужна версия)",
                                  request=PersonWriteSerializer,
                                  responses={200: PersonSerializer, 400: ErrorSerializer,
@@ -232,7 +248,10 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    # "put" for the health action only; a person is changed with PATCH.
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+    permission_classes = [RegistryAccess]
+    create_permission = (roles.PERSON, roles.ADD)
 
     def get_queryset(self):
         return selectors.person_queryset(self.request.user, roles.VIEW_MINIMAL).select_related(
@@ -283,7 +302,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def update(self, request, *args, **kwargs):
         if not kwargs.get("partial"):
-            raise Http404
+            raise exceptions.MethodNotAllowed(request.method)
         person = _person_or_404(request.user, kwargs["pk"], roles.CHANGE)
         serializer = PersonWriteSerializer(data=request.data, partial=True,
                                            context={"request": request})
@@ -295,8 +314,9 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                                         expected_version=version)
         return Response(self._serialize(person))
 
+    # A plain list, neither paginated nor filtered: say so, or the schema promises a page.
     @extend_schema(summary="История гражданина", responses=EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
         try:
             _person, events = selectors.person_timeline(request.user, pk)
@@ -306,7 +326,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(summary="Проверка возможных дубликатов", request=PersonWriteSerializer,
                    responses=DuplicateSerializer(many=True))
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def duplicates(self, request):
         serializer = PersonWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -416,10 +436,14 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Ret
                       viewsets.GenericViewSet):
     serializer_class = CategorySerializer
     filterset_fields = ["person", "category"]
+    permission_classes = [RegistryAccess]
+    create_permission = (roles.PERSON, roles.CHANGE)
 
     def get_queryset(self):
-        return PersonCategory.objects.restrict(self.request.user, roles.VIEW).order_by(
-            "-start_date", "id")
+        qs = PersonCategory.objects.restrict(self.request.user, roles.VIEW)
+        if self.action == "end":
+            qs = qs.restrict(self.request.user, roles.CHANGE)
+        return qs.order_by("-start_date", "id")
 
     def perform_create(self, serializer):
         d = serializer.validated_data
@@ -471,10 +495,14 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retr
                      viewsets.GenericViewSet):
     serializer_class = ConsentSerializer
     filterset_fields = ["person", "purpose", "is_active"]
+    permission_classes = [RegistryAccess]
+    create_permission = (roles.CONSENT, roles.ADD)
 
     def get_queryset(self):
-        return Consent.objects.restrict(self.request.user, roles.VIEW).order_by(
-            "-valid_from", "-id")
+        qs = Consent.objects.restrict(self.request.user, roles.VIEW)
+        if self.action == "withdraw":
+            qs = qs.restrict(self.request.user, roles.CHANGE)
+        return qs.select_related("person").order_by("-valid_from", "-id")
 
     def perform_create(self, serializer):
         d = dict(serializer.validated_data)
@@ -535,6 +563,8 @@ class ContactViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retr
                      viewsets.GenericViewSet):
     serializer_class = ContactSerializer
     filterset_fields = ["person", "channel", "purpose"]
+    permission_classes = [RegistryAccess]
+    create_permission = (roles.CONTACT, roles.ADD)
 
     def get_queryset(self):
         return Contact.objects.restrict(self.request.user, roles.VIEW).select_related(
@@ -567,10 +597,14 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Ret
     serializer_class = DocumentSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     filterset_fields = ["person", "doc_type"]
+    permission_classes = [RegistryAccess]
+    create_permission = (roles.DOCUMENT, roles.ADD)
 
     def get_queryset(self):
         qs = PersonDocument.objects.restrict(self.request.user, roles.VIEW).filter(
             is_deleted=False)
+        if self.action == "delete":
+            qs = qs.restrict(self.request.user, roles.DELETE)
         sensitive_ok = Person.objects.restrict(self.request.user, roles.VIEW,
                                                kind=roles.SENSITIVE).values("pk")
         from django.db.models import Q
@@ -585,7 +619,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Ret
             doc_type=d["doc_type"], doc_date=d.get("doc_date"), title=d.get("title", ""))
 
     @extend_schema(summary="Скачать файл документа",
-                   responses={(200, "application/octet-stream"): bytes})
+                   responses={(200, mime): bytes for mime in sorted(ALLOWED_UPLOAD_TYPES)})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         doc = self.get_object()
@@ -651,11 +685,16 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Re
                        mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = HouseholdSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
+    permission_classes = [RegistryAccess]
+    create_permission = (roles.HOUSEHOLD, roles.ADD)
 
     def get_queryset(self):
         from django.db.models import Prefetch
 
-        return selectors.household_queryset(self.request.user).prefetch_related(
+        qs = selectors.household_queryset(self.request.user)
+        if self.action in ("update", "partial_update", "add_member", "remove_member"):
+            qs = qs.restrict(self.request.user, roles.CHANGE)
+        return qs.prefetch_related(
             Prefetch("members", queryset=HouseholdMember.objects.select_related("person"))
         ).order_by("name", "id")
 

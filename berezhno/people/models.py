@@ -164,6 +164,10 @@ class Person(VersionedModel):
     @classmethod
     def grant_q(cls, user, action: str) -> Q | None:
         """People assigned to the user by work (agent assignment, case, referral)."""
+        from berezhno.accounts.permissions import has_work_assignments
+
+        if not has_work_assignments(user):
+            return None
         return Q(pk__in=PersonAssignment.objects.filter(user=user, is_active=True)
                  .values("person_id"))
 
@@ -475,6 +479,10 @@ class Contact(models.Model):
 
     @classmethod
     def grant_q(cls, user, action: str) -> Q | None:
+        from berezhno.accounts.permissions import has_work_assignments
+
+        if not has_work_assignments(user):
+            return None
         return Q(person_id__in=PersonAssignment.objects.filter(user=user, is_active=True)
                  .values("person_id"))
 

@@ -4,6 +4,7 @@ import contextlib
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -16,7 +17,7 @@ from berezhno.core.text import looks_like_phone, looks_like_snils, normalize_nam
 from berezhno.territories.choices import Level
 from berezhno.territories.models import DistrictCoverage, Territory
 
-from .choices import SENIOR, PersonStatus
+from .choices import SENIOR, SENSITIVE_DOCUMENT_TYPES, PersonStatus
 from .models import (
     Consent,
     Contact,
@@ -135,6 +136,27 @@ def district_for_settlement(user, settlement: Territory) -> Territory:
     return settlement
 
 
+def may_view_sensitive(user, person: Person) -> bool:
+    return Person.objects.restrict(user, roles.VIEW, kind=roles.SENSITIVE).filter(
+        pk=person.pk).exists()
+
+
+def person_events(user, person: Person, *, can_view_sensitive: bool | None = None) -> QuerySet:
+    """The person's timeline. Events of special-category data (health records, health
+    documents) are left out for those without the right to that data: their summaries and
+    before/after values are health data too."""
+    if can_view_sensitive is None:
+        can_view_sensitive = may_view_sensitive(user, person)
+    qs = DomainEvent.objects.filter(person_id=person.pk)
+    if not can_view_sensitive:
+        qs = qs.exclude(
+            Q(content_type=ContentType.objects.get_for_model(SensitiveInfo))
+            | Q(content_type=ContentType.objects.get_for_model(PersonDocument),
+                object_id__in=PersonDocument.objects.filter(
+                    doc_type__in=SENSITIVE_DOCUMENT_TYPES).values("pk")))
+    return qs.select_related("actor", "change")
+
+
 @dataclass
 class PersonCard:
     person: Person
@@ -180,8 +202,7 @@ def person_card(user, pk, *, contacts_limit: int = 20, events_limit: int = 50) -
         members = list(HouseholdMember.objects.filter(household=membership.household,
                                                       until__isnull=True)
                        .select_related("person"))
-    can_view_sensitive = Person.objects.restrict(user, roles.VIEW, kind=roles.SENSITIVE).filter(
-        pk=person.pk).exists()
+    can_view_sensitive = may_view_sensitive(user, person)
     sensitive = None
     if can_view_sensitive:
         sensitive = SensitiveInfo.objects.filter(person=person).first()
@@ -191,11 +212,9 @@ def person_card(user, pk, *, contacts_limit: int = 20, events_limit: int = 50) -
     documents = PersonDocument.objects.filter(person=person, is_deleted=False).select_related(
         "uploaded_by")
     if not can_view_sensitive:
-        from .choices import SENSITIVE_DOCUMENT_TYPES
-
         documents = documents.exclude(doc_type__in=SENSITIVE_DOCUMENT_TYPES)
-    events = list(DomainEvent.objects.filter(person_id=person.pk)
-                  .select_related("actor", "change")[:events_limit])
+    events = list(person_events(user, person, can_view_sensitive=can_view_sensitive)
+                  [:events_limit])
     return PersonCard(
         person=person, full=True, can_change=can_change, has_consent=has_consent,
         categories=list(PersonCategory.objects.filter(person=person)),
@@ -211,9 +230,7 @@ def person_card(user, pk, *, contacts_limit: int = 20, events_limit: int = 50) -
 
 def person_timeline(user, pk, limit: int = 200) -> tuple[Person, list[DomainEvent]]:
     person = person_get(user, pk, roles.VIEW)
-    events = list(DomainEvent.objects.filter(person_id=person.pk)
-                  .select_related("actor", "change")[:limit])
-    return person, events
+    return person, list(person_events(user, person)[:limit])
 
 
 def household_queryset(user, action: str = roles.VIEW) -> QuerySet:

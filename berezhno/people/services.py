@@ -9,17 +9,16 @@ import datetime
 import uuid
 from decimal import Decimal
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from berezhno.accounts import roles
-from berezhno.accounts.permissions import can, territories_in_scope
+from berezhno.accounts.permissions import can, forget_grants, territories_in_scope
 from berezhno.core import audit
 from berezhno.core.errors import ConsentRequiredError, DomainError, ErrorCode
+from berezhno.core.files import check_upload
 from berezhno.core.models import ChangeAction
 from berezhno.core.services import apply_fields, check_version, lock, require_scope
 from berezhno.core.text import clean_name_part, normalize_name, normalize_phone, normalize_snils
@@ -57,9 +56,6 @@ PERSON_FIELDS = (
     "nickname", "appearance", "meeting_place",
 )
 MIN_BIRTH_DATE = datetime.date(1900, 1, 1)
-ALLOWED_UPLOAD_TYPES = {
-    "application/pdf", "image/jpeg", "image/png", "image/webp", "image/tiff", "image/heic",
-}
 
 
 class DuplicateCandidatesError(DomainError):
@@ -468,6 +464,7 @@ def person_assign(*, user, person: Person, assignee, reason: str) -> PersonAssig
         raise ValidationError({"reason": [_("Укажите основание закрепления.")]})
     assignment, _created = PersonAssignment.objects.update_or_create(
         person=person, user=assignee, defaults={"reason": reason.strip(), "is_active": True})
+    forget_grants(assignee)
     audit.record(user=user, obj=assignment, action=ChangeAction.CREATE, person_id=person.pk,
                  event_type="person.assigned", summary=str(assignee))
     return assignment
@@ -701,7 +698,7 @@ def consent_record(*, user, person: Person, data: dict) -> Consent:
     scan = data.get("scan")
     if scan:
         try:
-            _check_upload(scan)
+            check_upload(scan)
         except ValidationError as exc:
             errors["scan"] = exc.messages
     if errors:
@@ -766,21 +763,6 @@ def consent_withdraw(*, user, consent: Consent, date: datetime.date | None,
 # --------------------------------------------------------------------------- documents
 
 
-def _check_upload(upload) -> str:
-    """Check size and real content type of an uploaded file; return the content type."""
-    if upload.size > settings.BEREZHNO_MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("Файл слишком большой: не более %(mb)s МБ.")
-            % {"mb": settings.BEREZHNO_MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
-    head = upload.read(262)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_UPLOAD_TYPES:
-        raise ValidationError(_("Допустимы только PDF и изображения (JPEG, PNG, WEBP, TIFF)."))
-    return kind.mime
-
-
 @transaction.atomic
 def document_attach(*, user, person: Person, upload, doc_type: str,
                     doc_date: datetime.date | None = None, title: str = "") -> PersonDocument:
@@ -801,7 +783,7 @@ def document_attach(*, user, person: Person, upload, doc_type: str,
         errors["file"] = [_("Выберите файл.")]
     else:
         try:
-            mime = _check_upload(upload)
+            mime = check_upload(upload)
         except ValidationError as exc:
             errors["file"] = exc.messages
     if errors:

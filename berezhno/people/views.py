@@ -49,9 +49,21 @@ from .models import (
 )
 
 
-def _person_or_404(user, pk, action=roles.VIEW):
-    return get_or_404(selectors.person_queryset(user, action).select_related(
-        "territory", "settlement"), pk=pk)
+def _person_or_404(user, pk, action=roles.VIEW, kind=None, seen=roles.VIEW):
+    """A person the user sees (``seen``) and may do ``action`` on for record ``kind``.
+
+    Anything else, out of scope or not allowed, is the same 404 as a missing record.
+    """
+    queryset = selectors.person_queryset(user, seen)
+    if kind is not None or action != seen:
+        queryset = queryset.restrict(user, action, kind)
+    return get_or_404(queryset.select_related("territory", "settlement"), pk=pk)
+
+
+def _post_status(form) -> int:
+    """400 for invalid input, or the status of the service's refusal (403, 409)."""
+    error = getattr(form, "domain_error", None)
+    return error.status if error is not None else 400
 
 
 @login_required
@@ -132,7 +144,7 @@ def unidentified_create(request):
             messages.success(request, _("Запись о неустановленном лице создана."))
             return redirect(person)
     return render(request, "people/unidentified_form.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+                  status=_post_status(form) if request.method == "POST" else 200)
 
 
 @login_required
@@ -180,10 +192,7 @@ def person_edit(request, pk):
         if result is not None:
             messages.success(request, _("Изменения сохранены."))
             return redirect(result)
-    status = 200
-    if request.method == "POST":
-        status = 409 if getattr(form, "domain_error", None) and \
-            form.domain_error.status == 409 else 400
+    status = _post_status(form) if request.method == "POST" else 200
     return render(request, "people/person_form.html", {"form": form, "person": person},
                   status=status)
 
@@ -191,7 +200,8 @@ def person_edit(request, pk):
 @login_required
 @require_POST
 def contact_add(request, pk):
-    person = _person_or_404(request.user, pk, roles.VIEW_MINIMAL)
+    person = _person_or_404(request.user, pk, roles.ADD, kind=roles.CONTACT,
+                            seen=roles.VIEW_MINIMAL)
     form = ContactForm(request.POST)
     if form.is_valid():
         result = apply_service(form, lambda: services.contact_log(
@@ -200,7 +210,8 @@ def contact_add(request, pk):
             messages.success(request, _("Контакт записан."))
             return redirect(person)
     return render(request, "people/simple_form.html", {
-        "form": form, "person": person, "title": _("Новый контакт")}, status=400)
+        "form": form, "person": person, "title": _("Новый контакт")},
+        status=_post_status(form))
 
 
 def _simple(request, person, form, call, title, success, template="people/simple_form.html",
@@ -210,7 +221,7 @@ def _simple(request, person, form, call, title, success, template="people/simple
         if result is not None:
             messages.success(request, success)
             return redirect(person)
-    status = 400 if request.method == "POST" else 200
+    status = _post_status(form) if request.method == "POST" else 200
     return render(request, template, {"form": form, "person": person, "title": title,
                                       **(extra or {})}, status=status)
 
@@ -218,7 +229,7 @@ def _simple(request, person, form, call, title, success, template="people/simple
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_add(request, pk):
-    person = _person_or_404(request.user, pk, roles.VIEW)
+    person = _person_or_404(request.user, pk, roles.ADD, kind=roles.CONSENT)
     form = ConsentForm(request.POST or None, request.FILES or None, initial={
         "valid_from": timezone.localdate(), "data_list": ConsentForm.DEFAULT_DATA,
         "subject_address": person.registration_address or person.actual_address,
@@ -304,7 +315,7 @@ def sensitive_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_add(request, pk):
-    person = _person_or_404(request.user, pk, roles.VIEW)
+    person = _person_or_404(request.user, pk, roles.ADD, kind=roles.DOCUMENT)
     form = DocumentForm(request.POST or None, request.FILES or None)
     return _simple(request, person, form,
                    lambda d: services.document_attach(
@@ -428,6 +439,9 @@ def household_list(request):
 @require_http_methods(["GET", "POST"])
 def household_create(request, pk):
     head = _person_or_404(request.user, pk, roles.CHANGE)
+    if not Person.objects.restrict(request.user, roles.ADD, kind=roles.HOUSEHOLD).filter(
+            pk=head.pk).exists():
+        raise Http404  # may change the person but not add households where they live
     form = HouseholdForm(request.POST or None, initial={
         "name": _("Семья %(s)s") % {"s": head.surname} if head.surname else "",
         "address": head.actual_address})
@@ -440,7 +454,7 @@ def household_create(request, pk):
             return redirect(household)
     return render(request, "people/simple_form.html", {
         "form": form, "person": head, "title": _("Новое домохозяйство")},
-        status=400 if request.method == "POST" else 200)
+        status=_post_status(form) if request.method == "POST" else 200)
 
 
 @login_required
@@ -478,7 +492,7 @@ def household_edit(request, pk):
     return render(request, "people/simple_form.html", {
         "form": form, "title": _("Домохозяйство: %(h)s") % {"h": household},
         "back": household.get_absolute_url()},
-        status=400 if request.method == "POST" else 200)
+        status=_post_status(form) if request.method == "POST" else 200)
 
 
 @login_required
@@ -500,7 +514,8 @@ def household_member_add(request, pk):
                 return redirect(household)
     return render(request, "people/simple_form.html", {
         "form": form, "title": _("Добавить члена домохозяйства"),
-        "back": household.get_absolute_url(), "action": request.path}, status=400)
+        "back": household.get_absolute_url(), "action": request.path},
+        status=_post_status(form))
 
 
 @login_required

@@ -1,36 +1,82 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
-from berezhno.core.admin_base import AuditedAdmin
+from berezhno.accounts import roles
+from berezhno.core.admin_base import AuditedAdmin, AuditedInlineMixin
+from berezhno.core.errors import DomainError
+from berezhno.core.services import check_version
+from berezhno.core.text import normalize_name
 
+from . import services
 from .models import District, DistrictCoverage, Street, Territory
+
+
+class TerritoryAdminForm(forms.ModelForm):
+    """Checks what the service will check, so that the admin shows the Russian messages."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Territory
+        fields = ["level", "parent", "name", "kind", "time_zone", "code", "latitude",
+                  "longitude", "population", "is_remote", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        instance = self.instance if self.instance.pk else None
+        if instance is not None:
+            try:
+                check_version(instance, data.get("loaded_version"), (), {})
+            except DomainError as exc:
+                raise ValidationError(str(exc.message)) from exc
+        level = instance.level if instance is not None else data.get("level")
+        if level is not None and "name" in data:
+            services.validate_placement(level=level, parent=data.get("parent"),
+                                        name=data["name"], territory=instance)
+        return data
 
 
 @admin.register(Territory)
 class TerritoryAdmin(AuditedAdmin):
-    event_type = "territory.changed"
+    """Creation and moves go through the services: the level rule, no cycles, the whole
+    subtree re-pathed, the audit rows."""
+
+    form = TerritoryAdminForm
     list_display = ["name", "level", "kind", "parent", "time_zone", "is_active"]
     list_filter = ["level", "time_zone", "is_active"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["parent"]
     exclude = ["version"]
-    readonly_fields = ["path"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The level of an existing node never changes: its children depend on it.
+        return ["path", "level"] if obj is not None else ["path"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        path = f"{obj.parent.path if obj.parent_id else ''}{obj.pk}."
-        if obj.path != path:
-            old = obj.path
-            Territory.objects.filter(pk=obj.pk).update(path=path)
-            if old:
-                for child in Territory.objects.filter(path__startswith=old).exclude(pk=obj.pk):
-                    Territory.objects.filter(pk=child.pk).update(
-                        path=path + child.path[len(old):])
-        if obj.level == 4:
-            District.objects.get_or_create(territory=obj)
+        data = {k: form.cleaned_data[k] for k in services.TERRITORY_FIELDS
+                if k in form.cleaned_data}
+        if change:
+            data["parent"] = form.cleaned_data.get("parent")
+            saved = services.territory_update(
+                user=request.user, territory=obj, data=data,
+                expected_version=form.cleaned_data.get("loaded_version"))
+        else:
+            saved = services.territory_create(user=request.user, level=obj.level,
+                                              parent=form.cleaned_data.get("parent"), data=data)
+        obj.pk, obj.path, obj.version = saved.pk, saved.path, saved.version
+        obj._state.adding = False
 
 
-class CoverageInline(admin.TabularInline):
+class CoverageInline(AuditedInlineMixin, admin.TabularInline):
     model = DistrictCoverage
+    permission_kind = roles.DISTRICT
+    event_type = "district.saved"
     extra = 0
     autocomplete_fields = ["settlement", "street"]
 
@@ -46,13 +92,13 @@ class DistrictAdmin(AuditedAdmin):
 
 
 @admin.register(Street)
-class StreetAdmin(admin.ModelAdmin):
+class StreetAdmin(AuditedAdmin):
+    permission_kind = roles.TERRITORY
+    event_type = "record.saved"
     list_display = ["name", "settlement"]
     search_fields = ["name", "settlement__name"]
     autocomplete_fields = ["settlement"]
 
     def save_model(self, request, obj, form, change):
-        from berezhno.core.text import normalize_name
-
         obj.search_name = normalize_name(obj.name)
         super().save_model(request, obj, form, change)

@@ -26,15 +26,20 @@ class TerritorySerializer(serializers.ModelSerializer):
         extra_kwargs = {"version": {"required": False}}
 
 
+METHOD_ACTIONS = {"GET": roles.VIEW, "HEAD": roles.VIEW, "OPTIONS": roles.VIEW,
+                  "POST": roles.ADD, "PUT": roles.CHANGE, "PATCH": roles.CHANGE,
+                  "DELETE": roles.DELETE}
+
+
 class CanManage(permissions.BasePermission):
-    """Reads for any signed-in user; writes for roles allowed to change reference data."""
+    """Reference data: reading needs the role's "view" of the view's ``permission_kind``,
+    creating its "add", changing its "change" (roles.py); anything else is 403."""
 
     def has_permission(self, request, view):
         if not request.user.is_authenticated:
             return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return can(request.user, view.permission_kind, roles.CHANGE)
+        action = METHOD_ACTIONS.get(request.method)
+        return action is not None and can(request.user, view.permission_kind, action)
 
 
 @extend_schema_view(list=extend_schema(summary="Дерево территорий"))
@@ -60,8 +65,7 @@ class TerritoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def perform_update(self, serializer):
         d = dict(serializer.validated_data)
         version = d.pop("version", None)
-        d.pop("level", None)
-        d.pop("parent", None)
+        d.pop("level", None)  # the level of a node never changes; "parent" moves it
         serializer.instance = services.territory_update(
             user=self.request.user, territory=serializer.instance, data=d,
             expected_version=version)
@@ -70,7 +74,7 @@ class TerritoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 class DistrictSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="territory.name", read_only=True)
     specialist_name = serializers.CharField(source="specialist.full_name", read_only=True,
-                                            default=None)
+                                            default=None, allow_null=True)
 
     class Meta:
         model = District

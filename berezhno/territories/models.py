@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.accounts import roles
@@ -56,9 +55,6 @@ class Territory(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("territories:territory", args=[self.pk])
 
     @property
     def depth(self) -> int:

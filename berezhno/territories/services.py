@@ -1,7 +1,8 @@
 """Writes to the territory tree, districts and their coverage."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from berezhno.accounts import roles
@@ -26,26 +27,60 @@ def _require(user, kind: str, action: str) -> None:
         raise DomainError(_("Недостаточно прав для этого действия."), code=ErrorCode.FORBIDDEN)
 
 
-def _validate_parent(level: int, parent: Territory | None) -> None:
-    if level == Level.REGION:
+def validate_placement(*, level: int, parent: Territory | None, name: str,
+                       territory: Territory | None = None) -> None:
+    """Where a territory may sit; every problem is reported at once.
+
+    A node is exactly one level below its parent (region → municipality → settlement →
+    district), a region has no parent, a node never goes under itself or its own
+    descendant, and its name is unique among the parent's children of its level.
+    """
+    errors: dict[str, list[str]] = {}
+    if territory is not None and parent is not None and (
+            parent.pk == territory.pk or parent.path.startswith(territory.path)):
+        errors["parent"] = [
+            _("Нельзя перенести территорию «%(name)s» в «%(parent)s»: это она сама или её "
+              "подчинённая территория, получился бы замкнутый круг.")
+            % {"name": territory.name, "parent": parent.name}]
+    elif level == Level.REGION:
         if parent is not None:
-            raise ValidationError({"parent": [_("У региона не бывает вышестоящей территории.")]})
-        return
-    if parent is None or parent.level != PARENT_LEVEL[Level(level)]:
-        raise ValidationError({"parent": [
+            errors["parent"] = [_("У региона не бывает вышестоящей территории.")]
+    elif parent is None or parent.level != PARENT_LEVEL[Level(level)]:
+        errors["parent"] = [
             _("Вышестоящей территорией для уровня «%(level)s» должен быть уровень «%(parent)s».")
-            % {"level": Level(level).label, "parent": PARENT_LEVEL[Level(level)].label}]})
+            % {"level": Level(level).label, "parent": PARENT_LEVEL[Level(level)].label}]
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Укажите наименование.")]
+    else:
+        siblings = Territory.objects.filter(parent=parent, name=name, level=level)
+        if territory is not None:
+            siblings = siblings.exclude(pk=territory.pk)
+        if siblings.exists():
+            errors["name"] = [_("Такая территория уже есть на этом уровне.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _lock_nodes(*pks: int | None) -> dict[int, Territory]:
+    """Lock the given nodes in primary-key order (no deadlock between two moves)."""
+    wanted = sorted({pk for pk in pks if pk is not None})
+    return {t.pk: t for t in Territory.objects.select_for_update().filter(pk__in=wanted)
+            .order_by("pk")}
+
+
+def _repath_subtree(old_prefix: str, new_prefix: str) -> int:
+    """Replace the path prefix of every node below a moved one in a single UPDATE."""
+    return Territory.objects.filter(path__startswith=old_prefix).update(path=Concat(
+        models.Value(new_prefix), Substr("path", len(old_prefix) + 1),
+        output_field=models.CharField()))
 
 
 @transaction.atomic
 def territory_create(*, user, level: int, parent: Territory | None, data: dict) -> Territory:
     _require(user, roles.TERRITORY, roles.ADD)
-    _validate_parent(level, parent)
     name = (data.get("name") or "").strip()
-    if not name:
-        raise ValidationError({"name": [_("Укажите наименование.")]})
-    if Territory.objects.filter(parent=parent, name=name, level=level).exists():
-        raise ValidationError({"name": [_("Такая территория уже есть на этом уровне.")]})
+    validate_placement(level=level, parent=parent, name=name)
     fields = {k: v for k, v in data.items() if k in TERRITORY_FIELDS}
     fields["name"] = name
     if parent is not None and "time_zone" not in data:
@@ -64,24 +99,56 @@ def territory_create(*, user, level: int, parent: Territory | None, data: dict) 
 @transaction.atomic
 def territory_update(*, user, territory: Territory, data: dict,
                      expected_version: int | None) -> Territory:
+    """Change a territory; ``data["parent"]``, when given and different, moves it with its
+    whole subtree (see ``territory_move``)."""
     _require(user, roles.TERRITORY, roles.CHANGE)
-    territory = lock(Territory, territory.pk)
+    new_parent = data.get("parent")
+    locked = _lock_nodes(territory.pk, new_parent.pk if new_parent is not None else None)
+    territory = locked[territory.pk]
     before = audit.snapshot(territory)
     check_version(territory, expected_version, TERRITORY_FIELDS, before)
     fields = {k: v for k, v in data.items() if k in TERRITORY_FIELDS}
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
-        if not fields["name"]:
-            raise ValidationError({"name": [_("Укажите наименование.")]})
-        if Territory.objects.filter(parent=territory.parent, name=fields["name"],
-                                    level=territory.level).exclude(pk=territory.pk).exists():
-            raise ValidationError({"name": [_("Такая территория уже есть на этом уровне.")]})
-    if apply_fields(territory, fields):
-        territory.version += 1
-        territory.save()
-        audit.record(user=user, obj=territory, action=ChangeAction.UPDATE, before=before,
-                     event_type="territory.changed", summary=territory.name)
+    moving = "parent" in data and (new_parent.pk if new_parent else None) != territory.parent_id
+    parent = territory.parent
+    if moving:
+        parent = locked[new_parent.pk] if new_parent is not None else None
+    if moving or "name" in fields:
+        validate_placement(level=territory.level, parent=parent, territory=territory,
+                           name=fields.get("name", territory.name))
+    changed = apply_fields(territory, fields)
+    if not (changed or moving):
+        return territory
+    old_parent, old_path = territory.parent, territory.path
+    if moving:
+        territory.parent = parent
+        territory.path = f"{parent.path if parent else ''}{territory.pk}."
+    territory.version += 1
+    territory.save()
+    summary, event_type = territory.name, "territory.changed"
+    if moving:
+        _repath_subtree(old_path, territory.path)
+        summary, event_type = _("%(name)s: из «%(old)s» в «%(new)s»") % {
+            "name": territory.name, "old": old_parent.name if old_parent else "—",
+            "new": parent.name if parent else "—"}, "territory.moved"
+    audit.record(user=user, obj=territory, action=ChangeAction.UPDATE, before=before,
+                 event_type=event_type, summary=summary)
     return territory
+
+
+def territory_move(*, user, territory: Territory, new_parent: Territory | None,
+                   expected_version: int | None) -> Territory:
+    """Move a territory and everything below it under another parent, in one transaction.
+
+    The node must stay exactly one level below its parent and cannot go under itself or
+    its own descendant. The rows are locked, the version checked, the paths of the whole
+    subtree re-written in one UPDATE; access follows at once, since scopes are path
+    prefixes: people of a moved district are seen by the users of the new parent and no
+    longer by those of the old one.
+    """
+    return territory_update(user=user, territory=territory, data={"parent": new_parent},
+                            expected_version=expected_version)
 
 
 @transaction.atomic

@@ -75,11 +75,11 @@ class Bench:
         busiest = (Person.objects.values("territory_id").annotate(n=Count("id"))
                    .order_by("-n").first())
         if busiest is None:
-            raise RuntimeError("Нет данных: сначала выполните generate_data.")
+            raise RuntimeError("No data: run generate_data first.")
         district = District.objects.select_related("territory", "specialist").get(
             pk=busiest["territory_id"])
         if district.specialist is None:
-            raise RuntimeError("У самого крупного участка нет специалиста.")
+            raise RuntimeError("The busiest district has no specialist.")
         specialist_scope = district.territory
         mun = Territory.objects.get(pk=district.territory.ancestor_ids()[1])
         head = (User.objects.filter(role_assignments__role="head",
@@ -148,8 +148,8 @@ class Bench:
     def run(self) -> list[Operation]:
         (specialist, d_scope), (head, mun) = self._actors()
         with override_settings(DEBUG=False, ALLOWED_HOSTS=[HOST]):
-            for user, scope, who in ((specialist, d_scope, "участковый специалист"),
-                                     (head, mun, "руководитель района")):
+            for user, scope, who in ((specialist, d_scope, "district specialist"),
+                                     (head, mun, "head (municipality)")):
                 self._scenarios(user, scope, who)
         return self.results
 
@@ -165,12 +165,12 @@ class Bench:
         sample = list(in_scope.exclude(snils="").order_by("?")[:20]
                       .values("id", "surname", "name", "snils"))
         if not sample:
-            raise RuntimeError(f"Нет граждан в зоне {scope}.")
+            raise RuntimeError(f"No persons in the scope of {scope}.")
         fragments = sorted({s["surname"][:5].lower() for s in sample})[:10]
         order = "ORDER BY p.search_name, p.id"
         base = ("SELECT p.id, p.surname, p.name, p.patronymic, p.birth_date, p.territory_id "
                 "FROM people_person p WHERE ")
-        self.add("Поиск по фрагменту фамилии", who, 100,
+        self.add("Search by surname fragment", who, 100,
                  self._rotating(lambda f: self._get(client, f"/people/?q={f}"), fragments),
                  self._rotating(lambda f: self._get(client, f"/api/v1/persons/?q={f}"),
                                 fragments),
@@ -178,33 +178,33 @@ class Bench:
                      base + f"p.search_name LIKE %s AND p.status = 'active' AND "
                      f"{self._scope_sql()} {order} LIMIT 50", [f"%{f}%", prefix])]), fragments))
         snils = [s["snils"] for s in sample]
-        self.add("Поиск по СНИЛС", who, 100,
+        self.add("Search by SNILS", who, 100,
                  self._rotating(lambda s: self._get(client, f"/people/?q={s}"), snils),
                  self._rotating(lambda s: self._get(client, f"/api/v1/persons/?q={s}"), snils),
                  self._rotating(lambda s: self._sql([(
                      base + f"p.snils = %s AND p.status = 'active' AND {self._scope_sql()} "
                      f"{order} LIMIT 50", [s, prefix])]), snils))
         ids = [s["id"] for s in sample]
-        self.add("Карточка гражданина (семья, последние контакты)", who, 100,
+        self.add("Person card (household, last contacts)", who, 100,
                  self._rotating(lambda pk: self._get(client, f"/people/{pk}/"), ids),
                  self._rotating(lambda pk: self._get(client, f"/api/v1/persons/{pk}/"), ids),
                  self._rotating(lambda pk: self._sql(self._card_sql(pk, prefix)), ids))
-        self.add("Список граждан, страница 1 по 50", who, 100,
+        self.add("Person list, page 1 of 50", who, 100,
                  self._get(client, "/people/"),
                  self._get(client, "/api/v1/persons/?page_size=50"),
                  self._sql([(base + f"p.status = 'active' AND {self._scope_sql()} {order} "
                              "LIMIT 51", [prefix])]))
-        self.add("Список граждан через API, страница 1 по 200", who, 100, None,
+        self.add("Person list (API only), page 1 of 200", who, 100, None,
                  self._get(client, "/api/v1/persons/?page_size=200"),
                  self._sql([(base + f"p.status = 'active' AND {self._scope_sql()} {order} "
                              "LIMIT 201", [prefix])]))
         deep = max(1, min(20, in_scope.count() // 50))
-        self.add(f"Список граждан, страница {deep} по 50", who, 100,
+        self.add(f"Person list, page {deep} of 50", who, 100,
                  self._get(client, f"/people/?page={deep}"),
                  self._get(client, f"/api/v1/persons/?page={deep}&page_size=50"),
                  self._sql([(base + f"p.status = 'active' AND {self._scope_sql()} {order} "
                              f"LIMIT 51 OFFSET {(deep - 1) * 50}", [prefix])]))
-        self.add("Рабочий список: запланированные и просроченные контакты", who, 100,
+        self.add("Worklist: due and overdue contacts", who, 100,
                  self._get(client, "/"), None,
                  self._sql([(
                      "SELECT c.id, c.next_contact_date, p.surname, p.name FROM people_contact c "
@@ -232,8 +232,8 @@ class Bench:
 
 def markdown(results: list[Operation]) -> str:
     lines = [
-        "| операция | пользователь | цель, мс | UI p50 / p95, мс | API p50 / p95, мс "
-        "| SQL p50 / p95, мс | запросов UI / API | накладные API/SQL (p95) |",
+        "| operation | user | target, ms | UI p50 / p95, ms | API p50 / p95, ms "
+        "| SQL p50 / p95, ms | queries UI / API | API (or UI) / SQL at p95 |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for op in results:

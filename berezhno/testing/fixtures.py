@@ -141,3 +141,11 @@ def client_for(client):
 
     return login
 
+
+
+@pytest.fixture
+def scene(world):
+    """The world plus one of every registry record in district 1: the permission matrix's."""
+    from .matrix import build_scene
+
+    return build_scene(world)

@@ -534,7 +534,7 @@ class Generator:
 
     def _contacts(self, person_id, slot, household_id) -> None:
         rng = self.rng
-        count = int(rng.expovariate(1 / self.contact_mean)) if self.contact_mean else 0
+        count = round(rng.expovariate(1 / self.contact_mean)) if self.contact_mean else 0
         if not count:
             return
         moments = sorted(rng.randint(0, 730 * 24 * 60) for _ in range(count))

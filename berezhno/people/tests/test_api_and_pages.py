@@ -109,6 +109,11 @@ def test_public_directory(client, world):
     api = client.get(reverse("api-directory"), {"q": "кисляки"}).json()
     assert api[0]["districts"][0]["specialist"].startswith("Белова")
     assert client.get(reverse("api-directory"), {"settlement": "x"}).status_code == 400
+    # A NUL character in a query is refused with a message, in the API and the pages.
+    r = client.get(reverse("api-directory"), {"q": "лен\x00ина"})
+    assert r.status_code == 400 and "недопустимый символ" in r.json()["detail"]
+    r = client.get(reverse("territories:directory"), {"q": "лен\x00ина"})
+    assert r.status_code == 400 and "недопустимый символ" in r.content.decode()
 
 
 @pytest.mark.django_db

@@ -99,16 +99,16 @@ def test_bench_measures_every_operation_beside_sql(generated):
     out = StringIO()
     call_command("bench", iterations=2, stdout=out)
     text = out.getvalue()
-    for label in ("Поиск по фрагменту фамилии", "Поиск по СНИЛС", "Карточка гражданина",
-                  "Список граждан, страница 1 по 50", "Рабочий список"):
+    for label in ("Search by surname fragment", "Search by SNILS", "Person card",
+                  "Person list, page 1 of 50", "Worklist"):
         assert label in text
-    table = [line for line in text.splitlines() if line.startswith("| Поиск по СНИЛС")]
+    table = [line for line in text.splitlines() if line.startswith("| Search by SNILS")]
     assert len(table) == 2  # the specialist and the head
     # UI and API query counts are reported, and are the same for 50 and 200 rows.
     rows = {line.split("|")[1].strip() + line.split("|")[2]: line.split("|")
-            for line in text.splitlines() if line.startswith("| Список")}
-    api_50 = [r[7].split("/")[1].strip() for k, r in rows.items() if "по 50" in k]
-    api_200 = [r[7].split("/")[1].strip() for k, r in rows.items() if "по 200" in k]
+            for line in text.splitlines() if line.startswith("| Person list")}
+    api_50 = [r[7].split("/")[1].strip() for k, r in rows.items() if "of 50" in k]
+    api_200 = [r[7].split("/")[1].strip() for k, r in rows.items() if "of 200" in k]
     assert api_50 and api_50[:1] == api_200[:1]
 
 

@@ -24,8 +24,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         persons = _count("people_person")
         self.stdout.write("")
-        self.stdout.write(f"База: {connection.vendor}, граждан: {persons}, "
-                          f"повторов: {options['iterations']}")
+        self.stdout.write(f"Database: {connection.vendor}, persons: {persons}, "
+                          f"iterations: {options['iterations']}")
         self.stdout.write(markdown(results))
 
 

@@ -1,0 +1,38 @@
+"""The administration site: open to the roles that manage reference data (roles.py)."""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.utils.translation import gettext_lazy as _
+
+from berezhno.accounts import roles
+from berezhno.accounts.permissions import can
+
+# Record kinds administered at /admin/ (decision 0004); personal data is never there.
+ADMIN_KINDS = (roles.TERRITORY, roles.DISTRICT, roles.ORGANISATION, roles.AGREEMENT,
+               roles.USER)
+
+
+def may_administer(user) -> bool:
+    """Whether the user's roles let them add, change or delete some reference data."""
+    return any(can(user, kind, action) for kind in ADMIN_KINDS
+               for action in (roles.ADD, roles.CHANGE, roles.DELETE))
+
+
+class AdminSite(admin.AdminSite):
+    site_header = _("Бережно: администрирование")
+    site_title = _("Бережно")
+    index_title = _("Справочники и пользователи")
+
+    def has_permission(self, request):
+        """Staff, as in Django, or a role that manages reference data (the administrator).
+
+        What each of them may see and change is decided per model by ``RoleAdminMixin``.
+        """
+        user = request.user
+        return bool(user.is_active and (user.is_staff or may_administer(user)))
+
+
+class AdminConfig(DjangoAdminConfig):
+    """``django.contrib.admin`` with the site above (listed in INSTALLED_APPS instead)."""
+
+    default_site = "berezhno.core.admin_site.AdminSite"
