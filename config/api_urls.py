@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from berezhno.accounts import api as accounts_api
+from berezhno.cases import api as cases_api
 from berezhno.core import audit_api
 from berezhno.people import api as people_api
 from berezhno.territories import api as territories_api
@@ -21,6 +22,14 @@ router.register("agreements", accounts_api.AgreementViewSet, basename="agreement
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("role-assignments", accounts_api.RoleAssignmentViewSet,
                 basename="role-assignment")
+router.register("cases", cases_api.CaseViewSet, basename="case")
+router.register("case-problems", cases_api.CaseProblemViewSet, basename="case-problem")
+router.register("plans", cases_api.PlanViewSet, basename="plan")
+router.register("activities", cases_api.ActivityViewSet, basename="activity")
+router.register("referrals", cases_api.ReferralViewSet, basename="referral")
+router.register("urgent-acts", cases_api.UrgentActViewSet, basename="urgent-act")
+router.register("problems", cases_api.ProblemViewSet, basename="problem")
+router.register("board", cases_api.BoardViewSet, basename="board")
 router.register("audit/access", audit_api.AccessLogViewSet, basename="access-log")
 router.register("audit/changes", audit_api.ChangeLogViewSet, basename="change-log")
 

@@ -135,3 +135,33 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.object_repr}"
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("нерабочий праздничный или перенесённый выходной день")
+    WORKING = "working", _("рабочий день (перенесённый рабочий, например суббота)")
+
+
+class CalendarDay(models.Model):
+    """A day of the production calendar that differs from the base rule of ``workdays``.
+
+    The base rule (Saturday and Sunday off, the holidays of Labour Code art. 112) lives in
+    code; a row is needed only where the government's decree for a year says otherwise: a
+    transferred day off on a weekday, or a Saturday made working. Administrators edit the
+    rows, and deadlines use them at once.
+    """
+
+    date = models.DateField(_("дата"), unique=True)
+    kind = models.CharField(_("вид дня"), max_length=16, choices=CalendarDayKind.choices)
+    note = models.CharField(
+        _("основание"), max_length=300, blank=True,
+        help_text=_("Например: перенос с субботы 3 января, ПП РФ от 24.09.2025 № 1466."),
+    )
+
+    class Meta:
+        verbose_name = _("день производственного календаря")
+        verbose_name_plural = _("производственный календарь")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y}: {self.get_kind_display()}"

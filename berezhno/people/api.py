@@ -472,13 +472,15 @@ class ConsentSerializer(serializers.ModelSerializer):
         model = Consent
         fields = ["id", "person", "purpose", "subject_address", "subject_document",
                   "representative_name", "representative_document", "operator", "data_list",
-                  "processors", "actions", "valid_from", "valid_until", "withdrawal_procedure",
+                  "processors", "recipients", "actions", "valid_from", "valid_until",
+                  "withdrawal_procedure",
                   "taken_by", "is_active", "is_valid", "withdrawn_at", "withdrawal_reason",
                   "withdrawn_by", "version"]
         read_only_fields = ["operator", "taken_by", "is_active", "withdrawn_at",
                             "withdrawal_reason", "withdrawn_by", "version",
                             "withdrawal_procedure"]
-        extra_kwargs = {"valid_from": {"required": False}, "actions": {"required": False}}
+        extra_kwargs = {"valid_from": {"required": False}, "actions": {"required": False},
+                        "recipients": {"required": False}}
 
     def get_is_valid(self, obj) -> bool:
         return obj.is_valid()
@@ -502,7 +504,8 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retr
         qs = Consent.objects.restrict(self.request.user, roles.VIEW)
         if self.action == "withdraw":
             qs = qs.restrict(self.request.user, roles.CHANGE)
-        return qs.select_related("person").order_by("-valid_from", "-id")
+        return qs.select_related("person").prefetch_related("recipients").order_by(
+            "-valid_from", "-id")
 
     def perform_create(self, serializer):
         d = dict(serializer.validated_data)

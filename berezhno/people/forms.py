@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.accounts import roles
+from berezhno.accounts.choices import OrganisationKind
+from berezhno.accounts.models import Organisation
 from berezhno.accounts.permissions import territories_in_scope
 from berezhno.territories.choices import Level
 
@@ -119,7 +121,16 @@ class ConsentForm(forms.Form):
                                 widget=forms.Textarea(attrs={"rows": 3}))
     processors = forms.CharField(label=_("Лица, обрабатывающие данные по поручению оператора"),
                                  required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    recipients = forms.ModelMultipleChoiceField(
+        label=_("Кому передаются сведения (для согласия на передачу партнёрам)"),
+        queryset=Organisation.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple)
     scan = forms.FileField(label=_("Скан подписанного согласия"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.PARTNER, is_active=True).order_by("name")
 
     DEFAULT_DATA = _(
         "фамилия, имя, отчество; пол; дата рождения; адрес регистрации и проживания; "

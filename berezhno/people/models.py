@@ -367,6 +367,12 @@ class Consent(VersionedModel):
     processors = models.TextField(
         _("лица, осуществляющие обработку по поручению оператора"), blank=True
     )
+    recipients = models.ManyToManyField(
+        "accounts.Organisation", verbose_name=_("кому передаются сведения"), blank=True,
+        related_name="consents_received",
+        help_text=_("Для согласия на передачу сведений: организации-партнёры, которым "
+                    "гражданин разрешил передавать его данные."),
+    )
     actions = models.TextField(_("действия и способы обработки"), default=DEFAULT_CONSENT_ACTIONS)
     valid_from = models.DateField(_("дата согласия"))
     valid_until = models.DateField(_("срок действия до"), null=True, blank=True,

@@ -187,7 +187,7 @@ def _check_consent(person: Person | None, cleaned: dict, legal_basis: str,
     )
 
 
-def _require_consent_for(person: Person, what: str) -> None:
+def require_consent_for(person: Person, what: str) -> None:
     if not _may_hold_extra(person, person.legal_basis):
         raise ConsentRequiredError(
             _("Нельзя добавить %(what)s: у гражданина нет действующего согласия на обработку "
@@ -490,7 +490,7 @@ def category_add(*, user, person: Person, category: str, start_date: datetime.da
         errors["end_date"] = [_("Дата окончания раньше даты начала.")]
     if errors:
         raise ValidationError(errors)
-    _require_consent_for(person, _("категорию"))
+    require_consent_for(person, _("категорию"))
     if person.categories.filter(category=category, end_date__isnull=True).exists():
         raise ValidationError({"category": [_("Эта категория уже отмечена и не снята.")]})
     item = PersonCategory.objects.create(person=person, category=category, start_date=start_date,
@@ -564,7 +564,7 @@ def household_create(*, user, data: dict, head: Person) -> Household:
                           code=ErrorCode.FORBIDDEN)
     if not Person.objects.restrict(user, roles.CHANGE).filter(pk=head.pk).exists():
         raise ValidationError({"head": [_("Гражданин не найден.")]})
-    _require_consent_for(head, _("гражданина в домохозяйство"))
+    require_consent_for(head, _("гражданина в домохозяйство"))
     territory = data.get("territory") or head.territory
     if not territories_in_scope(user, roles.HOUSEHOLD, roles.ADD).filter(
             pk=territory.pk).exists():
@@ -629,7 +629,7 @@ def household_add_member(*, user, household: Household, person: Person, relation
         raise ValidationError({"person": [_("Гражданин не найден.")]})
     if relation not in Relation.values or relation == Relation.HEAD:
         raise ValidationError({"relation": [_("Выберите отношение к главе домохозяйства.")]})
-    _require_consent_for(person, _("гражданина в домохозяйство"))
+    require_consent_for(person, _("гражданина в домохозяйство"))
     if person.memberships.filter(until__isnull=True).exists():
         raise ValidationError({"person": [_("Гражданин уже состоит в домохозяйстве.")]})
     member = HouseholdMember.objects.create(household=household, person=person,
@@ -695,6 +695,19 @@ def consent_record(*, user, person: Person, data: dict) -> Consent:
     operator = data.get("operator") or getattr(user, "organisation", None)
     if operator is None:
         errors["operator"] = [_("Укажите оператора персональных данных.")]
+    recipients = list(data.get("recipients") or [])
+    if purpose == ConsentPurpose.PARTNER_TRANSFER:
+        from berezhno.accounts.choices import OrganisationKind
+
+        if not recipients:
+            errors["recipients"] = [_("Укажите организации, которым гражданин разрешает "
+                                      "передавать сведения.")]
+        elif any(o.kind != OrganisationKind.PARTNER for o in recipients):
+            errors["recipients"] = [_("Получателями сведений могут быть только "
+                                      "организации-партнёры.")]
+    elif recipients:
+        errors["recipients"] = [_("Получатели сведений указываются только в согласии на "
+                                  "передачу сведений организациям-партнёрам.")]
     scan = data.get("scan")
     if scan:
         try:
@@ -722,8 +735,15 @@ def consent_record(*, user, person: Person, data: dict) -> Consent:
         **({"actions": data["actions"].strip()} if (data.get("actions") or "").strip() else {}),
         valid_from=valid_from, valid_until=valid_until, scan=scan or "", taken_by=user,
     )
+    if recipients:
+        consent.recipients.set(recipients)
+    after = audit.snapshot(consent)
+    after["recipients"] = sorted(o.pk for o in recipients)
+    summary = consent.get_purpose_display()
+    if recipients:
+        summary = f"{summary}: {', '.join(str(o) for o in recipients)}"
     audit.record(user=user, obj=consent, action=ChangeAction.CREATE, person_id=person.pk,
-                 event_type="consent.given", summary=consent.get_purpose_display())
+                 event_type="consent.given", after=after, summary=summary)
     return consent
 
 
@@ -788,7 +808,7 @@ def document_attach(*, user, person: Person, upload, doc_type: str,
             errors["file"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    _require_consent_for(person, _("документ"))
+    require_consent_for(person, _("документ"))
     original = (getattr(upload, "name", "") or "file")[-200:]
     doc = PersonDocument(person=person, doc_type=doc_type, doc_date=doc_date,
                          title=(title or "").strip(), original_name=original,
@@ -858,7 +878,7 @@ def contact_log(*, user, person: Person, data: dict) -> Contact:
         errors["person"] = [_("Запись объединена с другой; вносите контакт в основную.")]
     if errors:
         raise ValidationError(errors)
-    _require_consent_for(person, _("контакт"))
+    require_consent_for(person, _("контакт"))
     contact = Contact.objects.create(
         person=person, household=household, occurred_at=occurred_at, author=user,
         channel=data["channel"], purpose=data["purpose"],

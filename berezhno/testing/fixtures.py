@@ -101,6 +101,7 @@ def world(db) -> World:
             "partner": make_user("partner", "partner", mun, partner_org),
             "analyst": make_user("analyst", "analyst", region, provider),
             "specialist_psy": make_user("psy", "specialist", mun, provider),
+            "dispatcher": make_user("disp", "dispatcher", mun, provider, last_name="Орлова"),
         }
         district = District.objects.get(territory=d1)
         territories.district_update(user=root, district=district,

@@ -211,7 +211,7 @@ class Case:
         return reverse(self.name, args=args)
 
 
-FINGERPRINT_APPS = {"accounts", "territories", "people", "core", "authtoken", "auth"}
+FINGERPRINT_APPS = {"accounts", "territories", "people", "cases", "core", "authtoken", "auth"}
 
 
 def fingerprint() -> dict:

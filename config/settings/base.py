@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "berezhno.accounts",
     "berezhno.territories",
     "berezhno.people",
+    "berezhno.cases",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "ENUM_NAME_OVERRIDES": {
+        "IntakeChannelEnum": "berezhno.cases.choices.IntakeChannel",
+        "ContactChannelEnum": "berezhno.people.choices.ContactChannel",
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,904 @@
+"""REST API of support cases: serializers parse, services write, restricted querysets read.
+
+Every list starts from ``Model.objects.restrict(user, action)``: a case, plan, activity or
+referral out of the user's scope answers 404 like a missing one. Partners reach only the
+referrals addressed to their organisation, with the minimal data of the applicant.
+"""
+
+import datetime
+
+import django_filters
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from berezhno.accounts import roles
+from berezhno.accounts.choices import OrganisationKind
+from berezhno.accounts.models import Organisation, User
+from berezhno.core.api import ErrorSerializer
+from berezhno.core.workdays import local_today
+from berezhno.people.api import RegistryAccess
+from berezhno.people.models import Household, Person
+
+from . import services
+from .choices import (
+    ACTIVE_STATUSES,
+    ActivityStatus,
+    CaseStatus,
+    Decision,
+    Improvement,
+    IntakeChannel,
+    NeedCircumstance,
+    Outcome,
+    Practice,
+    ProblemSource,
+    ReferralStatus,
+    ServiceForm,
+    ServiceType,
+    Urgency,
+    UrgentService,
+)
+from .models import (
+    Activity,
+    ActivitySession,
+    CaseProblem,
+    Plan,
+    Problem,
+    Referral,
+    SupportCase,
+    UrgentServiceAct,
+)
+
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
+          409: ErrorSerializer}
+
+
+class _ScopedField(serializers.PrimaryKeyRelatedField):
+    """A related record accepted only from the user's scope (else "does not exist")."""
+
+    def scoped(self, user):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.queryset.none() if self.queryset is not None else None
+        return self.scoped(request.user)
+
+
+@extend_schema_field(int)
+class PersonField(_ScopedField):
+    def scoped(self, user):
+        return Person.objects.restrict(user, roles.VIEW)
+
+
+@extend_schema_field(int)
+class HouseholdField(_ScopedField):
+    def scoped(self, user):
+        return Household.objects.restrict(user, roles.VIEW)
+
+
+@extend_schema_field(int)
+class StaffField(_ScopedField):
+    def scoped(self, user):
+        return User.objects.filter(is_active=True)
+
+
+@extend_schema_field(int)
+class PartnerField(_ScopedField):
+    def scoped(self, user):
+        return Organisation.objects.filter(kind=OrganisationKind.PARTNER, is_active=True)
+
+
+@extend_schema_field(int)
+class OrganisationField(_ScopedField):
+    def scoped(self, user):
+        return Organisation.objects.filter(is_active=True)
+
+
+@extend_schema_field(int)
+class ProblemField(_ScopedField):
+    def scoped(self, user):
+        return Problem.objects.filter(is_active=True)
+
+
+@extend_schema_field(int)
+class CaseField(_ScopedField):
+    def scoped(self, user):
+        return SupportCase.objects.restrict(user, roles.CHANGE)
+
+
+@extend_schema_field(int)
+class PlanField(_ScopedField):
+    def scoped(self, user):
+        return Plan.objects.restrict(user, roles.CHANGE)
+
+
+@extend_schema_field(int)
+class ActivityField(_ScopedField):
+    def scoped(self, user):
+        return Activity.objects.restrict(user, roles.VIEW)
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Problem
+        fields = ["id", "code", "name", "description", "is_active"]
+
+
+class ProblemViewSet(viewsets.ReadOnlyModelViewSet):
+    """The problem catalogue (edited by administrators in the administration pages)."""
+
+    serializer_class = ProblemSerializer
+    permission_classes = [RegistryAccess]
+    filterset_fields = ["is_active"]
+
+    def get_queryset(self):
+        return Problem.objects.restrict(self.request.user, roles.VIEW).order_by("order", "id")
+
+
+# --------------------------------------------------------------------------- cases
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.short_name", read_only=True)
+
+    class Meta:
+        model = ActivitySession
+        fields = ["id", "activity", "held_on", "author", "author_name", "duration_minutes",
+                  "notes", "result", "created_at"]
+        read_only_fields = fields
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    executor = serializers.CharField(read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Activity
+        fields = ["id", "plan", "case", "service_type", "title", "description", "problem",
+                  "responsible_user", "partner", "executor", "due_date", "volume",
+                  "frequency", "status", "started_on", "finished_on", "result",
+                  "not_done_reason", "copied_from", "is_overdue", "version"]
+        read_only_fields = fields
+
+    def get_is_overdue(self, obj) -> bool:
+        return obj.is_overdue(self.context.get("today"))
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    activities = ActivitySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = ["id", "case", "number", "status", "service_form", "goal", "valid_until",
+                  "created_at", "created_by", "approved_on", "approved_by", "activities"]
+        read_only_fields = fields
+
+
+
+
+class CaseProblemSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="problem.name", read_only=True)
+
+    class Meta:
+        model = CaseProblem
+        fields = ["id", "problem", "name", "source", "identified_on", "note", "is_resolved"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    territory_name = serializers.CharField(source="territory.name", read_only=True)
+    responsible_name = serializers.CharField(source="responsible.short_name", read_only=True)
+    problems = CaseProblemSerializer(many=True, read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SupportCase
+        fields = ["id", "number", "practice", "person", "person_name", "household",
+                  "territory", "territory_name", "provider", "received_at", "channel",
+                  "referred_by", "problem_told", "urgency", "circumstances",
+                  "is_social_support", "registered_by", "responsible", "responsible_name",
+                  "status", "contract_number", "contract_date", "contract_until", "decision",
+                  "decision_date", "decision_notes", "decision_due", "programme_due",
+                  "programme_date", "review_since", "outcome", "improved", "closed_on",
+                  "closure_notes", "problems", "is_overdue", "version"]
+        read_only_fields = fields
+
+    def get_is_overdue(self, obj) -> bool:
+        today = self.context.get("today") or datetime.date.today()
+        return _case_overdue(obj, today)
+
+
+def _case_overdue(case: SupportCase, today: datetime.date) -> bool:
+    if case.status == CaseStatus.INTAKE and case.decision_due < today:
+        return True
+    return case.status in (CaseStatus.INTAKE, CaseStatus.PLANNING) and \
+        case.programme_date is None and case.programme_due < today
+
+
+class CaseWriteSerializer(serializers.Serializer):
+    practice = serializers.ChoiceField(choices=Practice.choices, required=False)
+    person = PersonField()
+    household = HouseholdField(required=False, allow_null=True)
+    received_at = serializers.DateTimeField(required=False)
+    channel = serializers.ChoiceField(choices=IntakeChannel.choices)
+    referred_by = OrganisationField(required=False, allow_null=True)
+    problem_told = serializers.CharField(max_length=5000)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    circumstances = serializers.ListField(
+        child=serializers.ChoiceField(choices=NeedCircumstance.choices), required=False)
+    is_social_support = serializers.BooleanField(required=False)
+    responsible = StaffField(required=False, allow_null=True)
+    contract_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    contract_date = serializers.DateField(required=False, allow_null=True)
+    contract_until = serializers.DateField(required=False, allow_null=True)
+    problems = serializers.ListField(child=ProblemField(), required=False)
+
+
+class CaseUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    household = HouseholdField(required=False, allow_null=True)
+    channel = serializers.ChoiceField(choices=IntakeChannel.choices, required=False)
+    referred_by = OrganisationField(required=False, allow_null=True)
+    problem_told = serializers.CharField(max_length=5000, required=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    circumstances = serializers.ListField(
+        child=serializers.ChoiceField(choices=NeedCircumstance.choices), required=False)
+    is_social_support = serializers.BooleanField(required=False)
+    responsible = StaffField(required=False)
+    contract_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    contract_date = serializers.DateField(required=False, allow_null=True)
+    contract_until = serializers.DateField(required=False, allow_null=True)
+
+
+class DecideSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[Decision.NEED_RECOGNISED,
+                                                Decision.NEED_NOT_RECOGNISED])
+    date = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class CloseSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    improved = serializers.ChoiceField(choices=Improvement.choices)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    date = serializers.DateField(required=False, allow_null=True)
+    version = serializers.IntegerField(required=False)
+
+
+class CaseReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class ProblemAddSerializer(serializers.Serializer):
+    problem = ProblemField()
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    source = serializers.ChoiceField(choices=ProblemSource.choices, required=False)
+
+
+class CaseFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
+    practice = django_filters.ChoiceFilter(choices=Practice.choices)
+    active = django_filters.BooleanFilter(method="filter_active")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    territory = django_filters.NumberFilter(method="filter_territory")
+    responsible = django_filters.NumberFilter(field_name="responsible_id")
+    person = django_filters.NumberFilter(field_name="person_id")
+
+    class Meta:
+        model = SupportCase
+        fields = []
+
+    def filter_active(self, queryset, name, value):
+        if value is None:
+            return queryset
+        q = Q(status__in=ACTIVE_STATUSES)
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = local_today()
+        q = Q(status=CaseStatus.INTAKE, decision_due__lt=today) | Q(
+            status__in=[CaseStatus.INTAKE, CaseStatus.PLANNING], programme_date__isnull=True,
+            programme_due__lt=today)
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+    def filter_territory(self, queryset, name, value):
+        from berezhno.territories.models import Territory
+
+        node = Territory.objects.filter(pk=value).first()
+        if node is None:
+            return queryset.none()
+        return queryset.filter(territory__path__startswith=node.path)
+
+
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  viewsets.GenericViewSet):
+    """Support cases: intake, decision, problems, review and closure."""
+
+    serializer_class = CaseSerializer
+    permission_classes = [RegistryAccess]
+    create_permission = (roles.CASE, roles.ADD)
+    filterset_class = CaseFilter
+
+    def get_queryset(self):
+        qs = SupportCase.objects.restrict(self.request.user, roles.VIEW)
+        return qs.select_related("person", "territory", "responsible").prefetch_related(
+            "problems__problem").order_by("-received_at", "-id")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": local_today()}
+
+    def _answer(self, case, code=status.HTTP_200_OK):
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data,
+                        status=code)
+
+    @extend_schema(summary="Зарегистрировать обращение (открыть случай)",
+                   request=CaseWriteSerializer, responses={201: CaseSerializer, **ERRORS})
+    def create(self, request, *args, **kwargs):
+        s = CaseWriteSerializer(data=request.data, context={"request": request})
+        s.is_valid(raise_exception=True)
+        d = dict(s.validated_data)
+        person, problems = d.pop("person"), d.pop("problems", [])
+        case = services.case_open(user=request.user, person=person, data=d, problems=problems)
+        return self._answer(case, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Изменить обращение и договор (с версией)",
+                   request=CaseUpdateSerializer, responses={200: CaseSerializer, **ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        case = self.get_object()
+        s = CaseUpdateSerializer(data=request.data, context={"request": request},
+                                 partial=True)
+        s.is_valid(raise_exception=True)
+        d = dict(s.validated_data)
+        version = d.pop("version", None)
+        case = services.case_update(user=request.user, case=case, data=d,
+                                    expected_version=version)
+        return self._answer(case)
+
+    @extend_schema(summary="Решение о нуждаемости", request=DecideSerializer,
+                   responses={200: CaseSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        case = self.get_object()
+        s = DecideSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        case = services.case_decide(user=request.user, case=case, **s.validated_data)
+        return self._answer(case)
+
+    @extend_schema(summary="Отметить проблему из каталога", request=ProblemAddSerializer,
+                   responses={201: CaseProblemSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="problems")
+    def add_problem(self, request, pk=None):
+        case = self.get_object()
+        s = ProblemAddSerializer(data=request.data, context={"request": request})
+        s.is_valid(raise_exception=True)
+        item = services.problem_add(user=request.user, case=case, **s.validated_data)
+        return Response(CaseProblemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Закрыть случай с результатом", request=CloseSerializer,
+                   responses={200: CaseSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        case = self.get_object()
+        s = CloseSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = dict(s.validated_data)
+        case = services.case_close(user=request.user, case=case,
+                                   expected_version=d.pop("version", None), **d)
+        return self._answer(case)
+
+    @extend_schema(summary="Продолжить сопровождение: новая редакция программы",
+                   request=CaseReasonSerializer, responses={201: PlanSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="continue")
+    def continue_support(self, request, pk=None):
+        case = self.get_object()
+        s = CaseReasonSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        plan = services.case_continue(user=request.user, case=case, **s.validated_data)
+        plan = Plan.objects.prefetch_related("activities").get(pk=plan.pk)
+        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class CaseProblemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Problems identified in cases; removal needs a reason."""
+
+    serializer_class = CaseProblemSerializer
+    permission_classes = [RegistryAccess]
+    filterset_fields = ["case", "problem"]
+
+    def get_queryset(self):
+        return CaseProblem.objects.restrict(self.request.user, roles.VIEW).select_related(
+            "problem").order_by("id")
+
+    @extend_schema(summary="Исключить проблему (с причиной)", request=CaseReasonSerializer,
+                   responses={204: OpenApiResponse(description="Исключена"), **ERRORS})
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        item = self.get_object()
+        s = CaseReasonSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        services.problem_remove(user=request.user, item=item, **s.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --------------------------------------------------------------------------- plans
+
+
+class PlanWriteSerializer(serializers.Serializer):
+    case = CaseField()
+    service_form = serializers.ChoiceField(choices=ServiceForm.choices, required=False,
+                                           allow_blank=True)
+    goal = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    valid_until = serializers.DateField(required=False, allow_null=True)
+
+
+class PlanUpdateSerializer(serializers.Serializer):
+    service_form = serializers.ChoiceField(choices=ServiceForm.choices, required=False,
+                                           allow_blank=True)
+    goal = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    valid_until = serializers.DateField(required=False, allow_null=True)
+
+
+class DateSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False, allow_null=True)
+
+
+class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  viewsets.GenericViewSet):
+    """Versions of the individual programme with their activities."""
+
+    serializer_class = PlanSerializer
+    permission_classes = [RegistryAccess]
+    create_permission = (roles.CASE, roles.CHANGE)
+    filterset_fields = ["case", "status"]
+
+    def get_queryset(self):
+        return Plan.objects.restrict(self.request.user, roles.VIEW).prefetch_related(
+            "activities").order_by("case_id", "-number")
+
+    def _answer(self, plan, code=status.HTTP_200_OK):
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(PlanSerializer(plan, context={"today": local_today()}).data,
+                        status=code)
+
+    @extend_schema(summary="Составить проект программы", request=PlanWriteSerializer,
+                   responses={201: PlanSerializer, **ERRORS})
+    def create(self, request, *args, **kwargs):
+        s = PlanWriteSerializer(data=request.data, context={"request": request})
+        s.is_valid(raise_exception=True)
+        d = dict(s.validated_data)
+        plan = services.plan_create(user=request.user, case=d.pop("case"), data=d)
+        return self._answer(plan, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Изменить проект программы", request=PlanUpdateSerializer,
+                   responses={200: PlanSerializer, **ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        plan = self.get_object()
+        s = PlanUpdateSerializer(data=request.data, partial=True)
+        s.is_valid(raise_exception=True)
+        plan = services.plan_update(user=request.user, plan=plan, data=s.validated_data)
+        return self._answer(plan)
+
+    @extend_schema(summary="Утвердить программу", request=DateSerializer,
+                   responses={200: PlanSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        plan = self.get_object()
+        s = DateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        plan = services.plan_approve(user=request.user, plan=plan, **s.validated_data)
+        return self._answer(plan)
+
+
+class ActivityWriteSerializer(serializers.Serializer):
+    plan = PlanField()
+    service_type = serializers.ChoiceField(choices=ServiceType.choices)
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    problem = ProblemField(required=False, allow_null=True)
+    responsible_user = StaffField(required=False, allow_null=True)
+    partner = PartnerField(required=False, allow_null=True)
+    due_date = serializers.DateField()
+    volume = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    frequency = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class ActivityUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    service_type = serializers.ChoiceField(choices=ServiceType.choices, required=False)
+    title = serializers.CharField(max_length=300, required=False)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    problem = ProblemField(required=False, allow_null=True)
+    responsible_user = StaffField(required=False, allow_null=True)
+    partner = PartnerField(required=False, allow_null=True)
+    due_date = serializers.DateField(required=False)
+    volume = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    frequency = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class ResultSerializer(serializers.Serializer):
+    result = serializers.CharField(max_length=5000)
+    date = serializers.DateField(required=False, allow_null=True)
+
+
+class FailSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+    date = serializers.DateField(required=False, allow_null=True)
+
+
+class SessionWriteSerializer(serializers.Serializer):
+    held_on = serializers.DateField(required=False, allow_null=True)
+    duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                                max_value=1440)
+    notes = serializers.CharField(max_length=5000)
+    result = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class ActivityFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ActivityStatus.choices)
+    mine = django_filters.BooleanFilter(method="filter_mine")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+
+    class Meta:
+        model = Activity
+        fields = ["case", "plan", "service_type"]
+
+    def filter_mine(self, queryset, name, value):
+        if value is None:
+            return queryset
+        q = Q(responsible_user=self.request.user)
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        q = Q(status__in=[ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS],
+              due_date__lt=local_today())
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+
+class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Activities of programmes: the worklist (``?mine=true``), execution and sessions."""
+
+    serializer_class = ActivitySerializer
+    permission_classes = [RegistryAccess]
+    create_permission = (roles.CASE, roles.CHANGE)
+    filterset_class = ActivityFilter
+
+    def get_queryset(self):
+        return Activity.objects.restrict(self.request.user, roles.VIEW).select_related(
+            "responsible_user", "partner").order_by("due_date", "id")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": local_today()}
+
+    def _answer(self, activity, code=status.HTTP_200_OK):
+        activity = self.get_queryset().get(pk=activity.pk)
+        return Response(ActivitySerializer(activity,
+                                           context=self.get_serializer_context()).data,
+                        status=code)
+
+    @extend_schema(summary="Включить мероприятие в проект программы",
+                   request=ActivityWriteSerializer, responses={201: ActivitySerializer,
+                                                               **ERRORS})
+    def create(self, request, *args, **kwargs):
+        s = ActivityWriteSerializer(data=request.data, context={"request": request})
+        s.is_valid(raise_exception=True)
+        d = dict(s.validated_data)
+        activity = services.activity_add(user=request.user, plan=d.pop("plan"), data=d)
+        return self._answer(activity, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Изменить мероприятие проекта (с версией)",
+                   request=ActivityUpdateSerializer, responses={200: ActivitySerializer,
+                                                                **ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        activity = self.get_object()
+        s = ActivityUpdateSerializer(data=request.data, context={"request": request},
+                                     partial=True)
+        s.is_valid(raise_exception=True)
+        d = dict(s.validated_data)
+        version = d.pop("version", None)
+        activity = services.activity_update(user=request.user, activity=activity, data=d,
+                                            expected_version=version)
+        return self._answer(activity)
+
+    @extend_schema(summary="Исключить мероприятие из проекта",
+                   responses={204: OpenApiResponse(description="Исключено"), **ERRORS})
+    def destroy(self, request, *args, **kwargs):
+        services.activity_remove(user=request.user, activity=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(summary="Начать мероприятие", request=DateSerializer,
+                   responses={200: ActivitySerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        activity = self.get_object()
+        s = DateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        return self._answer(services.activity_start(user=request.user, activity=activity,
+                                                    **s.validated_data))
+
+    @extend_schema(summary="Мероприятие выполнено", request=ResultSerializer,
+                   responses={200: ActivitySerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        activity = self.get_object()
+        s = ResultSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        return self._answer(services.activity_complete(user=request.user, activity=activity,
+                                                       **s.validated_data))
+
+    @extend_schema(summary="Мероприятие не выполнено (с причиной)", request=FailSerializer,
+                   responses={200: ActivitySerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="not-done")
+    def not_done(self, request, pk=None):
+        activity = self.get_object()
+        s = FailSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        return self._answer(services.activity_fail(user=request.user, activity=activity,
+                                                   **s.validated_data))
+
+    @extend_schema(methods=["get"], summary="Занятия по мероприятию",
+                   responses={200: SessionSerializer(many=True)})
+    @extend_schema(methods=["post"], summary="Записать занятие", request=SessionWriteSerializer,
+                   responses={201: SessionSerializer, **ERRORS})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def sessions(self, request, pk=None):
+        activity = self.get_object()
+        if request.method == "GET":
+            rows = activity.sessions.select_related("author").order_by("-held_on", "-id")
+            return Response(SessionSerializer(rows, many=True).data)
+        s = SessionWriteSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        session = services.session_record(user=request.user, activity=activity,
+                                           data=s.validated_data)
+        return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
+
+
+# --------------------------------------------------------------------------- referrals
+
+
+class ReferralPersonSerializer(serializers.Serializer):
+    """The minimal applicant data a partner needs to act on a referral."""
+
+    full_name = serializers.CharField()
+    birth_date = serializers.DateField(allow_null=True)
+    phone = serializers.CharField()
+    actual_address = serializers.CharField()
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    person = serializers.SerializerMethodField()
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Referral
+        fields = ["id", "case", "case_number", "activity", "organisation",
+                  "organisation_name", "person", "services", "sent_on", "response_due",
+                  "result_due", "status", "responded_on", "rejection_reason", "result",
+                  "completed_on", "is_overdue", "version"]
+        read_only_fields = fields
+
+    @extend_schema_field(ReferralPersonSerializer)
+    def get_person(self, obj) -> dict:
+        p = obj.case.person
+        return {"full_name": p.full_name, "birth_date": p.birth_date, "phone": p.phone,
+                "actual_address": p.actual_address}
+
+    def get_is_overdue(self, obj) -> bool:
+        return obj.is_overdue(self.context.get("today"))
+
+
+class ReferralWriteSerializer(serializers.Serializer):
+    case = CaseField()
+    organisation = PartnerField(required=False, allow_null=True)
+    activity = ActivityField(required=False, allow_null=True)
+    services = serializers.CharField(max_length=5000)
+    sent_on = serializers.DateField(required=False, allow_null=True)
+    result_due = serializers.DateField(required=False, allow_null=True)
+
+
+class AnswerSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False, allow_null=True)
+    version = serializers.IntegerField(required=False)
+
+
+class RejectSerializer(AnswerSerializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class ReferralResultSerializer(AnswerSerializer):
+    result = serializers.CharField(max_length=5000)
+
+
+class ReferralFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ReferralStatus.choices)
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+
+    class Meta:
+        model = Referral
+        fields = ["case", "organisation"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = local_today()
+        q = Q(status=ReferralStatus.SENT, response_due__lt=today) | Q(
+            status=ReferralStatus.ACCEPTED, result_due__lt=today)
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+
+class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Referrals: sent by case workers, answered by the partner organisation's users."""
+
+    serializer_class = ReferralSerializer
+    permission_classes = [RegistryAccess]
+    create_permission = (roles.REFERRAL, roles.ADD)
+    filterset_class = ReferralFilter
+
+    def get_queryset(self):
+        return Referral.objects.restrict(self.request.user, roles.VIEW).select_related(
+            "case__person", "organisation").order_by("-sent_on", "-id")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": local_today()}
+
+    def _answer(self, referral, code=status.HTTP_200_OK):
+        referral = self.get_queryset().get(pk=referral.pk)
+        return Response(ReferralSerializer(referral,
+                                           context=self.get_serializer_context()).data,
+                        status=code)
+
+    @extend_schema(summary="Направить в организацию-партнёр",
+                   request=ReferralWriteSerializer, responses={201: ReferralSerializer,
+                                                               **ERRORS})
+    def create(self, request, *args, **kwargs):
+        s = ReferralWriteSerializer(data=request.data, context={"request": request})
+        s.is_valid(raise_exception=True)
+        d = dict(s.validated_data)
+        referral = services.referral_send(user=request.user, case=d.pop("case"), data=d)
+        return self._answer(referral, status.HTTP_201_CREATED)
+
+    def _serializer(self, cls):
+        s = cls(data=self.request.data)
+        s.is_valid(raise_exception=True)
+        d = dict(s.validated_data)
+        return d, d.pop("version", None)
+
+    @extend_schema(summary="Принять направление (партнёр)", request=AnswerSerializer,
+                   responses={200: ReferralSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        referral = self.get_object()
+        d, version = self._serializer(AnswerSerializer)
+        return self._answer(services.referral_accept(
+            user=request.user, referral=referral, expected_version=version, **d))
+
+    @extend_schema(summary="Отклонить направление (партнёр)", request=RejectSerializer,
+                   responses={200: ReferralSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        referral = self.get_object()
+        d, version = self._serializer(RejectSerializer)
+        return self._answer(services.referral_reject(
+            user=request.user, referral=referral, expected_version=version, **d))
+
+    @extend_schema(summary="Сообщить результат (партнёр)", request=ReferralResultSerializer,
+                   responses={200: ReferralSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        referral = self.get_object()
+        d, version = self._serializer(ReferralResultSerializer)
+        return self._answer(services.referral_complete(
+            user=request.user, referral=referral, expected_version=version, **d))
+
+    @extend_schema(summary="Отозвать направление", request=CaseReasonSerializer,
+                   responses={200: ReferralSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        referral = self.get_object()
+        s = CaseReasonSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        return self._answer(services.referral_withdraw(user=request.user, referral=referral,
+                                                       **s.validated_data))
+
+
+# --------------------------------------------------------------------------- urgent
+
+
+class UrgentLineSerializer(serializers.Serializer):
+    service = serializers.ChoiceField(choices=UrgentService.choices)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    quantity = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    provided_on = serializers.DateField(required=False, allow_null=True)
+
+
+class UrgentActSerializer(serializers.ModelSerializer):
+    lines = UrgentLineSerializer(many=True, read_only=True)
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+
+    class Meta:
+        model = UrgentServiceAct
+        fields = ["id", "number", "act_date", "person", "person_name", "case", "provider",
+                  "date_from", "date_to", "notes", "lines", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class UrgentActWriteSerializer(serializers.Serializer):
+    person = PersonField()
+    case = CaseField(required=False, allow_null=True)
+    act_date = serializers.DateField(required=False, allow_null=True)
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    provider = OrganisationField(required=False, allow_null=True)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    lines = UrgentLineSerializer(many=True)
+
+
+class UrgentActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Acts of urgent social services (without a programme)."""
+
+    serializer_class = UrgentActSerializer
+    permission_classes = [RegistryAccess]
+    create_permission = (roles.CASE, roles.ADD)
+    filterset_fields = ["person", "case"]
+
+    def get_queryset(self):
+        return UrgentServiceAct.objects.restrict(self.request.user, roles.VIEW).select_related(
+            "person").prefetch_related("lines").order_by("-act_date", "-id")
+
+    @extend_schema(summary="Оформить акт срочных социальных услуг",
+                   request=UrgentActWriteSerializer, responses={201: UrgentActSerializer,
+                                                                **ERRORS})
+    def create(self, request, *args, **kwargs):
+        s = UrgentActWriteSerializer(data=request.data, context={"request": request})
+        s.is_valid(raise_exception=True)
+        d = dict(s.validated_data)
+        person, case, lines = d.pop("person"), d.pop("case", None), d.pop("lines")
+        act = services.urgent_act_create(user=request.user, person=person, data=d,
+                                         lines=[dict(line) for line in lines], case=case)
+        act = self.get_queryset().get(pk=act.pk)
+        return Response(UrgentActSerializer(act).data, status=status.HTTP_201_CREATED)
+
+
+# --------------------------------------------------------------------------- board
+
+
+class BoardColumnSerializer(serializers.Serializer):
+    problem = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    cases = serializers.IntegerField()
+
+
+@extend_schema(summary="Доска диспетчера: число активных случаев по проблемам",
+               responses=BoardColumnSerializer(many=True))
+class BoardViewSet(viewsets.ViewSet):
+    permission_classes = [RegistryAccess]
+
+    def list(self, request):
+        cases = SupportCase.objects.restrict(request.user, roles.VIEW).filter(
+            status__in=ACTIVE_STATUSES)
+        rows = (CaseProblem.objects.filter(case__in=cases.values("pk"))
+                .values("problem_id", "problem__name", "problem__order")
+                .annotate(n=Count("case_id")).order_by("problem__order", "problem__name"))
+        without = cases.exclude(pk__in=CaseProblem.objects.values("case_id")).count()
+        data = [{"problem": r["problem_id"], "name": r["problem__name"], "cases": r["n"]}
+                for r in rows]
+        data.append({"problem": None, "name": _("Проблемы не выявлены"), "cases": without})
+        return Response(BoardColumnSerializer(data, many=True).data)
+

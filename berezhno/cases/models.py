@@ -1,0 +1,666 @@
+"""Support cases: intake, assessment, problems, plans, activities, referrals, closure.
+
+One spine shared by every practice (Family Dispatch, District service, Social Agent,
+Patrol): a ``SupportCase`` is opened for a person (the applicant) and, usually, their
+household; it carries the intake, the decision on need, the problems identified, the
+versions of the individual programme with their activities, the referrals to partner
+organisations and the outcome.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from berezhno.accounts import roles
+from berezhno.core.models import VersionedModel
+from berezhno.core.querysets import RestrictedQuerySet
+
+from .choices import (
+    ActivityStatus,
+    CaseStatus,
+    Decision,
+    Improvement,
+    IntakeChannel,
+    Outcome,
+    PlanStatus,
+    Practice,
+    ProblemSource,
+    ReferralStatus,
+    ServiceForm,
+    ServiceType,
+    Urgency,
+    UrgentService,
+)
+
+# --- reference data (administrator) -------------------------------------------------
+
+
+class DeadlineRule(models.Model):
+    """A deadline of the case workflow, editable reference data (LEGAL.md)."""
+
+    code = models.SlugField(_("код"), max_length=40, unique=True)
+    name = models.CharField(_("наименование"), max_length=200)
+    days = models.PositiveSmallIntegerField(_("срок, дней"))
+    working_days = models.BooleanField(_("в рабочих днях"), default=True,
+                                       help_text=_("Иначе — в календарных днях."))
+    basis = models.CharField(_("основание"), max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.CATALOGUE
+    territory_field = None
+
+    class Meta:
+        verbose_name = _("срок")
+        verbose_name_plural = _("сроки")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        unit = _("раб. дн.") if self.working_days else _("дн.")
+        return f"{self.name}: {self.days} {unit}"
+
+
+class Problem(models.Model):
+    """An entry of the editable problem catalogue (material, housing, fuel, …)."""
+
+    code = models.SlugField(_("код"), max_length=40, unique=True)
+    name = models.CharField(_("проблема"), max_length=200)
+    description = models.TextField(_("описание"), blank=True)
+    order = models.PositiveSmallIntegerField(_("порядок"), default=100)
+    is_active = models.BooleanField(_("используется"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.CATALOGUE
+    territory_field = None
+
+    class Meta:
+        verbose_name = _("проблема (каталог)")
+        verbose_name_plural = _("каталог проблем")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubsistenceMinimum(models.Model):
+    """The regional subsistence minimum per capita for a year (for the income test)."""
+
+    region = models.ForeignKey("territories.Territory", verbose_name=_("регион"),
+                               on_delete=models.PROTECT, related_name="subsistence_minimums")
+    year = models.PositiveSmallIntegerField(_("год"))
+    per_capita = models.DecimalField(_("на душу населения, ₽ в месяц"), max_digits=10,
+                                     decimal_places=2)
+    basis = models.CharField(_("нормативный акт"), max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.CATALOGUE
+    territory_field = None
+
+    class Meta:
+        verbose_name = _("прожиточный минимум")
+        verbose_name_plural = _("прожиточные минимумы")
+        ordering = ["region", "-year"]
+        constraints = [models.UniqueConstraint(fields=["region", "year"],
+                                               name="subsistence_one_per_region_year")]
+
+    def __str__(self) -> str:
+        return f"{self.region}, {self.year}: {self.per_capita} ₽"
+
+
+# --- the case ----------------------------------------------------------------------
+
+
+class CaseQuerySet(RestrictedQuerySet):
+    def active(self) -> "CaseQuerySet":
+        from .choices import ACTIVE_STATUSES
+
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+
+class SupportCase(VersionedModel):
+    """A person or family on support: from the intake to the outcome."""
+
+    number = models.CharField(_("номер"), max_length=30, unique=True, editable=False)
+    practice = models.CharField(_("практика"), max_length=20, choices=Practice.choices,
+                                default=Practice.FAMILY_DISPATCH)
+    person = models.ForeignKey("people.Person", verbose_name=_("заявитель (получатель)"),
+                               on_delete=models.PROTECT, related_name="cases")
+    household = models.ForeignKey("people.Household", verbose_name=_("семья"),
+                                  on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="cases")
+    territory = models.ForeignKey("territories.Territory", verbose_name=_("территория"),
+                                  on_delete=models.PROTECT, related_name="cases")
+    provider = models.ForeignKey("accounts.Organisation", verbose_name=_("поставщик услуг"),
+                                 on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="cases")
+    # Intake (обращение)
+    received_at = models.DateTimeField(_("дата и время обращения"))
+    channel = models.CharField(_("канал обращения"), max_length=16,
+                               choices=IntakeChannel.choices)
+    referred_by = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("направившая организация"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="referred_cases")
+    problem_told = models.TextField(_("проблема со слов заявителя"))
+    urgency = models.CharField(_("срочность"), max_length=10, choices=Urgency.choices,
+                               default=Urgency.ROUTINE)
+    circumstances = models.JSONField(
+        _("обстоятельства нуждаемости (ст. 15 442-ФЗ)"), default=list, blank=True)
+    is_social_support = models.BooleanField(
+        _("социальное сопровождение (ст. 22 442-ФЗ)"), default=True,
+        help_text=_("Семья получает помощь в форме социального сопровождения."))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                      verbose_name=_("кто зарегистрировал"),
+                                      on_delete=models.PROTECT, related_name="+")
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                    verbose_name=_("ответственный (диспетчер, куратор)"),
+                                    on_delete=models.PROTECT, related_name="cases_responsible")
+    status = models.CharField(_("этап"), max_length=16, choices=CaseStatus.choices,
+                              default=CaseStatus.INTAKE, db_index=True)
+    # Cooperation contract with the family (договор о сотрудничестве)
+    contract_number = models.CharField(_("номер договора о сотрудничестве"), max_length=50,
+                                       blank=True)
+    contract_date = models.DateField(_("дата договора"), null=True, blank=True)
+    contract_until = models.DateField(_("договор действует до"), null=True, blank=True)
+    # Decision on need (≤ 5 working days) and programme (≤ 10 working days)
+    decision = models.CharField(_("решение о нуждаемости"), max_length=16,
+                                choices=Decision.choices, blank=True, default=Decision.NONE)
+    decision_date = models.DateField(_("дата решения"), null=True, blank=True)
+    decision_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто принял решение"),
+                                    on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    decision_notes = models.TextField(_("обоснование решения"), blank=True)
+    decision_due = models.DateField(_("срок решения"), db_index=True)
+    programme_due = models.DateField(_("срок программы"), db_index=True)
+    programme_date = models.DateField(_("дата утверждения программы"), null=True, blank=True)
+    review_since = models.DateField(_("на подведении итогов с"), null=True, blank=True)
+    # Outcome
+    outcome = models.CharField(_("результат"), max_length=20, choices=Outcome.choices,
+                               blank=True)
+    improved = models.CharField(_("ситуация семьи улучшилась (ответ семьи)"), max_length=10,
+                                choices=Improvement.choices, blank=True)
+    closed_on = models.DateField(_("дата закрытия"), null=True, blank=True, db_index=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто закрыл"),
+                                  on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    closure_notes = models.TextField(_("анализ результатов"), blank=True)
+
+    objects = CaseQuerySet.as_manager()
+    permission_kind = roles.CASE
+    territory_field = "territory"
+
+    class Meta:
+        verbose_name = _("случай сопровождения")
+        verbose_name_plural = _("случаи сопровождения")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["territory", "status"], name="case_territory_status"),
+            models.Index(fields=["responsible", "status"], name="case_responsible_status"),
+            models.Index(fields=["received_at"], name="case_received"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Случай № %(number)s") % {"number": self.number}
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case", args=[self.pk])
+
+    @classmethod
+    def grant_q(cls, user, action: str) -> Q | None:
+        """Cases the user is responsible for; executors of an activity only read the case."""
+        if action in (roles.CHANGE, roles.CLOSE):
+            return Q(responsible=user)
+        if action not in (roles.VIEW, roles.VIEW_MINIMAL):
+            return None
+        return Q(responsible=user) | Q(pk__in=Activity.objects.filter(
+            responsible_user=user).values("case_id"))
+
+    @property
+    def is_active(self) -> bool:
+        from .choices import ACTIVE_STATUSES
+
+        return self.status in ACTIVE_STATUSES
+
+    def received_on(self) -> datetime.date:
+        from berezhno.core.workdays import local_date
+
+        return local_date(self.received_at, self.territory)
+
+
+class CaseProblem(models.Model):
+    """A problem identified in a case (from the catalogue)."""
+
+    case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
+                             related_name="problems")
+    problem = models.ForeignKey(Problem, verbose_name=_("проблема"), on_delete=models.PROTECT,
+                                related_name="+")
+    source = models.CharField(_("как выявлена"), max_length=16, choices=ProblemSource.choices)
+    assessment = models.ForeignKey("Assessment", verbose_name=_("диагностика"),
+                                   on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    identified_on = models.DateField(_("дата выявления"))
+    identified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто выявил"),
+                                      on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("примечание"), max_length=300, blank=True)
+    is_resolved = models.BooleanField(_("решена"), default=False)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.CASE
+    territory_field = "case__territory"
+
+    class Meta:
+        verbose_name = _("выявленная проблема")
+        verbose_name_plural = _("выявленные проблемы")
+        ordering = ["problem__order", "problem__name"]
+        constraints = [models.UniqueConstraint(fields=["case", "problem"],
+                                               name="case_problem_once")]
+
+    def __str__(self) -> str:
+        return str(self.problem)
+
+
+class Plan(models.Model):
+    """One version of the individual programme (ИППСУ / программа реабилитации)."""
+
+    case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
+                             related_name="plans")
+    number = models.PositiveSmallIntegerField(_("редакция"))
+    status = models.CharField(_("состояние"), max_length=12, choices=PlanStatus.choices,
+                              default=PlanStatus.DRAFT)
+    service_form = models.CharField(_("форма социального обслуживания"), max_length=20,
+                                    choices=ServiceForm.choices, blank=True)
+    goal = models.TextField(_("цель программы"), blank=True)
+    valid_until = models.DateField(_("срок программы до"), null=True, blank=True)
+    created_at = models.DateTimeField(_("создана"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто составил"),
+                                   on_delete=models.PROTECT, related_name="+")
+    approved_on = models.DateField(_("дата утверждения"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто утвердил"),
+                                    on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.CASE
+    territory_field = "case__territory"
+
+    class Meta:
+        verbose_name = _("программа (редакция)")
+        verbose_name_plural = _("программы")
+        ordering = ["case", "-number"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"],
+                                               name="plan_number_once")]
+
+    def __str__(self) -> str:
+        return _("Программа, редакция %(n)s") % {"n": self.number}
+
+
+class Activity(VersionedModel):
+    """An activity of a plan: what, who (a specialist or a partner), by when, result."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("программа"), on_delete=models.CASCADE,
+                             related_name="activities")
+    case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
+                             related_name="activities")
+    service_type = models.CharField(_("вид услуги или мера"), max_length=20,
+                                    choices=ServiceType.choices)
+    title = models.CharField(_("мероприятие"), max_length=300)
+    description = models.TextField(_("содержание"), blank=True)
+    problem = models.ForeignKey(Problem, verbose_name=_("на решение какой проблемы"),
+                                on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("исполнитель (специалист)"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="activities")
+    partner = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("исполнитель (организация-партнёр)"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="activities")
+    due_date = models.DateField(_("срок"), db_index=True)
+    volume = models.CharField(_("объём"), max_length=100, blank=True,
+                              help_text=_("Например: 10 занятий по 45 минут."))
+    frequency = models.CharField(_("периодичность"), max_length=100, blank=True,
+                                 help_text=_("Например: 1 раз в неделю."))
+    status = models.CharField(_("состояние"), max_length=12, choices=ActivityStatus.choices,
+                              default=ActivityStatus.PLANNED, db_index=True)
+    started_on = models.DateField(_("начато"), null=True, blank=True)
+    finished_on = models.DateField(_("завершено"), null=True, blank=True)
+    result = models.TextField(_("результат"), blank=True)
+    not_done_reason = models.CharField(_("причина невыполнения"), max_length=300, blank=True)
+    copied_from = models.ForeignKey("self", verbose_name=_("перенесено из прежней редакции"),
+                                    on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.ACTIVITY
+    territory_field = "case__territory"
+
+    class Meta:
+        verbose_name = _("мероприятие программы")
+        verbose_name_plural = _("мероприятия программ")
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["responsible_user", "status", "due_date"],
+                                name="activity_worklist")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def grant_q(cls, user, action: str) -> Q | None:
+        if action not in (roles.VIEW, roles.VIEW_MINIMAL, roles.CHANGE):
+            return None
+        return Q(responsible_user=user) | Q(case__responsible=user)
+
+    @property
+    def executor(self) -> str:
+        if self.responsible_user_id:
+            return str(self.responsible_user)
+        return str(self.partner) if self.partner_id else ""
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ActivityStatus.DONE, ActivityStatus.NOT_DONE)
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return not self.is_finished and self.due_date < today
+
+
+class ActivitySession(models.Model):
+    """A session (занятие, консультация, выезд) held within an activity."""
+
+    activity = models.ForeignKey(Activity, verbose_name=_("мероприятие"),
+                                 on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("дата"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("специалист"),
+                               on_delete=models.PROTECT, related_name="+")
+    duration_minutes = models.PositiveSmallIntegerField(_("продолжительность, мин"), null=True,
+                                                        blank=True)
+    notes = models.TextField(_("содержание занятия"))
+    result = models.TextField(_("результат"), blank=True)
+    created_at = models.DateTimeField(_("записано"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.ACTIVITY
+    territory_field = "activity__case__territory"
+
+    class Meta:
+        verbose_name = _("занятие")
+        verbose_name_plural = _("занятия")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%d.%m.%Y}: {self.activity}"
+
+    @classmethod
+    def grant_q(cls, user, action: str) -> Q | None:
+        if action not in (roles.VIEW, roles.VIEW_MINIMAL):
+            return None
+        return Q(activity__responsible_user=user) | Q(activity__case__responsible=user)
+
+
+class Referral(VersionedModel):
+    """A referral of the family to a partner organisation, answered by the partner."""
+
+    case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
+                             related_name="referrals")
+    activity = models.ForeignKey(Activity, verbose_name=_("мероприятие программы"),
+                                 on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="referrals")
+    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("куда"),
+                                     on_delete=models.PROTECT, related_name="referrals")
+    services = models.TextField(_("какая помощь нужна"))
+    sent_on = models.DateField(_("дата направления"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто направил"),
+                                on_delete=models.PROTECT, related_name="+")
+    response_due = models.DateField(_("ответ ожидается до"), db_index=True)
+    result_due = models.DateField(_("результат ожидается до"), null=True, blank=True)
+    status = models.CharField(_("состояние"), max_length=12, choices=ReferralStatus.choices,
+                              default=ReferralStatus.SENT, db_index=True)
+    responded_on = models.DateField(_("дата ответа"), null=True, blank=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто ответил"),
+                                     on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    rejection_reason = models.CharField(_("причина отказа"), max_length=300, blank=True)
+    result = models.TextField(_("результат"), blank=True)
+    completed_on = models.DateField(_("дата исполнения"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.REFERRAL
+    territory_field = "case__territory"
+
+    class Meta:
+        verbose_name = _("направление")
+        verbose_name_plural = _("направления")
+        ordering = ["-sent_on", "-id"]
+        indexes = [models.Index(fields=["organisation", "status"], name="referral_org_status")]
+
+    def __str__(self) -> str:
+        return _("Направление в %(org)s от %(date)s") % {
+            "org": self.organisation, "date": f"{self.sent_on:%d.%m.%Y}"}
+
+    @classmethod
+    def grant_q(cls, user, action: str) -> Q | None:
+        """Partners: the referrals addressed to their organisation."""
+        from berezhno.accounts.permissions import user_grants
+
+        if action not in (roles.VIEW, roles.VIEW_MINIMAL, roles.CHANGE):
+            return None
+        orgs = {g.organisation_id for g in user_grants(user)
+                if not g.role.territorial and g.role.allows(roles.REFERRAL, action)
+                and g.organisation_id}
+        if not orgs:
+            return None
+        return Q(organisation_id__in=sorted(orgs))
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        if self.status == ReferralStatus.SENT:
+            return self.response_due < today
+        if self.status == ReferralStatus.ACCEPTED and self.result_due:
+            return self.result_due < today
+        return False
+
+
+class UrgentServiceAct(models.Model):
+    """An act of urgent social services (442-ФЗ ст. 21): given at once, without a plan."""
+
+    number = models.CharField(_("номер акта"), max_length=30, unique=True, editable=False)
+    act_date = models.DateField(_("дата акта"))
+    person = models.ForeignKey("people.Person", verbose_name=_("получатель"),
+                               on_delete=models.PROTECT, related_name="urgent_acts")
+    case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.SET_NULL,
+                             null=True, blank=True, related_name="urgent_acts")
+    territory = models.ForeignKey("territories.Territory", verbose_name=_("территория"),
+                                  on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey("accounts.Organisation", verbose_name=_("поставщик"),
+                                 on_delete=models.PROTECT, related_name="urgent_acts")
+    date_from = models.DateField(_("услуги оказаны с"))
+    date_to = models.DateField(_("по"))
+    notes = models.TextField(_("примечание"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто составил"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("составлен"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.CASE
+    territory_field = "territory"
+
+    class Meta:
+        verbose_name = _("акт о предоставлении срочных социальных услуг")
+        verbose_name_plural = _("акты о предоставлении срочных социальных услуг")
+        ordering = ["-act_date", "-id"]
+
+    def __str__(self) -> str:
+        return _("Акт срочных услуг № %(n)s") % {"n": self.number}
+
+
+class UrgentServiceLine(models.Model):
+    act = models.ForeignKey(UrgentServiceAct, verbose_name=_("акт"), on_delete=models.CASCADE,
+                            related_name="lines")
+    service = models.CharField(_("услуга"), max_length=16, choices=UrgentService.choices)
+    description = models.CharField(_("что именно"), max_length=300, blank=True)
+    quantity = models.CharField(_("объём"), max_length=100, blank=True)
+    provided_on = models.DateField(_("дата"))
+
+    class Meta:
+        verbose_name = _("срочная услуга")
+        verbose_name_plural = _("срочные услуги")
+        ordering = ["provided_on", "id"]
+
+    def __str__(self) -> str:
+        return self.get_service_display()
+
+
+# --- assessment --------------------------------------------------------------------
+
+
+class QuestionnaireKind(models.TextChoices):
+    FAMILY_DIAGNOSTICS = "family_diagnostics", _("диагностика семьи")
+    NEEDS_ASSESSMENT = "needs_assessment", _("комплексная оценка нуждаемости")
+    OTHER = "other", _("иная анкета")
+
+
+class AnswerType(models.TextChoices):
+    SINGLE = "single", _("один вариант")
+    MULTI = "multi", _("несколько вариантов")
+    NUMBER = "number", _("число")
+    TEXT = "text", _("текст")
+    DATE = "date", _("дата")
+
+
+class Questionnaire(models.Model):
+    """A configurable questionnaire (анкета), edited by an administrator."""
+
+    code = models.SlugField(_("код"), max_length=40, unique=True)
+    title = models.CharField(_("название"), max_length=200)
+    kind = models.CharField(_("вид"), max_length=20, choices=QuestionnaireKind.choices)
+    description = models.TextField(_("описание и порядок проведения"), blank=True)
+    is_active = models.BooleanField(_("используется"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.CATALOGUE
+    territory_field = None
+
+    class Meta:
+        verbose_name = _("анкета")
+        verbose_name_plural = _("анкеты")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    """A question; numeric answers may raise a problem below or above a threshold.
+
+    ``code`` names a question the system reads: ``family_income`` (total monthly income
+    of the family, ₽) and ``family_size`` (members counted for the per-capita income) make
+    an assessment compare the per-capita income with the regional subsistence minimum.
+    """
+
+    questionnaire = models.ForeignKey(Questionnaire, verbose_name=_("анкета"),
+                                      on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("порядок"), default=100)
+    section = models.CharField(_("раздел"), max_length=200, blank=True)
+    code = models.SlugField(_("код"), max_length=40, blank=True)
+    text = models.CharField(_("вопрос"), max_length=500)
+    help_text = models.CharField(_("подсказка"), max_length=300, blank=True)
+    answer_type = models.CharField(_("тип ответа"), max_length=8, choices=AnswerType.choices)
+    required = models.BooleanField(_("обязательный"), default=True)
+    threshold = models.DecimalField(_("порог (для числа)"), max_digits=12, decimal_places=2,
+                                    null=True, blank=True)
+    raise_when_below = models.BooleanField(
+        _("проблема, если ниже порога"), default=True,
+        help_text=_("Иначе — если выше порога."))
+    threshold_problem = models.ForeignKey(
+        Problem, verbose_name=_("проблема при пороге"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("вопрос")
+        verbose_name_plural = _("вопросы")
+        ordering = ["questionnaire", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AnswerOption(models.Model):
+    question = models.ForeignKey(Question, verbose_name=_("вопрос"), on_delete=models.CASCADE,
+                                 related_name="options")
+    order = models.PositiveSmallIntegerField(_("порядок"), default=100)
+    label = models.CharField(_("вариант ответа"), max_length=300)
+    score = models.SmallIntegerField(_("баллы"), default=0)
+    problem = models.ForeignKey(Problem, verbose_name=_("выявляет проблему"),
+                                on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    circumstance = models.CharField(_("обстоятельство ст. 15 442-ФЗ"), max_length=30,
+                                    blank=True)
+
+    class Meta:
+        verbose_name = _("вариант ответа")
+        verbose_name_plural = _("варианты ответа")
+        ordering = ["question", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Assessment(models.Model):
+    """A questionnaire run for a case; its answers identify problems."""
+
+    case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
+                             related_name="assessments")
+    questionnaire = models.ForeignKey(Questionnaire, verbose_name=_("анкета"),
+                                      on_delete=models.PROTECT, related_name="+")
+    conducted_on = models.DateField(_("дата проведения"))
+    conducted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто провёл"),
+                                     on_delete=models.PROTECT, related_name="+")
+    total_score = models.IntegerField(_("сумма баллов"), default=0)
+    per_capita_income = models.DecimalField(_("среднедушевой доход, ₽"), max_digits=12,
+                                            decimal_places=2, null=True, blank=True)
+    subsistence_minimum = models.DecimalField(_("прожиточный минимум, ₽"), max_digits=12,
+                                              decimal_places=2, null=True, blank=True)
+    conclusion = models.TextField(_("заключение"), blank=True)
+    created_at = models.DateTimeField(_("записано"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.CASE
+    territory_field = "case__territory"
+
+    class Meta:
+        verbose_name = _("диагностика (оценка)")
+        verbose_name_plural = _("диагностики (оценки)")
+        ordering = ["-conducted_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire}: {self.conducted_on:%d.%m.%Y}"
+
+    @property
+    def income_ratio(self):
+        if self.per_capita_income is None or not self.subsistence_minimum:
+            return None
+        return round(self.per_capita_income / self.subsistence_minimum, 2)
+
+
+class AssessmentAnswer(models.Model):
+    assessment = models.ForeignKey(Assessment, verbose_name=_("диагностика"),
+                                   on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, verbose_name=_("вопрос"), on_delete=models.PROTECT,
+                                 related_name="+")
+    option_ids = models.JSONField(_("выбранные варианты"), default=list, blank=True)
+    value_number = models.DecimalField(_("число"), max_digits=12, decimal_places=2, null=True,
+                                       blank=True)
+    value_text = models.TextField(_("текст"), blank=True)
+    value_date = models.DateField(_("дата"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ответ")
+        verbose_name_plural = _("ответы")
+        constraints = [models.UniqueConstraint(fields=["assessment", "question"],
+                                               name="answer_once_per_question")]
+
+    def __str__(self) -> str:
+        return str(self.question)

@@ -1,0 +1,195 @@
+"""Every support-case endpoint (and page, see ``UI_CASES``) against every kind of user.
+
+The scene adds to the registry scene one case in each state in district 1 (p1's), a
+referral to the partner organisation and an urgent-services act. The district specialist of
+district 1 (IN) and the head work on cases; the psychologist (PSY) reads the cases of the
+municipality and carries out the activities assigned to them; the partner answers the
+referrals addressed to its organisation and sees nothing else; everybody else gets 404 (or
+403 for a right they hold nowhere).
+"""
+
+import datetime
+
+import pytest
+
+from berezhno.cases import services
+from berezhno.cases.choices import Decision
+from berezhno.cases.models import Problem
+from berezhno.core.context import acting_as
+from berezhno.core.workdays import local_today
+from berezhno.people import services as people
+from berezhno.people.tests.test_permission_matrix import api, creating
+from berezhno.testing.fixtures import CONSENT
+from berezhno.testing.matrix import (
+    ADMIN,
+    ANALYST,
+    HEAD,
+    IN,
+    OUT,
+    PARTNER,
+    PSY,
+    SIGNED_IN,
+    assert_case,
+)
+
+WORKERS = {IN, HEAD}  # open, decide, plan, refer, close
+READERS = {IN, HEAD, PSY}  # read the cases of district 1
+EXECUTORS = {IN, HEAD, PSY}  # carry out the psychologist's activity
+CATALOGUE_READERS = {IN, OUT, HEAD, PSY, ANALYST, ADMIN}
+
+
+@pytest.fixture
+def case_scene(scene):
+    w = scene.world
+    spec, psy = w.user(IN), w.user(PSY)
+    today = local_today(w.d1)
+    due = today + datetime.timedelta(days=20)
+    fuel = Problem.objects.get(code="fuel")
+
+    def case(**extra):
+        return services.case_open(user=spec, person=w.p1, data={
+            "channel": "walk_in", "problem_told": "Нет средств на топливо", **extra})
+
+    def recognise(c):
+        return services.case_decide(user=spec, case=c, decision=Decision.NEED_RECOGNISED)
+
+    with acting_as("test"):
+        people.consent_record(user=spec, person=w.p1, data={
+            **CONSENT, "purpose": "partner_transfer", "recipients": [w.partner_org]})
+        intake = case()
+        problem = services.problem_add(user=spec, case=intake, problem=fuel)
+        recognised = recognise(case())
+        planning = recognise(case())
+        draft = services.plan_create(user=spec, case=planning)
+        draft_activity = services.activity_add(user=spec, plan=draft, data={
+            "service_type": "legal", "title": "Консультация юриста",
+            "responsible_user": psy, "due_date": due})
+        running = recognise(case())
+        plan = services.plan_create(user=spec, case=running)
+        psy_activity = services.activity_add(user=spec, plan=plan, data={
+            "service_type": "psychological", "title": "Занятия с психологом",
+            "responsible_user": psy, "due_date": due})
+        services.activity_add(user=spec, plan=plan, data={
+            "service_type": "labour", "title": "Подбор работы", "partner": w.partner_org,
+            "due_date": due})
+        services.plan_approve(user=spec, plan=plan)
+        referral = services.referral_send(user=spec, case=running, data={
+            "organisation": w.partner_org, "services": "Подбор вакансий"})
+        accepted = services.referral_send(user=spec, case=recognised, data={
+            "organisation": w.partner_org, "services": "Консультация"})
+        services.referral_accept(user=w.user(PARTNER), referral=accepted)
+        review = recognise(case())
+        plan2 = services.plan_create(user=spec, case=review)
+        last = services.activity_add(user=spec, plan=plan2, data={
+            "service_type": "household", "title": "Продуктовый набор",
+            "responsible_user": spec, "due_date": due})
+        services.plan_approve(user=spec, plan=plan2)
+        services.activity_complete(user=spec, activity=last, result="Выдан")
+        act = services.urgent_act_create(user=spec, person=w.p1, data={
+            "date_from": today, "date_to": today}, lines=[{"service": "food"}])
+    scene.objects.update({
+        "case_intake": intake, "case_problem": problem, "case_recognised": recognised,
+        "case_planning": planning, "draft_plan": draft, "draft_activity": draft_activity,
+        "case_running": running, "running_plan": plan, "psy_activity": psy_activity,
+        "referral": referral, "accepted_referral": accepted, "case_review": review,
+        "urgent_act": act, "fuel": fuel,
+    })
+    # p1 consented to the transfer of her data to the partner: its referrals show her name
+    # (and only the minimal data: the СНИЛС and the rest stay secret).
+    scene.secrets = [(text, allowed | {PARTNER} if text == "Семёнова" else allowed)
+                     for text, allowed in scene.secrets]
+    return scene
+
+
+API_CASES = [
+    api("case-list", SIGNED_IN),
+    api("case-detail", READERS, args=("case_intake",)),
+    creating("case-list", WORKERS, 201, method="post", scoped_out=(OUT,),
+             data=lambda s: {"person": s.pk("p1"), "channel": "phone",
+                             "problem_told": "Просит помощи"}),
+    api("case-detail", WORKERS, method="patch", args=("case_intake",),
+        extra={PSY: 403},
+        data=lambda s: {"urgency": "urgent", "version": s.version("case_intake")}),
+    api("case-decide", WORKERS, method="post", args=("case_intake",), extra={PSY: 403},
+        data={"decision": "recognised"}),
+    api("case-add-problem", WORKERS, 201, method="post", args=("case_running",),
+        extra={PSY: 403}, data=lambda s: {"problem": s.pk("fuel")}),
+    api("case-close", WORKERS, method="post", args=("case_review",), extra={PSY: 403},
+        data={"outcome": "resolved_fully", "improved": "yes"}),
+    api("case-continue-support", WORKERS, 201, method="post", args=("case_review",),
+        extra={PSY: 403}, data={"reason": "Семья просит продолжить"}),
+    api("case-problem-list", SIGNED_IN),
+    api("case-problem-remove", WORKERS, 204, method="post", args=("case_problem",),
+        extra={PSY: 403}, data={"reason": "Ошибочно"}),
+    api("plan-list", SIGNED_IN),
+    api("plan-detail", READERS, args=("draft_plan",)),
+    creating("plan-list", WORKERS, 201, method="post", scoped_out=(OUT,),
+             data=lambda s: {"case": s.pk("case_recognised")}),
+    api("plan-detail", WORKERS, method="patch", args=("draft_plan",), extra={PSY: 403},
+        data={"goal": "Новая цель"}),
+    api("plan-approve", WORKERS, method="post", args=("draft_plan",), extra={PSY: 403}),
+    api("activity-list", SIGNED_IN),
+    api("activity-detail", EXECUTORS, args=("psy_activity",)),
+    creating("activity-list", WORKERS, 201, method="post", scoped_out=(OUT,),
+             data=lambda s: {"plan": s.pk("draft_plan"), "service_type": "legal",
+                             "title": "Ещё консультация", "responsible_user": s.pk("spec_user"),
+                             "due_date": local_today().isoformat()}),
+    api("activity-detail", WORKERS, method="patch", args=("draft_activity",),
+        extra={PSY: 403}, data=lambda s: {"title": "Юрист", "version": s.version(
+            "draft_activity")}),
+    api("activity-detail", WORKERS, 204, method="delete", args=("draft_activity",),
+        extra={PSY: 403}),
+    api("activity-start", EXECUTORS, method="post", args=("psy_activity",)),
+    api("activity-complete", EXECUTORS, method="post", args=("psy_activity",),
+        data={"result": "Проведено 8 занятий"}),
+    api("activity-not-done", EXECUTORS, method="post", args=("psy_activity",),
+        data={"reason": "Семья не приходит"}),
+    api("activity-sessions", EXECUTORS, args=("psy_activity",)),
+    api("activity-sessions", EXECUTORS, 201, method="post", args=("psy_activity",),
+        data={"notes": "Первое занятие"}),
+    api("referral-list", SIGNED_IN),
+    api("referral-detail", READERS | {PARTNER}, args=("referral",)),
+    creating("referral-list", WORKERS, 201, method="post", scoped_out=(OUT,),
+             data=lambda s: {"case": s.pk("case_planning"), "organisation":
+                             s.pk("partner_org"), "services": "Консультация"}),
+    api("referral-accept", WORKERS | {PARTNER}, method="post", args=("referral",),
+        extra={PSY: 403}),
+    api("referral-reject", WORKERS | {PARTNER}, method="post", args=("referral",),
+        extra={PSY: 403}, data={"reason": "Нет мест"}),
+    api("referral-complete", WORKERS | {PARTNER}, method="post", args=("accepted_referral",),
+        extra={PSY: 403}, data={"result": "Консультация проведена"}),
+    api("referral-withdraw", WORKERS, method="post", args=("referral",),
+        extra={PSY: 403, PARTNER: 403}, data={"reason": "Семья передумала"}),
+    api("urgent-act-list", SIGNED_IN),
+    api("urgent-act-detail", READERS, args=("urgent_act",)),
+    creating("urgent-act-list", WORKERS, 201, method="post", scoped_out=(OUT,),
+             data=lambda s: {"person": s.pk("p1"), "date_from": local_today().isoformat(),
+                             "date_to": local_today().isoformat(),
+                             "lines": [{"service": "clothing"}]}),
+    api("problem-list", SIGNED_IN),
+    api("problem-detail", CATALOGUE_READERS, args=("fuel",)),
+    api("board-list", SIGNED_IN),
+]
+
+
+UI_CASES: list = []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", API_CASES, ids=[c.id for c in API_CASES])
+def test_api_matrix(case_scene, case):
+    assert_case(case, case_scene)
+
+
+@pytest.mark.django_db
+def test_partner_list_shows_only_its_referrals(client, case_scene):
+    w = case_scene.world
+    client.force_login(w.user(PARTNER))
+    rows = client.get("/api/v1/referrals/").json()["results"]
+    assert {r["id"] for r in rows} == {case_scene.pk("referral"),
+                                       case_scene.pk("accepted_referral")}
+    assert client.get("/api/v1/cases/").json()["results"] == []
+    assert client.get("/api/v1/urgent-acts/").json()["results"] == []
+    client.force_login(w.user(OUT))
+    assert client.get("/api/v1/referrals/").json()["results"] == []
+    assert client.get("/api/v1/cases/").json()["results"] == []
