@@ -224,7 +224,7 @@ def case_open(*, user, person: Person, data: dict, problems=()) -> SupportCase:
     require_consent_for(person, _("случай сопровождения"))
     received_on = local_date(received_at, territory)
     case = SupportCase.objects.create(
-        number=f"tmp-{uuid.uuid4().hex}", person=person, territory=territory,
+        number=f"tmp-{uuid.uuid4().hex[:24]}", person=person, territory=territory,
         provider=getattr(user, "organisation", None), received_at=received_at,
         registered_by=user, decision_due=deadline("decision", received_on),
         programme_due=deadline("programme", received_on), **cleaned)
@@ -963,7 +963,7 @@ def urgent_act_create(*, user, person: Person, data: dict, lines: list[dict],
     if errors:
         raise ValidationError(errors)
     act = UrgentServiceAct.objects.create(
-        number=f"tmp-{uuid.uuid4().hex}", act_date=act_date, person=person, case=case,
+        number=f"tmp-{uuid.uuid4().hex[:24]}", act_date=act_date, person=person, case=case,
         territory=person.territory, provider=provider, date_from=date_from, date_to=date_to,
         notes=(data.get("notes") or "").strip(), created_by=user)
     act.number = f"С-{act_date.year}-{act.pk:05d}"
