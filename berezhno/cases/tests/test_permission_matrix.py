@@ -14,7 +14,7 @@ import pytest
 
 from berezhno.cases import services
 from berezhno.cases.choices import Decision
-from berezhno.cases.models import Problem
+from berezhno.cases.models import Problem, Questionnaire
 from berezhno.core.context import acting_as
 from berezhno.core.workdays import local_today
 from berezhno.people import services as people
@@ -36,6 +36,16 @@ WORKERS = {IN, HEAD}  # open, decide, plan, refer, close
 READERS = {IN, HEAD, PSY}  # read the cases of district 1
 EXECUTORS = {IN, HEAD, PSY}  # carry out the psychologist's activity
 CATALOGUE_READERS = {IN, OUT, HEAD, PSY, ANALYST, ADMIN}
+
+
+def first_answers(questionnaire) -> dict:
+    """The first variant of every question with variants: a family without difficulties."""
+    answers = {}
+    for q in questionnaire.questions.prefetch_related("options"):
+        first = q.options.order_by("order").first()
+        if first is not None:
+            answers[q.pk] = [first.pk] if q.answer_type == "multi" else first.pk
+    return answers
 
 
 @pytest.fixture
@@ -87,12 +97,17 @@ def case_scene(scene):
         services.activity_complete(user=spec, activity=last, result="Выдан")
         act = services.urgent_act_create(user=spec, person=w.p1, data={
             "date_from": today, "date_to": today}, lines=[{"service": "food"}])
+        diagnostics = Questionnaire.objects.get(code="family_diagnostics")
+        assessment = services.assessment_record(user=psy, case=intake,
+                                                questionnaire=diagnostics,
+                                                answers=first_answers(diagnostics))
     scene.objects.update({
         "case_intake": intake, "case_problem": problem, "case_recognised": recognised,
         "case_planning": planning, "draft_plan": draft, "draft_activity": draft_activity,
         "case_running": running, "running_plan": plan, "psy_activity": psy_activity,
         "referral": referral, "accepted_referral": accepted, "case_review": review,
-        "urgent_act": act, "fuel": fuel,
+        "urgent_act": act, "fuel": fuel, "assessment": assessment,
+        "questionnaire": diagnostics,
     })
     # p1 consented to the transfer of her data to the partner: its referrals show her name
     # (and only the minimal data: the СНИЛС and the rest stay secret).
@@ -169,6 +184,15 @@ API_CASES = [
     api("problem-list", SIGNED_IN),
     api("problem-detail", CATALOGUE_READERS, args=("fuel",)),
     api("board-list", SIGNED_IN),
+    api("questionnaire-list", SIGNED_IN),
+    api("questionnaire-detail", CATALOGUE_READERS, args=("questionnaire",)),
+    api("assessment-list", SIGNED_IN),
+    api("assessment-detail", READERS, args=("assessment",)),
+    creating("assessment-list", READERS, 201, method="post", scoped_out=(OUT,),
+             data=lambda s: {"case": s.pk("case_running"),
+                             "questionnaire": s.pk("questionnaire"),
+                             "answers": {str(k): v for k, v in first_answers(
+                                 s.questionnaire).items()}}),
 ]
 
 
