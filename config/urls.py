@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("berezhno.core.urls")),
     path("accounts/", include("berezhno.accounts.urls")),
     path("people/", include("berezhno.people.urls")),
+    path("cases/", include("berezhno.cases.urls")),
     path("find-specialist/", include("berezhno.territories.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),

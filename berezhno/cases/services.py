@@ -247,8 +247,12 @@ def case_update(*, user, case: SupportCase, data: dict,
     before = audit.snapshot(case)
     check_version(case, expected_version, [f for f in CASE_FIELDS if f in data],
                   before, None)
-    cleaned = _clean_case(user, {k: v for k, v in data.items() if k in CASE_FIELDS},
-                          person=case.person, territory=case.territory, instance=case)
+    # Only what the user changed is checked again: an unchanged household the applicant has
+    # left since, say, must not block recording the contract.
+    changed_data = {k: v for k, v in data.items()
+                    if k in CASE_FIELDS and getattr(case, k) != v}
+    cleaned = _clean_case(user, changed_data, person=case.person, territory=case.territory,
+                          instance=case)
     changed = apply_fields(case, cleaned)
     if not changed:
         return case
@@ -899,7 +903,24 @@ def referral_complete(*, user, referral: Referral, result: str,
     _referral_transition(user, referral, ReferralStatus.DONE, "referral.done",
                          f"{referral.organisation}: {result.strip()[:200]}", completed_on=date,
                          result=result.strip())
+    _complete_partner_activity(user, referral, date)
     return referral
+
+
+def _complete_partner_activity(user, referral: Referral, date: datetime.date) -> None:
+    """The partner's result completes the plan activity the referral was sent for."""
+    if referral.activity_id is None:
+        return
+    activity = Activity.objects.select_for_update().select_related("plan", "case").get(
+        pk=referral.activity_id)
+    if (activity.partner_id != referral.organisation_id or activity.is_finished
+            or activity.plan.status != PlanStatus.APPROVED):
+        return
+    _activity_transition(user, activity, ActivityStatus.DONE, "activity.done", activity.title,
+                         finished_on=date, started_on=activity.started_on or referral.sent_on,
+                         result=_("Результат партнёра (%(org)s): %(result)s")
+                         % {"org": referral.organisation, "result": referral.result})
+    _maybe_review(user, _lock_case(activity.case))
 
 
 @transaction.atomic

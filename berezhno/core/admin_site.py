@@ -9,7 +9,7 @@ from berezhno.accounts.permissions import can
 
 # Record kinds administered at /admin/ (decision 0004); personal data is never there.
 ADMIN_KINDS = (roles.TERRITORY, roles.DISTRICT, roles.ORGANISATION, roles.AGREEMENT,
-               roles.USER)
+               roles.USER, roles.CATALOGUE)
 
 
 def may_administer(user) -> bool:

@@ -14,6 +14,10 @@ def navigation(request) -> dict:
             "add_person": can(user, roles.PERSON, roles.ADD),
             "households": can(user, roles.HOUSEHOLD, roles.VIEW),
             "audit": can(user, roles.AUDIT, roles.VIEW),
+            "cases": can(user, roles.CASE, roles.VIEW),
+            "worklist": can(user, roles.ACTIVITY, roles.VIEW),
+            "referrals": can(user, roles.REFERRAL, roles.VIEW),
+            "board": can(user, roles.CASE, roles.ADD),
             "admin": user.is_staff or may_administer(user),
         }
     }

@@ -18,6 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from berezhno.accounts.models import Agreement, Organisation, RoleAssignment, User
+from berezhno.cases.models import (
+    DeadlineRule,
+    Problem,
+    Question,
+    Questionnaire,
+    SubsistenceMinimum,
+)
 from berezhno.core.models import AccessLog as CoreAccessLog
 from berezhno.core.models import CalendarDay, DomainEvent, ObjectChange
 from berezhno.territories.models import District, Street, Territory
@@ -107,7 +114,9 @@ SITE = {ADMIN, ROOT}  # who gets into /admin/ at all
 # Our admin models and the scene record each one's object pages use.
 OURS = {Organisation: "partner_org", Agreement: "agreement", User: "spec_user",
         RoleAssignment: "spec_assignment", Territory: "town", District: "district",
-        Street: "street", CalendarDay: "calendar_day"}
+        Street: "street", CalendarDay: "calendar_day", Problem: "problem_fuel",
+        DeadlineRule: "deadline_decision", SubsistenceMinimum: "subsistence_min",
+        Questionnaire: "questionnaire_fd", Question: "question_fd"}
 
 
 def site(allowed, ok=200, *, denied=ADMIN_LOGIN, actors=ADMIN_ACTORS, **kw) -> Case:
@@ -231,6 +240,12 @@ def admin_scene(scene):
     scene.objects["spare_org"] = Organisation.objects.create(kind="partner",
                                                              name="Закрытый фонд")
     scene.objects["calendar_day"] = CalendarDay.objects.get(date=datetime.date(2026, 1, 9))
+    scene.objects["problem_fuel"] = Problem.objects.get(code="fuel")
+    scene.objects["deadline_decision"] = DeadlineRule.objects.get(code="decision")
+    scene.objects["subsistence_min"] = SubsistenceMinimum.objects.create(
+        region=scene.world.region, year=2026, per_capita=16000)
+    scene.objects["questionnaire_fd"] = Questionnaire.objects.get(code="family_diagnostics")
+    scene.objects["question_fd"] = scene.objects["questionnaire_fd"].questions.first()
     return scene
 
 

@@ -95,9 +95,12 @@ def test_whole_flow_through_the_api(client, world, family):
                content_type="application/json")
     assert r.json()["status"] == "done"
     c = _as(client, disp)
+    # The partner's result completed the activity the referral was sent for.
+    a2 = c.get(f"/api/v1/activities/{a2['id']}/").json()
+    assert a2["status"] == "done" and "продавцом" in a2["result"]
     r = c.post(f"/api/v1/activities/{a2['id']}/complete/",
                {"result": "Мать трудоустроена"}, content_type="application/json")
-    assert r.json()["status"] == "done"
+    assert r.status_code == 400 and r.json()["code"] == "invalid_transition"
     assert c.get(f"/api/v1/cases/{cid}/").json()["status"] == "review"
     r = c.post(f"/api/v1/cases/{cid}/close/", {"outcome": "resolved_fully",
                                                "improved": "yes"},

@@ -29,7 +29,9 @@ from berezhno.testing.matrix import (
     PARTNER,
     PSY,
     SIGNED_IN,
+    Case,
     assert_case,
+    outcomes,
 )
 
 WORKERS = {IN, HEAD}  # open, decide, plan, refer, close
@@ -196,7 +198,125 @@ API_CASES = [
 ]
 
 
-UI_CASES: list = []
+def _ui(name, allowed, ok=200, **kw):
+    """A page: anonymous goes to the login page, the rest of the refused get 404."""
+    extra = kw.pop("extra", None)
+    return Case(name, outcomes(allowed, ok, extra=extra), **kw)
+
+
+CASE_VIEWERS = {IN, OUT, HEAD, PSY}  # have the case list (OUT sees district 2's only)
+INTAKERS = {IN, OUT, HEAD}  # may open cases somewhere; the board
+REFERRAL_VIEWERS = {IN, OUT, HEAD, PSY, PARTNER}
+ANSWERERS = WORKERS | {PARTNER}  # record a partner's answer to a referral
+URGENT_LINES = {"lines-TOTAL_FORMS": "5", "lines-INITIAL_FORMS": "0",
+                "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "5"}
+
+
+def _today():
+    return local_today().isoformat()
+
+
+UI_CASES = [
+    _ui("cases:list", CASE_VIEWERS),
+    _ui("cases:list", CASE_VIEWERS, query={"q": "семёнова", "overdue": "on"}, label="search"),
+    _ui("cases:intake", INTAKERS),
+    _ui("cases:intake", INTAKERS, query={"q": "семёнова"}, label="search"),
+    _ui("cases:intake", INTAKERS, data=lambda s: {"person": s.pk("p1")}, label="applicant"),
+    _ui("cases:intake", WORKERS, 302, method="post", extra={OUT: 400},
+        data=lambda s: {"person": s.pk("p1"), "practice": "family_dispatch",
+                        "channel": "walk_in", "problem_told": "Просит помощи",
+                        "urgency": "routine"}),
+    _ui("cases:worklist", CASE_VIEWERS),
+    _ui("cases:board", INTAKERS),
+    _ui("cases:board", INTAKERS, query={"overdue": "on"}, label="overdue"),
+    _ui("cases:referrals", REFERRAL_VIEWERS),
+    _ui("cases:referrals", REFERRAL_VIEWERS, query={"status": "open"}, label="open"),
+    _ui("cases:case", READERS, args=("case_running",)),
+    _ui("cases:case", READERS, args=("case_review",), label="review"),
+    _ui("cases:edit", WORKERS, args=("case_intake",)),
+    _ui("cases:edit", WORKERS, 302, method="post", args=("case_intake",),
+        data=lambda s: {"practice": "family_dispatch", "channel": "walk_in",
+                        "problem_told": "Нет средств на топливо", "urgency": "urgent",
+                        "responsible": s.pk("spec_user"), "is_social_support": "on",
+                        "version": s.version("case_intake")}),
+    _ui("cases:decide", WORKERS, args=("case_intake",)),
+    _ui("cases:decide", WORKERS, 302, method="post", args=("case_intake",),
+        data={"decision": "recognised"}),
+    _ui("cases:problem_add", WORKERS, args=("case_running",)),
+    _ui("cases:problem_add", WORKERS, 302, method="post", args=("case_running",),
+        data=lambda s: {"problem": s.pk("fuel"), "source": "specialist"}),
+    _ui("cases:problem_remove", WORKERS, args=("case_intake", "case_problem")),
+    _ui("cases:problem_remove", WORKERS, 302, method="post",
+        args=("case_intake", "case_problem"), data={"reason": "Выявлена ошибочно"}),
+    _ui("cases:plan_create", WORKERS, args=("case_recognised",)),
+    _ui("cases:plan_create", WORKERS, 302, method="post", args=("case_recognised",),
+        data={"goal": "Выход из трудной ситуации"}),
+    _ui("cases:plan_edit", WORKERS, args=("case_planning", "draft_plan")),
+    _ui("cases:plan_edit", WORKERS, 302, method="post", args=("case_planning", "draft_plan"),
+        data={"goal": "Новая цель"}),
+    _ui("cases:plan_approve", WORKERS, args=("case_planning", "draft_plan")),
+    _ui("cases:plan_approve", WORKERS, 302, method="post",
+        args=("case_planning", "draft_plan")),
+    _ui("cases:activity_add", WORKERS, args=("case_planning", "draft_plan")),
+    _ui("cases:activity_add", WORKERS, 302, method="post",
+        args=("case_planning", "draft_plan"),
+        data=lambda s: {"service_type": "legal", "title": "Ещё консультация",
+                        "responsible_user": s.pk("spec_user"), "due_date": _today()}),
+    _ui("cases:activity_edit", WORKERS, args=("case_planning", "draft_activity")),
+    _ui("cases:activity_edit", WORKERS, 302, method="post",
+        args=("case_planning", "draft_activity"),
+        data=lambda s: {"service_type": "legal", "title": "Юрист",
+                        "responsible_user": s.pk("spec_user"), "due_date": _today(),
+                        "version": s.version("draft_activity")}),
+    _ui("cases:activity_remove", WORKERS, args=("case_planning", "draft_activity")),
+    _ui("cases:activity_remove", WORKERS, 302, method="post",
+        args=("case_planning", "draft_activity")),
+    _ui("cases:activity_start", EXECUTORS, args=("psy_activity",)),
+    _ui("cases:activity_start", EXECUTORS, 302, method="post", args=("psy_activity",)),
+    _ui("cases:session_record", EXECUTORS, args=("psy_activity",)),
+    _ui("cases:session_record", EXECUTORS, 302, method="post", args=("psy_activity",),
+        data={"notes": "Первое занятие", "duration_minutes": "45"}),
+    _ui("cases:activity_complete", EXECUTORS, args=("psy_activity",)),
+    _ui("cases:activity_complete", EXECUTORS, 302, method="post", args=("psy_activity",),
+        data={"result": "Проведено 8 занятий"}),
+    _ui("cases:activity_fail", EXECUTORS, args=("psy_activity",)),
+    _ui("cases:activity_fail", EXECUTORS, 302, method="post", args=("psy_activity",),
+        data={"reason": "Семья не приходит"}),
+    _ui("cases:referral_send", WORKERS, args=("case_planning",)),
+    _ui("cases:referral_send", WORKERS, 302, method="post", args=("case_planning",),
+        data=lambda s: {"organisation": s.pk("partner_org"), "services": "Консультация"}),
+    _ui("cases:referral_withdraw", WORKERS, args=("referral",)),
+    _ui("cases:referral_withdraw", WORKERS, 302, method="post", args=("referral",),
+        data={"reason": "Семья передумала"}),
+    _ui("cases:referral_accept", ANSWERERS, args=("referral",)),
+    _ui("cases:referral_accept", ANSWERERS, 302, method="post", args=("referral",),
+        data=lambda s: {"version": s.version("referral")}),
+    _ui("cases:referral_reject", ANSWERERS, args=("referral",)),
+    _ui("cases:referral_reject", ANSWERERS, 302, method="post", args=("referral",),
+        data=lambda s: {"version": s.version("referral"), "reason": "Нет мест"}),
+    _ui("cases:referral_complete", ANSWERERS, args=("accepted_referral",)),
+    _ui("cases:referral_complete", ANSWERERS, 302, method="post",
+        args=("accepted_referral",),
+        data=lambda s: {"version": s.version("accepted_referral"),
+                        "result": "Консультация проведена"}),
+    _ui("cases:urgent_act", WORKERS, args=("case_intake",)),
+    _ui("cases:urgent_act", WORKERS, 302, method="post", args=("case_intake",),
+        data=lambda s: {**URGENT_LINES, "date_from": _today(), "date_to": _today(),
+                        "lines-0-service": "food", "lines-0-description": "набор"}),
+    _ui("cases:continue", WORKERS, args=("case_review",)),
+    _ui("cases:continue", WORKERS, 302, method="post", args=("case_review",),
+        data={"reason": "Семья просит продолжить"}),
+    _ui("cases:close", WORKERS, args=("case_review",)),
+    _ui("cases:close", WORKERS, 302, method="post", args=("case_review",),
+        data=lambda s: {"outcome": "resolved_fully", "improved": "yes",
+                        "version": s.version("case_review")}),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", UI_CASES, ids=[c.id for c in UI_CASES])
+def test_ui_matrix(case_scene, case):
+    assert_case(case, case_scene)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,568 @@
+"""Every read of support cases for the views, starting from the scope.
+
+Lists load their related data in bulk: a page of cases, the case card, the worklist, the
+partner inbox and the dispatcher board each cost a fixed number of queries whatever the
+number of rows.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from berezhno.accounts import roles
+from berezhno.accounts.choices import OrganisationKind
+from berezhno.accounts.models import Organisation, RoleAssignment
+from berezhno.accounts.permissions import territories_in_scope, user_grants
+from berezhno.core.models import CalendarDay, CalendarDayKind, DomainEvent
+from berezhno.core.text import normalize_name
+from berezhno.core.workdays import is_base_working_day, local_today
+from berezhno.people.models import Household, HouseholdMember, Person
+from berezhno.territories.choices import Level
+from berezhno.territories.models import Territory
+
+from .choices import (
+    ACTIVE_STATUSES,
+    ActivityStatus,
+    CaseStatus,
+    Decision,
+    NeedCircumstance,
+    PlanStatus,
+    Practice,
+    ReferralStatus,
+)
+from .models import (
+    Activity,
+    ActivitySession,
+    CaseProblem,
+    Plan,
+    Problem,
+    Referral,
+    SupportCase,
+    UrgentServiceAct,
+    UrgentServiceLine,
+)
+
+OPEN_ACTIVITY = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
+ONE_DAY = datetime.timedelta(days=1)
+# The worklist shows a case deadline this many days ahead, so it is met, not just missed.
+DUE_SOON_DAYS = 3
+BOARD_LIMIT = 500
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def user_today(user) -> datetime.date:
+    """Today in the time zone of the user's first territory (deadlines are local dates)."""
+    grants = user_grants(user)
+    territory = None
+    if grants:
+        territory = Territory.objects.filter(pk=grants[0].territory_id).only(
+            "pk", "time_zone").first()
+    return local_today(territory)
+
+
+def overdue_working_days(deadlines, today: datetime.date) -> dict[datetime.date, int]:
+    """For each past deadline, the working days in (deadline, today]: "overdue by N".
+
+    Same rule as ``workdays.working_days_between`` but for many deadlines with one read of
+    the production calendar, so a list costs one query whatever its length.
+    """
+    past = sorted({d for d in deadlines if d is not None and d < today})
+    if not past:
+        return {}
+    kinds = dict(CalendarDay.objects.filter(date__gt=past[0], date__lte=today)
+                 .values_list("date", "kind"))
+    targets = set(past)
+    result: dict[datetime.date, int] = {}
+    count = 0
+    day = today
+    while day >= past[0]:
+        if day in targets:
+            result[day] = count
+        kind = kinds.get(day)
+        if (is_base_working_day(day) if kind is None else kind == CalendarDayKind.WORKING):
+            count += 1
+        day -= ONE_DAY
+    return result
+
+
+# --------------------------------------------------------------------------- cases
+
+
+def case_queryset(user, action: str = roles.VIEW, kind: str | None = None) -> QuerySet:
+    return SupportCase.objects.restrict(user, action, kind)
+
+
+def _overdue_conditions(today: datetime.date) -> dict[str, Q]:
+    approved = Plan.objects.filter(case=OuterRef("pk"), status=PlanStatus.APPROVED)
+    late_activity = Activity.objects.filter(case=OuterRef("pk"), plan__status=PlanStatus.APPROVED,
+                                            status__in=OPEN_ACTIVITY, due_date__lt=today)
+    return {
+        "decision": Q(status=CaseStatus.INTAKE, decision=Decision.NONE, decision_due__lt=today),
+        "programme": Q(status__in=[CaseStatus.INTAKE, CaseStatus.PLANNING],
+                       programme_due__lt=today) & ~Exists(approved),
+        "activity": Q(status__in=ACTIVE_STATUSES) & Exists(late_activity),
+    }
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """Cases with a missed deadline: the decision, the programme or an activity."""
+    c = _overdue_conditions(today)
+    return c["decision"] | c["programme"] | c["activity"]
+
+
+def with_deadlines(qs: QuerySet, today: datetime.date) -> QuerySet:
+    """Annotate ``late_decision``/``late_programme`` (the missed date or null) and
+    ``late_activity`` (the due date of the earliest overdue activity)."""
+    c = _overdue_conditions(today)
+    late_activity = Activity.objects.filter(
+        case=OuterRef("pk"), plan__status=PlanStatus.APPROVED, status__in=OPEN_ACTIVITY,
+        due_date__lt=today, case__status__in=ACTIVE_STATUSES).order_by("due_date")
+    return qs.annotate(
+        late_decision=Case(When(c["decision"], then="decision_due"), output_field=DateField()),
+        late_programme=Case(When(c["programme"], then="programme_due"),
+                            output_field=DateField()),
+        late_activity=Subquery(late_activity.values("due_date")[:1]),
+    )
+
+
+def mark_overdue(cases, today: datetime.date) -> list:
+    """Set ``overdue_since`` (the earliest missed deadline) and ``overdue_days`` (working
+    days since) on annotated cases; one calendar read for the whole list."""
+    cases = list(cases)
+    for case in cases:
+        missed = [d for d in (case.late_decision, case.late_programme, case.late_activity) if d]
+        case.overdue_since = min(missed) if missed else None
+    days = overdue_working_days([c.overdue_since for c in cases], today)
+    for case in cases:
+        case.overdue_days = days.get(case.overdue_since) if case.overdue_since else None
+    return cases
+
+
+def case_search(user, *, today: datetime.date, q: str = "", status: str = "",
+                practice: str = "", territory: Territory | None = None, responsible=None,
+                overdue: bool = False) -> QuerySet:
+    """The scoped case list with its filters, newest intake first."""
+    qs = case_queryset(user)
+    q = (q or "").strip()
+    if q:
+        if any(ch.isdigit() for ch in q):
+            qs = qs.filter(number__contains=q)
+        else:
+            for token in normalize_name(q).split(" ")[:4]:
+                qs = qs.filter(person__search_name__contains=token)
+    if status == "active":
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if practice:
+        qs = qs.filter(practice=practice)
+    if territory is not None:
+        qs = qs.filter(territory__in=Territory.objects.filter(path__startswith=territory.path))
+    if responsible is not None:
+        qs = qs.filter(responsible=responsible)
+    if overdue:
+        qs = qs.filter(overdue_q(today))
+    return with_deadlines(qs, today).select_related(
+        "person", "territory", "responsible").order_by("-received_at", "-id")
+
+
+def territory_choices(user, kind: str = roles.CASE, action: str = roles.VIEW) -> QuerySet:
+    """In-scope territories a list may be filtered by (municipality and below)."""
+    return territories_in_scope(user, kind, action).filter(
+        level__gte=Level.MUNICIPALITY).select_related("parent").order_by("path")
+
+
+def responsible_choices(user) -> QuerySet:
+    """Users responsible for at least one case the user sees."""
+    return get_user_model().objects.filter(
+        pk__in=case_queryset(user).values("responsible_id")).order_by("last_name", "first_name")
+
+
+def staff_choices(user, territory: Territory | None = None) -> QuerySet:
+    """Active users who work on cases: at ``territory`` if given, else anywhere overlapping
+    the user's case scope (the service checks the exact territory)."""
+    case_roles = [code for code, role in roles.ROLES.items()
+                  if role.territorial and role.allows(roles.CASE, roles.VIEW)]
+    assignments = RoleAssignment.objects.filter(
+        role__in=case_roles, is_active=True, user__is_active=True).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=local_today())).select_related(
+        "territory")
+    if territory is not None:
+        targets = [(territory.pk, territory.path)]
+    elif user.is_superuser:
+        targets = None
+    else:
+        targets = [(g.territory_id, g.path) for g in user_grants(user)
+                   if g.role.territorial and g.role.allows(roles.CASE, roles.VIEW)]
+    ids = set()
+    for ra in assignments:
+        if targets is None:
+            ids.add(ra.user_id)
+            continue
+        for pk, path in targets:
+            covers = path.startswith(ra.territory.path) if ra.include_subtree else pk == (
+                ra.territory_id)
+            if covers or (territory is None and ra.territory.path.startswith(path)):
+                ids.add(ra.user_id)
+                break
+    return get_user_model().objects.filter(pk__in=ids).order_by("last_name", "first_name")
+
+
+def partner_choices() -> QuerySet:
+    return Organisation.objects.filter(kind=OrganisationKind.PARTNER,
+                                       is_active=True).order_by("name")
+
+
+def applicant_choices(user, q: str = "", limit: int = 30) -> list[Person]:
+    """Persons a case may be opened for, found by a name fragment."""
+    from berezhno.people.selectors import person_search
+
+    q = (q or "").strip()
+    if not q:
+        return []
+    return list(person_search(user, q=q)[:limit])
+
+
+def intake_person(user, pk) -> Person:
+    """The chosen applicant, within the user's scope (else Person.DoesNotExist)."""
+    return Person.objects.restrict(user, roles.VIEW).select_related("territory").get(pk=pk)
+
+
+def applicant_households(user, person: Person | None, also=None) -> QuerySet:
+    """The household the applicant currently belongs to (and ``also``, the case's
+    household when editing), within scope."""
+    if person is None:
+        return Household.objects.none()
+    condition = Q(pk__in=HouseholdMember.objects.filter(
+        person=person, until__isnull=True).values("household_id"))
+    if also is not None:
+        condition |= Q(pk=also)
+    return Household.objects.restrict(user, roles.VIEW).filter(condition)
+
+
+# --------------------------------------------------------------------------- the card
+
+
+@dataclass
+class CaseCard:
+    case: SupportCase
+    today: datetime.date
+    person_link: bool
+    members: list
+    member_links: set
+    minors: int
+    problems: list
+    plans: list
+    current_plan: Plan | None
+    draft: Plan | None
+    referrals: list
+    urgent_acts: list
+    events: list
+    may: dict
+    circumstances: list = field(default_factory=list)
+    workable: set = field(default_factory=set)
+    decision_late_days: int | None = None
+    programme_late_days: int | None = None
+
+
+def case_get(user, pk, action: str = roles.VIEW, kind: str | None = None) -> SupportCase:
+    """One case within scope for ``action`` (else SupportCase.DoesNotExist → 404)."""
+    return case_queryset(user, action, kind).select_related(
+        "person", "household", "territory", "responsible", "registered_by", "referred_by",
+        "decision_by", "closed_by", "provider").get(pk=pk)
+
+
+def case_events(case: SupportCase, limit: int = 100) -> QuerySet:
+    """The domain events of the case and of its problems, plans, activities, sessions,
+    referrals and urgent acts.
+
+    Events are written with the applicant's ``person_id`` (indexed), so the search starts
+    there; a child record is recognised by the case id in its audit snapshot, which also
+    finds records removed since (a problem struck out, an activity dropped from a draft).
+    Events of the applicant's other cases and of the person card are left out.
+    """
+    ct = ContentType.objects.get_for_models(SupportCase, CaseProblem, Plan, Activity,
+                                            Referral, UrgentServiceAct, ActivitySession)
+    children = [ct[m].pk for m in (CaseProblem, Plan, Activity, Referral, UrgentServiceAct)]
+    return DomainEvent.objects.filter(person_id=case.person_id).filter(
+        Q(content_type=ct[SupportCase], object_id=case.pk)
+        | Q(content_type__in=children, change__after__case_id=case.pk)
+        | Q(content_type__in=children, change__before__case_id=case.pk)
+        | Q(content_type=ct[ActivitySession], object_id__in=ActivitySession.objects.filter(
+            activity__case=case).values("pk"))
+    ).select_related("actor")[:limit]
+
+
+def _exists(qs, pk) -> bool:
+    return qs.filter(pk=pk).exists()
+
+
+def case_card(user, pk) -> CaseCard:
+    """Everything the case card shows, in a fixed number of queries."""
+    case = case_get(user, pk)
+    today = local_today(case.territory)
+    person_link = _exists(Person.objects.restrict(user, roles.VIEW_MINIMAL), case.person_id)
+    members = []
+    if case.household_id:
+        members = list(HouseholdMember.objects.filter(
+            household_id=case.household_id, until__isnull=True).select_related("person")
+            .order_by("-is_head", "person__birth_date", "id"))
+    member_links = set()
+    if members:
+        member_links = set(Person.objects.restrict(user, roles.VIEW_MINIMAL).filter(
+            pk__in=[m.person_id for m in members]).values_list("pk", flat=True))
+    for m in members:
+        m.age = m.person.age(today)
+    minors = sum(1 for m in members if m.age is not None and m.age < 18)
+    plans = list(case.plans.select_related("created_by", "approved_by").prefetch_related(
+        Prefetch("activities", queryset=Activity.objects.select_related(
+            "responsible_user", "partner", "problem").prefetch_related(
+            Prefetch("sessions", queryset=ActivitySession.objects.select_related("author")))))
+        .order_by("-number"))
+    draft = next((p for p in plans if p.status == PlanStatus.DRAFT), None)
+    approved = next((p for p in plans if p.status == PlanStatus.APPROVED), None)
+    current = draft or approved or next(iter(plans), None)
+    for plan in plans:
+        plan.is_open = plan.status != PlanStatus.SUPERSEDED
+        for a in plan.activities.all():
+            a.overdue = (plan.status == PlanStatus.APPROVED and a.status in OPEN_ACTIVITY
+                         and a.due_date < today)
+    referrals = list(case.referrals.select_related(
+        "organisation", "activity", "sent_by", "responded_by"))
+    for r in referrals:
+        r.overdue = r.is_overdue(today)
+    urgent = list(case.urgent_acts.select_related("provider", "created_by").prefetch_related(
+        Prefetch("lines", queryset=UrgentServiceLine.objects.order_by("provided_on", "id"))))
+    active = case.status in ACTIVE_STATUSES
+    may_change = active and _exists(case_queryset(user, roles.CHANGE), case.pk)
+    may_close = _exists(case_queryset(user, roles.CLOSE), case.pk)
+    may_refer = may_change and _exists(case_queryset(user, roles.ADD, roles.REFERRAL), case.pk)
+    may_urgent = active and territories_in_scope(user, roles.CASE, roles.ADD).filter(
+        pk=case.person.territory_id).exists()
+    workable = set()
+    if case.status in (CaseStatus.IN_PROGRESS, CaseStatus.REVIEW):
+        workable = set(Activity.objects.restrict(user, roles.CHANGE).filter(
+            case=case, plan__status=PlanStatus.APPROVED, status__in=OPEN_ACTIVITY)
+            .values_list("pk", flat=True))
+    may = {
+        "change": may_change,
+        "decide": may_close and case.status == CaseStatus.INTAKE,
+        "problems": may_change,
+        "plan_create": may_change and case.status == CaseStatus.PLANNING and draft is None,
+        "plan_edit": may_change and draft is not None,
+        "plan_approve": (may_close and draft is not None and case.status == CaseStatus.PLANNING
+                         and bool(draft.activities.all())),
+        "refer": may_refer,
+        "withdraw": may_change,
+        "urgent": may_urgent,
+        "continue": may_close and case.status == CaseStatus.REVIEW and draft is None,
+        "close": may_close and active,
+    }
+    late = overdue_working_days([case.decision_due, case.programme_due], today)
+    decision_late = (case.status == CaseStatus.INTAKE and not case.decision
+                     and case.decision_due < today)
+    programme_late = (case.status in (CaseStatus.INTAKE, CaseStatus.PLANNING)
+                      and approved is None and case.programme_due < today)
+    return CaseCard(
+        case=case, today=today, person_link=person_link, members=members,
+        member_links=member_links, minors=minors,
+        problems=list(case.problems.select_related("problem", "identified_by")),
+        plans=plans, current_plan=current, draft=draft, referrals=referrals,
+        urgent_acts=urgent, events=list(case_events(case)), may=may, workable=workable,
+        circumstances=[NeedCircumstance(c).label for c in case.circumstances
+                       if c in NeedCircumstance.values],
+        decision_late_days=late.get(case.decision_due) if decision_late else None,
+        programme_late_days=late.get(case.programme_due) if programme_late else None,
+    )
+
+
+def plan_get(user, case: SupportCase, pk, action: str = roles.CHANGE) -> Plan:
+    return Plan.objects.restrict(user, action).select_related("case").get(pk=pk, case=case)
+
+
+def activity_get(user, pk, action: str = roles.CHANGE, case: SupportCase | None = None
+                 ) -> Activity:
+    qs = Activity.objects.restrict(user, action).select_related(
+        "case__person", "case__territory", "plan", "responsible_user", "partner")
+    if case is not None:
+        qs = qs.filter(case=case)
+    return qs.get(pk=pk)
+
+
+def referral_get(user, pk, action: str = roles.CHANGE) -> Referral:
+    return Referral.objects.restrict(user, action).select_related(
+        "case__person", "case__territory", "organisation", "activity").get(pk=pk)
+
+
+# --------------------------------------------------------------------------- worklist
+
+
+@dataclass
+class Worklist:
+    today: datetime.date
+    activities: list
+    finished: list
+    cases: list
+
+
+def worklist(user, finished_limit: int = 20) -> Worklist:
+    """The activities assigned to the user (open first, by due date) and the user's cases
+    whose deadlines are near or missed."""
+    today = user_today(user)
+    base = Activity.objects.restrict(user, roles.VIEW).filter(
+        responsible_user=user, plan__status=PlanStatus.APPROVED).select_related(
+        "case__person", "case__territory", "plan", "problem")
+    open_items = list(base.filter(status__in=OPEN_ACTIVITY).order_by("due_date", "id"))
+    for a in open_items:
+        a.overdue = a.due_date < today
+    late = overdue_working_days([a.due_date for a in open_items], today)
+    for a in open_items:
+        a.overdue_days = late.get(a.due_date) if a.overdue else None
+    finished = list(base.exclude(status__in=OPEN_ACTIVITY).order_by(
+        "-finished_on", "-id")[:finished_limit])
+    horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    due = _overdue_conditions(horizon)
+    next_activity = Activity.objects.filter(
+        case=OuterRef("pk"), plan__status=PlanStatus.APPROVED,
+        status__in=OPEN_ACTIVITY).order_by("due_date")
+    cases = list(mark_overdue(with_deadlines(
+        case_queryset(user).filter(responsible=user, status__in=ACTIVE_STATUSES).filter(
+            due["decision"] | due["programme"] | due["activity"]
+            | Q(status=CaseStatus.REVIEW)), today).annotate(
+            next_activity=Subquery(next_activity.values("due_date")[:1]))
+        .select_related("person", "territory").order_by("decision_due", "programme_due", "id"),
+        today))
+    for case in cases:
+        case.next_deadline = _next_deadline(case)
+    return Worklist(today=today, activities=open_items, finished=finished, cases=cases)
+
+
+def _next_deadline(case: SupportCase) -> tuple[str, datetime.date | None]:
+    from django.utils.translation import gettext as _
+
+    if case.status == CaseStatus.INTAKE:
+        return _("решение о нуждаемости"), case.decision_due
+    if case.status == CaseStatus.PLANNING:
+        return _("утверждение программы"), case.programme_due
+    if case.status == CaseStatus.REVIEW:
+        return _("подведение итогов и закрытие"), case.review_since
+    return _("мероприятие программы"), case.next_activity
+
+
+# --------------------------------------------------------------------------- referrals
+
+
+def referral_inbox(user, *, status: str = "", organisation: Organisation | None = None,
+                   overdue: bool = False, today: datetime.date | None = None) -> QuerySet:
+    """Referrals the user sees: a partner those addressed to its organisation, staff those
+    of their territory. The applicant's data is read through the case: the partner has no
+    access to person cards."""
+    qs = Referral.objects.restrict(user, roles.VIEW)
+    if status == "open":
+        qs = qs.filter(status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
+    elif status:
+        qs = qs.filter(status=status)
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    if overdue and today is not None:
+        qs = qs.filter(Q(status=ReferralStatus.SENT, response_due__lt=today)
+                       | Q(status=ReferralStatus.ACCEPTED, result_due__lt=today))
+    return qs.select_related("case__person", "case__territory", "organisation", "activity",
+                             "sent_by").order_by(
+        Coalesce("completed_on", "responded_on", "sent_on").desc(), "-id")
+
+
+def referral_organisations(user) -> QuerySet:
+    """Organisations the inbox may be filtered by: those of the referrals the user sees."""
+    return Organisation.objects.filter(pk__in=Referral.objects.restrict(user, roles.VIEW)
+                                       .values("organisation_id")).order_by("name")
+
+
+def referrals_answerable(user, ids) -> set[int]:
+    """Of these referrals, those the user may answer (the partner of the organisation)."""
+    return set(Referral.objects.restrict(user, roles.CHANGE).filter(pk__in=list(ids))
+               .values_list("pk", flat=True))
+
+
+def cases_in_scope(user, ids) -> set[int]:
+    return set(case_queryset(user).filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
+# --------------------------------------------------------------------------- board
+
+
+@dataclass
+class Board:
+    today: datetime.date
+    columns: list  # (title, [cases]) — one per catalogue problem with cases, then "none"
+    total: int
+    truncated: bool
+    workload: list  # rows: user, cases, open activities, overdue activities
+
+
+def board(user, *, territory: Territory | None = None, status: str = "",
+          overdue: bool = False) -> Board:
+    """Active Family Dispatch cases grouped by identified problem, and the workload."""
+    from django.utils.translation import gettext as _
+
+    today = user_today(user)
+    qs = case_queryset(user).filter(practice=Practice.FAMILY_DISPATCH,
+                                    status__in=ACTIVE_STATUSES)
+    if status:
+        qs = qs.filter(status=status)
+    if territory is not None:
+        qs = qs.filter(territory__in=Territory.objects.filter(path__startswith=territory.path))
+    if overdue:
+        qs = qs.filter(overdue_q(today))
+    ids_qs = qs.values("pk")
+    cases = mark_overdue(with_deadlines(qs, today).select_related(
+        "person", "responsible", "territory").order_by("decision_due", "id")[:BOARD_LIMIT + 1],
+        today)
+    truncated = len(cases) > BOARD_LIMIT
+    cases = cases[:BOARD_LIMIT]
+    by_id = {c.pk: c for c in cases}
+    links = CaseProblem.objects.filter(case_id__in=ids_qs).values_list(
+        "case_id", "problem_id").order_by("problem__order", "problem__name", "case_id")
+    grouped: dict[int, list] = defaultdict(list)
+    with_problem = set()
+    for case_id, problem_id in links:
+        with_problem.add(case_id)
+        if case_id in by_id:
+            grouped[problem_id].append(by_id[case_id])
+    problems = Problem.objects.filter(pk__in=list(grouped)).order_by("order", "name")
+    columns = [(p.name, grouped[p.pk]) for p in problems]
+    columns.append((_("Проблемы не выявлены"), [c for c in cases if c.pk not in with_problem]))
+    return Board(today=today, columns=columns, total=len(cases), truncated=truncated,
+                 workload=_workload(qs, ids_qs, today))
+
+
+def _workload(qs, ids_qs, today) -> list[dict]:
+    responsible = dict(qs.order_by().values("responsible_id").annotate(n=Count("pk"))
+                       .values_list("responsible_id", "n"))
+    activities = {row["responsible_user_id"]: row for row in Activity.objects.filter(
+        case_id__in=ids_qs, plan__status=PlanStatus.APPROVED, status__in=OPEN_ACTIVITY,
+        responsible_user__isnull=False).order_by().values("responsible_user_id").annotate(
+        open=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)))}
+    users = get_user_model().objects.filter(pk__in=set(responsible) | set(activities)).order_by(
+        "last_name", "first_name")
+    return [{"user": u, "cases": responsible.get(u.pk, 0),
+             "open": activities.get(u.pk, {}).get("open", 0),
+             "late": activities.get(u.pk, {}).get("late", 0)} for u in users]
