@@ -31,6 +31,7 @@ router.register("urgent-acts", cases_api.UrgentActViewSet, basename="urgent-act"
 router.register("problems", cases_api.ProblemViewSet, basename="problem")
 router.register("questionnaires", cases_api.QuestionnaireViewSet, basename="questionnaire")
 router.register("assessments", cases_api.AssessmentViewSet, basename="assessment")
+router.register("sop", cases_api.SopViewSet, basename="sop")
 router.register("board", cases_api.BoardViewSet, basename="board")
 router.register("audit/access", audit_api.AccessLogViewSet, basename="access-log")
 router.register("audit/changes", audit_api.ChangeLogViewSet, basename="change-log")

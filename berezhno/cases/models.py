@@ -33,6 +33,8 @@ from .choices import (
     ReferralStatus,
     ServiceForm,
     ServiceType,
+    SopSource,
+    SopStatus,
     Urgency,
     UrgentService,
 )
@@ -664,3 +666,96 @@ class AssessmentAnswer(models.Model):
 
     def __str__(self) -> str:
         return str(self.question)
+
+
+# --- families in a socially dangerous position (120-ФЗ) -------------------------------
+
+
+class SopRecord(VersionedModel):
+    """A family in a socially dangerous position: identification → notice to the КДН и ЗП →
+    first survey → commission decision with a curator → periodic reviews → removal."""
+
+    case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.PROTECT,
+                             related_name="sop_records")
+    status = models.CharField(_("этап"), max_length=12, choices=SopStatus.choices,
+                              default=SopStatus.IDENTIFIED, db_index=True)
+    identified_on = models.DateField(_("дата выявления"))
+    identified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто выявил"),
+                                      on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("кем выявлена"), max_length=16, choices=SopSource.choices)
+    grounds = models.TextField(_("признаки социально опасного положения"))
+    child_threat = models.BooleanField(
+        _("угроза жизни или здоровью ребёнка"), default=False,
+        help_text=_("Сообщается в орган опеки и попечительства (ст. 56 СК РФ)."))
+    guardianship_notified_on = models.DateField(_("сообщено в орган опеки"), null=True,
+                                                blank=True)
+    kdn_notice_due = models.DateField(_("сообщить в КДН и ЗП до"))
+    kdn_notice_date = models.DateField(_("дата сообщения в КДН и ЗП"), null=True, blank=True)
+    kdn_notice_number = models.CharField(_("исходящий номер сообщения"), max_length=50,
+                                         blank=True)
+    first_survey_due = models.DateField(_("первичное обследование до"), db_index=True)
+    first_survey_on = models.DateField(_("дата первичного обследования"), null=True,
+                                       blank=True)
+    first_survey_notes = models.TextField(_("результаты обследования"), blank=True)
+    decision_date = models.DateField(_("дата постановления КДН и ЗП"), null=True, blank=True)
+    decision_number = models.CharField(_("номер постановления"), max_length=50, blank=True)
+    curator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("куратор семьи"),
+                                on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="sop_curated")
+    next_review_due = models.DateField(_("очередной пересмотр до"), null=True, blank=True,
+                                       db_index=True)
+    removed_on = models.DateField(_("дата снятия с учёта"), null=True, blank=True)
+    removal_reason = models.CharField(_("основание снятия"), max_length=300, blank=True)
+    removal_decision_number = models.CharField(_("номер постановления о снятии"),
+                                               max_length=50, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    permission_kind = roles.CASE
+    territory_field = "case__territory"
+
+    class Meta:
+        verbose_name = _("семья в социально опасном положении")
+        verbose_name_plural = _("семьи в социально опасном положении")
+        ordering = ["-identified_on", "-id"]
+
+    def __str__(self) -> str:
+        return _("СОП: %(case)s") % {"case": self.case}
+
+    @classmethod
+    def grant_q(cls, user, action: str) -> Q | None:
+        if action not in (roles.VIEW, roles.VIEW_MINIMAL, roles.CHANGE):
+            return None
+        return Q(curator=user) | Q(case__responsible=user)
+
+    def overdue(self, today: datetime.date | None = None) -> list[str]:
+        """The deadlines missed now, as Russian phrases."""
+        today = today or timezone.localdate()
+        missed = []
+        if self.kdn_notice_date is None and self.kdn_notice_due < today:
+            missed.append(str(_("сообщение в КДН и ЗП")))
+        if self.first_survey_on is None and self.first_survey_due < today:
+            missed.append(str(_("первичное обследование")))
+        if (self.status == SopStatus.REGISTERED and self.next_review_due
+                and self.next_review_due < today):
+            missed.append(str(_("пересмотр плана")))
+        return missed
+
+
+class SopReview(models.Model):
+    """A periodic review of the work with a family in a socially dangerous position."""
+
+    record = models.ForeignKey(SopRecord, verbose_name=_("семья в СОП"),
+                               on_delete=models.CASCADE, related_name="reviews")
+    held_on = models.DateField(_("дата пересмотра"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто провёл"),
+                               on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(_("итоги работы за период"))
+    next_due = models.DateField(_("следующий пересмотр до"))
+
+    class Meta:
+        verbose_name = _("пересмотр работы с семьёй в СОП")
+        verbose_name_plural = _("пересмотры работы с семьями в СОП")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%d.%m.%Y}"

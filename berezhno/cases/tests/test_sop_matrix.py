@@ -1,0 +1,86 @@
+"""The СОП (120-ФЗ) endpoints against every kind of user, and their flow through the API."""
+
+import pytest
+
+from berezhno.cases import services
+from berezhno.core.context import acting_as
+from berezhno.core.workdays import local_today
+from berezhno.people.tests.test_permission_matrix import api, creating
+from berezhno.testing.matrix import HEAD, IN, OUT, PSY, SIGNED_IN, assert_case
+
+WORKERS = {IN, HEAD}
+READERS = {IN, HEAD, PSY}
+
+
+@pytest.fixture
+def sop_scene(scene):
+    w = scene.world
+    spec = w.user(IN)
+    today = local_today(w.d1)
+
+    def case():
+        return services.case_open(user=spec, person=w.p1, data={
+            "channel": "police", "referred_by": w.partner_org,
+            "problem_told": "Сообщение о неблагополучии"})
+
+    with acting_as("test"):
+        fresh = services.sop_identify(user=spec, case=case(), data={
+            "source": "police", "grounds": "Родители злоупотребляют алкоголем"})
+        surveyed = services.sop_identify(user=spec, case=case(), data={
+            "source": "school", "grounds": "Ребёнок не посещает школу"})
+        services.sop_notify_kdn(user=spec, record=surveyed, date=today, number="1-исх")
+        services.sop_survey(user=spec, record=surveyed, date=today, notes="Обследованы")
+        registered = services.sop_identify(user=spec, case=case(), data={
+            "source": "health", "grounds": "Травма ребёнка"})
+        services.sop_notify_kdn(user=spec, record=registered, date=today, number="2-исх")
+        services.sop_survey(user=spec, record=registered, date=today, notes="Обследованы")
+        services.sop_register(user=spec, record=registered, decision_date=today,
+                              decision_number="5", curator=spec)
+        spare = case()
+    scene.objects.update({"sop_fresh": fresh, "sop_surveyed": surveyed,
+                          "sop_registered": registered, "sop_case": spare})
+    return scene
+
+
+SOP_API_CASES = [
+    api("sop-list", SIGNED_IN),
+    api("sop-detail", READERS, args=("sop_fresh",)),
+    creating("sop-list", WORKERS, 201, method="post", scoped_out=(OUT,),
+             data=lambda s: {"case": s.pk("sop_case"), "source": "citizens",
+                             "grounds": "Соседи сообщили о криках детей"}),
+    api("sop-notify", WORKERS, method="post", args=("sop_fresh",), extra={PSY: 403},
+        data={"number": "3-исх"}),
+    api("sop-survey", WORKERS, method="post", args=("sop_registered",), extra={PSY: 403},
+        data={"notes": "повторно"}, label="refused", ok=400),
+    api("sop-register-family", WORKERS, method="post", args=("sop_surveyed",),
+        extra={PSY: 403}, data=lambda s: {"decision_date": local_today().isoformat(),
+                                          "decision_number": "9",
+                                          "curator": s.pk("spec_user")}),
+    api("sop-review", WORKERS, method="post", args=("sop_registered",), extra={PSY: 403},
+        data={"notes": "Работа продолжается"}),
+    api("sop-remove", WORKERS, method="post", args=("sop_registered",), extra={PSY: 403},
+        data={"reason": "Положение исправлено", "decision_number": "11"}),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", SOP_API_CASES, ids=[c.id for c in SOP_API_CASES])
+def test_sop_matrix(sop_scene, case):
+    assert_case(case, sop_scene)
+
+
+@pytest.mark.django_db
+def test_sop_flow_through_the_api(client, sop_scene):
+    client.force_login(sop_scene.world.user(IN))
+    pk = sop_scene.pk("sop_fresh")
+    r = client.post(f"/api/v1/sop/{pk}/survey/", {"notes": "рано"},
+                    content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid_transition"
+    r = client.post(f"/api/v1/sop/{pk}/notify/", {"number": "8-исх"},
+                    content_type="application/json")
+    assert r.json()["status"] == "notified" and r.json()["kdn_notice_number"] == "8-исх"
+    r = client.post(f"/api/v1/sop/{pk}/survey/", {"notes": "Условия плохие"},
+                    content_type="application/json")
+    assert r.json()["status"] == "surveyed" and r.json()["overdue"] == []
+    listed = client.get("/api/v1/sop/", {"status": "registered"}).json()["results"]
+    assert [x["id"] for x in listed] == [sop_scene.pk("sop_registered")]
