@@ -165,3 +165,31 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y}: {self.get_kind_display()}"
+
+
+class Reminder(models.Model):
+    """Something a user must do by a date, shown on their home page until it is done.
+
+    Reminders are kept in step with the records by ``services.reminders_sync``: a collector
+    (for example the case deadlines) lists what is due now under a key; a reminder whose
+    key is no longer listed is closed, so re-running never duplicates.
+    """
+
+    key = models.CharField(_("ключ"), max_length=120, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кому"),
+                             on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField(_("срок"))
+    title = models.CharField(_("что сделать"), max_length=300)
+    link = models.CharField(_("ссылка"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("создано"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("закрыто"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("напоминание")
+        verbose_name_plural = _("напоминания")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["user", "closed_at", "due_on"],
+                                name="core_reminder_open")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -46,3 +46,38 @@ def require_scope(queryset, pk, message: str | None = None) -> None:
     if not queryset.filter(pk=pk).exists():
         raise DomainError(message or _("Сохранение вывело бы запись за пределы вашей зоны "
                                        "доступа. Изменения не сохранены."))
+
+
+def reminders_sync(*, prefix: str, due: dict) -> tuple[int, int]:
+    """Make the open reminders under ``prefix`` exactly ``due``.
+
+    ``due`` maps a key (starting with ``prefix``) to ``(user, due_on, title, link)``. New keys
+    open a reminder, known ones are updated (and reopened), open ones not listed are closed.
+    Returns (opened, closed).
+    """
+    from django.db import transaction
+    from django.utils import timezone
+
+    from .models import Reminder
+
+    opened = closed = 0
+    with transaction.atomic():
+        existing = {r.key: r for r in Reminder.objects.select_for_update().filter(
+            key__startswith=prefix)}
+        for key, (user, due_on, title, link) in due.items():
+            item = existing.get(key)
+            if item is None:
+                Reminder.objects.create(key=key, user=user, due_on=due_on, title=title[:300],
+                                        link=link[:300])
+                opened += 1
+            elif (item.user_id, item.due_on, item.title, item.link, item.closed_at) != (
+                    user.pk, due_on, title[:300], link[:300], None):
+                item.user, item.due_on, item.title, item.link = user, due_on, title[:300], \
+                    link[:300]
+                opened += item.closed_at is not None
+                item.closed_at = None
+                item.save()
+        stale = [r.pk for key, r in existing.items() if key not in due and r.closed_at is None]
+        if stale:
+            closed = Reminder.objects.filter(pk__in=stale).update(closed_at=timezone.now())
+    return opened, closed

@@ -24,7 +24,12 @@ def home(request):
         from berezhno.people.selectors import due_contacts
 
         due = due_contacts(user)
+    from .models import Reminder
+
+    reminders = list(Reminder.objects.filter(user=user, closed_at__isnull=True)
+                     .order_by("due_on", "id")[:50])
     return render(request, "core/home.html", {"grants": user_grants(user), "due": due,
+                                              "reminders": reminders,
                                               "today": timezone.localdate()})
 
 

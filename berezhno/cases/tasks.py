@@ -1,0 +1,12 @@
+"""Background jobs of the cases app (Django tasks, database worker)."""
+
+from django.tasks import task
+
+from .reminders import sync_case_reminders
+
+
+@task()
+def remind_overdue() -> list[int]:
+    """Open reminders for overdue case deadlines and close resolved ones."""
+    opened, closed = sync_case_reminders()
+    return [opened, closed]
