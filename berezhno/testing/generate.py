@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from berezhno.accounts.choices import OrganisationKind, PartnerKind
 from berezhno.accounts.models import Organisation, RoleAssignment, User
+from berezhno.cases.models import Activity, CaseProblem, Plan, Referral, SupportCase
 from berezhno.core.context import acting_as
 from berezhno.core.text import normalize_name
 from berezhno.people.choices import (
@@ -60,7 +61,10 @@ from berezhno.territories.loader import load_territories
 from berezhno.territories.models import District, DistrictCoverage, Territory
 
 from .bulk import TableWriter, next_id, reset_sequences
+from .generate_cases import CaseMaker
 
+# Parents before children: the order rows are flushed in.
+CASE_MODELS = (SupportCase, Plan, Activity, CaseProblem, Consent.recipients.through, Referral)
 GENERATED_PASSWORD = "berezhno-demo"  # noqa: S105 - the generated staff's documented password
 PERSONS_PER_DISTRICT = 3300
 CHUNK_HOUSEHOLDS = 20_000
@@ -144,6 +148,7 @@ class DistrictSlot:
     specialist_id: int
     organisation_id: int
     settlement_ids: list = field(default_factory=list)
+    municipality_id: int = 0
 
 
 @dataclass
@@ -156,12 +161,16 @@ class Summary:
     contacts: int = 0
     districts: int = 0
     staff: int = 0
+    cases: int = 0
+    plans: int = 0
+    activities: int = 0
+    referrals: int = 0
     seconds: dict = field(default_factory=dict)
 
 
 class Generator:
     def __init__(self, persons: int, seed: int = 1, contacts_per_person: float = 5.0,
-                 consent_share: float = 0.9, log=None):
+                 consent_share: float = 0.9, cases_per_person: float = 0.2, log=None):
         self.target = persons
         self.rng = random.Random(seed)  # noqa: S311 - generated data, not security
         self.contacts_per_person = contacts_per_person
@@ -174,6 +183,7 @@ class Generator:
         self._pick_surname = Sampler(self.rng, d["surnames"], d["surnames_weights"])
         self._pick_male = Sampler(self.rng, d["male_names"], d["male_names_weights"])
         self._pick_female = Sampler(self.rng, d["female_names"], d["female_names_weights"])
+        self.cases = CaseMaker(self, self.rng, cases_per_person)
 
     # ------------------------------------------------------------------ run
     def run(self) -> Summary:
@@ -186,11 +196,15 @@ class Generator:
             with transaction.atomic():
                 self._people()
             self.summary.seconds["people"] = round(time.monotonic() - t, 1)
+            t = time.monotonic()
+            with transaction.atomic():
+                self._cases()
+            self.summary.seconds["cases"] = round(time.monotonic() - t, 1)
         t = time.monotonic()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for model in (Person, Household, HouseholdMember, Consent, Contact,
-                              PersonCategory):
+                              PersonCategory, *CASE_MODELS):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         self.summary.seconds["analyze"] = round(time.monotonic() - t, 1)
         self.summary.seconds["total"] = round(time.monotonic() - started, 1)
@@ -212,6 +226,7 @@ class Generator:
         for s in settlements.values():
             by_mun[s.parent_id].append(s)
         self.slots: list[DistrictSlot] = []
+        self.mun_staff: dict[int, dict] = {}
         self.settlement_slots: dict[int, list[DistrictSlot]] = defaultdict(list)
         self.settlements = {s.pk: s for s in settlements.values()}
         self.streets = defaultdict(list)
@@ -288,16 +303,20 @@ class Generator:
             specialist_id = specialist.pk
         else:
             specialist_id = district.specialist_id
-        slot = DistrictSlot(territory.pk, specialist_id, provider.pk)
+        slot = DistrictSlot(territory.pk, specialist_id, provider.pk,
+                            municipality_id=settlement.parent_id)
         self.slots.append(slot)
         return slot
 
     def _municipality_staff(self, mun, provider, partner) -> None:
         self._user(f"gen-head-{mun.pk}", "head", mun, provider, "директор КЦСОН")
-        self._user(f"gen-disp-{mun.pk}", "dispatcher", mun, provider,
-                   "диспетчер «Семейной диспетчерской»")
-        self._user(f"gen-psy-{mun.pk}", "specialist", mun, provider, "психолог")
-        self._user(f"gen-partner-{mun.pk}", "partner", mun, partner, "инспектор ПДН")
+        dispatcher = self._user(f"gen-disp-{mun.pk}", "dispatcher", mun, provider,
+                                "диспетчер «Семейной диспетчерской»")
+        psychologist = self._user(f"gen-psy-{mun.pk}", "specialist", mun, provider, "психолог")
+        partner_user = self._user(f"gen-partner-{mun.pk}", "partner", mun, partner,
+                                  "инспектор ПДН")
+        self.mun_staff[mun.pk] = {"dispatcher": dispatcher.pk, "psychologist": psychologist.pk,
+                                  "partner_org": partner.pk, "partner_user": partner_user.pk}
 
     def _region_staff(self, region) -> None:
         self._user(f"gen-admin-{region.pk}", "admin", region, None, "администратор системы")
@@ -364,6 +383,22 @@ class Generator:
         self._flush()
         reset_sequences([Person, Household, HouseholdMember, Consent, PersonCategory,
                          Contact])
+
+    def _cases(self) -> None:
+        for model in CASE_MODELS:
+            self.rows[model] = RowMaker(model, self.now)
+            self.ids[model] = next_id(model)
+        self.ids[Consent] = next_id(Consent)
+
+        def flush():
+            for model in (Consent, *CASE_MODELS):
+                self.rows[model].flush()
+
+        counts = self.cases.run(self.rows, self._new_id, flush)
+        flush()
+        reset_sequences([Consent, *CASE_MODELS])
+        for key, value in counts.items():
+            setattr(self.summary, key, value)
 
     def _flush(self) -> None:
         # Parents before children: persons and households first.
@@ -432,6 +467,7 @@ class Generator:
                      HousingConditions.DILAPIDATED, HousingConditions.UNKNOWN],
                     [70, 15, 3, 12])[0])
         head_name = ""
+        head_id = None
         n_children = sum(1 for m in members if m[0] == Relation.CHILD)
         youngest_parent = 200
         for relation, sex, age_from, age_to in members:
@@ -455,6 +491,7 @@ class Generator:
             full = f"{surname} {name} {patronymic}"
             if relation == Relation.HEAD:
                 head_name = full
+                head_id = person_id
             extra = {}
             if consented:
                 extra = {
@@ -483,6 +520,7 @@ class Generator:
             self._contacts(person_id, slot, household_id)
         if household_id:
             self.summary.households += 1
+            self.cases.note(head_id, household_id, slot, n_children)
         return len(members)
 
     def _consent(self, person_id, slot, address, age, representative) -> None:

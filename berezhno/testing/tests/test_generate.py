@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import models
 from django.db.models import Count
 
 from berezhno.accounts import roles
@@ -66,6 +67,34 @@ def test_generates_households_staff_and_the_consent_gate(generated):
     held = set(RoleAssignment.objects.values_list("role", flat=True))
     assert {r.code for r in roles.ROLES.values()} <= held
     assert not District.objects.filter(specialist__isnull=True).exists()
+
+
+def test_generated_cases_are_consistent(generated):
+    from berezhno.cases.choices import ActivityStatus, CaseStatus, PlanStatus
+    from berezhno.cases.models import Activity, Referral, SupportCase
+    from berezhno.cases.services import partner_consent_covers
+
+    cases = SupportCase.objects.all()
+    assert "cases " in generated and 60 <= cases.count() <= 180  # 0.2 per person
+    assert set(cases.values_list("status", flat=True)) >= {
+        CaseStatus.IN_PROGRESS, CaseStatus.CLOSED}
+    assert Activity.objects.count() >= 2 * cases.exclude(
+        status__in=[CaseStatus.INTAKE, CaseStatus.PLANNING, CaseStatus.REFUSED]).count()
+    # Stages agree: a case on review or closed has no open activity; a running one has an
+    # approved programme; every case sits in its applicant's district.
+    finished = cases.filter(status__in=[CaseStatus.REVIEW, CaseStatus.CLOSED])
+    assert not Activity.objects.filter(case__in=finished, status__in=[
+        ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS]).exists()
+    for case in cases.filter(status=CaseStatus.IN_PROGRESS)[:20]:
+        assert case.plans.get().status == PlanStatus.APPROVED
+    assert not cases.exclude(territory=models.F("person__territory")).exists()
+    assert not cases.filter(decision_due__lte=models.F("received_at__date")).exists()
+    # Referrals only where the family consented to the transfer to that partner.
+    for referral in Referral.objects.select_related("case__person", "organisation")[:50]:
+        assert partner_consent_covers(referral.case.person, referral.organisation,
+                                      referral.sent_on)
+    closed = cases.filter(status=CaseStatus.CLOSED)
+    assert not closed.filter(outcome="").exists() and not closed.filter(improved="").exists()
 
 
 def test_generated_data_work_with_the_services(generated):
