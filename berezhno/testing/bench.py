@@ -151,7 +151,80 @@ class Bench:
             for user, scope, who in ((specialist, d_scope, "district specialist"),
                                      (head, mun, "head (municipality)")):
                 self._scenarios(user, scope, who)
+            self._case_scenarios()
         return self.results
+
+    # ---------------------------------------------------------------- cases
+    def _case_scenarios(self) -> None:
+        """The dispatcher's board and case list, a case card, the psychologist's worklist:
+        the busiest municipality by support cases."""
+        from berezhno.cases.models import SupportCase
+
+        busiest = (SupportCase.objects.values("territory__path").annotate(n=Count("id"))
+                   .order_by("-n").first())
+        if busiest is None:
+            self.log("  (no support cases: skipped the case scenarios)")
+            return
+        mun_path = ".".join(busiest["territory__path"].split(".")[:2]) + "."
+        mun = Territory.objects.get(path=mun_path)
+        dispatcher = User.objects.filter(role_assignments__role="dispatcher",
+                                         role_assignments__territory=mun,
+                                         is_active=True).first()
+        psychologist = User.objects.filter(role_assignments__role="specialist",
+                                           role_assignments__territory=mun,
+                                           is_active=True).first()
+        if dispatcher is None or psychologist is None:
+            self.log("  (no dispatcher or psychologist: skipped the case scenarios)")
+            return
+        prefix = mun.path + "%"
+        scope = ("c.territory_id IN (SELECT t.id FROM territories_territory t "
+                 "WHERE t.path LIKE %s)")
+        active = "c.status IN ('intake', 'planning', 'in_progress', 'review')"
+        client = self._client(dispatcher)
+        who = "dispatcher (municipality)"
+        self.add("Dispatcher board: families by problem, workload", who, 100,
+                 self._get(client, "/cases/board/"), self._get(client, "/api/v1/board/"),
+                 self._sql([
+                     ("SELECT cp.problem_id, COUNT(*) FROM cases_caseproblem cp JOIN "
+                      "cases_supportcase c ON c.id = cp.case_id WHERE " + active + " AND "
+                      + scope + " GROUP BY cp.problem_id", [prefix]),
+                     ("SELECT c.responsible_id, COUNT(*) FROM cases_supportcase c WHERE "
+                      + active + " AND " + scope + " GROUP BY c.responsible_id", [prefix]),
+                     ("SELECT a.responsible_user_id, COUNT(*), SUM(CASE WHEN a.due_date < "
+                      "CURRENT_DATE THEN 1 ELSE 0 END) FROM cases_activity a JOIN "
+                      "cases_supportcase c ON c.id = a.case_id WHERE a.status IN "
+                      "('planned', 'in_progress') AND " + scope
+                      + " GROUP BY a.responsible_user_id", [prefix])]))
+        self.add("Case list, page 1 of 50", who, 100,
+                 self._get(client, "/cases/"), self._get(client, "/api/v1/cases/?page_size=50"),
+                 self._sql([("SELECT c.id, c.number, c.status, c.received_at, p.surname, "
+                             "p.name FROM cases_supportcase c JOIN people_person p ON "
+                             "p.id = c.person_id WHERE " + scope
+                             + " ORDER BY c.received_at DESC, c.id DESC LIMIT 51",
+                             [prefix])]))
+        ids = list(SupportCase.objects.filter(territory__path__startswith=mun.path,
+                                              status="in_progress")
+                   .order_by("?").values_list("id", flat=True)[:10])
+        if ids:
+            self.add("Case card (plan, activities, referrals, history)", who, 100,
+                     self._rotating(lambda pk: self._get(client, f"/cases/{pk}/"), ids),
+                     self._rotating(lambda pk: self._get(client, f"/api/v1/cases/{pk}/"), ids),
+                     self._rotating(lambda pk: self._sql([
+                         ("SELECT c.* FROM cases_supportcase c WHERE c.id = %s AND " + scope,
+                          [pk, prefix]),
+                         ("SELECT * FROM cases_plan WHERE case_id = %s", [pk]),
+                         ("SELECT * FROM cases_activity WHERE case_id = %s", [pk]),
+                         ("SELECT * FROM cases_referral WHERE case_id = %s", [pk]),
+                         ("SELECT * FROM cases_caseproblem WHERE case_id = %s", [pk])]), ids))
+        client = self._client(psychologist)
+        self.add("Specialist worklist: open activities", "psychologist (municipality)", 100,
+                 self._get(client, "/cases/worklist/"),
+                 self._get(client, "/api/v1/activities/?mine=true&status=planned"),
+                 self._sql([("SELECT a.id, a.title, a.due_date, a.status, c.number FROM "
+                             "cases_activity a JOIN cases_supportcase c ON c.id = a.case_id "
+                             "WHERE a.responsible_user_id = %s AND a.status IN ('planned', "
+                             "'in_progress') ORDER BY a.due_date, a.id LIMIT 50",
+                             [psychologist.pk])]))
 
     def _scope_sql(self) -> str:
         return ("p.territory_id IN (SELECT t.id FROM territories_territory t "
