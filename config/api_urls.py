@@ -40,5 +40,6 @@ urlpatterns = [
     path("directory/", territories_api.DirectoryView.as_view(), name="api-directory"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("indicators/", include("berezhno.indicators.api_urls")),
     path("", include(router.urls)),
 ]

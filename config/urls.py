@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("berezhno.accounts.urls")),
     path("people/", include("berezhno.people.urls")),
     path("cases/", include("berezhno.cases.urls")),
+    path("indicators/", include("berezhno.indicators.urls")),
     path("find-specialist/", include("berezhno.territories.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),

@@ -343,7 +343,10 @@ class Activity(VersionedModel):
         verbose_name_plural = _("мероприятия программ")
         ordering = ["due_date", "id"]
         indexes = [models.Index(fields=["responsible_user", "status", "due_date"],
-                                name="activity_worklist")]
+                                name="activity_worklist"),
+                   # indicators: help given in a period
+                   models.Index(fields=["finished_on"], condition=Q(status="done"),
+                                name="activity_done_on")]
 
     def __str__(self) -> str:
         return self.title
@@ -391,6 +394,7 @@ class ActivitySession(models.Model):
         verbose_name = _("занятие")
         verbose_name_plural = _("занятия")
         ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["held_on"], name="session_held_on")]
 
     def __str__(self) -> str:
         return f"{self.held_on:%d.%m.%Y}: {self.activity}"
@@ -436,7 +440,9 @@ class Referral(VersionedModel):
         verbose_name = _("направление")
         verbose_name_plural = _("направления")
         ordering = ["-sent_on", "-id"]
-        indexes = [models.Index(fields=["organisation", "status"], name="referral_org_status")]
+        indexes = [models.Index(fields=["organisation", "status"], name="referral_org_status"),
+                   models.Index(fields=["completed_on"], condition=Q(status="done"),
+                                name="referral_done_on")]
 
     def __str__(self) -> str:
         return _("Направление в %(org)s от %(date)s") % {
@@ -493,6 +499,7 @@ class UrgentServiceAct(models.Model):
         verbose_name = _("акт о предоставлении срочных социальных услуг")
         verbose_name_plural = _("акты о предоставлении срочных социальных услуг")
         ordering = ["-act_date", "-id"]
+        indexes = [models.Index(fields=["act_date"], name="urgent_act_date")]
 
     def __str__(self) -> str:
         return _("Акт срочных услуг № %(n)s") % {"n": self.number}

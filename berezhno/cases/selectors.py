@@ -1,8 +1,8 @@
 """Every read of support cases for the views, starting from the scope.
 
 Lists load their related data in bulk: a page of cases, the case card, the worklist, the
-partner inbox and the dispatcher board each cost a fixed number of queries whatever the
-number of rows.
+partner inbox, the dispatcher board and the printed programme and case file each cost a
+fixed number of queries whatever the number of rows.
 """
 
 import datetime
@@ -28,11 +28,11 @@ from django.db.models.functions import Coalesce
 from berezhno.accounts import roles
 from berezhno.accounts.choices import OrganisationKind
 from berezhno.accounts.models import Organisation, RoleAssignment
-from berezhno.accounts.permissions import territories_in_scope, user_grants
+from berezhno.accounts.permissions import can, territories_in_scope, user_grants
 from berezhno.core.models import CalendarDay, CalendarDayKind, DomainEvent
 from berezhno.core.text import normalize_name
 from berezhno.core.workdays import is_base_working_day, local_today
-from berezhno.people.models import Household, HouseholdMember, Person
+from berezhno.people.models import Consent, Contact, Household, HouseholdMember, Person
 from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
 
@@ -49,9 +49,14 @@ from .choices import (
 from .models import (
     Activity,
     ActivitySession,
+    AnswerOption,
+    Assessment,
+    AssessmentAnswer,
     CaseProblem,
     Plan,
     Problem,
+    Question,
+    Questionnaire,
     Referral,
     SupportCase,
     UrgentServiceAct,
@@ -281,6 +286,7 @@ class CaseCard:
     workable: set = field(default_factory=set)
     decision_late_days: int | None = None
     programme_late_days: int | None = None
+    assessments: list = field(default_factory=list)
 
 
 def case_get(user, pk, action: str = roles.VIEW, kind: str | None = None) -> SupportCase:
@@ -291,17 +297,19 @@ def case_get(user, pk, action: str = roles.VIEW, kind: str | None = None) -> Sup
 
 
 def case_events(case: SupportCase, limit: int = 100) -> QuerySet:
-    """The domain events of the case and of its problems, plans, activities, sessions,
-    referrals and urgent acts.
+    """The domain events of the case and of its problems, assessments, plans, activities,
+    sessions, referrals and urgent acts.
 
     Events are written with the applicant's ``person_id`` (indexed), so the search starts
     there; a child record is recognised by the case id in its audit snapshot, which also
     finds records removed since (a problem struck out, an activity dropped from a draft).
     Events of the applicant's other cases and of the person card are left out.
     """
-    ct = ContentType.objects.get_for_models(SupportCase, CaseProblem, Plan, Activity,
-                                            Referral, UrgentServiceAct, ActivitySession)
-    children = [ct[m].pk for m in (CaseProblem, Plan, Activity, Referral, UrgentServiceAct)]
+    ct = ContentType.objects.get_for_models(SupportCase, CaseProblem, Assessment, Plan,
+                                            Activity, Referral, UrgentServiceAct,
+                                            ActivitySession)
+    children = [ct[m].pk for m in (CaseProblem, Assessment, Plan, Activity, Referral,
+                                   UrgentServiceAct)]
     return DomainEvent.objects.filter(person_id=case.person_id).filter(
         Q(content_type=ct[SupportCase], object_id=case.pk)
         | Q(content_type__in=children, change__after__case_id=case.pk)
@@ -320,17 +328,11 @@ def case_card(user, pk) -> CaseCard:
     case = case_get(user, pk)
     today = local_today(case.territory)
     person_link = _exists(Person.objects.restrict(user, roles.VIEW_MINIMAL), case.person_id)
-    members = []
-    if case.household_id:
-        members = list(HouseholdMember.objects.filter(
-            household_id=case.household_id, until__isnull=True).select_related("person")
-            .order_by("-is_head", "person__birth_date", "id"))
+    members = _members(case, today)
     member_links = set()
     if members:
         member_links = set(Person.objects.restrict(user, roles.VIEW_MINIMAL).filter(
             pk__in=[m.person_id for m in members]).values_list("pk", flat=True))
-    for m in members:
-        m.age = m.person.age(today)
     minors = sum(1 for m in members if m.age is not None and m.age < 18)
     plans = list(case.plans.select_related("created_by", "approved_by").prefetch_related(
         Prefetch("activities", queryset=Activity.objects.select_related(
@@ -364,6 +366,9 @@ def case_card(user, pk) -> CaseCard:
             .values_list("pk", flat=True))
     may = {
         "change": may_change,
+        # As services._may_assess: the case's workers, and whoever carries out activities
+        # (the psychologist) on a case they see.
+        "assess": active and (may_change or can(user, roles.ACTIVITY, roles.CHANGE)),
         "decide": may_close and case.status == CaseStatus.INTAKE,
         "problems": may_change,
         "plan_create": may_change and case.status == CaseStatus.PLANNING and draft is None,
@@ -381,16 +386,212 @@ def case_card(user, pk) -> CaseCard:
                      and case.decision_due < today)
     programme_late = (case.status in (CaseStatus.INTAKE, CaseStatus.PLANNING)
                       and approved is None and case.programme_due < today)
+    problems = list(case.problems.select_related("problem", "identified_by"))
     return CaseCard(
         case=case, today=today, person_link=person_link, members=members,
-        member_links=member_links, minors=minors,
-        problems=list(case.problems.select_related("problem", "identified_by")),
+        member_links=member_links, minors=minors, problems=problems,
         plans=plans, current_plan=current, draft=draft, referrals=referrals,
         urgent_acts=urgent, events=list(case_events(case)), may=may, workable=workable,
-        circumstances=[NeedCircumstance(c).label for c in case.circumstances
-                       if c in NeedCircumstance.values],
+        circumstances=_circumstances(case),
         decision_late_days=late.get(case.decision_due) if decision_late else None,
         programme_late_days=late.get(case.programme_due) if programme_late else None,
+        assessments=_with_raised(_assessments(case), problems),
+    )
+
+
+def _members(case: SupportCase, today: datetime.date) -> list:
+    """The present members of the case's household, head first, with their age."""
+    if not case.household_id:
+        return []
+    members = list(HouseholdMember.objects.filter(
+        household_id=case.household_id, until__isnull=True).select_related("person")
+        .order_by("-is_head", "person__birth_date", "id"))
+    for m in members:
+        m.age = m.person.age(today)
+    return members
+
+
+def _circumstances(case: SupportCase) -> list:
+    return [NeedCircumstance(c).label for c in case.circumstances
+            if c in NeedCircumstance.values]
+
+
+# --------------------------------------------------------------------------- assessment
+
+
+def may_assess(user, case: SupportCase) -> bool:
+    """Whether the user may run a questionnaire on the case (as services._may_assess):
+    its workers, and specialists who carry out activities (the psychologist's diagnostics)
+    on a case they see."""
+    if _exists(case_queryset(user, roles.CHANGE), case.pk):
+        return True
+    return can(user, roles.ACTIVITY, roles.CHANGE) and _exists(case_queryset(user), case.pk)
+
+
+def questionnaire_choices(user) -> QuerySet:
+    """The questionnaires in use that an assessment may be run with."""
+    return Questionnaire.objects.restrict(user, roles.VIEW).filter(is_active=True).order_by(
+        "title", "id")
+
+
+def questionnaire_get(user, pk) -> Questionnaire:
+    """An active questionnaire with its questions and variants in order (else
+    Questionnaire.DoesNotExist → 404)."""
+    return questionnaire_choices(user).prefetch_related(Prefetch(
+        "questions", queryset=Question.objects.order_by("order", "id").prefetch_related(
+            Prefetch("options", queryset=AnswerOption.objects.order_by("order", "id"))))
+    ).get(pk=pk)
+
+
+def _assessments(case: SupportCase) -> list:
+    return list(case.assessments.select_related("questionnaire", "conducted_by").order_by(
+        "-conducted_on", "-id"))
+
+
+def _with_raised(assessments: list, problems: list) -> list:
+    """Give each assessment ``raised``: the case's problems it identified (those it added to
+    the case; a problem already noted before is not linked to it again)."""
+    by_assessment = defaultdict(list)
+    for item in problems:
+        if item.assessment_id:
+            by_assessment[item.assessment_id].append(item)
+    for a in assessments:
+        a.raised = by_assessment.get(a.pk, [])
+    return assessments
+
+
+def with_answers(assessments: list) -> list:
+    """Give each assessment ``answer_rows``: its answers in the questionnaire's order, each
+    with ``labels`` (the chosen variants) — two queries whatever the number of them."""
+    answers = list(AssessmentAnswer.objects.filter(
+        assessment_id__in=[a.pk for a in assessments]).select_related("question").order_by(
+        "question__order", "question_id"))
+    option_ids = {pk for answer in answers for pk in answer.option_ids}
+    options = sorted(AnswerOption.objects.filter(pk__in=option_ids).values_list(
+        "order", "pk", "label"))
+    position = {pk: n for n, (_order, pk, _label) in enumerate(options)}
+    labels = {pk: label for _order, pk, label in options}
+    grouped = defaultdict(list)
+    for answer in answers:
+        answer.labels = [labels[pk] for pk in sorted(
+            (pk for pk in answer.option_ids if pk in labels), key=position.__getitem__)]
+        grouped[answer.assessment_id].append(answer)
+    for a in assessments:
+        a.answer_rows = grouped.get(a.pk, [])
+    return assessments
+
+
+def assessment_get(user, case: SupportCase, pk) -> Assessment:
+    """One assessment of a case the user sees, with its answers and the problems it raised
+    (else Assessment.DoesNotExist → 404)."""
+    assessment = case.assessments.select_related("questionnaire", "conducted_by").get(pk=pk)
+    with_answers([assessment])
+    _with_raised([assessment], list(case.problems.filter(assessment=assessment)
+                                    .select_related("problem")))
+    return assessment
+
+
+# --------------------------------------------------------------------------- printed forms
+
+
+@dataclass
+class Recipient:
+    """The applicant as a printed form shows them: the whole record to those who see the
+    person card in full (as the card does), else what the case card shows (name, birth
+    date, the family's address)."""
+
+    person: Person
+    full: bool
+    address: str
+
+
+def _recipient(user, case: SupportCase) -> Recipient:
+    from django.utils.translation import gettext as _
+
+    person = case.person
+    full = _exists(Person.objects.restrict(user, roles.VIEW), person.pk)
+    family_address = case.household.address if case.household_id else ""
+    if not full:
+        address = family_address
+    elif person.no_fixed_abode:
+        address = _("без определённого места жительства")
+    else:
+        address = person.actual_address or person.registration_address or family_address
+    return Recipient(person=person, full=full, address=address)
+
+
+@dataclass
+class PlanDocument:
+    case: SupportCase
+    plan: Plan
+    today: datetime.date
+    recipient: Recipient
+    members: list
+    problems: list
+    circumstances: list
+
+
+def plan_document(user, case_pk, plan_pk) -> PlanDocument:
+    """A programme version as printed (ИППСУ, 442-ФЗ ст. 16), for whoever sees the case."""
+    case = case_get(user, case_pk)
+    plan = case.plans.select_related("created_by", "approved_by").prefetch_related(
+        Prefetch("activities", queryset=Activity.objects.select_related(
+            "responsible_user", "partner", "problem").order_by("due_date", "id"))
+    ).get(pk=plan_pk)
+    today = local_today(case.territory)
+    return PlanDocument(
+        case=case, plan=plan, today=today, recipient=_recipient(user, case),
+        members=_members(case, today),
+        problems=list(case.problems.select_related("problem")),
+        circumstances=_circumstances(case))
+
+
+@dataclass
+class CaseFile:
+    """The case file (личное дело): everything recorded in the case, in order."""
+
+    case: SupportCase
+    today: datetime.date
+    recipient: Recipient
+    members: list
+    consents: list
+    circumstances: list
+    problems: list
+    assessments: list
+    plans: list
+    referrals: list
+    urgent_acts: list
+    contacts: list
+
+
+def case_file(user, pk) -> CaseFile:
+    """The case file for whoever sees the case, in a fixed number of queries. Consents and
+    contacts are the person's records: read through the people app's scope."""
+    case = case_get(user, pk)
+    today = local_today(case.territory)
+    problems = list(case.problems.select_related("problem", "identified_by"))
+    plans = list(case.plans.select_related("created_by", "approved_by").prefetch_related(
+        Prefetch("activities", queryset=Activity.objects.select_related(
+            "responsible_user", "partner", "problem").order_by("due_date", "id")
+            .prefetch_related(Prefetch("sessions", queryset=ActivitySession.objects
+                                       .select_related("author").order_by("held_on", "id")))))
+        .order_by("number"))
+    return CaseFile(
+        case=case, today=today, recipient=_recipient(user, case),
+        members=_members(case, today),
+        consents=list(Consent.objects.restrict(user, roles.VIEW).filter(
+            person_id=case.person_id).order_by("valid_from", "id")),
+        circumstances=_circumstances(case), problems=problems,
+        assessments=with_answers(_with_raised(list(reversed(_assessments(case))), problems)),
+        plans=plans,
+        referrals=list(case.referrals.select_related(
+            "organisation", "activity", "sent_by", "responded_by").order_by("sent_on", "id")),
+        urgent_acts=list(case.urgent_acts.select_related("provider", "created_by")
+                         .prefetch_related(Prefetch("lines", queryset=UrgentServiceLine
+                                                    .objects.order_by("provided_on", "id")))
+                         .order_by("act_date", "id")),
+        contacts=list(Contact.objects.restrict(user, roles.VIEW).filter(
+            person_id=case.person_id).select_related("author").order_by("occurred_at", "id")),
     )
 
 

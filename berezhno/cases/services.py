@@ -194,7 +194,7 @@ def _clean_case(user, data: dict, *, person: Person | None, territory,
     if bool(number) != bool(c_date):
         errors["contract_date" if number else "contract_number"] = [
             _("Для договора о сотрудничестве укажите и номер, и дату.")]
-    if c_date and c_date > timezone.localdate():
+    if c_date and c_date > local_today(territory):
         errors["contract_date"] = [_("Дата договора не может быть в будущем.")]
     if c_date and c_until and c_until < c_date:
         errors["contract_until"] = [_("Срок договора раньше даты его заключения.")]

@@ -9,7 +9,7 @@ transition, 403 for a missing right, 409 for an edit made on a stale version.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from berezhno.accounts import roles
 from berezhno.accounts.permissions import can
 from berezhno.core import audit
 from berezhno.core.models import AccessKind
+from berezhno.core.pdf import render_pdf
 from berezhno.core.views_utils import apply_service, get_or_404, paginate
 
 from . import selectors, services
@@ -27,6 +28,7 @@ from .forms import (
     ActivityCompleteForm,
     ActivityFailForm,
     ActivityForm,
+    AssessmentForm,
     BoardFilterForm,
     CaseFilterForm,
     CaseForm,
@@ -227,6 +229,92 @@ def problem_remove(request, pk, item_pk):
         title=_("Исключить проблему «%(p)s»") % {"p": item.problem},
         success=_("Проблема исключена."), case=case,
         submit=_("Исключить"))
+
+
+# --------------------------------------------------------------------------- assessment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assess(request, pk):
+    """Choose a questionnaire (``?questionnaire=<id>``), then answer it: the service scores
+    the answers and adds the problems they raise to the case. The form posts the
+    questionnaire's id with the answers (and keeps it in the address for a reload)."""
+    user = request.user
+    case = _case_or_404(user, pk)
+    if case.status not in ACTIVE_STATUSES or not selectors.may_assess(user, case):
+        raise Http404
+    questionnaire_id = request.POST.get("questionnaire") or request.GET.get("questionnaire")
+    if not questionnaire_id:
+        return render(request, "cases/assessment_choose.html", {
+            "case": case, "questionnaires": selectors.questionnaire_choices(user)},
+            status=400 if request.method == "POST" else 200)
+    try:
+        questionnaire = selectors.questionnaire_get(user, questionnaire_id)
+    except (ObjectDoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    form = AssessmentForm(_data(request), questionnaire=questionnaire)
+    if request.method == "POST" and form.is_valid():
+        assessment = apply_service(form, lambda: services.assessment_record(
+            user=user, case=case, questionnaire=questionnaire, answers=form.answers(),
+            conducted_on=form.cleaned_data.get("conducted_on"),
+            conclusion=form.cleaned_data.get("conclusion") or ""))
+        if assessment is not None:
+            messages.success(request, _("Диагностика «%(q)s» записана.") % {
+                "q": questionnaire.title})
+            return redirect(case)
+    return render(request, "cases/assessment_form.html", {
+        "form": form, "case": case, "questionnaire": questionnaire,
+        "title": _("Диагностика: %(q)s") % {"q": questionnaire.title}},
+        status=_post_status(form) if request.method == "POST" else 200)
+
+
+@login_required
+def assessment_detail(request, pk, assessment_pk):
+    case = _case_or_404(request.user, pk)
+    try:
+        assessment = selectors.assessment_get(request.user, case, assessment_pk)
+    except (ObjectDoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    return render(request, "cases/assessment_detail.html", {
+        "case": case, "assessment": assessment})
+
+
+# --------------------------------------------------------------------------- printed forms
+
+
+def _pdf_response(template: str, context: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(render_pdf(template, context), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def plan_pdf(request, pk, plan_pk):
+    """The programme version as a signed paper (ИППСУ): printing is logged."""
+    try:
+        doc = selectors.plan_document(request.user, pk, plan_pk)
+    except (ObjectDoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    audit.log_access(user=request.user, kind=AccessKind.PRINT, person_id=doc.case.person_id,
+                     obj_repr=f"plan:{doc.plan.pk}", detail="programme")
+    return _pdf_response("cases/plan_pdf.html", {"doc": doc, "case": doc.case,
+                                                 "plan": doc.plan},
+                         f"programme-{doc.case.pk}-{doc.plan.number}.pdf")
+
+
+@login_required
+def case_pdf(request, pk):
+    """The case file (личное дело) in one document: printing is logged."""
+    try:
+        doc = selectors.case_file(request.user, pk)
+    except (ObjectDoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    audit.log_access(user=request.user, kind=AccessKind.PRINT, person_id=doc.case.person_id,
+                     obj_repr=f"case:{doc.case.pk}", detail="case_file")
+    return _pdf_response("cases/case_pdf.html", {"doc": doc, "case": doc.case,
+                                                 "printed_by": request.user},
+                         f"case-{doc.case.pk}.pdf")
 
 
 # --------------------------------------------------------------------------- plans

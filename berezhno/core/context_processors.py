@@ -18,6 +18,7 @@ def navigation(request) -> dict:
             "worklist": can(user, roles.ACTIVITY, roles.VIEW),
             "referrals": can(user, roles.REFERRAL, roles.VIEW),
             "board": can(user, roles.CASE, roles.ADD),
+            "indicators": can(user, roles.INDICATOR, roles.VIEW),
             "admin": user.is_staff or may_administer(user),
         }
     }

@@ -196,6 +196,14 @@ def require_consent_for(person: Person, what: str) -> None:
         )
 
 
+def _local_today(person: Person) -> datetime.date:
+    """Today where the person lives: "not in the future" is judged by the person's
+    territory's time zone (Omsk is three hours ahead of the server's Moscow date)."""
+    from berezhno.core.workdays import local_today
+
+    return local_today(person.territory)
+
+
 def _search_name(p: Person) -> str:
     return normalize_name(" ".join(x for x in (p.surname, p.name, p.patronymic) if x)
                           or p.nickname)
@@ -285,7 +293,7 @@ def person_set_status(*, user, person: Person, status: str, date: datetime.date 
     errors = {}
     if not reason:
         errors["reason"] = [_("Укажите основание.")]
-    if date and date > timezone.localdate():
+    if date and date > _local_today(person):
         errors["date"] = [_("Дата не может быть в будущем.")]
     if errors:
         raise ValidationError(errors)
@@ -484,7 +492,7 @@ def category_add(*, user, person: Person, category: str, start_date: datetime.da
         errors["category"] = [_("Выберите категорию из списка.")]
     if start_date is None:
         errors["start_date"] = [_("Укажите дату начала.")]
-    elif start_date > timezone.localdate():
+    elif start_date > _local_today(person):
         errors["start_date"] = [_("Дата начала не может быть в будущем.")]
     if start_date and end_date and end_date < start_date:
         errors["end_date"] = [_("Дата окончания раньше даты начала.")]
@@ -542,7 +550,7 @@ def sensitive_update(*, user, person: Person, data: dict,
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()
                if k in allowed}
     since, until = cleaned.get("disability_since"), cleaned.get("disability_until")
-    if since and since > timezone.localdate():
+    if since and since > _local_today(person):
         raise ValidationError({"disability_since": [_("Дата не может быть в будущем.")]})
     if since and until and until < since:
         raise ValidationError({"disability_until": [_("Срок раньше даты установления.")]})
@@ -682,9 +690,10 @@ def consent_record(*, user, person: Person, data: dict) -> Consent:
                          ("data_list", _("Укажите перечень персональных данных."))):
         if not (data.get(key) or "").strip():
             errors[key] = [message]
+    # Defaults to the server date: valid_consent_q() checks validity on that date.
     valid_from = data.get("valid_from") or timezone.localdate()
     valid_until = data.get("valid_until")
-    if valid_from > timezone.localdate():
+    if valid_from > _local_today(person):
         errors["valid_from"] = [_("Дата согласия не может быть в будущем.")]
     if valid_until and valid_until < valid_from:
         errors["valid_until"] = [_("Срок действия раньше даты согласия.")]
@@ -757,9 +766,9 @@ def consent_withdraw(*, user, consent: Consent, date: datetime.date | None,
     if not consent.is_active:
         raise DomainError(_("Согласие уже отозвано или заменено."),
                           code=ErrorCode.INVALID_TRANSITION)
-    date = date or timezone.localdate()
+    date = date or _local_today(consent.person)
     errors = {}
-    if date > timezone.localdate():
+    if date > _local_today(consent.person):
         errors["date"] = [_("Дата отзыва не может быть в будущем.")]
     elif date < consent.valid_from:
         errors["date"] = [_("Дата отзыва раньше даты согласия.")]
@@ -797,7 +806,7 @@ def document_attach(*, user, person: Person, upload, doc_type: str,
     elif doc_type in SENSITIVE_DOCUMENT_TYPES and not can(user, roles.SENSITIVE, roles.CHANGE):
         errors["doc_type"] = [_("Документы о здоровье может прикреплять только специалист с "
                                 "правом на специальные категории данных.")]
-    if doc_date and doc_date > timezone.localdate():
+    if doc_date and doc_date > _local_today(person):
         errors["doc_date"] = [_("Дата документа не может быть в будущем.")]
     if upload is None:
         errors["file"] = [_("Выберите файл.")]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "berezhno.territories",
     "berezhno.people",
     "berezhno.cases",
+    "berezhno.indicators",
 ]
 
 MIDDLEWARE = [

@@ -150,7 +150,7 @@ API_CASES = [
     creating("activity-list", WORKERS, 201, method="post", scoped_out=(OUT,),
              data=lambda s: {"plan": s.pk("draft_plan"), "service_type": "legal",
                              "title": "Ещё консультация", "responsible_user": s.pk("spec_user"),
-                             "due_date": local_today().isoformat()}),
+                             "due_date": _today()}),
     api("activity-detail", WORKERS, method="patch", args=("draft_activity",),
         extra={PSY: 403}, data=lambda s: {"title": "Юрист", "version": s.version(
             "draft_activity")}),
@@ -180,8 +180,8 @@ API_CASES = [
     api("urgent-act-list", SIGNED_IN),
     api("urgent-act-detail", READERS, args=("urgent_act",)),
     creating("urgent-act-list", WORKERS, 201, method="post", scoped_out=(OUT,),
-             data=lambda s: {"person": s.pk("p1"), "date_from": local_today().isoformat(),
-                             "date_to": local_today().isoformat(),
+             data=lambda s: {"person": s.pk("p1"), "date_from": _today(),
+                             "date_to": _today(),
                              "lines": [{"service": "clothing"}]}),
     api("problem-list", SIGNED_IN),
     api("problem-detail", CATALOGUE_READERS, args=("fuel",)),
@@ -213,7 +213,10 @@ URGENT_LINES = {"lines-TOTAL_FORMS": "5", "lines-INITIAL_FORMS": "0",
 
 
 def _today():
-    return local_today().isoformat()
+    """Today in the test world's time zone (its districts'), as the services judge dates."""
+    from berezhno.territories.models import Territory
+
+    return local_today(Territory.objects.filter(level=4).first()).isoformat()
 
 
 UI_CASES = [
@@ -233,6 +236,20 @@ UI_CASES = [
     _ui("cases:referrals", REFERRAL_VIEWERS, query={"status": "open"}, label="open"),
     _ui("cases:case", READERS, args=("case_running",)),
     _ui("cases:case", READERS, args=("case_review",), label="review"),
+    _ui("cases:case_pdf", READERS, args=("case_running",)),
+    _ui("cases:case_pdf", READERS, args=("case_intake",), label="assessed"),
+    _ui("cases:plan_pdf", READERS, args=("case_running", "running_plan")),
+    _ui("cases:plan_pdf", READERS, args=("case_planning", "draft_plan"), label="draft"),
+    # Readers of the case all run questionnaires: the workers and the psychologist.
+    _ui("cases:assess", READERS, args=("case_running",)),
+    _ui("cases:assess", READERS, args=("case_running",), label="questionnaire",
+        data=lambda s: {"questionnaire": s.pk("questionnaire")}),
+    _ui("cases:assess", READERS, 302, method="post", args=("case_running",),
+        data=lambda s: {"questionnaire": s.pk("questionnaire"), **{
+            f"q{k}": v for k, v in first_answers(s.questionnaire).items()}}),
+    _ui("cases:assess", READERS, 400, method="post", args=("case_running",),
+        data=lambda s: {"questionnaire": s.pk("questionnaire")}, label="unanswered"),
+    _ui("cases:assessment", READERS, args=("case_intake", "assessment")),
     _ui("cases:edit", WORKERS, args=("case_intake",)),
     _ui("cases:edit", WORKERS, 302, method="post", args=("case_intake",),
         data=lambda s: {"practice": "family_dispatch", "channel": "walk_in",

@@ -53,7 +53,7 @@ SOP_API_CASES = [
     api("sop-survey", WORKERS, method="post", args=("sop_registered",), extra={PSY: 403},
         data={"notes": "повторно"}, label="refused", ok=400),
     api("sop-register-family", WORKERS, method="post", args=("sop_surveyed",),
-        extra={PSY: 403}, data=lambda s: {"decision_date": local_today().isoformat(),
+        extra={PSY: 403}, data=lambda s: {"decision_date": local_today(s.d1).isoformat(),
                                           "decision_number": "9",
                                           "curator": s.pk("spec_user")}),
     api("sop-review", WORKERS, method="post", args=("sop_registered",), extra={PSY: 403},

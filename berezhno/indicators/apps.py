@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class IndicatorsConfig(AppConfig):
+    name = "berezhno.indicators"
+    label = "indicators"
+    verbose_name = _("Показатели практик")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import family_dispatch  # noqa: F401  (registers the Family Dispatch indicators)
+
+        # A practice app may keep its indicators in its own ``indicators.py``.
+        autodiscover_modules("indicators")

@@ -1,0 +1,311 @@
+"""The indicators of the Family Dispatch practice (seed 004, section "Результаты").
+
+Counted over the support cases with ``practice=family_dispatch`` whose territory is the
+chosen node or below it. A *family* is the case's household; a case without a household is
+the applicant's own family (counted by person). A family belongs to the target group when a
+minor child is its member during the period (see ``target_families`` and ``_helped``).
+Cases whose applicant was not recognised as needing help never count.
+
+Every computation is one or two queries, whatever the number of cases: aggregates, and for
+the families helped one row per family and minor child, read into sets that indicators a, b
+and e share within a report. The queries are shaped so that PostgreSQL can choose per node:
+for a district it walks from the district's few cases through the indexes on foreign keys;
+for the region it reads each table once with hash joins (``docs/indicators.md`` has the
+measurements).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
+from django.utils.translation import gettext_lazy as _
+
+from berezhno.cases.choices import (
+    ActivityStatus,
+    CaseStatus,
+    Decision,
+    Improvement,
+    Outcome,
+    Practice,
+    ReferralStatus,
+)
+from berezhno.cases.models import (
+    Activity,
+    ActivitySession,
+    Referral,
+    SupportCase,
+    UrgentServiceAct,
+)
+from berezhno.people.models import HouseholdMember, Person, years_ago
+from berezhno.territories.choices import Level
+from berezhno.territories.models import Territory
+
+from .registry import Indicator, Result, Unit, register, shared
+
+ADULT_AGE = 18
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+def _case_filter(node: Territory, prefix: str = "") -> Q:
+    """Family Dispatch cases of the node and below, except those refused at the decision."""
+    return Q(**{f"{prefix}practice": Practice.FAMILY_DISPATCH,
+                f"{prefix}territory__path__startswith": node.path}) & ~Q(
+        **{f"{prefix}decision": Decision.NEED_NOT_RECOGNISED})
+
+
+def practice_cases(node: Territory) -> QuerySet:
+    return SupportCase.objects.filter(_case_filter(node)).order_by()
+
+
+def _minor_q(prefix: str, end: datetime.date) -> Q:
+    """A person under 18 at the end of the period and born by then.
+
+    Born after ``end`` − 18 years; with only an estimated birth year, a person counts when
+    even 1 January of that year is after that date.
+    """
+    cutoff = years_ago(end, ADULT_AGE)
+    return (Q(**{f"{prefix}birth_date__gt": cutoff, f"{prefix}birth_date__lte": end})
+            | Q(**{f"{prefix}birth_date__isnull": True,
+                   f"{prefix}estimated_birth_year__gt": cutoff.year,
+                   f"{prefix}estimated_birth_year__lte": end.year}))
+
+
+def minor_members(start: datetime.date, end: datetime.date) -> QuerySet:
+    """Household memberships of minors current at some time of the period."""
+    return HouseholdMember.objects.filter(
+        Q(since__isnull=True) | Q(since__lte=end),
+        Q(until__isnull=True) | Q(until__gte=start),
+        _minor_q("person__", end)).order_by()
+
+
+def target_families(cases: QuerySet, start: datetime.date,
+                    end: datetime.date) -> tuple[QuerySet, QuerySet]:
+    """The cases of families with a minor child during the period, in two parts.
+
+    With a household: a minor member current during the period. Without one, the family is
+    the applicant alone, so it counts only when the applicant is a minor. Kept apart (not
+    one OR) so that each is a plain semi-join the database can plan well.
+    """
+    with_household = cases.filter(
+        household__isnull=False,
+        household_id__in=minor_members(start, end).values("household_id"))
+    applicant_only = cases.filter(
+        household__isnull=True,
+        person_id__in=Person.objects.filter(_minor_q("", end)).order_by().values("pk"))
+    return with_household, applicant_only
+
+
+def count_families(cases: QuerySet, start: datetime.date, end: datetime.date) -> int:
+    """Distinct target-group families of ``cases``: households, and applicants without one
+    (kept apart by a negative key), in one query."""
+    with_household, applicant_only = target_families(cases, start, end)
+    return (with_household.values_list("household_id", flat=True)
+            .union(applicant_only.values_list(-F("person_id"), flat=True))
+            .count())
+
+
+def helped_case_ids(node: Territory, start: datetime.date, end: datetime.date) -> QuerySet:
+    """Ids of the node's cases that got help in the period: an activity done, a session
+    held, a referral completed by the partner, or an act of urgent services.
+
+    One UNION ALL; each part joins its case, so a district's help is found from its cases
+    and the region's by one read of each table.
+    """
+    period = (start, end)
+    activities = Activity.objects.filter(
+        _case_filter(node, "case__"), status=ActivityStatus.DONE, finished_on__range=period)
+    sessions = ActivitySession.objects.filter(
+        _case_filter(node, "activity__case__"), held_on__range=period)
+    referrals = Referral.objects.filter(
+        _case_filter(node, "case__"), status=ReferralStatus.DONE, completed_on__range=period)
+    acts = UrgentServiceAct.objects.filter(_case_filter(node, "case__"),
+                                           act_date__range=period)
+    return (activities.values_list("case_id", flat=True).order_by()
+            .union(sessions.values_list("activity__case_id", flat=True).order_by(),
+                   referrals.values_list("case_id", flat=True).order_by(),
+                   acts.values_list("case_id", flat=True).order_by(), all=True))
+
+
+def helped_cases(node: Territory, start: datetime.date, end: datetime.date) -> QuerySet:
+    """The node's cases that got help in the period (target group not yet checked)."""
+    return practice_cases(node).filter(pk__in=helped_case_ids(node, start, end))
+
+
+def settlement_id(path: str) -> int | None:
+    """The settlement on a territory path (region.municipality.settlement.district.)."""
+    parts = [p for p in path.split(".") if p]
+    return int(parts[Level.SETTLEMENT - 1]) if len(parts) >= Level.SETTLEMENT else None
+
+
+@dataclass(frozen=True)
+class Helped:
+    """The target-group families helped in a period, with their minor children and the
+    settlements they live in (the settlement of the case's district)."""
+
+    families: frozenset  # ("household", id) or ("person", id) for a case without one
+    children: frozenset
+    settlements: frozenset
+
+
+def helped(node: Territory, start: datetime.date, end: datetime.date) -> Helped:
+    """One query for indicators a, b and e; read once per report (``shared``)."""
+    return shared(("family_dispatch.helped", node.pk, node.path, start, end),
+                  lambda: _helped(node, start, end))
+
+
+def _helped(node: Territory, start: datetime.date, end: datetime.date) -> Helped:
+    current = ((Q(household__members__since__isnull=True)
+                | Q(household__members__since__lte=end))
+               & (Q(household__members__until__isnull=True)
+                  | Q(household__members__until__gte=start)))
+    rows = (helped_cases(node, start, end)
+            .annotate(member=FilteredRelation("household__members", condition=current))
+            .annotate(child=Case(When(_minor_q("member__person__", end),
+                                      then=F("member__person_id")),
+                                 output_field=BigIntegerField()),
+                      # Only a case without a household looks at its applicant, and then
+                      # by its key, so the persons table is not joined for all the others.
+                      minor_applicant=Case(When(
+                          Q(household__isnull=True) & Exists(Person.objects.filter(
+                              _minor_q("", end), pk=OuterRef("person_id"))),
+                          then=F("person_id")), output_field=BigIntegerField()))
+            .values_list("household_id", "territory__path", "child", "minor_applicant")
+            .distinct())
+    families, children, settlements = set(), set(), set()
+    for household_id, path, child, minor_applicant in rows:
+        if household_id is not None and child is not None:
+            families.add(("household", household_id))
+            children.add(child)
+        elif household_id is None and minor_applicant is not None:
+            families.add(("person", minor_applicant))
+            children.add(minor_applicant)
+        else:
+            continue
+        settlements.add(settlement_id(path))
+    return Helped(frozenset(families), frozenset(children), frozenset(settlements) - {None})
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def families_helped(node: Territory, start: datetime.date, end: datetime.date) -> Result:
+    return Result.count(len(helped(node, start, end).families))
+
+
+def children(node: Territory, start: datetime.date, end: datetime.date) -> Result:
+    return Result.count(len(helped(node, start, end).children))
+
+
+def families_on_support(node: Territory, start: datetime.date, end: datetime.date) -> Result:
+    cases = practice_cases(node).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=start), is_social_support=True,
+        decision=Decision.NEED_RECOGNISED, programme_date__lte=end)
+    return Result.count(count_families(cases, start, end))
+
+
+def improvement_share(node: Territory, start: datetime.date, end: datetime.date) -> Result:
+    closed = (practice_cases(node)
+              .filter(status=CaseStatus.CLOSED, closed_on__range=(start, end))
+              .exclude(outcome=Outcome.MOVED_OUT))
+    return Result.share(count_families(closed.filter(improved=Improvement.YES), start, end),
+                        count_families(closed, start, end))
+
+
+def settlement_coverage(node: Territory, start: datetime.date, end: datetime.date) -> Result:
+    settlements = set(Territory.objects.filter(
+        path__startswith=node.path, level=Level.SETTLEMENT, is_active=True,
+    ).values_list("pk", flat=True))
+    covered = helped(node, start, end).settlements & settlements
+    return Result.share(len(covered), len(settlements))
+
+
+FAMILIES_HELPED = register(Indicator(
+    code="fd_families_helped",
+    practice=Practice.FAMILY_DISPATCH,
+    name=_("Семьи с детьми целевой группы, получившие помощь"),
+    definition=_(
+        "Число разных семей, которым в периоде оказана помощь по случаям «Семейной "
+        "диспетчерской» на выбранной территории и ниже: выполнено мероприятие программы, "
+        "проведено занятие, партнёр исполнил направление или составлен акт о срочных "
+        "социальных услугах — с датой в периоде. Семья — домохозяйство случая, а если оно "
+        "не указано — сам заявитель. Учитываются только семьи, в которых в периоде состоял "
+        "хотя бы один несовершеннолетний (моложе 18 лет на последний день периода). Случаи "
+        "с решением «не признан нуждающимся» не учитываются; семья с несколькими случаями "
+        "считается один раз."),
+    unit=Unit.COUNT,
+    compute=families_helped,
+))
+
+CHILDREN = register(Indicator(
+    code="fd_children",
+    practice=Practice.FAMILY_DISPATCH,
+    name=_("Дети в семьях, получивших помощь"),
+    definition=_(
+        "Число разных несовершеннолетних (моложе 18 лет на последний день периода), "
+        "состоявших в периоде в семьях из показателя «Семьи с детьми целевой группы, "
+        "получившие помощь»; для случая без домохозяйства — несовершеннолетний заявитель. "
+        "Ребёнок, выбывший из семьи до начала периода или включённый в неё после его "
+        "окончания, не учитывается."),
+    unit=Unit.COUNT,
+    compute=children,
+))
+
+FAMILIES_ON_SUPPORT = register(Indicator(
+    code="fd_families_on_support",
+    practice=Practice.FAMILY_DISPATCH,
+    name=_("Семьи, получившие помощь в форме социального сопровождения"),
+    definition=_(
+        "Число разных семей с несовершеннолетними детьми (как в показателе «Семьи с детьми "
+        "целевой группы, получившие помощь»), у которых есть случай «Семейной "
+        "диспетчерской» на выбранной территории и ниже с отметкой «социальное "
+        "сопровождение», решением «признан нуждающимся», программой, утверждённой не позже "
+        "последнего дня периода, и не закрытый до начала периода."),
+    unit=Unit.COUNT,
+    compute=families_on_support,
+))
+
+IMPROVEMENT_SHARE = register(Indicator(
+    code="fd_improvement_share",
+    practice=Practice.FAMILY_DISPATCH,
+    name=_("Доля семей, отметивших улучшение ситуации"),
+    definition=_(
+        "Знаменатель — семьи с несовершеннолетними детьми, чей случай «Семейной "
+        "диспетчерской» на выбранной территории и ниже закрыт в периоде с любым "
+        "результатом, кроме «семья выбыла (переезд)»: выбывшую семью опросить нельзя. "
+        "Числитель — те из них, кто при закрытии ответил, что ситуация семьи улучшилась. "
+        "Доля в процентах, округлённая до целого; семья с несколькими случаями считается "
+        "один раз."),
+    unit=Unit.SHARE,
+    compute=improvement_share,
+    numerator_label=_("семей отметили улучшение"),
+    denominator_label=_("семей с закрытым случаем"),
+))
+
+SETTLEMENT_COVERAGE = register(Indicator(
+    code="fd_settlement_coverage",
+    practice=Practice.FAMILY_DISPATCH,
+    name=_("Охват поселений"),
+    definition=_(
+        "Знаменатель — все действующие населённые пункты выбранной территории. Числитель — "
+        "те из них, где живёт хотя бы одна семья из показателя «Семьи с детьми целевой "
+        "группы, получившие помощь»: населённый пункт, к которому относится участок случая "
+        "(или сам населённый пункт, если случай учтён на нём). Для участка населённых "
+        "пунктов ниже нет, и показатель не считается."),
+    unit=Unit.SHARE,
+    compute=settlement_coverage,
+    numerator_label=_("населённых пунктов с семьями"),
+    denominator_label=_("населённых пунктов всего"),
+    as_fraction=True,
+))

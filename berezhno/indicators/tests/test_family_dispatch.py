@@ -1,0 +1,193 @@
+"""The Family Dispatch indicators over the families of ``conftest.py``: exact numbers for
+several periods and territories, and a fixed number of queries whatever the data."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from berezhno.indicators import family_dispatch
+from berezhno.indicators.registry import registry
+from berezhno.indicators.selectors import evaluate, quarterly_series
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+Q1 = (D(2026, 1, 1), D(2026, 3, 31))
+Q2 = (D(2026, 4, 1), D(2026, 6, 30))
+YEAR = (D(2026, 1, 1), D(2026, 12, 31))
+Q4_2025 = (D(2025, 10, 1), D(2025, 12, 31))
+
+CODES = ("fd_families_helped", "fd_children", "fd_families_on_support",
+         "fd_improvement_share", "fd_settlement_coverage")
+
+
+def row(helped, children, support, improvement, coverage):
+    """Expected (value, numerator, denominator) per indicator; shares given as (n, d)."""
+    def share(nd):
+        n, d = nd
+        return (round(100 * n / d) if d else None, n, d)
+
+    return dict(zip(CODES, [(helped, None, None), (children, None, None),
+                            (support, None, None), share(improvement), share(coverage)],
+                    strict=True))
+
+
+# How each number comes about is in the docstring of conftest.py. F1 has two cases helped in
+# the first quarter and counts once; F2 and F7 have no minor children, F3 was not recognised,
+# F9 is another practice: none of them ever counts.
+EXPECTED = {
+    Q1: {
+        # helped: F1 (3 children: the one born 1 May 2008 is still a minor on 31 March), F5.
+        # On support: F1, F4. Closed: F5, not improved. Settlements: town, other_town.
+        "region": row(2, 4, 2, (0, 1), (2, 3)),
+        "mun": row(1, 3, 2, (0, 0), (1, 2)),
+        "d1": row(1, 3, 1, (0, 0), (0, 0)),
+        "d2": row(0, 0, 1, (0, 0), (0, 0)),
+        "mun2": row(1, 1, 0, (0, 1), (1, 1)),
+    },
+    Q2: {
+        # helped: F1 (2 children now), F4 (3; the child who left in 2025 is not counted),
+        # F6 (the minor applicant), F8 (1). On support: F1, F4, F6, F8. Closed: F1 improved,
+        # F8 not asked; F4 moved out and is left out of the share. Settlements: town.
+        "region": row(4, 7, 4, (1, 2), (1, 3)),
+        "mun": row(4, 7, 4, (1, 2), (1, 2)),
+        "d1": row(2, 3, 2, (1, 1), (0, 0)),
+        "d2": row(2, 4, 2, (0, 1), (0, 0)),
+        "mun2": row(0, 0, 0, (0, 0), (0, 1)),
+    },
+    YEAR: {
+        "region": row(5, 8, 4, (1, 3), (2, 3)),
+        "mun": row(4, 7, 4, (1, 2), (1, 2)),
+        "d1": row(2, 3, 2, (1, 1), (0, 0)),
+        "d2": row(2, 4, 2, (0, 1), (0, 0)),
+        "mun2": row(1, 1, 0, (0, 1), (1, 1)),
+    },
+    Q4_2025: {
+        "region": row(0, 0, 0, (0, 0), (0, 3)),
+        "mun": row(0, 0, 0, (0, 0), (0, 2)),
+        "mun2": row(0, 0, 0, (0, 0), (0, 1)),
+    },
+}
+
+
+def _actual(territory, period):
+    return {r.indicator.code: (r.result.value, r.result.numerator, r.result.denominator)
+            for r in evaluate("family_dispatch", territory, *period)}
+
+
+@pytest.mark.parametrize("period", list(EXPECTED), ids=["Q1-2026", "Q2-2026", "2026",
+                                                        "Q4-2025"])
+def test_every_indicator_for_every_territory(world, families, period):
+    failures = []
+    for key, expected in EXPECTED[period].items():
+        actual = _actual(getattr(world, key), period)
+        for code in CODES:
+            if actual[code] != expected[code]:
+                failures.append(f"{key} {code}: expected {expected[code]}, got {actual[code]}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_values_as_shown(world, families):
+    shown = {r.indicator.code: r.display for r in evaluate("family_dispatch", world.region, *Q1)}
+    assert shown == {
+        "fd_families_helped": "2", "fd_children": "4", "fd_families_on_support": "2",
+        "fd_improvement_share": "0\u00a0%", "fd_settlement_coverage": "2 из 3 (67\u00a0%)"}
+    shown = {r.indicator.code: r.display for r in evaluate("family_dispatch", world.d1, *Q1)}
+    assert shown["fd_improvement_share"] == "—"  # nobody's case closed: no denominator
+    assert shown["fd_settlement_coverage"] == "—"  # a district has no settlements below it
+    shown = {r.indicator.code: r.display for r in evaluate("family_dispatch", world.mun, *Q2)}
+    assert shown["fd_improvement_share"] == "50\u00a0%"
+    assert shown["fd_settlement_coverage"] == "1 из 2 (50\u00a0%)"
+
+
+def test_a_settlement_and_a_village_without_cases(world, families):
+    town = _actual(world.town, Q2)
+    assert town["fd_families_helped"] == (4, None, None)
+    assert town["fd_settlement_coverage"] == (100, 1, 1)
+    village = _actual(world.village, YEAR)
+    assert village["fd_families_helped"] == (0, None, None)
+    assert village["fd_settlement_coverage"] == (0, 0, 1)
+
+
+def test_the_quarterly_series_matches_the_quarters(world, families):
+    series = quarterly_series("family_dispatch", world.region, 2026, on=D(2026, 11, 23))
+    assert [s.indicator.code for s in series] == [
+        "fd_families_helped", "fd_children", "fd_families_on_support"]  # counts only
+    values = {s.indicator.code: [v for _q, v in s.points] for s in series}
+    assert values["fd_families_helped"] == [2, 4, 0, 0]
+    assert values["fd_children"] == [4, 7, 0, 0]
+    assert values["fd_families_on_support"] == [2, 4, 1, 1]  # F6 stays on support
+    labels = [q.label for q, _v in series[0].points]
+    assert labels == ["I кв.", "II кв.", "III кв.", "IV кв."]
+    # A quarter not begun yet is not computed.
+    early = quarterly_series("family_dispatch", world.region, 2026, on=D(2026, 5, 1))
+    assert [v for _q, v in early[0].points] == [2, 4, None, None]
+
+
+def test_the_settlement_of_a_path():
+    assert family_dispatch.settlement_id("1.2.3.4.") == 3
+    assert family_dispatch.settlement_id("1.2.3.") == 3
+    assert family_dispatch.settlement_id("1.2.") is None
+
+
+SURNAMES = ("Волкова", "Белова", "Новикова", "Морозова", "Соколова")
+
+
+def _helped_family(builder, n):
+    w = builder.world
+    head, household = builder.family(SURNAMES[n], w.d1, w.town,
+                                     children=[D(2015, 1, 1), D(2017, 1, 1)])
+    case = builder.open(f"V{n}", head, household, received=D(2026, 1, 5))
+    builder.recognise(case, D(2026, 1, 6))
+    (a,) = builder.programme(case, D(2026, 1, 10))
+    builder.done(a, D(2026, 2, 1))
+    builder.urgent(case, D(2026, 2, 2))
+
+
+def _queries_per_indicator(territory):
+    counts = {}
+    for indicator in registry.for_practice("family_dispatch"):
+        with CaptureQueriesContext(connection) as ctx:
+            indicator.compute(territory, *Q1)
+        counts[indicator.code] = len(ctx.captured_queries)
+    return counts
+
+
+def test_one_computation_is_a_fixed_number_of_queries(world, builder):
+    _helped_family(builder, 0)
+    one = _queries_per_indicator(world.region)
+    assert _actual(world.region, Q1)["fd_families_helped"] == (1, None, None)
+    for n in range(1, 5):
+        _helped_family(builder, n)
+    five = _queries_per_indicator(world.region)
+    assert _actual(world.region, Q1)["fd_families_helped"] == (5, None, None)
+    assert _actual(world.region, Q1)["fd_children"] == (10, None, None)
+    assert five == one
+    assert one == {"fd_families_helped": 1, "fd_children": 1, "fd_families_on_support": 1,
+                   "fd_improvement_share": 2, "fd_settlement_coverage": 2}
+
+
+def _data_queries(ctx) -> list[str]:
+    """Captured statements without transaction control (savepoints, ``SET LOCAL jit``)."""
+    return [q["sql"] for q in ctx.captured_queries
+            if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "SET "))]
+
+
+def test_a_report_reads_the_families_helped_once(world, builder):
+    _helped_family(builder, 0)
+    with CaptureQueriesContext(connection) as ctx:
+        evaluate("family_dispatch", world.region, *Q1)
+    # a (+ b and e from the same rows), c, d (numerator, denominator), e's settlements.
+    assert len(_data_queries(ctx)) == 5
+    for n in range(1, 5):
+        _helped_family(builder, n)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = evaluate("family_dispatch", world.region, *Q1)
+    assert len(_data_queries(ctx)) == 5
+    assert [r.result.value for r in rows] == [5, 10, 5, None, 33]
+    # The chart of a year: families helped and on support, per quarter.
+    with CaptureQueriesContext(connection) as ctx:
+        quarterly_series("family_dispatch", world.region, 2026, on=D(2026, 12, 31))
+    assert len(_data_queries(ctx)) == 8

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("report.xlsx", views.report_xlsx_view, name="xlsx"),
+    path("report.pdf", views.report_pdf_view, name="pdf"),
+]
