@@ -5,6 +5,7 @@ partner inbox, the dispatcher board and the printed programme and case file each
 fixed number of queries whatever the number of rows.
 """
 
+import bisect
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,9 +30,9 @@ from berezhno.accounts import roles
 from berezhno.accounts.choices import OrganisationKind
 from berezhno.accounts.models import Organisation, RoleAssignment
 from berezhno.accounts.permissions import can, territories_in_scope, user_grants
-from berezhno.core.models import CalendarDay, CalendarDayKind, DomainEvent
+from berezhno.core.models import DomainEvent
 from berezhno.core.text import normalize_name
-from berezhno.core.workdays import is_base_working_day, local_today
+from berezhno.core.workdays import local_today, working_days
 from berezhno.people.models import Consent, Contact, Household, HouseholdMember, Person
 from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
@@ -92,19 +93,8 @@ def overdue_working_days(deadlines, today: datetime.date) -> dict[datetime.date,
     past = sorted({d for d in deadlines if d is not None and d < today})
     if not past:
         return {}
-    kinds = dict(CalendarDay.objects.filter(date__gt=past[0], date__lte=today)
-                 .values_list("date", "kind"))
-    targets = set(past)
-    result: dict[datetime.date, int] = {}
-    count = 0
-    day = today
-    while day >= past[0]:
-        if day in targets:
-            result[day] = count
-        kind = kinds.get(day)
-        if (is_base_working_day(day) if kind is None else kind == CalendarDayKind.WORKING):
-            count += 1
-        day -= ONE_DAY
+    days = working_days(past[0] + ONE_DAY, today)
+    result = {d: len(days) - bisect.bisect_right(days, d) for d in past}
     return result
 
 

@@ -99,6 +99,18 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date:
     return day
 
 
+def working_days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The working days in [``start``, ``end``], in order, with one read of the calendar:
+    for callers that need many deadlines or counts at once (lists, generated data)."""
+    _check_date(start)
+    _check_date(end)
+    if end < start:
+        return []
+    calendar = _Calendar(start, end)
+    return [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)
+            if calendar.is_working(start + datetime.timedelta(days=i))]
+
+
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """The number of working days in (``start``, ``end``]; 0 when ``end <= start``.
 

@@ -38,8 +38,7 @@ from berezhno.cases.models import (
     Referral,
     SupportCase,
 )
-from berezhno.core.models import CalendarDay, CalendarDayKind
-from berezhno.core.workdays import is_base_working_day
+from berezhno.core.workdays import working_days
 from berezhno.people.choices import ConsentPurpose
 from berezhno.people.models import Consent
 
@@ -74,16 +73,7 @@ class WorkingDays:
     """The production calendar in memory for the generated period (one query)."""
 
     def __init__(self, start: datetime.date, end: datetime.date):
-        special = dict(CalendarDay.objects.filter(date__range=(start, end))
-                       .values_list("date", "kind"))
-        self.days = []
-        day = start
-        while day <= end:
-            kind = special.get(day)
-            if kind == CalendarDayKind.WORKING or (kind != CalendarDayKind.HOLIDAY
-                                                    and is_base_working_day(day)):
-                self.days.append(day)
-            day += datetime.timedelta(days=1)
+        self.days = working_days(start, end)
 
     def add(self, start: datetime.date, n: int) -> datetime.date:
         i = bisect.bisect_right(self.days, start)
