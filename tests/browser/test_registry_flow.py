@@ -9,95 +9,16 @@ through ``executable_path``; without it the tests are skipped.
 """
 
 import datetime
-import os
 import re
-import shutil
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from berezhno.people.models import Contact
 from berezhno.testing.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-# Generous enough for a loaded CI machine; a healthy page answers in milliseconds.
-TIMEOUT_MS = 15_000
-
-
-def _chromium_path() -> str | None:
-    system = Path("/usr/bin/chromium")
-    if system.is_file() and os.access(system, os.X_OK):
-        return str(system)
-    return shutil.which("chromium")
-
-
-@pytest.fixture(scope="session")
-def _allow_async_unsafe():
-    """The sync Playwright API keeps an event loop alive in the main thread, so Django's
-    async-unsafe guard would refuse the ORM calls of fixtures and of the transactional
-    flush. Lift the guard for the browser session only and restore it afterwards."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="session")
-def browser(_allow_async_unsafe):
-    executable = _chromium_path()
-    if executable is None:
-        pytest.skip("no system Chromium (/usr/bin/chromium or `chromium` on PATH): "
-                    "install the Debian package `chromium` to run the browser tests")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
-                                             headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@dataclass
-class Problems:
-    """What went wrong in the browser: JS errors, console errors (CSP violations land here),
-    failed requests and HTTP errors of static files."""
-
-    items: list[str] = field(default_factory=list)
-
-    def unexpected(self, *allowed: str) -> list[str]:
-        """The problems that mention none of ``allowed``; the browser's own favicon request
-        (the app has no favicon) is always allowed."""
-        allowed = ("/favicon.ico", *allowed)
-        return [p for p in self.items if not any(a in p for a in allowed)]
-
-
-@pytest.fixture
-def problems() -> Problems:
-    return Problems()
-
-
-@pytest.fixture
-def page(browser, live_server, problems):
-    context = browser.new_context(base_url=live_server.url, locale="ru-RU",
-                                  timezone_id="Europe/Moscow")
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
-    tab.on("pageerror", lambda exc: problems.items.append(f"page error: {exc}"))
-    tab.on("console", lambda msg: msg.type == "error"
-           and problems.items.append(f"console: {msg.text} ({msg.location.get('url')})"))
-    tab.on("requestfailed", lambda req: problems.items.append(
-        f"request failed: {req.url} {req.failure}"))
-    tab.on("response", lambda resp: "/static/" in resp.url and resp.status >= 400
-           and problems.items.append(f"static {resp.status}: {resp.url}"))
-    try:
-        yield tab
-    finally:
-        context.close()
 
 
 def log_in(page, username: str) -> None:
