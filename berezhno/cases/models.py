@@ -678,6 +678,14 @@ class AssessmentAnswer(models.Model):
 # --- families in a socially dangerous position (120-ФЗ) -------------------------------
 
 
+def sop_late_q(today: datetime.date) -> Q:
+    """СОП records with a deadline missed on ``today`` (as ``SopRecord.missed``)."""
+    return ~Q(status=SopStatus.REMOVED) & (
+        Q(kdn_notice_date__isnull=True, kdn_notice_due__lt=today)
+        | Q(first_survey_on__isnull=True, first_survey_due__lt=today)
+        | Q(status=SopStatus.REGISTERED, next_review_due__lt=today))
+
+
 class SopRecord(VersionedModel):
     """A family in a socially dangerous position: identification → notice to the КДН и ЗП →
     first survey → commission decision with a curator → periodic reviews → removal."""
@@ -734,18 +742,34 @@ class SopRecord(VersionedModel):
             return None
         return Q(curator=user) | Q(case__responsible=user)
 
-    def overdue(self, today: datetime.date | None = None) -> list[str]:
-        """The deadlines missed now, as Russian phrases."""
+    def missed(self, today: datetime.date | None = None) -> list[tuple[str, str, datetime.date]]:
+        """The deadlines missed now: ``(code, Russian phrase, due date)``, earliest first."""
         today = today or timezone.localdate()
         missed = []
+        if self.status == SopStatus.REMOVED:
+            return missed
         if self.kdn_notice_date is None and self.kdn_notice_due < today:
-            missed.append(str(_("сообщение в КДН и ЗП")))
+            missed.append(("kdn", str(_("сообщение в КДН и ЗП")), self.kdn_notice_due))
         if self.first_survey_on is None and self.first_survey_due < today:
-            missed.append(str(_("первичное обследование")))
+            missed.append(("survey", str(_("первичное обследование")), self.first_survey_due))
         if (self.status == SopStatus.REGISTERED and self.next_review_due
                 and self.next_review_due < today):
-            missed.append(str(_("пересмотр плана")))
-        return missed
+            missed.append(("review", str(_("пересмотр плана")), self.next_review_due))
+        return sorted(missed, key=lambda m: m[2])
+
+    def overdue(self, today: datetime.date | None = None) -> list[str]:
+        """The deadlines missed now, as Russian phrases."""
+        return [label for _code, label, _due in self.missed(today)]
+
+    def next_deadline(self) -> tuple[str, datetime.date] | None:
+        """What is due next at the current stage, with its date."""
+        if self.status == SopStatus.IDENTIFIED:
+            return str(_("сообщение в КДН и ЗП")), self.kdn_notice_due
+        if self.status == SopStatus.NOTIFIED:
+            return str(_("первичное обследование")), self.first_survey_due
+        if self.status == SopStatus.REGISTERED and self.next_review_due:
+            return str(_("пересмотр плана")), self.next_review_due
+        return None
 
 
 class SopReview(models.Model):

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from berezhno.core.services import reminders_sync
 from berezhno.core.workdays import local_today
 
-from .choices import ActivityStatus, CaseStatus, ReferralStatus, SopStatus
-from .models import Activity, Referral, SopRecord, SupportCase
+from .choices import ActivityStatus, CaseStatus, ReferralStatus
+from .models import Activity, Referral, SopRecord, SupportCase, sop_late_q
 
 PREFIX = "cases:"
 
@@ -58,16 +58,13 @@ def collect_due(today: datetime.date) -> dict:
              else _("Нет результата от партнёра «%(o)s» (случай № %(n)s)"))
             % {"o": r.organisation, "n": r.case.number},
             r.case.get_absolute_url())
-    records = SopRecord.objects.exclude(status=SopStatus.REMOVED).filter(
-        Q(kdn_notice_date__isnull=True, kdn_notice_due__lt=today)
-        | Q(first_survey_on__isnull=True, first_survey_due__lt=today)
-        | Q(status=SopStatus.REGISTERED, next_review_due__lt=today)).select_related(
+    records = SopRecord.objects.filter(sop_late_q(today)).select_related(
         "curator", "case__responsible")
     for s in records:
         user = s.curator or s.case.responsible
-        for what in s.overdue(today):
-            due[f"{PREFIX}sop:{s.pk}:{what}"] = (
-                user, today, _("СОП, случай № %(n)s: просрочено — %(w)s")
+        for code, what, missed_due in s.missed(today):
+            due[f"{PREFIX}sop:{s.pk}:{code}"] = (
+                user, missed_due, _("СОП, случай № %(n)s: просрочено — %(w)s")
                 % {"n": s.case.number, "w": what}, s.case.get_absolute_url())
     return due
 

@@ -17,6 +17,7 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -46,6 +47,7 @@ from .choices import (
     PlanStatus,
     Practice,
     ReferralStatus,
+    SopStatus,
 )
 from .models import (
     Activity,
@@ -59,9 +61,12 @@ from .models import (
     Question,
     Questionnaire,
     Referral,
+    SopRecord,
+    SopReview,
     SupportCase,
     UrgentServiceAct,
     UrgentServiceLine,
+    sop_late_q,
 )
 
 OPEN_ACTIVITY = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
@@ -114,18 +119,34 @@ def _overdue_conditions(today: datetime.date) -> dict[str, Q]:
         "programme": Q(status__in=[CaseStatus.INTAKE, CaseStatus.PLANNING],
                        programme_due__lt=today) & ~Exists(approved),
         "activity": Q(status__in=ACTIVE_STATUSES) & Exists(late_activity),
+        "sop": Exists(SopRecord.objects.filter(sop_late_q(today), case=OuterRef("pk"))),
     }
 
 
 def overdue_q(today: datetime.date) -> Q:
-    """Cases with a missed deadline: the decision, the programme or an activity."""
+    """Cases with a missed deadline: the decision, the programme, an activity or a СОП
+    deadline (notice to the КДН и ЗП, first survey, review)."""
     c = _overdue_conditions(today)
-    return c["decision"] | c["programme"] | c["activity"]
+    return c["decision"] | c["programme"] | c["activity"] | c["sop"]
+
+
+def _sop_late_date(today: datetime.date):
+    """The earliest СОП deadline missed on ``today`` of the outer case, or null."""
+    late_kdn = Q(kdn_notice_date__isnull=True, kdn_notice_due__lt=today)
+    late_survey = Q(first_survey_on__isnull=True, first_survey_due__lt=today)
+    records = SopRecord.objects.filter(sop_late_q(today), case=OuterRef("pk")).annotate(
+        missed=Case(
+            When(late_kdn & ~(late_survey & Q(first_survey_due__lt=F("kdn_notice_due"))),
+                 then="kdn_notice_due"),
+            When(late_survey, then="first_survey_due"),
+            default="next_review_due", output_field=DateField())).order_by("missed")
+    return Subquery(records.values("missed")[:1])
 
 
 def with_deadlines(qs: QuerySet, today: datetime.date) -> QuerySet:
-    """Annotate ``late_decision``/``late_programme`` (the missed date or null) and
-    ``late_activity`` (the due date of the earliest overdue activity)."""
+    """Annotate ``late_decision``/``late_programme`` (the missed date or null),
+    ``late_activity`` (the due date of the earliest overdue activity), ``late_sop`` (the
+    earliest missed СОП deadline) and ``in_sop`` (the family is on the СОП register)."""
     c = _overdue_conditions(today)
     late_activity = Activity.objects.filter(
         case=OuterRef("pk"), plan__status=PlanStatus.APPROVED, status__in=OPEN_ACTIVITY,
@@ -135,6 +156,9 @@ def with_deadlines(qs: QuerySet, today: datetime.date) -> QuerySet:
         late_programme=Case(When(c["programme"], then="programme_due"),
                             output_field=DateField()),
         late_activity=Subquery(late_activity.values("due_date")[:1]),
+        late_sop=_sop_late_date(today),
+        in_sop=Exists(SopRecord.objects.filter(case=OuterRef("pk")).exclude(
+            status=SopStatus.REMOVED)),
     )
 
 
@@ -143,7 +167,8 @@ def mark_overdue(cases, today: datetime.date) -> list:
     days since) on annotated cases; one calendar read for the whole list."""
     cases = list(cases)
     for case in cases:
-        missed = [d for d in (case.late_decision, case.late_programme, case.late_activity) if d]
+        missed = [d for d in (case.late_decision, case.late_programme, case.late_activity,
+                              case.late_sop) if d]
         case.overdue_since = min(missed) if missed else None
     days = overdue_working_days([c.overdue_since for c in cases], today)
     for case in cases:
@@ -277,6 +302,7 @@ class CaseCard:
     decision_late_days: int | None = None
     programme_late_days: int | None = None
     assessments: list = field(default_factory=list)
+    sop_records: list = field(default_factory=list)
 
 
 def case_get(user, pk, action: str = roles.VIEW, kind: str | None = None) -> SupportCase:
@@ -288,7 +314,7 @@ def case_get(user, pk, action: str = roles.VIEW, kind: str | None = None) -> Sup
 
 def case_events(case: SupportCase, limit: int = 100) -> QuerySet:
     """The domain events of the case and of its problems, assessments, plans, activities,
-    sessions, referrals and urgent acts.
+    sessions, referrals, urgent acts and СОП records.
 
     Events are written with the applicant's ``person_id`` (indexed), so the search starts
     there; a child record is recognised by the case id in its audit snapshot, which also
@@ -297,9 +323,9 @@ def case_events(case: SupportCase, limit: int = 100) -> QuerySet:
     """
     ct = ContentType.objects.get_for_models(SupportCase, CaseProblem, Assessment, Plan,
                                             Activity, Referral, UrgentServiceAct,
-                                            ActivitySession)
+                                            ActivitySession, SopRecord)
     children = [ct[m].pk for m in (CaseProblem, Assessment, Plan, Activity, Referral,
-                                   UrgentServiceAct)]
+                                   UrgentServiceAct, SopRecord)]
     return DomainEvent.objects.filter(person_id=case.person_id).filter(
         Q(content_type=ct[SupportCase], object_id=case.pk)
         | Q(content_type__in=children, change__after__case_id=case.pk)
@@ -345,6 +371,7 @@ def case_card(user, pk) -> CaseCard:
         Prefetch("lines", queryset=UrgentServiceLine.objects.order_by("provided_on", "id"))))
     active = case.status in ACTIVE_STATUSES
     may_change = active and _exists(case_queryset(user, roles.CHANGE), case.pk)
+    sop_records = sop_for_case(case, today)
     may_close = _exists(case_queryset(user, roles.CLOSE), case.pk)
     may_refer = may_change and _exists(case_queryset(user, roles.ADD, roles.REFERRAL), case.pk)
     may_urgent = active and territories_in_scope(user, roles.CASE, roles.ADD).filter(
@@ -370,6 +397,10 @@ def case_card(user, pk) -> CaseCard:
         "urgent": may_urgent,
         "continue": may_close and case.status == CaseStatus.REVIEW and draft is None,
         "close": may_close and active,
+        # СОП: identify when the family is not on the register; each stage's action for
+        # the case's workers (the services check the same).
+        "sop_identify": may_change and not any(r.is_open for r in sop_records),
+        "sop": _exists(case_queryset(user, roles.CHANGE), case.pk),
     }
     late = overdue_working_days([case.decision_due, case.programme_due], today)
     decision_late = (case.status == CaseStatus.INTAKE and not case.decision
@@ -386,7 +417,71 @@ def case_card(user, pk) -> CaseCard:
         decision_late_days=late.get(case.decision_due) if decision_late else None,
         programme_late_days=late.get(case.programme_due) if programme_late else None,
         assessments=_with_raised(_assessments(case), problems),
+        sop_records=sop_records,
     )
+
+
+# --------------------------------------------------------------------------- СОП (120-ФЗ)
+
+
+def sop_for_case(case: SupportCase, today: datetime.date) -> list:
+    """The case's СОП records, newest first, each with its reviews, ``missed`` deadlines
+    and ``next`` deadline."""
+    records = list(case.sop_records.select_related("identified_by", "curator")
+                   .prefetch_related(Prefetch("reviews", queryset=SopReview.objects
+                                              .select_related("author")))
+                   .order_by("-identified_on", "-id"))
+    for r in records:
+        _mark_sop(r, today)
+    return records
+
+
+def _mark_sop(record: SopRecord, today: datetime.date) -> None:
+    record.is_open = record.status != SopStatus.REMOVED
+    record.missed_list = record.missed(today)
+    record.next = record.next_deadline()
+
+
+def sop_get(user, pk, action: str = roles.CHANGE) -> SopRecord:
+    """One СОП record whose case is in the user's scope for ``action`` (else
+    SopRecord.DoesNotExist → 404)."""
+    return SopRecord.objects.filter(case__in=case_queryset(user, action)).select_related(
+        "case__person", "case__territory", "curator").get(pk=pk)
+
+
+def sop_search(user, *, today: datetime.date, status: str = "", territory=None,
+               curator=None, overdue: bool = False) -> QuerySet:
+    """The register of families in a socially dangerous position within the user's scope:
+    open records by default, the most urgent deadline first."""
+    qs = SopRecord.objects.restrict(user, roles.VIEW)
+    if status == "all":
+        pass
+    elif status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.exclude(status=SopStatus.REMOVED)
+    if territory is not None:
+        qs = qs.filter(case__territory__in=Territory.objects.filter(
+            path__startswith=territory.path))
+    if curator is not None:
+        qs = qs.filter(curator=curator)
+    if overdue:
+        qs = qs.filter(sop_late_q(today))
+    next_due = Case(
+        When(status=SopStatus.IDENTIFIED, then="kdn_notice_due"),
+        When(status=SopStatus.NOTIFIED, then="first_survey_due"),
+        When(status=SopStatus.REGISTERED, then="next_review_due"),
+        output_field=DateField())
+    return qs.annotate(next_due=next_due).select_related(
+        "case__person", "case__territory", "case__responsible", "curator").order_by(
+        F("next_due").asc(nulls_last=True), "-identified_on", "-id")
+
+
+def mark_sop(records, today: datetime.date) -> list:
+    records = list(records)
+    for r in records:
+        _mark_sop(r, today)
+    return records
 
 
 def _members(case: SupportCase, today: datetime.date) -> list:
@@ -552,6 +647,7 @@ class CaseFile:
     referrals: list
     urgent_acts: list
     contacts: list
+    sop_records: list = field(default_factory=list)
 
 
 def case_file(user, pk) -> CaseFile:
@@ -582,6 +678,7 @@ def case_file(user, pk) -> CaseFile:
                          .order_by("act_date", "id")),
         contacts=list(Contact.objects.restrict(user, roles.VIEW).filter(
             person_id=case.person_id).select_related("author").order_by("occurred_at", "id")),
+        sop_records=list(reversed(sop_for_case(case, today))),
     )
 
 

@@ -1309,7 +1309,9 @@ def sop_register(*, user, record, decision_date: datetime.date, decision_number:
         errors["decision_date"] = [_("Укажите дату постановления КДН и ЗП.")]
     if not (decision_number or "").strip():
         errors["decision_number"] = [_("Укажите номер постановления.")]
-    if not _staff_in_scope(user, curator, record.case.territory):
+    if curator is None:
+        errors["curator"] = [_("Выберите куратора семьи.")]
+    elif not _staff_in_scope(user, curator, record.case.territory):
         errors["curator"] = [_("Куратор должен работать на территории семьи.")]
     if errors:
         raise ValidationError(errors)

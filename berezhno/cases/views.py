@@ -48,10 +48,16 @@ from .forms import (
     ReferralRejectForm,
     ReferralResultForm,
     SessionForm,
+    SopFilterForm,
+    SopIdentifyForm,
+    SopNotesForm,
+    SopNoticeForm,
+    SopRegisterForm,
+    SopRemoveForm,
     UrgentActForm,
     UrgentLineFormSet,
 )
-from .models import CaseProblem
+from .models import CaseProblem, SopRecord
 
 
 def _post_status(form) -> int:
@@ -653,3 +659,114 @@ def board(request):
     result = selectors.board(user, territory=data.get("territory"),
                              status=data.get("status", ""), overdue=bool(data.get("overdue")))
     return render(request, "cases/board.html", {"form": form, "board": result})
+
+
+# --------------------------------------------------------------------------- СОП (120-ФЗ)
+
+
+@login_required
+def sop_list(request):
+    """The register of families in a socially dangerous position with their deadlines."""
+    if not can(request.user, roles.CASE, roles.VIEW):
+        raise Http404
+    form = SopFilterForm(request.GET or None, user=request.user)
+    today = selectors.user_today(request.user)
+    page = None
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        page = paginate(selectors.sop_search(
+            request.user, today=today, status=data.get("status", ""),
+            territory=data.get("territory"), overdue=bool(data.get("overdue"))), request)
+        page.items = selectors.mark_sop(page.items, today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/sop_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "today": today},
+        status=200 if page is not None else 400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sop_identify(request, pk):
+    case = _case_or_404(request.user, pk, roles.CHANGE)
+    if case.status not in ACTIVE_STATUSES:
+        raise Http404
+    form = SopIdentifyForm(_data(request))
+    return _action(request, form, lambda d: services.sop_identify(
+        user=request.user, case=case, data=d),
+        title=_("Семья в социально опасном положении: выявление"),
+        success=_("Семья отмечена как находящаяся в социально опасном положении. Сообщите в "
+                  "КДН и ЗП."), case=case, done=case, submit=_("Записать"))
+
+
+def _sop_action(request, sop_pk, form, call, *, title, success, submit):
+    """One stage of a СОП record: the record is looked up through the case scope."""
+    try:
+        record = selectors.sop_get(request.user, sop_pk)
+    except (SopRecord.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    case = record.case
+    form = form(record)
+    return _action(request, form, lambda d: call(record, d), title=title % {
+        "n": case.number}, success=success, case=case, done=case, submit=submit,
+        extra={"sop": record})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sop_notify(request, sop_pk):
+    return _sop_action(request, sop_pk, lambda r: SopNoticeForm(_data(request)),
+                       lambda r, d: services.sop_notify_kdn(
+                           user=request.user, record=r, date=d.get("date"),
+                           number=d.get("number") or "",
+                           guardianship_date=d.get("guardianship_date")),
+                       title=_("Сообщение в КДН и ЗП (случай № %(n)s)"),
+                       success=_("Сообщение в КДН и ЗП записано."), submit=_("Записать"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sop_survey(request, sop_pk):
+    return _sop_action(request, sop_pk, lambda r: SopNotesForm(_data(request)),
+                       lambda r, d: services.sop_survey(
+                           user=request.user, record=r, date=d.get("date"),
+                           notes=d.get("notes") or ""),
+                       title=_("Первичное обследование семьи (случай № %(n)s)"),
+                       success=_("Результаты обследования записаны."), submit=_("Записать"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sop_register(request, sop_pk):
+    return _sop_action(request, sop_pk, lambda r: SopRegisterForm(
+        _data(request), user=request.user, territory=r.case.territory,
+        initial={"curator": r.case.responsible_id}),
+        lambda r, d: services.sop_register(
+            user=request.user, record=r, decision_date=d.get("decision_date"),
+            decision_number=d.get("decision_number") or "", curator=d.get("curator")),
+        title=_("Постановка семьи на учёт в СОП (случай № %(n)s)"),
+        success=_("Семья поставлена на учёт, куратор назначен."), submit=_("Поставить на учёт"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sop_review(request, sop_pk):
+    return _sop_action(request, sop_pk, lambda r: SopNotesForm(_data(request)),
+                       lambda r, d: services.sop_review(
+                           user=request.user, record=r, date=d.get("date"),
+                           notes=d.get("notes") or ""),
+                       title=_("Пересмотр работы с семьёй в СОП (случай № %(n)s)"),
+                       success=_("Пересмотр записан, назначен следующий срок."),
+                       submit=_("Записать"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sop_remove(request, sop_pk):
+    return _sop_action(request, sop_pk, lambda r: SopRemoveForm(_data(request)),
+                       lambda r, d: services.sop_remove(
+                           user=request.user, record=r, date=d.get("date"),
+                           reason=d.get("reason") or "",
+                           decision_number=d.get("decision_number") or ""),
+                       title=_("Снятие семьи с учёта в СОП (случай № %(n)s)"),
+                       success=_("Семья снята с учёта."), submit=_("Снять с учёта"))

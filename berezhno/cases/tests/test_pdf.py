@@ -144,6 +144,9 @@ def test_case_file_holds_everything(world, family, client):
         people.contact_log(user=disp, person=world.p1, data={
             "channel": "visit", "purpose": "patronage", "notes": "Проверены условия жизни",
             "outcome": "Дрова закуплены"})
+        sop = services.sop_identify(user=disp, case=case, data={
+            "source": "school", "grounds": "Дети не посещают школу"})
+        services.sop_notify_kdn(user=disp, record=sop, number="17-исх")
     client.force_login(disp)
     card = client.get(case.get_absolute_url()).content.decode()
     assert reverse("cases:case_pdf", args=[case.pk]) in card
@@ -162,6 +165,7 @@ def test_case_file_holds_everything(world, family, client):
         "ОМВД по Называевскому району", "Обследование условий", "Нет оснований",
         act.number, "продуктовый набор",  # the urgent act
         "Проверены условия жизни", "Дрова закуплены",  # a contact
+        "Социально опасное положение", "Дети не посещают школу", "№ 17-исх",  # СОП
         "Случай не закрыт",
     ):
         assert expected in text, expected

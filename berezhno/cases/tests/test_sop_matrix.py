@@ -6,7 +6,7 @@ from berezhno.cases import services
 from berezhno.core.context import acting_as
 from berezhno.core.workdays import local_today
 from berezhno.people.tests.test_permission_matrix import api, creating
-from berezhno.testing.matrix import HEAD, IN, OUT, PSY, SIGNED_IN, assert_case
+from berezhno.testing.matrix import HEAD, IN, OUT, PSY, SIGNED_IN, Case, assert_case, outcomes
 
 WORKERS = {IN, HEAD}
 READERS = {IN, HEAD, PSY}
@@ -63,9 +63,51 @@ SOP_API_CASES = [
 ]
 
 
+
+
+def _ui(name, allowed, ok=200, **kw):
+    """A page: anonymous goes to the login page, the rest of the refused get 404."""
+    extra = kw.pop("extra", None)
+    return Case(name, outcomes(allowed, ok, extra=extra), **kw)
+
+
+CASE_VIEWERS = {IN, OUT, HEAD, PSY}  # have the register (OUT sees district 2's only)
+
+SOP_UI_CASES = [
+    _ui("cases:sop_list", CASE_VIEWERS),
+    _ui("cases:sop_list", CASE_VIEWERS, query={"status": "all", "overdue": "on"},
+        label="filtered"),
+    _ui("cases:sop_identify", WORKERS, args=("sop_case",)),
+    _ui("cases:sop_identify", WORKERS, 302, method="post", args=("sop_case",),
+        data={"source": "citizens", "grounds": "Соседи сообщили о криках детей"}),
+    _ui("cases:sop_notify", WORKERS, args=("sop_fresh",)),
+    _ui("cases:sop_notify", WORKERS, 302, method="post", args=("sop_fresh",),
+        data={"number": "3-исх"}),
+    _ui("cases:sop_survey", WORKERS, args=("sop_fresh",)),
+    _ui("cases:sop_survey", WORKERS, 400, method="post", args=("sop_registered",),
+        data={"notes": "повторно"}, label="refused"),
+    _ui("cases:sop_register", WORKERS, args=("sop_surveyed",)),
+    _ui("cases:sop_register", WORKERS, 302, method="post", args=("sop_surveyed",),
+        data=lambda s: {"decision_date": local_today(s.d1).isoformat(),
+                        "decision_number": "9", "curator": s.pk("spec_user")}),
+    _ui("cases:sop_review", WORKERS, args=("sop_registered",)),
+    _ui("cases:sop_review", WORKERS, 302, method="post", args=("sop_registered",),
+        data={"notes": "Работа продолжается"}),
+    _ui("cases:sop_remove", WORKERS, args=("sop_registered",)),
+    _ui("cases:sop_remove", WORKERS, 302, method="post", args=("sop_registered",),
+        data={"reason": "Положение исправлено", "decision_number": "11"}),
+]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", SOP_API_CASES, ids=[c.id for c in SOP_API_CASES])
 def test_sop_matrix(sop_scene, case):
+    assert_case(case, sop_scene)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", SOP_UI_CASES, ids=[c.id for c in SOP_UI_CASES])
+def test_sop_ui_matrix(sop_scene, case):
     assert_case(case, sop_scene)
 
 

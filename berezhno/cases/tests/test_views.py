@@ -281,12 +281,12 @@ def test_navigation_by_role(world, client):
         return set(re.findall(r'href="(/cases/[^"]*)"', page))
 
     assert links(page) == {reverse(f"cases:{name}")
-                           for name in ("list", "worklist", "referrals", "board")}
+                           for name in ("list", "worklist", "referrals", "board", "sop_list")}
     client.force_login(world.user("partner"))
     assert links(body(client.get(reverse("core:home")))) == {reverse("cases:referrals")}
     client.force_login(world.user("specialist_psy"))
     assert links(body(client.get(reverse("core:home")))) == {
-        reverse(f"cases:{name}") for name in ("list", "worklist", "referrals")}
+        reverse(f"cases:{name}") for name in ("list", "worklist", "referrals", "sop_list")}
     assert client.get(reverse("cases:board")).status_code == 404
 
 

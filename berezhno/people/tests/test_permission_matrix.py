@@ -248,11 +248,12 @@ def test_every_route_and_endpoint_is_in_a_matrix():
     """A new page or endpoint cannot be added without saying who gets what."""
     from berezhno.accounts.tests.test_reference_api_matrix import ADMIN_CASES, REFERENCE_CASES
     from berezhno.cases.tests import test_permission_matrix as cases_matrix
-    from berezhno.cases.tests.test_sop_matrix import SOP_API_CASES
+    from berezhno.cases.tests.test_sop_matrix import SOP_API_CASES, SOP_UI_CASES
     from berezhno.indicators.tests import test_permission_matrix as indicators_matrix
 
     missing = uncovered(UI_CASES + API_CASES + REFERENCE_CASES + ADMIN_CASES
-                        + cases_matrix.API_CASES + cases_matrix.UI_CASES + SOP_API_CASES
+                        + cases_matrix.API_CASES + cases_matrix.UI_CASES
+                        + SOP_API_CASES + SOP_UI_CASES
                         + indicators_matrix.UI_CASES + indicators_matrix.API_CASES)
     assert not missing, "Routes without a permission-matrix row:\n" + "\n".join(missing)
 
