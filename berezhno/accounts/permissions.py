@@ -112,13 +112,19 @@ def restrict_queryset(qs: QuerySet, user, action: str, kind: str | None = None) 
     condition = Q(pk__in=[])
     territorial = [g for g in grants if g.role.territorial]
     tq = territory_ids_q(territorial)
-    if tq is not None:
-        condition |= Q(**{f"{territory_field}__in": Territory.objects.filter(tq).values("pk")})
     grant_q = getattr(model, "grant_q", None)
-    if grant_q is not None:
-        extra = grant_q(user, action)
+    extra = grant_q(user, action) if grant_q is not None else None
+    if tq is not None:
+        nodes = Territory.objects.filter(tq).values("pk")
         if extra is not None:
-            condition |= extra
+            # In an OR with another branch, a subquery is filtered row by row (PostgreSQL's
+            # hashed subplan) and no index is used: give the nodes as a list, so that every
+            # branch is an index scan (on the benchmark region the dispatcher's board went
+            # from 4 s to tens of milliseconds). A scope has at most a few thousand nodes.
+            nodes = list(nodes.values_list("pk", flat=True))
+        condition |= Q(**{f"{territory_field}__in": nodes})
+    if extra is not None:
+        condition |= extra
     return qs.filter(condition)
 
 

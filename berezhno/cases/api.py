@@ -8,7 +8,7 @@ referrals addressed to their organisation, with the minimal data of the applican
 import datetime
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -899,12 +899,14 @@ class BoardViewSet(viewsets.ViewSet):
     permission_classes = [RegistryAccess]
 
     def list(self, request):
+        # As the page: the active Family Dispatch cases in scope.
         cases = SupportCase.objects.restrict(request.user, roles.VIEW).filter(
-            status__in=ACTIVE_STATUSES)
+            practice=Practice.FAMILY_DISPATCH, status__in=ACTIVE_STATUSES)
         rows = (CaseProblem.objects.filter(case__in=cases.values("pk"))
                 .values("problem_id", "problem__name", "problem__order")
                 .annotate(n=Count("case_id")).order_by("problem__order", "problem__name"))
-        without = cases.exclude(pk__in=CaseProblem.objects.values("case_id")).count()
+        # An anti-join: NOT IN over the whole problem table is a row-by-row subplan.
+        without = cases.exclude(Exists(CaseProblem.objects.filter(case=OuterRef("pk")))).count()
         data = [{"problem": r["problem_id"], "name": r["problem__name"], "cases": r["n"]}
                 for r in rows]
         data.append({"problem": None, "name": _("Проблемы не выявлены"), "cases": without})

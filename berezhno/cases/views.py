@@ -427,56 +427,49 @@ def _back_from_activity(request, activity) -> str:
     return activity.case.get_absolute_url()
 
 
+def _activity_action(request, activity_pk, form_class, call, *, title, success, submit=None):
+    """One step of an activity by its executor: back to the worklist or the case card."""
+    activity = _activity_or_404(request, activity_pk)
+    back = _back_from_activity(request, activity)
+    return _action(request, form_class(_data(request)), lambda d: call(activity, d),
+                   title=title % {"t": activity.title}, success=success, case=activity.case,
+                   back=back, done=back, submit=submit, extra={"activity": activity})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_start(request, activity_pk):
-    activity = _activity_or_404(request, activity_pk)
-    form = DateForm(_data(request))
-    back = _back_from_activity(request, activity)
-    return _action(request, form, lambda d: services.activity_start(
-        user=request.user, activity=activity, date=d.get("date")),
-        title=_("Начать мероприятие «%(t)s»") % {"t": activity.title},
-        success=_("Мероприятие начато."), case=activity.case, back=back, done=back,
-        submit=_("Начать"),
-        extra={"activity": activity})
+    return _activity_action(request, activity_pk, DateForm, lambda a, d: services.activity_start(
+        user=request.user, activity=a, date=d.get("date")),
+        title=_("Начать мероприятие «%(t)s»"), success=_("Мероприятие начато."),
+        submit=_("Начать"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_complete(request, activity_pk):
-    activity = _activity_or_404(request, activity_pk)
-    form = ActivityCompleteForm(_data(request))
-    back = _back_from_activity(request, activity)
-    return _action(request, form, lambda d: services.activity_complete(
-        user=request.user, activity=activity, result=d.get("result") or "",
-        date=d.get("date")), title=_("Мероприятие выполнено: %(t)s") % {"t": activity.title},
-        success=_("Мероприятие отмечено выполненным."), case=activity.case, back=back,
-        done=back, extra={"activity": activity})
+    return _activity_action(
+        request, activity_pk, ActivityCompleteForm, lambda a, d: services.activity_complete(
+            user=request.user, activity=a, result=d.get("result") or "", date=d.get("date")),
+        title=_("Мероприятие выполнено: %(t)s"), success=_("Мероприятие отмечено выполненным."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_fail(request, activity_pk):
-    activity = _activity_or_404(request, activity_pk)
-    form = ActivityFailForm(_data(request))
-    back = _back_from_activity(request, activity)
-    return _action(request, form, lambda d: services.activity_fail(
-        user=request.user, activity=activity, reason=d.get("reason") or "",
-        date=d.get("date")), title=_("Мероприятие не выполнено: %(t)s") % {"t": activity.title},
-        success=_("Мероприятие отмечено невыполненным."), case=activity.case, back=back,
-        done=back, extra={"activity": activity})
+    return _activity_action(
+        request, activity_pk, ActivityFailForm, lambda a, d: services.activity_fail(
+            user=request.user, activity=a, reason=d.get("reason") or "", date=d.get("date")),
+        title=_("Мероприятие не выполнено: %(t)s"),
+        success=_("Мероприятие отмечено невыполненным."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_record(request, activity_pk):
-    activity = _activity_or_404(request, activity_pk)
-    form = SessionForm(_data(request))
-    back = _back_from_activity(request, activity)
-    return _action(request, form, lambda d: services.session_record(
-        user=request.user, activity=activity, data=d),
-        title=_("Занятие: %(t)s") % {"t": activity.title}, success=_("Занятие записано."),
-        case=activity.case, back=back, done=back, extra={"activity": activity})
+    return _activity_action(request, activity_pk, SessionForm, lambda a, d: services.session_record(
+        user=request.user, activity=a, data=d),
+        title=_("Занятие: %(t)s"), success=_("Занятие записано."))
 
 
 # --------------------------------------------------------------------------- review
@@ -646,7 +639,12 @@ def urgent_act(request, pk):
 def worklist(request):
     if not can(request.user, roles.ACTIVITY, roles.VIEW):
         raise Http404
-    return render(request, "cases/worklist.html", {"work": selectors.worklist(request.user)})
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    return render(request, "cases/worklist.html", {
+        "work": selectors.worklist(request.user, page=page), "me": request.user.pk})
 
 
 @login_required

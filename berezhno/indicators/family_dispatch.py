@@ -50,7 +50,7 @@ from berezhno.people.models import HouseholdMember, Person, years_ago
 from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
 
-from .registry import Indicator, Result, Unit, register, shared
+from .registry import Indicator, Result, Unit, one_report, register, shared, subtree
 
 ADULT_AGE = 18
 
@@ -61,7 +61,7 @@ ADULT_AGE = 18
 def _case_filter(node: Territory, prefix: str = "") -> Q:
     """Family Dispatch cases of the node and below, except those refused at the decision."""
     return Q(**{f"{prefix}practice": Practice.FAMILY_DISPATCH,
-                f"{prefix}territory__path__startswith": node.path}) & ~Q(
+                f"{prefix}territory_id__in": subtree(node).ids}) & ~Q(
         **{f"{prefix}decision": Decision.NEED_NOT_RECOGNISED})
 
 
@@ -200,14 +200,17 @@ def _helped(node: Territory, start: datetime.date, end: datetime.date) -> Helped
 # --------------------------------------------------------------------------- indicators
 
 
+@one_report
 def families_helped(node: Territory, start: datetime.date, end: datetime.date) -> Result:
     return Result.count(len(helped(node, start, end).families))
 
 
+@one_report
 def children(node: Territory, start: datetime.date, end: datetime.date) -> Result:
     return Result.count(len(helped(node, start, end).children))
 
 
+@one_report
 def families_on_support(node: Territory, start: datetime.date, end: datetime.date) -> Result:
     cases = practice_cases(node).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gte=start), is_social_support=True,
@@ -215,6 +218,7 @@ def families_on_support(node: Territory, start: datetime.date, end: datetime.dat
     return Result.count(count_families(cases, start, end))
 
 
+@one_report
 def improvement_share(node: Territory, start: datetime.date, end: datetime.date) -> Result:
     closed = (practice_cases(node)
               .filter(status=CaseStatus.CLOSED, closed_on__range=(start, end))
@@ -223,10 +227,9 @@ def improvement_share(node: Territory, start: datetime.date, end: datetime.date)
                         count_families(closed, start, end))
 
 
+@one_report
 def settlement_coverage(node: Territory, start: datetime.date, end: datetime.date) -> Result:
-    settlements = set(Territory.objects.filter(
-        path__startswith=node.path, level=Level.SETTLEMENT, is_active=True,
-    ).values_list("pk", flat=True))
+    settlements = subtree(node).active_settlements
     covered = helped(node, start, end).settlements & settlements
     return Result.share(len(covered), len(settlements))
 

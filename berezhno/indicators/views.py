@@ -82,21 +82,44 @@ def _filename(form, ext: str) -> str:
             f"{q['start']:%Y%m%d}-{q['end']:%Y%m%d}.{ext}")
 
 
-@login_required
-@require_GET
-def report(request):
-    # One scope for the table and the chart: the quarter asked for is counted once.
+def _page(request, *, with_charts: bool):
     with selectors.report_scope():
         form, data = _prepare(request)
         if data is None:
             return _invalid(request, form)
-        charts = _charts(form)
+        charts = _charts(form) if with_charts else None
     q = form.cleaned_data
     return render(request, TEMPLATE, {
-        "form": form, "report": data, "charts": charts,
+        "form": form, "report": data, "charts": charts, "with_charts": with_charts,
         "query": _query_string(q["practice"], q["territory"], q["start"], q["end"]),
         "quick": _quick_choices(q["practice"], q["territory"]),
     })
+
+
+@login_required
+@require_GET
+def report(request):
+    """The table at once; the quarterly charts follow (``report_charts``), because for the
+    region they cost several times the table."""
+    return _page(request, with_charts=False)
+
+
+@login_required
+@require_GET
+def report_charts(request):
+    """The charts by quarter: the fragment for the page's placeholder (htmx), or the whole
+    page with the charts for a browser without scripts."""
+    if request.headers.get("HX-Request") != "true":
+        return _page(request, with_charts=True)
+    with selectors.report_scope():
+        if not selectors.may_view(request.user):
+            raise Http404
+        form = bind_query(request.user, request.GET)
+        if not form.is_valid():
+            return render(request, "indicators/_charts.html", {"error": True}, status=400)
+        charts = _charts(form)
+    return render(request, "indicators/_charts.html", {
+        "charts": charts, "year": form.cleaned_data["end"].year})
 
 
 @login_required

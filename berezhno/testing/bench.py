@@ -152,7 +152,95 @@ class Bench:
                                      (head, mun, "head (municipality)")):
                 self._scenarios(user, scope, who)
             self._case_scenarios()
+            self._indicator_scenarios()
         return self.results
+
+    # ----------------------------------------------------------- indicators
+    def _indicator_scenarios(self) -> None:
+        """The Family Dispatch indicators of the last full quarter: for the busiest district
+        (its specialist) and for the whole region (the ministry analyst)."""
+        from berezhno.cases.models import SupportCase
+        from berezhno.indicators import periods
+        from berezhno.indicators.selectors import today
+
+        busiest = (SupportCase.objects.filter(practice="family_dispatch")
+                   .values("territory_id").annotate(n=Count("id")).order_by("-n").first())
+        if busiest is None:
+            self.log("  (no Family Dispatch cases: skipped the indicators)")
+            return
+        district = Territory.objects.get(pk=busiest["territory_id"])
+        region = Territory.objects.get(pk=district.ancestor_ids()[0])
+        quarter = periods.last_quarter(today(district))
+        for node, role, who, target in (
+                (district, "district_specialist", "district specialist", 200),
+                (region, "analyst", "ministry analyst (region)", 2000)):
+            user = (User.objects.filter(role_assignments__role=role, is_active=True,
+                                        role_assignments__territory=node).first()
+                    or (district.district.specialist if role == "district_specialist"
+                        else None))
+            if user is None:
+                self.log(f"  (no {role} at {node}: skipped)")
+                continue
+            client = self._client(user)
+            query = (f"practice=family_dispatch&territory={node.pk}"
+                     f"&start={quarter.start:%Y-%m-%d}&end={quarter.end:%Y-%m-%d}")
+            self.add(f"Family Dispatch indicators, {quarter.label} {quarter.start.year}",
+                     who, target, self._get(client, f"/indicators/?{query}"),
+                     self._get(client, f"/api/v1/indicators/?{query}"),
+                     self._sql(self._indicator_sql(node, quarter.start, quarter.end)))
+
+    def _indicator_sql(self, node: Territory, start, end) -> list[tuple[str, list]]:
+        """The five Family Dispatch indicators written by hand (docs/indicators.md gives the
+        rules): families helped, their children and settlements in one statement, families
+        on support, the improvement share, the settlements of the node."""
+        from berezhno.people.models import years_ago
+
+        ids = list(Territory.objects.filter(path__startswith=node.path)
+                   .values_list("pk", flat=True))
+        cutoff = years_ago(end, 18)
+        cases = ("c.practice = 'family_dispatch' AND c.territory_id = ANY(%s) "
+                 "AND c.decision <> 'not_recognised'")
+        minor = ("((p.birth_date > %s AND p.birth_date <= %s) OR (p.birth_date IS NULL AND "
+                 "p.estimated_birth_year > %s AND p.estimated_birth_year <= %s))")
+        minor_args = [cutoff, end, cutoff.year, end.year]
+        member = ("(m.since IS NULL OR m.since <= %s) AND (m.until IS NULL OR m.until >= %s)")
+        target = (f"((c.household_id IS NOT NULL AND EXISTS (SELECT 1 FROM "
+                  f"people_householdmember m JOIN people_person p ON p.id = m.person_id "
+                  f"WHERE m.household_id = c.household_id AND {member} AND {minor})) OR "
+                  f"(c.household_id IS NULL AND EXISTS (SELECT 1 FROM people_person p "
+                  f"WHERE p.id = c.person_id AND {minor})))")
+        target_args = [end, start, *minor_args, *minor_args]
+        family = "COALESCE(c.household_id, -c.person_id)"
+        helped = (
+            "WITH helped AS ("
+            "SELECT a.case_id FROM cases_activity a WHERE a.status = 'done' "
+            "AND a.finished_on BETWEEN %s AND %s "
+            "UNION SELECT a.case_id FROM cases_activitysession s JOIN cases_activity a "
+            "ON a.id = s.activity_id WHERE s.held_on BETWEEN %s AND %s "
+            "UNION SELECT r.case_id FROM cases_referral r WHERE r.status = 'done' "
+            "AND r.completed_on BETWEEN %s AND %s "
+            "UNION SELECT u.case_id FROM cases_urgentserviceact u "
+            "WHERE u.act_date BETWEEN %s AND %s) "
+            f"SELECT COUNT(DISTINCT {family}), COUNT(DISTINCT p.id), "
+            "COUNT(DISTINCT NULLIF(split_part(t.path, '.', 3), '')) FROM cases_supportcase c "
+            "JOIN helped h ON h.case_id = c.id "
+            "JOIN territories_territory t ON t.id = c.territory_id "
+            f"LEFT JOIN people_householdmember m ON m.household_id = c.household_id AND {member} "
+            "JOIN people_person p ON p.id = COALESCE(m.person_id, CASE WHEN c.household_id "
+            f"IS NULL THEN c.person_id END) WHERE {cases} AND {minor}")
+        return [
+            (helped, [start, end] * 4 + [end, start, ids, *minor_args]),
+            (f"SELECT COUNT(DISTINCT {family}) FROM cases_supportcase c WHERE {cases} "
+             "AND c.is_social_support AND c.decision = 'recognised' AND c.programme_date <= %s "
+             f"AND (c.closed_on IS NULL OR c.closed_on >= %s) AND {target}",
+             [ids, end, start, *target_args]),
+            (f"SELECT COUNT(DISTINCT {family}) FILTER (WHERE c.improved = 'yes'), "
+             f"COUNT(DISTINCT {family}) FROM cases_supportcase c WHERE {cases} "
+             "AND c.status = 'closed' AND c.closed_on BETWEEN %s AND %s "
+             f"AND c.outcome <> 'moved_out' AND {target}", [ids, start, end, *target_args]),
+            ("SELECT COUNT(*) FROM territories_territory WHERE id = ANY(%s) AND level = 3 "
+             "AND is_active", [ids]),
+        ]
 
     # ---------------------------------------------------------------- cases
     def _case_scenarios(self) -> None:

@@ -409,6 +409,8 @@ def test_family_dispatch_from_intake_to_indicators(page, live_server, reference_
     expect(improved.nth(0)).to_have_text("Доля семей, отметивших улучшение ситуации")
     expect(improved.nth(1)).to_have_text("100\u00a0%")
     expect(improved.nth(2)).to_contain_text("1 / 1")
+    # The quarterly charts arrive after the table, one per count indicator.
+    expect(page.locator("#charts svg")).to_have_count(3)
 
     # The records behind what the users saw.
     case.refresh_from_db()

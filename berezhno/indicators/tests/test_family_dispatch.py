@@ -165,8 +165,9 @@ def test_one_computation_is_a_fixed_number_of_queries(world, builder):
     assert _actual(world.region, Q1)["fd_families_helped"] == (5, None, None)
     assert _actual(world.region, Q1)["fd_children"] == (10, None, None)
     assert five == one
-    assert one == {"fd_families_helped": 1, "fd_children": 1, "fd_families_on_support": 1,
-                   "fd_improvement_share": 2, "fd_settlement_coverage": 2}
+    # Each on its own reads the territory's subtree once, then its data.
+    assert one == {"fd_families_helped": 2, "fd_children": 2, "fd_families_on_support": 2,
+                   "fd_improvement_share": 3, "fd_settlement_coverage": 2}
 
 
 def _data_queries(ctx) -> list[str]:
@@ -179,7 +180,8 @@ def test_a_report_reads_the_families_helped_once(world, builder):
     _helped_family(builder, 0)
     with CaptureQueriesContext(connection) as ctx:
         evaluate("family_dispatch", world.region, *Q1)
-    # a (+ b and e from the same rows), c, d (numerator, denominator), e's settlements.
+    # The subtree (ids and settlements), a (+ b and e from the same rows), c, d (numerator,
+    # denominator).
     assert len(_data_queries(ctx)) == 5
     for n in range(1, 5):
         _helped_family(builder, n)
@@ -190,4 +192,4 @@ def test_a_report_reads_the_families_helped_once(world, builder):
     # The chart of a year: families helped and on support, per quarter.
     with CaptureQueriesContext(connection) as ctx:
         quarterly_series("family_dispatch", world.region, 2026, on=D(2026, 12, 31))
-    assert len(_data_queries(ctx)) == 8
+    assert len(_data_queries(ctx)) == 1 + 8

@@ -46,6 +46,8 @@ UI_CASES = [
     ui("indicators:xlsx", VIEWERS),
     ui("indicators:xlsx", D1_VIEWERS, data=_d1, label="district 1"),
     ui("indicators:pdf", VIEWERS),
+    ui("indicators:charts", VIEWERS),
+    ui("indicators:charts", D1_VIEWERS, data=_d1, label="district 1"),
 ]
 API_CASES = [
     api("api-indicators", VIEWERS),

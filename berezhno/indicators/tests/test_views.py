@@ -65,12 +65,29 @@ def test_the_analyst_of_the_region_sees_the_numbers(world, families, client):
     # The definition is shown beside the number.
     assert "выбывшую семью опросить нельзя" in share[3]
     assert "моложе 18 лет на последний день периода" in cells(r, "fd_families_helped")[3]
-    # The chart: inline SVG, one per count indicator, quarters of 2026; no script at all.
+    # The charts follow the table: the page holds a placeholder that loads them (htmx),
+    # with a plain link for a browser without scripts.
     body = r.content.decode()
-    assert body.count("<svg") == 3
-    assert "По кварталам 2026 года" in page
-    assert re.search(r"I кв\.: 2; II кв\.: 4; III кв\.: 0; IV кв\.: 0", body)
-    assert "<script>" not in body and " style=" not in body
+    assert "<svg" not in body and "По кварталам 2026 года" in page
+    charts_url = (f'{reverse("indicators:charts")}?practice=family_dispatch&amp;'
+                  f'territory={world.region.pk}&amp;start=2026-01-01&amp;end=2026-03-31')
+    assert f'hx-get="{charts_url}"' in body and f'href="{charts_url}"' in body
+    params = {**Q1, "territory": world.region.pk}
+    fragment = client.get(reverse("indicators:charts"), params, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200
+    # The chart: inline SVG, one per count indicator, quarters of 2026; no script at all.
+    chart = fragment.content.decode()
+    assert chart.count("<svg") == 3 and "<html" not in chart
+    assert "По кварталам 2026 года" in chart
+    assert re.search(r"I кв\.: 2; II кв\.: 4; III кв\.: 0; IV кв\.: 0", chart)
+    assert "<script>" not in chart and " style=" not in chart
+    no_personal_data(chart)
+    whole = client.get(reverse("indicators:charts"), params)
+    assert whole.status_code == 200 and whole.content.decode().count("<svg") == 3
+    assert cells(whole, "fd_families_helped")[1] == "2"
+    bad = client.get(reverse("indicators:charts"), {**params, "end": "2025-01-01"},
+                     HTTP_HX_REQUEST="true")
+    assert bad.status_code == 400 and "Проверьте условия отчёта" in bad.content.decode()
     # Exports of the same query.
     query = f"practice=family_dispatch&amp;territory={world.region.pk}&amp;start=2026-01-01"
     assert f'{reverse("indicators:xlsx")}?{query}' in body
