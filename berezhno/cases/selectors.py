@@ -74,7 +74,7 @@ OPEN_ACTIVITY = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
 ONE_DAY = datetime.timedelta(days=1)
 # The worklist shows a case deadline this many days ahead, so it is met, not just missed.
 DUE_SOON_DAYS = 3
-BOARD_LIMIT = 200  # cards on the board; filters narrow it down
+BOARD_LIMIT = 100  # cards on the board; filters narrow it down
 
 
 # --------------------------------------------------------------------------- dates
@@ -372,7 +372,8 @@ def case_card(user, pk) -> CaseCard:
     urgent = list(case.urgent_acts.select_related("provider", "created_by").prefetch_related(
         Prefetch("lines", queryset=UrgentServiceLine.objects.order_by("provided_on", "id"))))
     active = case.status in ACTIVE_STATUSES
-    may_change = active and _exists(case_queryset(user, roles.CHANGE), case.pk)
+    in_change_scope = _exists(case_queryset(user, roles.CHANGE), case.pk)
+    may_change = active and in_change_scope
     sop_records = sop_for_case(case, today)
     may_close = _exists(case_queryset(user, roles.CLOSE), case.pk)
     may_refer = may_change and _exists(case_queryset(user, roles.ADD, roles.REFERRAL), case.pk)
@@ -402,7 +403,7 @@ def case_card(user, pk) -> CaseCard:
         # СОП: identify when the family is not on the register; each stage's action for
         # the case's workers (the services check the same).
         "sop_identify": may_change and not any(r.is_open for r in sop_records),
-        "sop": _exists(case_queryset(user, roles.CHANGE), case.pk),
+        "sop": in_change_scope,
     }
     late = overdue_working_days([case.decision_due, case.programme_due], today)
     decision_late = (case.status == CaseStatus.INTAKE and not case.decision
@@ -714,7 +715,7 @@ class Worklist:
     more_cases: bool = False
 
 
-WORKLIST_PAGE = 50
+WORKLIST_PAGE = 30  # a screenful; overdue ones come first
 WORKLIST_CASES = 50
 
 
@@ -845,7 +846,7 @@ def board(user, *, territory: Territory | None = None, status: str = "",
     truncated = len(cases) > BOARD_LIMIT
     cases = cases[:BOARD_LIMIT]
     by_id = {c.pk: c for c in cases}
-    links = CaseProblem.objects.filter(case_id__in=ids_qs).values_list(
+    links = CaseProblem.objects.filter(case_id__in=list(by_id)).values_list(
         "case_id", "problem_id").order_by("problem__order", "problem__name", "case_id")
     grouped: dict[int, list] = defaultdict(list)
     with_problem = set()

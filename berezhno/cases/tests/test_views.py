@@ -669,3 +669,39 @@ def test_assessment_is_refused_on_a_closed_case_and_to_readers_only(world, famil
     assert client.get(reverse("cases:assess", args=[case.pk])).status_code == 404
     assert reverse("cases:assess", args=[case.pk]) not in body(client.get(
         case.get_absolute_url()))
+
+
+def test_the_worklist_is_paged_at_a_constant_cost(world, client):
+    disp, psy = world.user("dispatcher"), world.user("specialist_psy")
+    today = local_today(world.d1)
+    size = selectors.WORKLIST_PAGE
+    case = recognised(world, open_case(world))
+    plan = Plan.objects.create(case=case, number=1, created_by=disp, status=PlanStatus.APPROVED)
+
+    def add(n):
+        start = Activity.objects.count()
+        Activity.objects.bulk_create([Activity(
+            plan=plan, case=case, service_type="psychological", title=f"Занятие {start + i:03}",
+            responsible_user=psy, due_date=today + datetime.timedelta(days=start + i))
+            for i in range(n)])
+
+    client.force_login(psy)
+    counts = []
+    for n in (3, size + 2):
+        add(n - Activity.objects.count())
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(reverse("cases:worklist"))
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+    page = text(r)
+    assert "Занятие 000" in page and f"Занятие {size - 1:03}" in page
+    assert f"Занятие {size:03}" not in page
+    assert 'href="?page=2"' in body(r)
+    r = client.get(reverse("cases:worklist"), {"page": "2"})
+    page = text(r)
+    assert f"Занятие {size:03}" in page and f"Занятие {size + 1:03}" in page
+    assert f"Занятие {size - 1:03}" not in page
+    assert 'href="?page=1"' in body(r) and 'href="?page=3"' not in body(r)
+    # A page past the end, or a malformed number, is not an error.
+    assert client.get(reverse("cases:worklist"), {"page": "9"}).status_code == 200
+    assert client.get(reverse("cases:worklist"), {"page": "x"}).status_code == 200
