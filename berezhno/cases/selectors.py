@@ -737,8 +737,9 @@ def worklist(user, page: int = 1, finished_limit: int = 20) -> Worklist:
     late = overdue_working_days([a.due_date for a in open_items], today)
     for a in open_items:
         a.overdue_days = late.get(a.due_date) if a.overdue else None
-    finished = list(base.exclude(status__in=OPEN_ACTIVITY).order_by(
-        "-finished_on", "-id")[:finished_limit])
+    # The table of finished ones shows the date, title, case number and status only.
+    finished = list(base.exclude(status__in=OPEN_ACTIVITY).select_related(None).select_related(
+        "case").order_by("-finished_on", "-id")[:finished_limit])
     horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     due = _overdue_conditions(horizon)
     next_activity = Activity.objects.filter(
@@ -845,6 +846,11 @@ def board(user, *, territory: Territory | None = None, status: str = "",
         today)
     truncated = len(cases) > BOARD_LIMIT
     cases = cases[:BOARD_LIMIT]
+    statuses = dict(CaseStatus.choices)
+    for c in cases:
+        c.card_name = c.person.full_name
+        c.card_status = statuses.get(c.status, c.status)
+        c.card_responsible = c.responsible.short_name
     by_id = {c.pk: c for c in cases}
     links = CaseProblem.objects.filter(case_id__in=list(by_id)).values_list(
         "case_id", "problem_id").order_by("problem__order", "problem__name", "case_id")

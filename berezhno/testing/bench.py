@@ -198,8 +198,9 @@ class Bench:
         ids = list(Territory.objects.filter(path__startswith=node.path)
                    .values_list("pk", flat=True))
         cutoff = years_ago(end, 18)
-        cases = ("c.practice = 'family_dispatch' AND c.territory_id = ANY(%s) "
-                 "AND c.decision <> 'not_recognised'")
+        in_ids = "(" + ", ".join(str(int(pk)) for pk in ids) + ")"  # integers from the db
+        cases = ("c.practice = 'family_dispatch' AND c.territory_id IN " + in_ids
+                 + " AND c.decision <> 'not_recognised'")
         minor = ("((p.birth_date > %s AND p.birth_date <= %s) OR (p.birth_date IS NULL AND "
                  "p.estimated_birth_year > %s AND p.estimated_birth_year <= %s))")
         minor_args = [cutoff, end, cutoff.year, end.year]
@@ -222,24 +223,25 @@ class Bench:
             "UNION SELECT u.case_id FROM cases_urgentserviceact u "
             "WHERE u.act_date BETWEEN %s AND %s) "
             f"SELECT COUNT(DISTINCT {family}), COUNT(DISTINCT p.id), "
-            "COUNT(DISTINCT NULLIF(split_part(t.path, '.', 3), '')) FROM cases_supportcase c "
+            "COUNT(DISTINCT CASE WHEN t.level = 4 THEN t.parent_id WHEN t.level = 3 THEN t.id "
+            "END) FROM cases_supportcase c "
             "JOIN helped h ON h.case_id = c.id "
             "JOIN territories_territory t ON t.id = c.territory_id "
             f"LEFT JOIN people_householdmember m ON m.household_id = c.household_id AND {member} "
             "JOIN people_person p ON p.id = COALESCE(m.person_id, CASE WHEN c.household_id "
             f"IS NULL THEN c.person_id END) WHERE {cases} AND {minor}")
         return [
-            (helped, [start, end] * 4 + [end, start, ids, *minor_args]),
+            (helped, [start, end] * 4 + [end, start, *minor_args]),
             (f"SELECT COUNT(DISTINCT {family}) FROM cases_supportcase c WHERE {cases} "
              "AND c.is_social_support AND c.decision = 'recognised' AND c.programme_date <= %s "
              f"AND (c.closed_on IS NULL OR c.closed_on >= %s) AND {target}",
-             [ids, end, start, *target_args]),
-            (f"SELECT COUNT(DISTINCT {family}) FILTER (WHERE c.improved = 'yes'), "
+             [end, start, *target_args]),
+            (f"SELECT COUNT(DISTINCT CASE WHEN c.improved = 'yes' THEN {family} END), "
              f"COUNT(DISTINCT {family}) FROM cases_supportcase c WHERE {cases} "
              "AND c.status = 'closed' AND c.closed_on BETWEEN %s AND %s "
-             f"AND c.outcome <> 'moved_out' AND {target}", [ids, start, end, *target_args]),
-            ("SELECT COUNT(*) FROM territories_territory WHERE id = ANY(%s) AND level = 3 "
-             "AND is_active", [ids]),
+             f"AND c.outcome <> 'moved_out' AND {target}", [start, end, *target_args]),
+            ("SELECT COUNT(*) FROM territories_territory WHERE id IN " + in_ids
+             + " AND level = 3 AND is_active", []),
         ]
 
     # ---------------------------------------------------------------- cases

@@ -130,7 +130,8 @@ def test_bench_measures_every_operation_beside_sql(generated):
     text = out.getvalue()
     for label in ("Search by surname fragment", "Search by SNILS", "Person card",
                   "Person list, page 1 of 50", "Worklist", "Dispatcher board",
-                  "Case list, page 1 of 50", "Case card", "Specialist worklist"):
+                  "Case list, page 1 of 50", "Case card", "Specialist worklist",
+                  "Family Dispatch indicators"):
         assert label in text
     table = [line for line in text.splitlines() if line.startswith("| Search by SNILS")]
     assert len(table) == 2  # the specialist and the head
