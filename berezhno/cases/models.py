@@ -221,7 +221,7 @@ class SupportCase(VersionedModel):
         # most): in an OR a subquery would keep PostgreSQL from using the indexes.
         executed = sorted(set(Activity.objects.filter(responsible_user=user).order_by()
                               .values_list("case_id", flat=True)))
-        return Q(responsible=user) | Q(pk__in=executed)
+        return Q(responsible=user) | Q(pk__any=executed)
 
     @property
     def is_active(self) -> bool:

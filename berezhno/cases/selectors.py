@@ -724,22 +724,30 @@ def worklist(user, page: int = 1, finished_limit: int = 20) -> Worklist:
     last finished ones) and the user's cases whose deadlines are near or missed (the most
     pressing ``WORKLIST_CASES``)."""
     today = user_today(user)
+    # Two steps: the ids of the page from the user's own assignments (an index walk with no
+    # joins), then the rows through the scope with what the table shows. Sorting and
+    # limiting before the joins keeps the cost flat however many activities a specialist
+    # carries (the generated psychologist has 2 340).
+    mine = Activity.objects.filter(responsible_user=user,
+                                   plan__status=PlanStatus.APPROVED).order_by()
     base = Activity.objects.restrict(user, roles.VIEW).filter(
-        responsible_user=user, plan__status=PlanStatus.APPROVED).select_related(
-        "case__person", "plan", "problem")
+        responsible_user=user, plan__status=PlanStatus.APPROVED)
     page = max(1, min(page, 10000))
     start = (page - 1) * WORKLIST_PAGE
-    rows = list(base.filter(status__in=OPEN_ACTIVITY).order_by("due_date", "id")[
-        start:start + WORKLIST_PAGE + 1])
-    open_items = rows[:WORKLIST_PAGE]
+    ids = list(mine.filter(status__in=OPEN_ACTIVITY).order_by("due_date", "id").values_list(
+        "pk", flat=True)[start:start + WORKLIST_PAGE + 1])
+    open_items = list(base.filter(pk__in=ids[:WORKLIST_PAGE]).select_related(
+        "case__person", "plan", "problem").order_by("due_date", "id"))
     for a in open_items:
         a.overdue = a.due_date < today
     late = overdue_working_days([a.due_date for a in open_items], today)
     for a in open_items:
         a.overdue_days = late.get(a.due_date) if a.overdue else None
     # The table of finished ones shows the date, title, case number and status only.
-    finished = list(base.exclude(status__in=OPEN_ACTIVITY).select_related(None).select_related(
-        "case").order_by("-finished_on", "-id")[:finished_limit])
+    done_ids = list(mine.exclude(status__in=OPEN_ACTIVITY).order_by(
+        "-finished_on", "-id").values_list("pk", flat=True)[:finished_limit])
+    finished = list(base.filter(pk__in=done_ids).select_related("case").order_by(
+        "-finished_on", "-id"))
     horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     due = _overdue_conditions(horizon)
     next_activity = Activity.objects.filter(
@@ -755,7 +763,7 @@ def worklist(user, page: int = 1, finished_limit: int = 20) -> Worklist:
     for case in cases:
         case.next_deadline = _next_deadline(case)
     return Worklist(today=today, activities=Page(
-        items=open_items, number=page, has_next=len(rows) > WORKLIST_PAGE, size=WORKLIST_PAGE),
+        items=open_items, number=page, has_next=len(ids) > WORKLIST_PAGE, size=WORKLIST_PAGE),
         finished=finished, cases=cases[:WORKLIST_CASES], more_cases=len(cases) > WORKLIST_CASES)
 
 

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "berezhno.core"
     label = "core"
     verbose_name = _("Ядро")
+
+    def ready(self) -> None:
+        from . import lookups  # noqa: F401 - registers ``__any``

@@ -61,7 +61,7 @@ ADULT_AGE = 18
 def _case_filter(node: Territory, prefix: str = "") -> Q:
     """Family Dispatch cases of the node and below, except those refused at the decision."""
     return Q(**{f"{prefix}practice": Practice.FAMILY_DISPATCH,
-                f"{prefix}territory_id__in": subtree(node).ids}) & ~Q(
+                f"{prefix}territory_id__any": subtree(node).ids}) & ~Q(
         **{f"{prefix}decision": Decision.NEED_NOT_RECOGNISED})
 
 

@@ -1,0 +1,37 @@
+"""``__any``: one array parameter on PostgreSQL, an IN list elsewhere; same rows as ``__in``."""
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+
+from berezhno.territories.models import Territory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_any_finds_what_in_finds(world):
+    ids = list(Territory.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    assert ids
+    assert (list(Territory.objects.filter(pk__any=ids).order_by("pk"))
+            == list(Territory.objects.filter(pk__in=ids).order_by("pk")))
+    # A foreign key, duplicates and a missing id.
+    children = Territory.objects.filter(parent_id__any=[*ids, ids[0], 10**12])
+    assert set(children) == set(Territory.objects.filter(parent_id__in=ids))
+
+
+def test_an_empty_list_matches_nothing_and_leaves_an_or(world):
+    assert not Territory.objects.filter(pk__any=[]).exists()
+    assert (Territory.objects.filter(Q(pk__any=[]) | Q(pk=world.d1.pk)).get()
+            == world.d1)
+
+
+def test_the_list_is_one_parameter_on_postgresql(world):
+    ids = list(Territory.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as ctx:
+        assert Territory.objects.filter(pk__any=ids).count() == len(ids)
+    sql = ctx.captured_queries[-1]["sql"]
+    if connection.vendor == "postgresql":
+        assert "= ANY(" in sql
+    else:
+        assert " IN (" in sql
