@@ -75,8 +75,11 @@ def page(browser, live_server, problems):
     tab.on("pageerror", lambda exc: problems.items.append(f"page error: {exc}"))
     tab.on("console", lambda msg: msg.type == "error"
            and problems.items.append(f"console: {msg.text} ({msg.location.get('url')})"))
-    tab.on("requestfailed", lambda req: problems.items.append(
-        f"request failed: {req.url} {req.failure}"))
+    # A script's request cut short because the user moved on to another page (the charts
+    # loading after the indicator table, say) is aborted by the browser, not failed.
+    tab.on("requestfailed", lambda req: not (
+        req.resource_type in ("xhr", "fetch") and req.failure == "net::ERR_ABORTED")
+        and problems.items.append(f"request failed: {req.url} {req.failure}"))
     tab.on("response", lambda resp: "/static/" in resp.url and resp.status >= 400
            and problems.items.append(f"static {resp.status}: {resp.url}"))
     try:
