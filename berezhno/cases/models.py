@@ -347,6 +347,10 @@ class Activity(VersionedModel):
         ordering = ["due_date", "id"]
         indexes = [models.Index(fields=["responsible_user", "status", "due_date"],
                                 name="activity_worklist"),
+                   # the worklist's last finished activities
+                   models.Index(fields=["responsible_user", "-finished_on"],
+                                condition=Q(status__in=["done", "not_done"]),
+                                name="activity_finished"),
                    # indicators: help given in a period
                    models.Index(fields=["finished_on"], condition=Q(status="done"),
                                 name="activity_done_on")]

@@ -743,11 +743,13 @@ def worklist(user, page: int = 1, finished_limit: int = 20) -> Worklist:
     late = overdue_working_days([a.due_date for a in open_items], today)
     for a in open_items:
         a.overdue_days = late.get(a.due_date) if a.overdue else None
-    # The table of finished ones shows the date, title, case number and status only.
-    done_ids = list(mine.exclude(status__in=OPEN_ACTIVITY).order_by(
-        "-finished_on", "-id").values_list("pk", flat=True)[:finished_limit])
-    finished = list(base.filter(pk__in=done_ids).select_related("case").order_by(
-        "-finished_on", "-id"))
+    # The last finished ones, whatever became of their plan since (index activity_finished);
+    # the table shows the date, title, case number and status only.
+    done_ids = list(Activity.objects.filter(
+        responsible_user=user, status__in=[ActivityStatus.DONE, ActivityStatus.NOT_DONE])
+        .order_by("-finished_on", "-id").values_list("pk", flat=True)[:finished_limit])
+    finished = list(Activity.objects.restrict(user, roles.VIEW).filter(
+        pk__in=done_ids).select_related("case").order_by("-finished_on", "-id"))
     horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     due = _overdue_conditions(horizon)
     next_activity = Activity.objects.filter(

@@ -31,9 +31,14 @@ class RequestContextMiddleware:
 
 
 class IdleSessionMiddleware:
-    """Log out a browser session that has been idle longer than SESSION_IDLE_SECONDS."""
+    """Log out a browser session that has been idle longer than SESSION_IDLE_SECONDS.
+
+    The time of the last request is written at most once a minute: writing it on every
+    request made every page, even a read, save the session (a database write and a commit).
+    """
 
     key = "_last_seen"
+    resolution = 60  # seconds
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,7 +51,7 @@ class IdleSessionMiddleware:
             if last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
                 logout(request)
                 request.session["idle_expired"] = True
-            else:
+            elif last is None or now - int(last) >= self.resolution:
                 request.session[self.key] = now
         return self.get_response(request)
 
