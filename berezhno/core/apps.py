@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Ядро")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import lookups  # noqa: F401 - registers ``__any``
+        from .middleware import stamp_login
+
+        user_logged_in.connect(stamp_login, dispatch_uid="berezhno.core.stamp_login")

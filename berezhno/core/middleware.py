@@ -30,6 +30,12 @@ class RequestContextMiddleware:
         return response
 
 
+def stamp_login(sender, request, user, **kwargs) -> None:
+    """A new session starts stamped (``user_logged_in``), so its first pages are reads too."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IdleSessionMiddleware.key] = int(time.time())
+
+
 class IdleSessionMiddleware:
     """Log out a browser session that has been idle longer than SESSION_IDLE_SECONDS.
 
