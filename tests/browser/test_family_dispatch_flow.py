@@ -38,12 +38,10 @@ from berezhno.cases.choices import (
     ReferralStatus,
 )
 from berezhno.cases.models import Activity, ActivitySession, Referral, SupportCase
-from berezhno.cases.tests.conftest import partner_consent
-from berezhno.core.context import acting_as
+from berezhno.cases.tests.conftest import make_family, partner_consent
 from berezhno.core.workdays import local_today
 from berezhno.indicators import periods
-from berezhno.people import services as people
-from berezhno.testing.fixtures import CONSENT, PASSWORD
+from berezhno.testing.fixtures import PASSWORD
 
 pytestmark = [
     pytest.mark.browser,
@@ -107,20 +105,7 @@ def family(world):
     """p1 with a household of three children (one an adult), in district 1 — as the
     ``family`` fixture of the cases tests — and p1's consent to transfer data to the
     partner organisation, which a referral requires."""
-    spec = world.user("specialist")
-    with acting_as("test"):
-        household = people.household_create(user=spec, head=world.p1, data={
-            "name": "Семья Семёновых", "address": "г. Называевск, ул. Ленина, 5"})
-        for name, born, sex in (("Дарья", datetime.date(2014, 5, 1), "f"),
-                                ("Егор", datetime.date(2018, 9, 9), "m"),
-                                ("Олег", datetime.date(2003, 1, 1), "m")):
-            child = people.person_register(
-                user=spec, consent=dict(CONSENT), confirm_not_duplicate=True, data={
-                    "surname": "Семёнов" if sex == "m" else "Семёнова", "name": name,
-                    "patronymic": "Иванович" if sex == "m" else "Ивановна", "sex": sex,
-                    "birth_date": born, "territory": world.d1})
-            people.household_add_member(user=spec, household=household, person=child,
-                                        relation="child")
+    household = make_family(world)
     partner_consent(world, world.p1, world.partner_org)
     return household
 

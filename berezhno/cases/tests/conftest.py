@@ -22,6 +22,11 @@ def partner_consent(world, person, *orgs):
 @pytest.fixture
 def family(world):
     """p1 with a household of three children (one an adult), in district 1."""
+    return make_family(world)
+
+
+def make_family(world):
+    """The ``family`` fixture's household, for tests that cannot use the fixture itself."""
     spec = world.user("specialist")
     with acting_as("test"):
         household = people.household_create(user=spec, head=world.p1, data={
