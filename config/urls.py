@@ -1,15 +1,16 @@
+"""The site's URLs: the base pages here, every app's pages from the registry
+(``core.registry.register_pages`` in each app's ``ready()``)."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from berezhno.core import registry
+
 urlpatterns = [
     path("", include("berezhno.core.urls")),
-    path("accounts/", include("berezhno.accounts.urls")),
-    path("people/", include("berezhno.people.urls")),
-    path("cases/", include("berezhno.cases.urls")),
-    path("indicators/", include("berezhno.indicators.urls")),
-    path("find-specialist/", include("berezhno.territories.urls")),
+    *[path(p.prefix, include(p.urlconf)) for p in registry.pages()],
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -4,12 +4,13 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from berezhno.core import access
+from berezhno.core.access import territories_in_scope
 from berezhno.core.admin_base import AuditedAdmin, AuditedInlineMixin
 from berezhno.core.files import check_upload
 
 from . import roles
 from .models import Agreement, Department, Organisation, RoleAssignment, User
-from .permissions import territories_in_scope
 
 
 class DepartmentInline(AuditedInlineMixin, admin.TabularInline):
@@ -78,13 +79,31 @@ class ScopedAssignmentsMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class RoleAssignmentForm(forms.ModelForm):
+    """The practices as check boxes of the registered practices (none: the role's own)."""
+
+    practices = forms.MultipleChoiceField(
+        label=_("Практики"), required=False, choices=access.practice_choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Не отмечено — практики роли по умолчанию (у руководителя — все)."))
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "territory", "include_subtree", "organisation", "practices",
+                  "valid_until", "is_active"]
+
+    def clean_practices(self):
+        return sorted(set(self.cleaned_data.get("practices") or []))
+
+
 class RoleAssignmentInline(ScopedAssignmentsMixin, AuditedInlineMixin, admin.TabularInline):
     model = RoleAssignment
+    form = RoleAssignmentForm
     event_type = "role.changed"
     create_event_type = "role.assigned"
     extra = 0
-    fields = ["role", "territory", "include_subtree", "organisation", "valid_until",
-              "is_active"]
+    fields = ["role", "territory", "include_subtree", "organisation", "practices",
+              "valid_until", "is_active"]
     autocomplete_fields = ["territory"]
 
 

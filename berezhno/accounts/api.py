@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from berezhno.core import audit
+from berezhno.core import access, audit
+from berezhno.core.api import CanManage
 from berezhno.core.files import check_upload
 from berezhno.core.models import ChangeAction
-from berezhno.territories.api import CanManage
 
 from . import roles, services
 from .choices import OrganisationKind, PartnerKind
@@ -107,11 +107,14 @@ class AgreementViewSet(AuditedSaveMixin, mixins.ListModelMixin, mixins.RetrieveM
 
 class RoleAssignmentSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=roles.ROLE_CHOICES)
+    practices = serializers.ListField(
+        child=serializers.ChoiceField(choices=access.practice_choices()), required=False,
+        help_text="Коды практик; пусто — практики роли по умолчанию (у руководителя — все).")
 
     class Meta:
         model = RoleAssignment
         fields = ["id", "user", "role", "territory", "include_subtree", "organisation",
-                  "valid_until", "is_active"]
+                  "practices", "valid_until", "is_active"]
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -163,4 +166,5 @@ class RoleAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         d = serializer.validated_data
         serializer.instance = services.role_assign(
             user=self.request.user, target=d["user"], role=d["role"], territory=d["territory"],
-            include_subtree=d.get("include_subtree", True), organisation=d.get("organisation"))
+            include_subtree=d.get("include_subtree", True), organisation=d.get("organisation"),
+            practices=d.get("practices"))

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from berezhno.core import access
 from berezhno.core.models import VersionedModel
 from berezhno.core.querysets import RestrictedQuerySet
 
-from . import roles
 from .choices import OrganisationKind, PartnerKind
 
 
@@ -33,8 +33,6 @@ class Organisation(VersionedModel):
     is_active = models.BooleanField(_("действует"), default=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.ORGANISATION
-    territory_field = None
 
     class Meta:
         verbose_name = _("организация")
@@ -57,8 +55,6 @@ class Department(VersionedModel):
     phone = models.CharField(_("телефон"), max_length=20, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.ORGANISATION
-    territory_field = None
 
     class Meta:
         verbose_name = _("отделение")
@@ -92,8 +88,6 @@ class Agreement(VersionedModel):
     is_active = models.BooleanField(_("действует"), default=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.AGREEMENT
-    territory_field = None
 
     class Meta:
         verbose_name = _("соглашение о взаимодействии")
@@ -121,8 +115,6 @@ class User(AbstractUser):
         null=True, blank=True, related_name="users",
     )
 
-    permission_kind = roles.USER
-    territory_field = None
 
     class Meta:
         verbose_name = _("пользователь")
@@ -149,7 +141,7 @@ class RoleAssignment(VersionedModel):
         User, verbose_name=_("пользователь"), on_delete=models.CASCADE,
         related_name="role_assignments",
     )
-    role = models.CharField(_("роль"), max_length=32, choices=roles.ROLE_CHOICES)
+    role = models.CharField(_("роль"), max_length=32, choices=access.role_choices)
     territory = models.ForeignKey(
         "territories.Territory", verbose_name=_("территория"), on_delete=models.PROTECT,
         related_name="role_assignments",
@@ -159,12 +151,14 @@ class RoleAssignment(VersionedModel):
         Organisation, verbose_name=_("организация"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="role_assignments",
     )
+    practices = models.JSONField(
+        _("практики"), default=list, blank=True,
+        help_text=_("Коды практик, в которых действует роль; пусто — практики роли по "
+                    "умолчанию (у руководителя — все)."))
     valid_until = models.DateField(_("действует до"), null=True, blank=True)
     is_active = models.BooleanField(_("действует"), default=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.USER
-    territory_field = "territory"
 
     class Meta:
         verbose_name = _("назначение роли")

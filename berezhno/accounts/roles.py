@@ -1,118 +1,78 @@
-"""Roles defined in code: a role is a set of actions on record kinds.
+"""The roles of Berezhno and the rights they carry on the records of ``accounts``.
 
-A ``RoleAssignment`` binds a user to a role at a territory node. Territorial
-roles see the records of that node (and its subtree); non-territorial roles
-(social agent, partner) see only what is assigned to them or their
-organisation.
+A role is declared here once (code, label, territorial or not, the practices an assignment
+covers when it names none); every app adds the role's rights on its own record kinds in its
+own ``roles.py`` (``access.grant``), so a new practice extends a role without editing it.
+Territorial roles see the records of their node (and its subtree); non-territorial roles
+(social agent, partner) see only what is assigned to them or their organisation.
+
+The action names are re-exported from ``core.access`` so that app code reads
+``roles.VIEW`` beside ``roles.USER``.
 """
-
-from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-# Record kinds.
-PERSON = "person"
-HOUSEHOLD = "household"
-CONSENT = "consent"
-CONTACT = "contact"
-DOCUMENT = "document"
-SENSITIVE = "sensitive"  # special-category data (health, disability details)
-TERRITORY = "territory"
-DISTRICT = "district"
+from berezhno.core import access
+from berezhno.core.access import (  # noqa: F401  (re-exported for the apps' code)
+    ADD,
+    AUDIT,
+    CHANGE,
+    CLOSE,
+    DELETE,
+    EXPORT,
+    MERGE,
+    VIEW,
+    VIEW_MINIMAL,
+)
+
+# Record kinds of this app.
 ORGANISATION = "organisation"
 AGREEMENT = "agreement"
 USER = "user"
-AUDIT = "audit"
-CASE = "case"  # support cases with their assessments, plans, activities, closure
-REFERRAL = "referral"  # referrals to partner organisations
-ACTIVITY = "activity"  # plan activities a specialist carries out
-CATALOGUE = "catalogue"  # problem catalogue, questionnaires, service types
-INDICATOR = "indicator"  # aggregate indicators (no personal data)
 
-VIEW = "view"
-VIEW_MINIMAL = "view_minimal"
-ADD = "add"
-CHANGE = "change"
-DELETE = "delete"
-MERGE = "merge"
-EXPORT = "export"
-CLOSE = "close"  # decide on a case: recognise need, approve a plan, close
-
-# An action that implies others: whoever may "view" may also "view_minimal".
-IMPLIED = {VIEW_MINIMAL: {VIEW}}
+# Practice codes (the practices themselves are registered by the apps that implement
+# them; role defaults may name a practice before its app is installed).
+FAMILY_DISPATCH, DISTRICT, YARD, AGENT, PATROL = (
+    "family_dispatch", "district", "yard", "agent", "patrol")
 
 
-@dataclass(frozen=True)
-class Role:
-    code: str
-    label: object
-    permissions: dict[str, frozenset[str]] = field(default_factory=dict)
-    territorial: bool = True
+def register() -> None:
+    """Called from ``AccountsConfig.ready()``."""
+    access.register_kind(ORGANISATION, _("организации"), administered=True)
+    access.register_kind(AGREEMENT, _("соглашения"), administered=True)
+    access.register_kind(USER, _("пользователи и роли"), administered=True)
+    access.register_kind(AUDIT, _("журнал аудита"), personal=True)
 
-    def allows(self, kind: str, action: str) -> bool:
-        granted = self.permissions.get(kind, frozenset())
-        return action in granted or bool(IMPLIED.get(action, set()) & granted)
+    role = access.register_role
+    role("admin", _("Администратор системы"), order=10)
+    role("head", _("Руководитель"), order=20)
+    role("district_specialist", _("Участковый специалист"), order=30)
+    role("dispatcher", _("Диспетчер"), practices=[FAMILY_DISPATCH], order=40)
+    role("specialist", _("Специалист (психолог, юрист, специалист по социальной работе)"),
+         order=50)
+    role("patrol_member", _("Дозорный"), practices=[PATROL], order=60)
+    role("patrol_hq", _("Штаб социального патруля"), practices=[PATROL], order=70)
+    role("coordinator", _("Координатор социальных агентов"), practices=[AGENT], order=80)
+    role("social_agent", _("Социальный агент"), territorial=False, practices=[AGENT],
+         order=90)
+    # Sees only the referrals addressed to their organisation (accepts, rejects, reports).
+    role("partner", _("Представитель организации-партнёра"), territorial=False, order=100)
+    role("analyst", _("Аналитик министерства"), order=110)
 
-
-def _p(**kinds: str) -> dict[str, frozenset[str]]:
-    return {k: frozenset(v.split()) for k, v in kinds.items()}
-
-
-_PEOPLE_FULL = dict(
-    person="view add change delete merge export",
-    household="view add change",
-    consent="view add change",
-    contact="view add",
-    document="view add delete",
-    sensitive="view change",
-)
-_REFERENCE_VIEW = dict(territory="view", district="view", organisation="view", agreement="view",
-                       catalogue="view")
-# Running support cases: intake, assessment, plans, referrals, decisions and closure.
-_CASES_FULL = dict(case="view add change close export", referral="view add change",
-                   activity="view add change", indicator="view")
-
-ROLES: dict[str, Role] = {
-    role.code: role
-    for role in [
-        Role("admin", _("Администратор системы"), _p(
-            territory="view add change delete", district="view add change delete",
-            organisation="view add change delete", agreement="view add change delete",
-            user="view add change delete", audit="view", catalogue="view add change delete",
-            indicator="view",
-        )),
-        Role("head", _("Руководитель"), _p(**_PEOPLE_FULL, **_REFERENCE_VIEW, **_CASES_FULL,
-                                          audit="view", user="view")),
-        Role("district_specialist", _("Участковый специалист"),
-             _p(**_PEOPLE_FULL, **_REFERENCE_VIEW, **_CASES_FULL)),
-        Role("dispatcher", _("Диспетчер"), _p(**_PEOPLE_FULL, **_REFERENCE_VIEW, **_CASES_FULL)),
-        # Sees the cases of the territory; works on the activities assigned to them.
-        Role("specialist", _("Специалист (психолог, юрист, специалист по социальной работе)"),
-             _p(person="view", household="view", consent="view", contact="view add",
-                document="view add", case="view", activity="view change",
-                referral="view", **_REFERENCE_VIEW)),
-        Role("patrol_member", _("Дозорный"), _p(
-            person="view add change", consent="view add", contact="view add",
-            document="view add", **_REFERENCE_VIEW)),
-        Role("patrol_hq", _("Штаб социального патруля"), _p(
-            person="view add change merge export", consent="view add change",
-            contact="view add", document="view add delete", household="view",
-            **_REFERENCE_VIEW)),
-        Role("coordinator", _("Координатор социальных агентов"), _p(
-            person="view", household="view", consent="view", contact="view add",
-            **_REFERENCE_VIEW)),
-        Role("social_agent", _("Социальный агент"),
-             _p(person="view_minimal", contact="add"), territorial=False),
-        # Sees only the referrals addressed to their organisation (accepts, rejects, reports).
-        Role("partner", _("Представитель организации-партнёра"),
-             _p(organisation="view", territory="view", district="view",
-                referral="view change"), territorial=False),
-        Role("analyst", _("Аналитик министерства"), _p(**_REFERENCE_VIEW, indicator="view")),
-    ]
-}
-
-ROLE_CHOICES = [(code, role.label) for code, role in ROLES.items()]
+    grant = access.grant
+    grant("admin", organisation="view add change delete", agreement="view add change delete",
+          user="view add change delete", audit="view")
+    grant("head", organisation="view", agreement="view", audit="view", user="view")
+    for code in ("district_specialist", "dispatcher", "specialist", "patrol_member",
+                 "patrol_hq", "coordinator", "analyst"):
+        grant(code, organisation="view", agreement="view")
+    grant("partner", organisation="view")
 
 
-def get(code: str) -> Role:
-    return ROLES[code]
+def __getattr__(name: str):
+    # The assembled roles exist only once every app has contributed (after start-up).
+    if name == "ROLES":
+        return access.roles()
+    if name == "ROLE_CHOICES":
+        return access.role_choices()
+    raise AttributeError(name)

@@ -5,13 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from berezhno.core import audit
+from berezhno.core import access, audit
+from berezhno.core.access import can, forget_grants, territories_in_scope
 from berezhno.core.errors import DomainError, ErrorCode
 from berezhno.core.models import ChangeAction
 
 from . import roles
 from .models import Organisation, RoleAssignment, User
-from .permissions import can, forget_grants, territories_in_scope
 
 
 def _require(user, kind: str, action: str) -> None:
@@ -49,11 +49,18 @@ def user_create(*, user, username: str, password: str, last_name: str, first_nam
 
 @transaction.atomic
 def role_assign(*, user, target: User, role: str, territory, include_subtree: bool = True,
-                organisation: Organisation | None = None) -> RoleAssignment:
+                organisation: Organisation | None = None,
+                practices: list[str] | None = None) -> RoleAssignment:
+    """Give ``target`` a role at a node; ``practices`` limits it (empty: the role's own)."""
     _require(user, roles.USER, roles.CHANGE)
     errors = {}
-    if role not in roles.ROLES:
+    if role not in access.roles():
         errors["role"] = [_("Такой роли нет.")]
+    practices = sorted(set(practices or []))
+    unknown = set(practices) - {p.code for p in access.practices()}
+    if unknown:
+        errors["practices"] = [_("Нет таких практик: %(codes)s.")
+                               % {"codes": ", ".join(sorted(unknown))}]
     if territory is None or not territories_in_scope(user, roles.USER, roles.CHANGE).filter(
             pk=territory.pk).exists():
         errors["territory"] = [_("Эта территория вне вашей зоны доступа: назначать роли "
@@ -62,7 +69,7 @@ def role_assign(*, user, target: User, role: str, territory, include_subtree: bo
         raise ValidationError(errors)
     assignment = RoleAssignment.objects.create(
         user=target, role=role, territory=territory, include_subtree=include_subtree,
-        organisation=organisation or target.organisation)
+        organisation=organisation or target.organisation, practices=practices)
     forget_grants(target)
     audit.record(user=user, obj=assignment, action=ChangeAction.CREATE,
                  event_type="role.assigned", summary=str(assignment))

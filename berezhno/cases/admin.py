@@ -7,7 +7,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.core.admin_base import AuditedAdmin, RoleAdminMixin
+from berezhno.territories.choices import Level
+from berezhno.territories.models import Territory
 
+from .choices import NeedCircumstance
 from .models import (
     AnswerOption,
     DeadlineRule,
@@ -43,9 +46,6 @@ class SubsistenceMinimumAdmin(AuditedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region":
-            from berezhno.territories.choices import Level
-            from berezhno.territories.models import Territory
-
             kwargs["queryset"] = Territory.objects.filter(level=Level.REGION)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -76,7 +76,6 @@ class AnswerOptionInline(RoleAdminMixin, admin.TabularInline):
         if db_field.name == "circumstance":
             from django import forms
 
-            from .choices import NeedCircumstance
 
             return forms.ChoiceField(label=_("обстоятельство ст. 15 442-ФЗ"), required=False,
                                      choices=[("", "—"), *NeedCircumstance.choices])

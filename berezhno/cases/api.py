@@ -15,9 +15,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from berezhno.accounts import roles
 from berezhno.accounts.choices import OrganisationKind
 from berezhno.accounts.models import Organisation, User
+from berezhno.cases import roles
 from berezhno.core.api import ErrorSerializer
 from berezhno.core.workdays import local_today
 from berezhno.people.api import RegistryAccess

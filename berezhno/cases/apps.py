@@ -9,4 +9,37 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import events  # noqa: F401  (registers the event types)
+        from berezhno.core import access, registry
+        from berezhno.core.registry import MenuEntry
+
+        from . import events, roles  # noqa: F401  (events: registers the event types)
+
+        roles.register_kinds_and_rights()
+        roles.register_scopes()
+        registry.register_pages("cases/", "berezhno.cases.urls")
+        for prefix, viewset, basename in (
+                ("cases", "CaseViewSet", "case"),
+                ("case-problems", "CaseProblemViewSet", "case-problem"),
+                ("plans", "PlanViewSet", "plan"),
+                ("activities", "ActivityViewSet", "activity"),
+                ("referrals", "ReferralViewSet", "referral"),
+                ("urgent-acts", "UrgentActViewSet", "urgent-act"),
+                ("problems", "ProblemViewSet", "problem"),
+                ("questionnaires", "QuestionnaireViewSet", "questionnaire"),
+                ("assessments", "AssessmentViewSet", "assessment"),
+                ("sop", "SopViewSet", "sop"),
+                ("board", "BoardViewSet", "board")):
+            registry.register_api_route(prefix, f"berezhno.cases.api.{viewset}", basename)
+
+        def allowed(kind, action, practice=None):
+            return lambda u: access.can(u, kind, action, practice)
+
+        for code, label, url, rule, order in (
+                ("cases", _("Случаи"), "cases:list", allowed(roles.CASE, roles.VIEW), 40),
+                ("worklist", _("Мои мероприятия"), "cases:worklist",
+                 allowed(roles.ACTIVITY, roles.VIEW), 50),
+                ("referrals", _("Направления"), "cases:referrals",
+                 allowed(roles.REFERRAL, roles.VIEW), 60),
+                ("board", _("Доска"), "cases:board", allowed(roles.CASE, roles.ADD), 70),
+                ("sop", _("СОП"), "cases:sop_list", allowed(roles.CASE, roles.VIEW), 80)):
+            registry.register_menu(MenuEntry(code, label, url, rule, order=order))

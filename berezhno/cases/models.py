@@ -16,11 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.accounts import roles
+from berezhno.core import access
 from berezhno.core.models import VersionedModel
 from berezhno.core.querysets import RestrictedQuerySet
+from berezhno.core.workdays import local_date
 
 from .choices import (
+    ACTIVE_STATUSES,
     ActivityStatus,
     CaseStatus,
     Decision,
@@ -53,8 +55,6 @@ class DeadlineRule(models.Model):
     basis = models.CharField(_("основание"), max_length=300, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.CATALOGUE
-    territory_field = None
 
     class Meta:
         verbose_name = _("срок")
@@ -76,8 +76,6 @@ class Problem(models.Model):
     is_active = models.BooleanField(_("используется"), default=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.CATALOGUE
-    territory_field = None
 
     class Meta:
         verbose_name = _("проблема (каталог)")
@@ -99,8 +97,6 @@ class SubsistenceMinimum(models.Model):
     basis = models.CharField(_("нормативный акт"), max_length=300, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.CATALOGUE
-    territory_field = None
 
     class Meta:
         verbose_name = _("прожиточный минимум")
@@ -118,8 +114,6 @@ class SubsistenceMinimum(models.Model):
 
 class CaseQuerySet(RestrictedQuerySet):
     def active(self) -> "CaseQuerySet":
-        from .choices import ACTIVE_STATUSES
-
         return self.filter(status__in=ACTIVE_STATUSES)
 
 
@@ -127,7 +121,7 @@ class SupportCase(VersionedModel):
     """A person or family on support: from the intake to the outcome."""
 
     number = models.CharField(_("номер"), max_length=30, unique=True, editable=False)
-    practice = models.CharField(_("практика"), max_length=20, choices=Practice.choices,
+    practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
                                 default=Practice.FAMILY_DISPATCH)
     person = models.ForeignKey("people.Person", verbose_name=_("заявитель (получатель)"),
                                on_delete=models.PROTECT, related_name="cases")
@@ -191,8 +185,6 @@ class SupportCase(VersionedModel):
     closure_notes = models.TextField(_("анализ результатов"), blank=True)
 
     objects = CaseQuerySet.as_manager()
-    permission_kind = roles.CASE
-    territory_field = "territory"
 
     class Meta:
         verbose_name = _("случай сопровождения")
@@ -210,28 +202,12 @@ class SupportCase(VersionedModel):
     def get_absolute_url(self) -> str:
         return reverse("cases:case", args=[self.pk])
 
-    @classmethod
-    def grant_q(cls, user, action: str) -> Q | None:
-        """Cases the user is responsible for; executors of an activity only read the case."""
-        if action in (roles.CHANGE, roles.CLOSE):
-            return Q(responsible=user)
-        if action not in (roles.VIEW, roles.VIEW_MINIMAL):
-            return None
-        # The ids as a list (a specialist carries out activities in a few hundred cases at
-        # most): in an OR a subquery would keep PostgreSQL from using the indexes.
-        executed = sorted(set(Activity.objects.filter(responsible_user=user).order_by()
-                              .values_list("case_id", flat=True)))
-        return Q(responsible=user) | Q(pk__any=executed)
 
     @property
     def is_active(self) -> bool:
-        from .choices import ACTIVE_STATUSES
-
         return self.status in ACTIVE_STATUSES
 
     def received_on(self) -> datetime.date:
-        from berezhno.core.workdays import local_date
-
         return local_date(self.received_at, self.territory)
 
 
@@ -253,8 +229,6 @@ class CaseProblem(models.Model):
     is_resolved = models.BooleanField(_("решена"), default=False)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.CASE
-    territory_field = "case__territory"
 
     class Meta:
         verbose_name = _("выявленная проблема")
@@ -272,6 +246,9 @@ class Plan(models.Model):
 
     case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
                              related_name="plans")
+    practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
+                                default=Practice.FAMILY_DISPATCH,
+                                help_text=_("Практика случая: от неё зависит, кто видит запись."))
     number = models.PositiveSmallIntegerField(_("редакция"))
     status = models.CharField(_("состояние"), max_length=12, choices=PlanStatus.choices,
                               default=PlanStatus.DRAFT)
@@ -288,8 +265,6 @@ class Plan(models.Model):
                                     related_name="+")
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.CASE
-    territory_field = "case__territory"
 
     class Meta:
         verbose_name = _("программа (редакция)")
@@ -309,6 +284,9 @@ class Activity(VersionedModel):
                              related_name="activities")
     case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
                              related_name="activities")
+    practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
+                                default=Practice.FAMILY_DISPATCH,
+                                help_text=_("Практика случая: от неё зависит, кто видит запись."))
     service_type = models.CharField(_("вид услуги или мера"), max_length=20,
                                     choices=ServiceType.choices)
     title = models.CharField(_("мероприятие"), max_length=300)
@@ -338,8 +316,6 @@ class Activity(VersionedModel):
                                     related_name="+")
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.ACTIVITY
-    territory_field = "case__territory"
 
     class Meta:
         verbose_name = _("мероприятие программы")
@@ -358,11 +334,6 @@ class Activity(VersionedModel):
     def __str__(self) -> str:
         return self.title
 
-    @classmethod
-    def grant_q(cls, user, action: str) -> Q | None:
-        if action not in (roles.VIEW, roles.VIEW_MINIMAL, roles.CHANGE):
-            return None
-        return Q(responsible_user=user) | Q(case__responsible=user)
 
     @property
     def executor(self) -> str:
@@ -394,8 +365,6 @@ class ActivitySession(models.Model):
     created_at = models.DateTimeField(_("записано"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.ACTIVITY
-    territory_field = "activity__case__territory"
 
     class Meta:
         verbose_name = _("занятие")
@@ -406,11 +375,6 @@ class ActivitySession(models.Model):
     def __str__(self) -> str:
         return f"{self.held_on:%d.%m.%Y}: {self.activity}"
 
-    @classmethod
-    def grant_q(cls, user, action: str) -> Q | None:
-        if action not in (roles.VIEW, roles.VIEW_MINIMAL):
-            return None
-        return Q(activity__responsible_user=user) | Q(activity__case__responsible=user)
 
 
 class Referral(VersionedModel):
@@ -418,6 +382,9 @@ class Referral(VersionedModel):
 
     case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
                              related_name="referrals")
+    practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
+                                default=Practice.FAMILY_DISPATCH,
+                                help_text=_("Практика случая: от неё зависит, кто видит запись."))
     activity = models.ForeignKey(Activity, verbose_name=_("мероприятие программы"),
                                  on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="referrals")
@@ -440,8 +407,6 @@ class Referral(VersionedModel):
     completed_on = models.DateField(_("дата исполнения"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.REFERRAL
-    territory_field = "case__territory"
 
     class Meta:
         verbose_name = _("направление")
@@ -455,19 +420,6 @@ class Referral(VersionedModel):
         return _("Направление в %(org)s от %(date)s") % {
             "org": self.organisation, "date": f"{self.sent_on:%d.%m.%Y}"}
 
-    @classmethod
-    def grant_q(cls, user, action: str) -> Q | None:
-        """Partners: the referrals addressed to their organisation."""
-        from berezhno.accounts.permissions import user_grants
-
-        if action not in (roles.VIEW, roles.VIEW_MINIMAL, roles.CHANGE):
-            return None
-        orgs = {g.organisation_id for g in user_grants(user)
-                if not g.role.territorial and g.role.allows(roles.REFERRAL, action)
-                and g.organisation_id}
-        if not orgs:
-            return None
-        return Q(organisation_id__in=sorted(orgs))
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -487,6 +439,9 @@ class UrgentServiceAct(models.Model):
                                on_delete=models.PROTECT, related_name="urgent_acts")
     case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.SET_NULL,
                              null=True, blank=True, related_name="urgent_acts")
+    practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
+                                default=Practice.FAMILY_DISPATCH,
+                                help_text=_("Практика случая: от неё зависит, кто видит запись."))
     territory = models.ForeignKey("territories.Territory", verbose_name=_("территория"),
                                   on_delete=models.PROTECT, related_name="+")
     provider = models.ForeignKey("accounts.Organisation", verbose_name=_("поставщик"),
@@ -499,8 +454,6 @@ class UrgentServiceAct(models.Model):
     created_at = models.DateTimeField(_("составлен"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.CASE
-    territory_field = "territory"
 
     class Meta:
         verbose_name = _("акт о предоставлении срочных социальных услуг")
@@ -556,8 +509,6 @@ class Questionnaire(models.Model):
     is_active = models.BooleanField(_("используется"), default=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.CATALOGUE
-    territory_field = None
 
     class Meta:
         verbose_name = _("анкета")
@@ -629,6 +580,9 @@ class Assessment(models.Model):
 
     case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
                              related_name="assessments")
+    practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
+                                default=Practice.FAMILY_DISPATCH,
+                                help_text=_("Практика случая: от неё зависит, кто видит запись."))
     questionnaire = models.ForeignKey(Questionnaire, verbose_name=_("анкета"),
                                       on_delete=models.PROTECT, related_name="+")
     conducted_on = models.DateField(_("дата проведения"))
@@ -643,8 +597,6 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(_("записано"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.CASE
-    territory_field = "case__territory"
 
     class Meta:
         verbose_name = _("диагностика (оценка)")
@@ -699,6 +651,9 @@ class SopRecord(VersionedModel):
 
     case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.PROTECT,
                              related_name="sop_records")
+    practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
+                                default=Practice.FAMILY_DISPATCH,
+                                help_text=_("Практика случая: от неё зависит, кто видит запись."))
     status = models.CharField(_("этап"), max_length=12, choices=SopStatus.choices,
                               default=SopStatus.IDENTIFIED, db_index=True)
     identified_on = models.DateField(_("дата выявления"))
@@ -732,8 +687,6 @@ class SopRecord(VersionedModel):
                                                max_length=50, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.CASE
-    territory_field = "case__territory"
 
     class Meta:
         verbose_name = _("семья в социально опасном положении")
@@ -743,11 +696,6 @@ class SopRecord(VersionedModel):
     def __str__(self) -> str:
         return _("СОП: %(case)s") % {"case": self.case}
 
-    @classmethod
-    def grant_q(cls, user, action: str) -> Q | None:
-        if action not in (roles.VIEW, roles.VIEW_MINIMAL, roles.CHANGE):
-            return None
-        return Q(curator=user) | Q(case__responsible=user)
 
     def missed(self, today: datetime.date | None = None) -> list[tuple[str, str, datetime.date]]:
         """The deadlines missed now: ``(code, Russian phrase, due date)``, earliest first."""

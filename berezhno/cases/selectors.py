@@ -27,10 +27,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from berezhno.accounts import roles
 from berezhno.accounts.choices import OrganisationKind
 from berezhno.accounts.models import Organisation, RoleAssignment
-from berezhno.accounts.permissions import can, territories_in_scope, user_grants
+from berezhno.cases import roles
+from berezhno.core import access
+from berezhno.core.access import can, territories_in_scope, user_grants
 from berezhno.core.models import DomainEvent
 from berezhno.core.text import normalize_name
 from berezhno.core.views_utils import Page
@@ -221,7 +222,7 @@ def responsible_choices(user) -> QuerySet:
 def staff_choices(user, territory: Territory | None = None) -> QuerySet:
     """Active users who work on cases: at ``territory`` if given, else anywhere overlapping
     the user's case scope (the service checks the exact territory)."""
-    case_roles = [code for code, role in roles.ROLES.items()
+    case_roles = [code for code, role in access.roles().items()
                   if role.territorial and role.allows(roles.CASE, roles.VIEW)]
     assignments = RoleAssignment.objects.filter(
         role__in=case_roles, is_active=True, user__is_active=True).filter(

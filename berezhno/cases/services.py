@@ -14,16 +14,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from berezhno.accounts import roles
 from berezhno.accounts.choices import OrganisationKind
-from berezhno.accounts.permissions import territories_in_scope
-from berezhno.core import audit
+from berezhno.cases import roles
+from berezhno.core import access, audit
+from berezhno.core.access import can, territories_in_scope
 from berezhno.core.errors import DomainError, ErrorCode, TransitionError
 from berezhno.core.models import ChangeAction
 from berezhno.core.services import apply_fields, check_version
 from berezhno.core.workdays import add_working_days, local_date, local_today
-from berezhno.people.choices import ConsentPurpose, PersonStatus
-from berezhno.people.models import HouseholdMember, Person, valid_consent_q
+from berezhno.people import services as people
+from berezhno.people.choices import Category, ConsentPurpose, PersonStatus
+from berezhno.people.models import HouseholdMember, Person, PersonCategory, valid_consent_q
 from berezhno.people.services import require_consent_for
 
 from .choices import (
@@ -38,22 +39,29 @@ from .choices import (
     NeedCircumstance,
     Outcome,
     PlanStatus,
-    Practice,
     ProblemSource,
     ReferralStatus,
     ServiceForm,
     ServiceType,
+    SopSource,
+    SopStatus,
     Urgency,
     UrgentService,
 )
 from .models import (
     Activity,
     ActivitySession,
+    AnswerType,
+    Assessment,
+    AssessmentAnswer,
     CaseProblem,
     DeadlineRule,
     Plan,
     Problem,
     Referral,
+    SopRecord,
+    SopReview,
+    SubsistenceMinimum,
     SupportCase,
     UrgentServiceAct,
     UrgentServiceLine,
@@ -112,14 +120,21 @@ def _record_case(user, case, event, summary="", before=None, action=ChangeAction
                  person_id=case.person_id, summary=summary)
 
 
-def _staff_in_scope(user, candidate, territory) -> bool:
-    """Whether ``candidate`` works on cases at ``territory`` (responsible / executor)."""
-    from berezhno.accounts.permissions import user_grants
+def default_practice(user) -> str:
+    """The practice of a new case when none is given: the user's only practice, else the
+    field's default."""
+    practices = access.user_practices(user, roles.CASE, roles.ADD)
+    return practices[0] if practices else SupportCase._meta.get_field("practice").default
 
+
+def _staff_in_scope(user, candidate, territory, practice: str | None = None) -> bool:
+    """Whether ``candidate`` works on cases at ``territory`` (responsible / executor), in
+    ``practice`` when given."""
     if candidate is None or not candidate.is_active:
         return False
-    for g in user_grants(candidate):
-        if not g.role.territorial or not g.role.allows(roles.CASE, roles.VIEW):
+    for g in access.user_grants(candidate):
+        if (not g.role.territorial or not g.role.allows(roles.CASE, roles.VIEW)
+                or not g.covers(practice)):
             continue
         if territory.path.startswith(g.path) if g.include_subtree else (
                 territory.pk == g.territory_id):
@@ -135,9 +150,15 @@ def _clean_case(user, data: dict, *, person: Person | None, territory,
     errors: dict[str, list] = {}
     cleaned: dict = {}
     if "practice" in data or instance is None:
-        practice = data.get("practice") or Practice.FAMILY_DISPATCH
-        if practice not in Practice.values:
+        practice = data.get("practice") or default_practice(user)
+        action = roles.ADD if instance is None else roles.CHANGE
+        if practice not in {p.code for p in access.practices()}:
             errors["practice"] = [_("Выберите практику.")]
+        elif not territories_in_scope(user, roles.CASE, action, practice=practice).filter(
+                pk=territory.pk).exists():
+            errors["practice"] = [_("Вы не ведёте случаи практики «%(practice)s» на "
+                                    "территории гражданина.")
+                                  % {"practice": access.practice_label(practice)}]
         cleaned["practice"] = practice
     if "channel" in data or instance is None:
         if data.get("channel") not in IntakeChannel.values:
@@ -178,7 +199,8 @@ def _clean_case(user, data: dict, *, person: Person | None, territory,
         cleaned["household"] = household
     if "responsible" in data:
         responsible = data.get("responsible") or user
-        if not _staff_in_scope(user, responsible, territory):
+        practice = cleaned.get("practice", instance.practice if instance else None)
+        if not _staff_in_scope(user, responsible, territory, practice):
             errors["responsible"] = [_("Ответственный должен работать со случаями этой "
                                        "территории.")]
         cleaned["responsible"] = responsible
@@ -259,10 +281,18 @@ def case_update(*, user, case: SupportCase, data: dict,
         return case
     case.version += 1
     case.save()
+    if "practice" in changed:
+        _move_to_practice(case)
     event = "case.contract" if set(changed) <= {"contract_number", "contract_date",
                                                 "contract_until"} else "case.changed"
     _record_case(user, case, event, before=before)
     return case
+
+
+def _move_to_practice(case: SupportCase) -> None:
+    """The records of the case follow it into its new practice (they carry it for scope)."""
+    for model in (Plan, Activity, Referral, Assessment, SopRecord, UrgentServiceAct):
+        model.objects.filter(case=case).update(practice=case.practice)
 
 
 @transaction.atomic
@@ -385,8 +415,8 @@ def _clean_plan(data: dict) -> dict:
 def _new_plan(user, case: SupportCase, data: dict, copy_from: Plan | None = None) -> Plan:
     cleaned = _clean_plan(data)
     last = case.plans.order_by("-number").first()
-    plan = Plan.objects.create(case=case, number=(last.number + 1) if last else 1,
-                               created_by=user, **{
+    plan = Plan.objects.create(case=case, practice=case.practice,
+                               number=(last.number + 1) if last else 1, created_by=user, **{
                                    "service_form": copy_from.service_form if copy_from else "",
                                    "goal": copy_from.goal if copy_from else "", **cleaned})
     audit.record(user=user, obj=plan, action=ChangeAction.CREATE, person_id=case.person_id,
@@ -485,7 +515,7 @@ def _clean_activity(user, case: SupportCase, data: dict, instance: Activity | No
             errors["responsible_user"] = [_("Укажите одного исполнителя: специалиста или "
                                             "организацию-партнёра.")]
         elif responsible is not None and not _staff_in_scope(user, responsible,
-                                                             case.territory):
+                                                             case.territory, case.practice):
             errors["responsible_user"] = [_("Специалист не работает на территории случая.")]
         elif partner is not None and (partner.kind != OrganisationKind.PARTNER
                                       or not partner.is_active):
@@ -505,7 +535,8 @@ def activity_add(*, user, plan: Plan, data: dict) -> Activity:
         raise TransitionError(_("Мероприятия добавляются в проект программы; чтобы изменить "
                                 "утверждённую, составьте новую редакцию."))
     cleaned = _clean_activity(user, case, data, None)
-    activity = Activity.objects.create(plan=plan, case=case, **cleaned)
+    activity = Activity.objects.create(plan=plan, case=case, practice=case.practice,
+                                       **cleaned)
     audit.record(user=user, obj=activity, action=ChangeAction.CREATE,
                  person_id=case.person_id, event_type="activity.added",
                  summary=f"{activity.title} — {activity.executor}")
@@ -702,7 +733,8 @@ def case_continue(*, user, case: SupportCase, reason: str) -> Plan:
                                                    ActivityStatus.PLANNED,
                                                    ActivityStatus.IN_PROGRESS]):
             Activity.objects.create(
-                plan=plan, case=case, service_type=a.service_type, title=a.title,
+                plan=plan, case=case, practice=case.practice, service_type=a.service_type,
+                title=a.title,
                 description=a.description, problem=a.problem,
                 responsible_user=a.responsible_user, partner=a.partner,
                 due_date=max(a.due_date, _today(case)), volume=a.volume,
@@ -821,7 +853,8 @@ def referral_send(*, user, case: SupportCase, data: dict) -> Referral:
         raise ValidationError({"organisation": [_("В эту организацию по этому случаю уже есть "
                                                   "действующее направление.")]})
     referral = Referral.objects.create(
-        case=case, activity=activity, organisation=organisation, services=services,
+        case=case, practice=case.practice, activity=activity, organisation=organisation,
+        services=services,
         sent_on=sent_on, sent_by=user, response_due=deadline("referral_response", sent_on),
         result_due=result_due)
     audit.record(user=user, obj=referral, action=ChangeAction.CREATE,
@@ -952,7 +985,9 @@ def urgent_act_create(*, user, person: Person, data: dict, lines: list[dict],
     """Urgent services given at once, without a programme or contract (442-ФЗ ст. 21)."""
     if not Person.objects.restrict(user, roles.VIEW_MINIMAL).filter(pk=person.pk).exists():
         raise _forbidden(_("Гражданин вне вашей зоны доступа."))
-    if not territories_in_scope(user, roles.CASE, roles.ADD).filter(
+    practice = case.practice if case is not None else (
+        data.get("practice") or default_practice(user))
+    if not territories_in_scope(user, roles.CASE, roles.ADD, practice=practice).filter(
             pk=person.territory_id).exists():
         raise _forbidden(_("У вас нет права оформлять срочные услуги на этой территории."))
     errors: dict[str, list] = {}
@@ -986,6 +1021,7 @@ def urgent_act_create(*, user, person: Person, data: dict, lines: list[dict],
         raise ValidationError(errors)
     act = UrgentServiceAct.objects.create(
         number=f"tmp-{uuid.uuid4().hex[:24]}", act_date=act_date, person=person, case=case,
+        practice=practice,
         territory=person.territory, provider=provider, date_from=date_from, date_to=date_to,
         notes=(data.get("notes") or "").strip(), created_by=user)
     act.number = f"С-{act_date.year}-{act.pk:05d}"
@@ -1008,7 +1044,6 @@ def urgent_act_create(*, user, person: Person, data: dict, lines: list[dict],
 def _may_assess(user, case: SupportCase) -> bool:
     """Case workers, and specialists who carry out activities (the psychologist's
     diagnostics), in the case's scope."""
-    from berezhno.accounts.permissions import can
 
     if SupportCase.objects.restrict(user, roles.CHANGE).filter(pk=case.pk).exists():
         return True
@@ -1019,7 +1054,6 @@ def _may_assess(user, case: SupportCase) -> bool:
 def subsistence_minimum_for(territory, year: int):
     """The per-capita subsistence minimum of the territory's region for the year (the
     latest earlier year if that year is not entered yet), or None."""
-    from .models import SubsistenceMinimum
 
     region_path = territory.path.split(".", 1)[0] + "."  # the root of the materialised path
     row = (SubsistenceMinimum.objects.filter(region__path=region_path, year__lte=year)
@@ -1031,7 +1065,6 @@ def _parse_answer(question, raw, options: dict):
     """The stored form of one answer, or raise ValueError with a Russian message."""
     import decimal
 
-    from .models import AnswerType
 
     if question.answer_type == AnswerType.SINGLE:
         try:
@@ -1080,7 +1113,6 @@ def assessment_record(*, user, case: SupportCase, questionnaire, answers: dict,
     ``answers`` maps a question id to its answer: an option id (one variant), a list of
     option ids (several), a number, a text or a date. Errors are keyed ``q<question id>``.
     """
-    from .models import Assessment, AssessmentAnswer
 
     if not _may_assess(user, case):
         raise _forbidden(_("У вас нет права проводить диагностику по этому случаю."))
@@ -1147,7 +1179,7 @@ def assessment_record(*, user, case: SupportCase, questionnaire, answers: dict,
                 if low is not None:
                     problem_ids.append(low.pk)
     assessment = Assessment.objects.create(
-        case=case, questionnaire=questionnaire, conducted_on=conducted_on,
+        case=case, practice=case.practice, questionnaire=questionnaire, conducted_on=conducted_on,
         conducted_by=user, total_score=score, per_capita_income=per_capita,
         subsistence_minimum=minimum, conclusion=(conclusion or "").strip())
     AssessmentAnswer.objects.bulk_create(
@@ -1184,8 +1216,6 @@ def _int_or_none(value):
 
 
 def _lock_sop(user, record):
-    from .models import SopRecord
-
     _require_case(user, record.case)
     return SopRecord.objects.select_for_update().select_related("case__territory",
                                                                 "case__person").get(
@@ -1215,8 +1245,6 @@ def _sop_transition(user, record, event, summary, **fields):
 @transaction.atomic
 def sop_identify(*, user, case: SupportCase, data: dict):
     """Register that the family of a case is in a socially dangerous position."""
-    from .choices import SopSource, SopStatus
-    from .models import SopRecord
 
     _require_case(user, case)
     case = _lock_case(case)
@@ -1237,7 +1265,8 @@ def sop_identify(*, user, case: SupportCase, data: dict):
     if errors:
         raise ValidationError(errors)
     record = SopRecord.objects.create(
-        case=case, identified_on=identified_on, identified_by=user, source=data["source"],
+        case=case, practice=case.practice, identified_on=identified_on, identified_by=user,
+        source=data["source"],
         grounds=grounds, child_threat=bool(data.get("child_threat")),
         kdn_notice_due=deadline("sop_kdn_notice", identified_on),
         first_survey_due=deadline("sop_first_survey", identified_on))
@@ -1251,7 +1280,6 @@ def sop_notify_kdn(*, user, record, date: datetime.date | None = None, number: s
                    guardianship_date: datetime.date | None = None):
     """The notice to the commission for minors (and, for a threat to a child, to the
     guardianship body) is recorded."""
-    from .choices import SopStatus
 
     record = _lock_sop(user, record)
     if record.status != SopStatus.IDENTIFIED:
@@ -1275,8 +1303,6 @@ def sop_notify_kdn(*, user, record, date: datetime.date | None = None, number: s
 
 @transaction.atomic
 def sop_survey(*, user, record, date: datetime.date | None = None, notes: str):
-    from .choices import SopStatus
-
     record = _lock_sop(user, record)
     if record.status != SopStatus.NOTIFIED:
         raise TransitionError(_("Первичное обследование записывается после сообщения в КДН и "
@@ -1294,11 +1320,7 @@ def sop_survey(*, user, record, date: datetime.date | None = None, notes: str):
 def sop_register(*, user, record, decision_date: datetime.date, decision_number: str,
                  curator):
     """The commission's decision: the family is on the register with a named curator."""
-    from berezhno.people import services as people
-    from berezhno.people.choices import Category
-    from berezhno.people.models import PersonCategory
 
-    from .choices import SopStatus
 
     record = _lock_sop(user, record)
     if record.status != SopStatus.SURVEYED:
@@ -1311,7 +1333,7 @@ def sop_register(*, user, record, decision_date: datetime.date, decision_number:
         errors["decision_number"] = [_("Укажите номер постановления.")]
     if curator is None:
         errors["curator"] = [_("Выберите куратора семьи.")]
-    elif not _staff_in_scope(user, curator, record.case.territory):
+    elif not _staff_in_scope(user, curator, record.case.territory, record.practice):
         errors["curator"] = [_("Куратор должен работать на территории семьи.")]
     if errors:
         raise ValidationError(errors)
@@ -1333,9 +1355,6 @@ def sop_register(*, user, record, decision_date: datetime.date, decision_number:
 
 @transaction.atomic
 def sop_review(*, user, record, date: datetime.date | None = None, notes: str):
-    from .choices import SopStatus
-    from .models import SopReview
-
     record = _lock_sop(user, record)
     if record.status != SopStatus.REGISTERED:
         raise TransitionError(_("Пересмотр проводится, пока семья на учёте."))
@@ -1355,12 +1374,6 @@ def sop_review(*, user, record, date: datetime.date | None = None, notes: str):
 @transaction.atomic
 def sop_remove(*, user, record, date: datetime.date | None = None, reason: str,
                decision_number: str = ""):
-    from berezhno.people import services as people
-    from berezhno.people.choices import Category
-    from berezhno.people.models import PersonCategory
-
-    from .choices import SopStatus
-
     record = _lock_sop(user, record)
     if record.status == SopStatus.REMOVED:
         raise TransitionError(_("Семья уже снята с учёта."))

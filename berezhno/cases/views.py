@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from berezhno.accounts import roles
-from berezhno.accounts.permissions import can
+from berezhno.cases import roles
 from berezhno.core import audit
+from berezhno.core.access import can
 from berezhno.core.models import AccessKind
 from berezhno.core.pdf import render_pdf
 from berezhno.core.views_utils import apply_service, get_or_404, paginate

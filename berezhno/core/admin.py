@@ -8,8 +8,7 @@ from django.contrib import admin
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.accounts.permissions import has_role
-
+from .access import has_role
 from .admin_base import AuditedAdmin
 from .models import CalendarDay, CalendarDayKind
 from .workdays import is_base_working_day

@@ -10,18 +10,21 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from berezhno.accounts import roles
-from berezhno.accounts.permissions import can
-
-from . import audit
+from . import access, audit
+from .access import can
 from .models import ChangeAction
 
-# Personal data and the audit trail that names it: never shown in the admin (decision 0004).
-HIDDEN_APPS = frozenset({"people", "core"})
+
+def is_reference_data(model) -> bool:
+    """Whether records of the model are administered reference data (decision 0004): any
+    other record (personal data, cases, the audit trail) is never shown by its text in the
+    admin — denied by default, so a new app's records are hidden until it says otherwise."""
+    kind = access.kind_of(model)
+    return kind is not None and kind in access.administered_kinds()
 
 
 class RoleAdminMixin:
-    """Admin rights from ``roles.py``: the role's actions on the record kind.
+    """Admin rights from ``access.py``: the role's actions on the record kind.
 
     The kind is the admin's ``permission_kind`` or the model's. Django's own model
     permissions still work for staff given them explicitly; a superuser may do anything.
@@ -31,25 +34,25 @@ class RoleAdminMixin:
     permission_kind: str | None = None
 
     def role_allows(self, request, action: str) -> bool:
-        kind = self.permission_kind or getattr(self.model, "permission_kind", None)
+        kind = self.permission_kind or access.kind_of(self.model)
         return kind is not None and can(request.user, kind, action)
 
     def has_module_permission(self, request):
-        return self.role_allows(request, roles.VIEW) or super().has_module_permission(request)
+        return self.role_allows(request, access.VIEW) or super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return (self.role_allows(request, roles.VIEW)
+        return (self.role_allows(request, access.VIEW)
                 or super().has_view_permission(request, obj))
 
     def has_add_permission(self, request, *args):
-        return self.role_allows(request, roles.ADD) or super().has_add_permission(request, *args)
+        return self.role_allows(request, access.ADD) or super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
-        return (self.role_allows(request, roles.CHANGE)
+        return (self.role_allows(request, access.CHANGE)
                 or super().has_change_permission(request, obj))
 
     def has_delete_permission(self, request, obj=None):
-        return (self.role_allows(request, roles.DELETE)
+        return (self.role_allows(request, access.DELETE)
                 or super().has_delete_permission(request, obj))
 
 
@@ -102,7 +105,7 @@ class AuditedAdmin(RoleAdminMixin, admin.ModelAdmin):
 
         def describe(obj):
             model, opts = type(obj), obj._meta
-            if opts.app_label in HIDDEN_APPS:
+            if not is_reference_data(model):
                 return capfirst(opts.verbose_name)
             if site.is_registered(model):
                 if not site.get_model_admin(model).has_delete_permission(request, obj):

@@ -4,18 +4,15 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.accounts import roles
-from berezhno.accounts.permissions import can
-
-# Record kinds administered at /admin/ (decision 0004); personal data is never there.
-ADMIN_KINDS = (roles.TERRITORY, roles.DISTRICT, roles.ORGANISATION, roles.AGREEMENT,
-               roles.USER, roles.CATALOGUE)
+from . import access
+from .access import can
 
 
 def may_administer(user) -> bool:
-    """Whether the user's roles let them add, change or delete some reference data."""
-    return any(can(user, kind, action) for kind in ADMIN_KINDS
-               for action in (roles.ADD, roles.CHANGE, roles.DELETE))
+    """Whether the user's roles let them add, change or delete some reference data (the
+    record kinds the apps registered as administered, decision 0004)."""
+    return any(can(user, kind, action) for kind in access.administered_kinds()
+               for action in (access.ADD, access.CHANGE, access.DELETE))
 
 
 class AdminSite(admin.AdminSite):

@@ -4,11 +4,27 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
-from rest_framework import exceptions, pagination, serializers, status
+from rest_framework import exceptions, pagination, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import access
 from .errors import ConflictError, DomainError
+
+METHOD_ACTIONS = {"GET": access.VIEW, "HEAD": access.VIEW, "OPTIONS": access.VIEW,
+                  "POST": access.ADD, "PUT": access.CHANGE, "PATCH": access.CHANGE,
+                  "DELETE": access.DELETE}
+
+
+class CanManage(permissions.BasePermission):
+    """Reference data: reading needs the role's "view" of the view's ``permission_kind``,
+    creating its "add", changing its "change"; anything else is 403."""
+
+    def has_permission(self, request, view):
+        if not request.user.is_authenticated:
+            return False
+        action = METHOD_ACTIONS.get(request.method)
+        return action is not None and access.can(request.user, view.permission_kind, action)
 
 
 class Pagination(pagination.PageNumberPagination):

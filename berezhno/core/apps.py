@@ -10,7 +10,22 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import lookups  # noqa: F401 - registers ``__any``
+        from . import access, home, lookups, registry  # noqa: F401 - lookups registers ``__any``
+        from .admin_site import may_administer
         from .middleware import stamp_login
+        from .registry import HomePanel, MenuEntry, register_home_panel, register_menu
 
         user_logged_in.connect(stamp_login, dispatch_uid="berezhno.core.stamp_login")
+        register_menu(MenuEntry("audit", _("Журнал доступа"), "core:audit",
+                                lambda u: access.can(u, access.AUDIT, access.VIEW), order=900))
+        register_menu(MenuEntry("admin", _("Администрирование"), "admin:index",
+                                lambda u: u.is_staff or may_administer(u), order=910))
+        register_menu(MenuEntry("api", "API", "api-docs", lambda u: True, order=990))
+        registry.register_api_route("audit/access", "berezhno.core.audit_api.AccessLogViewSet",
+                                    "access-log")
+        registry.register_api_route("audit/changes",
+                                    "berezhno.core.audit_api.ChangeLogViewSet", "change-log")
+        register_home_panel(HomePanel("reminders", "core/_home_reminders.html",
+                                      home.reminders_panel, order=20))
+        register_home_panel(HomePanel("roles", "core/_home_roles.html", home.roles_panel,
+                                      order=30))

@@ -11,7 +11,23 @@ from django.db.models.fields.files import FieldFile
 from django.utils.functional import Promise
 
 from . import context, events
+from .access import RegistryError
 from .models import AccessLog, ChangeAction, DomainEvent, ObjectChange
+
+_subject_model: type[models.Model] | None = None
+
+
+def register_subject(model: type[models.Model]) -> None:
+    """The model whose ids audit rows carry as ``person_id`` (registered by ``people``):
+    the journals show a reader the rows of the subjects in their scope."""
+    global _subject_model
+    _subject_model = model
+
+
+def subject_model() -> type[models.Model]:
+    if _subject_model is None:
+        raise RegistryError("no audit subject model registered")
+    return _subject_model
 
 
 def _jsonable(value):

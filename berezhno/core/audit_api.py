@@ -4,10 +4,8 @@ from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 
-from berezhno.accounts import roles
-from berezhno.accounts.permissions import can
-
-from . import selectors
+from . import access, selectors
+from .access import can
 from .models import AccessLog, ObjectChange
 
 PARAMS = [OpenApiParameter("user", int, required=False),
@@ -37,7 +35,7 @@ class CanReadAudit(permissions.BasePermission):
     like the journal page that they do not get either."""
 
     def has_permission(self, request, view):
-        return can(request.user, roles.AUDIT, roles.VIEW)
+        return can(request.user, access.AUDIT, access.VIEW)
 
 
 def _filters(request) -> dict:

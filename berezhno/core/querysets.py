@@ -2,11 +2,11 @@
 
 from django.db import models
 
+from .access import restrict_queryset
+
 
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view", kind: str | None = None
                  ) -> "RestrictedQuerySet":
-        """Only the records ``user`` may perform ``action`` on (see accounts.permissions)."""
-        from berezhno.accounts.permissions import restrict_queryset
-
+        """Only the records ``user`` may perform ``action`` on (see ``core.access``)."""
         return restrict_queryset(self, user, action, kind)

@@ -5,9 +5,8 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from berezhno.accounts import roles
-from berezhno.accounts.permissions import can
-
+from . import access, audit
+from .access import can, has_role
 from .models import AccessLog, ObjectChange
 
 
@@ -34,15 +33,14 @@ def _common_filters(qs, actor_field: str, actor, person_id, date_from, date_to) 
 
 
 def _scoped_person_ids(user):
-    from berezhno.people.models import Person
-
-    return Person.objects.restrict(user, roles.VIEW).values("pk")
+    # The audit trail is keyed by person id; the person model is registered by its app.
+    return audit.subject_model().objects.restrict(user, access.VIEW).values("pk")
 
 
 def access_log(user, *, actor=None, person_id: int | None = None,
                date_from=None, date_to=None, kind: str = "") -> QuerySet:
     """Who read which person's data: for heads (their scope) and administrators."""
-    if not can(user, roles.AUDIT, roles.VIEW):
+    if not can(user, access.AUDIT, access.VIEW):
         return AccessLog.objects.none()
     qs = AccessLog.objects.select_related("user")
     if not user.is_superuser:
@@ -56,12 +54,10 @@ def access_log(user, *, actor=None, person_id: int | None = None,
 def change_log(user, *, actor=None, person_id: int | None = None,
                date_from=None, date_to=None) -> QuerySet:
     """Who changed what, before and after."""
-    if not can(user, roles.AUDIT, roles.VIEW):
+    if not can(user, access.AUDIT, access.VIEW):
         return ObjectChange.objects.none()
     qs = ObjectChange.objects.select_related("actor", "content_type")
     if not user.is_superuser:
-        from berezhno.accounts.permissions import has_role
-
         if has_role(user, "admin"):
             qs = qs.filter(person_id__isnull=True)  # reference data, no personal data
         else:

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from .errors import ConflictError, DomainError
+from .models import Reminder
 
 
 def lock(model: type[models.Model], pk) -> models.Model:
@@ -58,7 +59,6 @@ def reminders_sync(*, prefix: str, due: dict) -> tuple[int, int]:
     from django.db import transaction
     from django.utils import timezone
 
-    from .models import Reminder
 
     opened = closed = 0
     with transaction.atomic():

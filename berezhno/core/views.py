@@ -5,32 +5,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.accounts import roles
-from berezhno.accounts.permissions import can, user_grants
-
-from . import selectors
+from . import access, registry, selectors
+from .access import can
 from .models import AccessKind
 from .views_utils import paginate
 
 
 @login_required
 def home(request):
-    user = request.user
-    due = []
-    if can(user, roles.CONTACT, roles.VIEW):
-        from berezhno.people.selectors import due_contacts
-
-        due = due_contacts(user)
-    from .models import Reminder
-
-    reminders = list(Reminder.objects.filter(user=user, closed_at__isnull=True)
-                     .order_by("due_on", "id")[:50])
-    return render(request, "core/home.html", {"grants": user_grants(user), "due": due,
-                                              "reminders": reminders,
-                                              "today": timezone.localdate()})
+    """The panels the apps contribute (``core.registry``), each deciding whether it shows."""
+    return render(request, "core/home.html", {"panels": registry.home_panels(request)})
 
 
 class AuditFilterForm(forms.Form):
@@ -53,7 +39,7 @@ class AuditFilterForm(forms.Form):
 
 @login_required
 def audit(request):
-    if not can(request.user, roles.AUDIT, roles.VIEW):
+    if not can(request.user, access.AUDIT, access.VIEW):
         raise Http404
     form = AuditFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}

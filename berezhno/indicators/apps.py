@@ -10,6 +10,16 @@ class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from berezhno.core import access, registry
+
+        from . import roles
+
+        roles.register()
+        registry.register_pages("indicators/", "berezhno.indicators.urls")
+        registry.register_api_path("indicators/", "berezhno.indicators.api_urls")
+        registry.register_menu(registry.MenuEntry(
+            "indicators", _("Показатели"), "indicators:report",
+            lambda u: access.can(u, roles.INDICATOR, roles.VIEW), order=90))
         from . import family_dispatch  # noqa: F401  (registers the Family Dispatch indicators)
 
         # A practice app may keep its indicators in its own ``indicators.py``.

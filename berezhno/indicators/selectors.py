@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from berezhno.accounts import roles
-from berezhno.accounts.permissions import can, territories_in_scope
+from berezhno.core.access import can, territories_in_scope
 from berezhno.core.views_utils import get_or_404
 from berezhno.core.workdays import local_today
+from berezhno.indicators import roles
 from berezhno.territories.models import Territory
 
 from . import periods

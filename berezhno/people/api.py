@@ -7,13 +7,13 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from berezhno.accounts import roles
-from berezhno.accounts.permissions import can, territories_in_scope
 from berezhno.core import audit
+from berezhno.core.access import can, territories_in_scope
 from berezhno.core.api import ErrorSerializer
 from berezhno.core.files import ALLOWED_UPLOAD_TYPES
 from berezhno.core.models import AccessKind, DomainEvent
 from berezhno.core.pdf import render_pdf
+from berezhno.people import roles
 from berezhno.territories.models import Territory
 
 from . import selectors, services

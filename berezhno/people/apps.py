@@ -8,4 +8,54 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Граждане и семьи")
 
     def ready(self) -> None:
-        from . import events  # noqa: F401
+        from berezhno.core import access, audit, registry
+        from berezhno.core.registry import HomePanel, MenuEntry
+
+        from . import events, home, roles  # noqa: F401  (events: registers the event types)
+        from .models import (
+            Consent,
+            Contact,
+            Household,
+            Person,
+            PersonCategory,
+            PersonDocument,
+            SensitiveInfo,
+        )
+
+        roles.register_kinds_and_rights()
+        access.register_scope(Person, kind=roles.PERSON, territory="territory",
+                              grants=[roles.person_grant])
+        access.register_scope(PersonCategory, kind=roles.PERSON, territory="person__territory")
+        access.register_scope(SensitiveInfo, kind=roles.SENSITIVE,
+                              territory="person__territory")
+        access.register_scope(Household, kind=roles.HOUSEHOLD, territory="territory")
+        access.register_scope(Consent, kind=roles.CONSENT, territory="person__territory")
+        access.register_scope(PersonDocument, kind=roles.DOCUMENT,
+                              territory="person__territory")
+        access.register_scope(Contact, kind=roles.CONTACT, territory="person__territory",
+                              grants=[roles.person_record_grant])
+        audit.register_subject(Person)
+
+        registry.register_pages("people/", "berezhno.people.urls")
+        for prefix, viewset, basename in (
+                ("persons", "PersonViewSet", "person"), ("categories", "CategoryViewSet",
+                                                         "category"),
+                ("consents", "ConsentViewSet", "consent"),
+                ("contacts", "ContactViewSet", "contact"),
+                ("documents", "DocumentViewSet", "document"),
+                ("households", "HouseholdViewSet", "household")):
+            registry.register_api_route(prefix, f"berezhno.people.api.{viewset}", basename)
+
+        def allowed(kind, action):
+            return lambda u: access.can(u, kind, action)
+
+        registry.register_menu(MenuEntry("people", _("Граждане"), "people:list",
+                                         allowed(roles.PERSON, roles.VIEW_MINIMAL), order=10))
+        registry.register_menu(MenuEntry("add_person", _("Регистрация"), "people:create",
+                                         allowed(roles.PERSON, roles.ADD), order=20))
+        registry.register_menu(MenuEntry("households", _("Семьи"), "people:household_list",
+                                         allowed(roles.HOUSEHOLD, roles.VIEW), order=30))
+        registry.register_home_panel(HomePanel("search", "people/_home_search.html",
+                                               home.search_panel, order=10))
+        registry.register_home_panel(HomePanel("due", "people/_home_due.html", home.due_panel,
+                                               order=40))

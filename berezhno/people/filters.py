@@ -3,8 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.accounts import roles
-from berezhno.accounts.permissions import territories_in_scope
+from berezhno.core.access import territories_in_scope
+from berezhno.people import roles
 
 from . import selectors
 from .choices import SENIOR, Category, PersonStatus

@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.accounts import roles
 from berezhno.accounts.choices import OrganisationKind
 from berezhno.accounts.models import Organisation
-from berezhno.accounts.permissions import territories_in_scope
+from berezhno.core.access import territories_in_scope
+from berezhno.people import roles
 from berezhno.territories.choices import Level
 
 from . import selectors

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.accounts import roles
 from berezhno.core.models import VersionedModel
 from berezhno.core.querysets import RestrictedQuerySet
 from berezhno.core.text import format_phone, format_snils
@@ -133,8 +132,6 @@ class Person(VersionedModel):
     )
 
     objects = PersonQuerySet.as_manager()
-    permission_kind = roles.PERSON
-    territory_field = "territory"
 
     # Held without consent: enough to identify the person and place them, nothing more.
     MINIMAL_FIELDS = frozenset({
@@ -161,15 +158,6 @@ class Person(VersionedModel):
     def get_absolute_url(self) -> str:
         return reverse("people:person", args=[self.pk])
 
-    @classmethod
-    def grant_q(cls, user, action: str) -> Q | None:
-        """People assigned to the user by work (agent assignment, case, referral)."""
-        from berezhno.accounts.permissions import has_work_assignments
-
-        if not has_work_assignments(user):
-            return None
-        return Q(pk__in=PersonAssignment.objects.filter(user=user, is_active=True)
-                 .values("person_id"))
 
     @property
     def full_name(self) -> str:
@@ -218,8 +206,6 @@ class PersonCategory(models.Model):
                                    verbose_name=_("кто внёс"))
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.PERSON
-    territory_field = "person__territory"
 
     class Meta:
         verbose_name = _("категория гражданина")
@@ -250,8 +236,6 @@ class SensitiveInfo(VersionedModel):
     health_notes = models.TextField(_("сведения о здоровье"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.SENSITIVE
-    territory_field = "person__territory"
 
     class Meta:
         verbose_name = _("сведения о здоровье")
@@ -281,8 +265,6 @@ class Household(VersionedModel):
     is_active = models.BooleanField(_("действует"), default=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.HOUSEHOLD
-    territory_field = "territory"
 
     class Meta:
         verbose_name = _("домохозяйство (семья)")
@@ -390,8 +372,6 @@ class Consent(VersionedModel):
                                      related_name="+")
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.CONSENT
-    territory_field = "person__territory"
 
     class Meta:
         verbose_name = _("согласие на обработку персональных данных")
@@ -437,8 +417,6 @@ class PersonDocument(models.Model):
     deleted_reason = models.CharField(_("причина удаления"), max_length=300, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.DOCUMENT
-    territory_field = "person__territory"
 
     class Meta:
         verbose_name = _("документ")
@@ -470,8 +448,6 @@ class Contact(models.Model):
     created_at = models.DateTimeField(_("внесено"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.CONTACT
-    territory_field = "person__territory"
 
     class Meta:
         verbose_name = _("контакт")
@@ -483,14 +459,6 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.occurred_at:%d.%m.%Y}"
 
-    @classmethod
-    def grant_q(cls, user, action: str) -> Q | None:
-        from berezhno.accounts.permissions import has_work_assignments
-
-        if not has_work_assignments(user):
-            return None
-        return Q(person_id__in=PersonAssignment.objects.filter(user=user, is_active=True)
-                 .values("person_id"))
 
 
 class PersonAssignment(models.Model):

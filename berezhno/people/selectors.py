@@ -10,10 +10,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from rapidfuzz import fuzz
 
-from berezhno.accounts import roles
 from berezhno.core import audit
+from berezhno.core.access import territories_in_scope
 from berezhno.core.models import AccessKind, DomainEvent
 from berezhno.core.text import looks_like_phone, looks_like_snils, normalize_name, normalize_phone
+from berezhno.people import roles
 from berezhno.territories.choices import Level
 from berezhno.territories.models import DistrictCoverage, Territory
 
@@ -263,7 +264,6 @@ def children_ages(members, on: datetime.date | None = None) -> list[int]:
 def settlement_choices(user, action: str = roles.ADD) -> QuerySet:
     """Settlements a user may place a person in: inside their scope or served by their
     districts."""
-    from berezhno.accounts.permissions import territories_in_scope
 
     scoped = territories_in_scope(user, roles.PERSON, action)
     covered = DistrictCoverage.objects.filter(

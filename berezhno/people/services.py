@@ -14,14 +14,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from berezhno.accounts import roles
-from berezhno.accounts.permissions import can, forget_grants, territories_in_scope
+from berezhno.accounts.choices import OrganisationKind
 from berezhno.core import audit
+from berezhno.core.access import can, forget_grants, territories_in_scope
 from berezhno.core.errors import ConsentRequiredError, DomainError, ErrorCode
 from berezhno.core.files import check_upload
 from berezhno.core.models import ChangeAction
 from berezhno.core.services import apply_fields, check_version, lock, require_scope
 from berezhno.core.text import clean_name_part, normalize_name, normalize_phone, normalize_snils
+from berezhno.core.workdays import local_today
+from berezhno.people import roles
 from berezhno.territories.choices import Level
 
 from . import selectors
@@ -29,6 +31,9 @@ from .choices import (
     SENSITIVE_DOCUMENT_TYPES,
     Category,
     ConsentPurpose,
+    ContactChannel,
+    ContactPurpose,
+    DocumentType,
     LegalBasis,
     PersonStatus,
     Relation,
@@ -199,7 +204,6 @@ def require_consent_for(person: Person, what: str) -> None:
 def _local_today(person: Person) -> datetime.date:
     """Today where the person lives: "not in the future" is judged by the person's
     territory's time zone (Omsk is three hours ahead of the server's Moscow date)."""
-    from berezhno.core.workdays import local_today
 
     return local_today(person.territory)
 
@@ -706,8 +710,6 @@ def consent_record(*, user, person: Person, data: dict) -> Consent:
         errors["operator"] = [_("Укажите оператора персональных данных.")]
     recipients = list(data.get("recipients") or [])
     if purpose == ConsentPurpose.PARTNER_TRANSFER:
-        from berezhno.accounts.choices import OrganisationKind
-
         if not recipients:
             errors["recipients"] = [_("Укажите организации, которым гражданин разрешает "
                                       "передавать сведения.")]
@@ -798,7 +800,6 @@ def document_attach(*, user, person: Person, upload, doc_type: str,
     if not Person.objects.restrict(user, roles.ADD, kind=roles.DOCUMENT).filter(
             pk=person.pk).exists():
         raise DomainError(_("У вас нет права прикреплять документы."), code=ErrorCode.FORBIDDEN)
-    from .choices import DocumentType
 
     errors = {}
     if doc_type not in DocumentType.values:
@@ -867,7 +868,6 @@ def contact_log(*, user, person: Person, data: dict) -> Contact:
             pk=person.pk).exists():
         raise DomainError(_("У вас нет права вносить контакты с этим гражданином."),
                           code=ErrorCode.FORBIDDEN)
-    from .choices import ContactChannel, ContactPurpose
 
     errors = {}
     occurred_at = data.get("occurred_at") or timezone.now()

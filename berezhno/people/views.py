@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from berezhno.accounts import roles
-from berezhno.accounts.permissions import can
 from berezhno.core import audit
+from berezhno.core.access import can
 from berezhno.core.errors import DomainError
 from berezhno.core.models import AccessKind
 from berezhno.core.pdf import render_pdf
 from berezhno.core.views_utils import add_validation_errors, apply_service, get_or_404, paginate
+from berezhno.people import roles
 
 from . import selectors, services
 from .choices import SENSITIVE_DOCUMENT_TYPES, ConsentPurpose

@@ -2,13 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from berezhno.accounts import roles
 from berezhno.core.admin_base import AuditedAdmin, AuditedInlineMixin
 from berezhno.core.errors import DomainError
 from berezhno.core.services import check_version
 from berezhno.core.text import normalize_name
 
-from . import services
+from . import roles, services
 from .models import District, DistrictCoverage, Street, Territory
 
 

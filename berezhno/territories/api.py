@@ -6,10 +6,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from berezhno.accounts import roles
-from berezhno.accounts.permissions import can
+from berezhno.core.api import CanManage
 
-from . import selectors, services
+from . import roles, selectors, services
 from .choices import TIME_ZONES, Level
 from .models import District, Territory
 
@@ -24,22 +23,6 @@ class TerritorySerializer(serializers.ModelSerializer):
                   "latitude", "longitude", "population", "is_remote", "is_active", "version"]
         read_only_fields = ["path"]
         extra_kwargs = {"version": {"required": False}}
-
-
-METHOD_ACTIONS = {"GET": roles.VIEW, "HEAD": roles.VIEW, "OPTIONS": roles.VIEW,
-                  "POST": roles.ADD, "PUT": roles.CHANGE, "PATCH": roles.CHANGE,
-                  "DELETE": roles.DELETE}
-
-
-class CanManage(permissions.BasePermission):
-    """Reference data: reading needs the role's "view" of the view's ``permission_kind``,
-    creating its "add", changing its "change" (roles.py); anything else is 403."""
-
-    def has_permission(self, request, view):
-        if not request.user.is_authenticated:
-            return False
-        action = METHOD_ACTIONS.get(request.method)
-        return action is not None and can(request.user, view.permission_kind, action)
 
 
 @extend_schema_view(list=extend_schema(summary="Дерево территорий"))

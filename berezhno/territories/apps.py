@@ -8,4 +8,21 @@ class TerritoriesConfig(AppConfig):
     verbose_name = _("Территории")
 
     def ready(self) -> None:
-        from . import events  # noqa: F401
+        from berezhno.core import access, registry
+
+        from . import events, roles  # noqa: F401  (events: registers the event types)
+        from .models import District, Territory
+
+        roles.register()
+        access.register_tree(Territory)
+        access.register_scope(Territory, kind=roles.TERRITORY)
+        access.register_scope(District, kind=roles.DISTRICT)
+        registry.register_pages("find-specialist/", "berezhno.territories.urls")
+        registry.register_api_path("directory/", "berezhno.territories.api_urls")
+        registry.register_api_route("territories", "berezhno.territories.api.TerritoryViewSet",
+                                    "territory")
+        registry.register_api_route("districts", "berezhno.territories.api.DistrictViewSet",
+                                    "district")
+        registry.register_menu(registry.MenuEntry(
+            "directory", _("Справочник участков"), "territories:directory", lambda u: True,
+            order=980))

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.accounts import roles
 from berezhno.core.models import VersionedModel
 from berezhno.core.querysets import RestrictedQuerySet
 
@@ -41,8 +40,6 @@ class Territory(VersionedModel):
     is_active = models.BooleanField(_("действует"), default=True)
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.TERRITORY
-    territory_field = None  # the tree itself is reference data, readable by any role with it
 
     class Meta:
         verbose_name = _("территория")
@@ -94,8 +91,6 @@ class District(VersionedModel):
     )
 
     objects = RestrictedQuerySet.as_manager()
-    permission_kind = roles.DISTRICT
-    territory_field = None
 
     class Meta:
         verbose_name = _("социальный участок")

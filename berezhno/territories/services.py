@@ -5,14 +5,14 @@ from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from berezhno.accounts import roles
-from berezhno.accounts.permissions import can
 from berezhno.core import audit
+from berezhno.core.access import can
 from berezhno.core.errors import DomainError, ErrorCode
 from berezhno.core.models import ChangeAction
 from berezhno.core.services import apply_fields, check_version, lock
 from berezhno.core.text import normalize_name, normalize_phone
 
+from . import roles
 from .choices import PARENT_LEVEL, Level
 from .models import District, DistrictCoverage, Street, Territory
 

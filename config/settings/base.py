@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "berezhno.people",
     "berezhno.cases",
     "berezhno.indicators",
+    "berezhno.testing",  # demo data, generator, benchmarks (management commands)
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,130 @@
+"""Record kinds of support cases, the practices, the roles' rights and the case scope rules.
+
+Records that belong to a practice (cases, plans, activities, referrals, assessments, СОП,
+urgent acts) carry it, and a role assignment limited to practices sees only theirs; the
+work-assignment grants below (responsible, executor, curator, the partner's organisation)
+are explicit and apply whatever the practice.
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from berezhno.core import access
+from berezhno.core.access import (  # noqa: F401  (re-exported for the app's code)
+    ADD,
+    CHANGE,
+    CLOSE,
+    EXPORT,
+    VIEW,
+    VIEW_MINIMAL,
+    user_grants,
+)
+from berezhno.people.roles import PEOPLE_FULL, PERSON  # noqa: F401  (re-exported)
+
+from .choices import Practice
+from .models import (
+    Activity,
+    ActivitySession,
+    Assessment,
+    CaseProblem,
+    DeadlineRule,
+    Plan,
+    Problem,
+    Questionnaire,
+    Referral,
+    SopRecord,
+    SubsistenceMinimum,
+    SupportCase,
+    UrgentServiceAct,
+)
+
+CASE = "case"  # support cases with their assessments, plans, activities, closure
+REFERRAL = "referral"  # referrals to partner organisations
+ACTIVITY = "activity"  # plan activities a specialist carries out
+CATALOGUE = "catalogue"  # problem catalogue, questionnaires, deadlines, subsistence minimum
+
+CASES_FULL = dict(case="view add change close export", referral="view add change",
+                  activity="view add change")
+
+
+def register_kinds_and_rights() -> None:
+    for order, practice in enumerate(Practice, start=1):
+        access.register_practice(practice.value, practice.label, order=order * 10)
+    access.register_kind(CASE, _("случаи сопровождения"), personal=True)
+    access.register_kind(REFERRAL, _("направления партнёрам"), personal=True)
+    access.register_kind(ACTIVITY, _("мероприятия программ"), personal=True)
+    access.register_kind(CATALOGUE, _("справочники сопровождения"), administered=True)
+    access.grant("admin", catalogue="view add change delete")
+    for code in ("head", "district_specialist", "dispatcher"):
+        access.grant(code, **CASES_FULL)
+    # Sees the cases of the territory; works on the activities assigned to them.
+    access.grant("specialist", case="view", activity="view change", referral="view")
+    access.grant("partner", referral="view change")
+    for code in ("head", "district_specialist", "dispatcher", "specialist", "patrol_member",
+                 "patrol_hq", "coordinator", "analyst"):
+        access.grant(code, catalogue="view")
+
+
+# ------------------------------------------------------------------ work-assignment grants
+
+
+def case_grant(user, action: str) -> Q | None:
+    """Cases the user is responsible for; executors of an activity only read the case."""
+    if action in (CHANGE, CLOSE):
+        return Q(responsible=user)
+    if action not in (VIEW, VIEW_MINIMAL):
+        return None
+    # The ids as a list (a specialist carries out activities in a few hundred cases at
+    # most): in an OR a subquery would keep PostgreSQL from using the indexes.
+    executed = sorted(set(Activity.objects.filter(responsible_user=user).order_by()
+                          .values_list("case_id", flat=True)))
+    return Q(responsible=user) | Q(pk__any=executed)
+
+
+def activity_grant(user, action: str) -> Q | None:
+    if action not in (VIEW, VIEW_MINIMAL, CHANGE):
+        return None
+    return Q(responsible_user=user) | Q(case__responsible=user)
+
+
+def session_grant(user, action: str) -> Q | None:
+    if action not in (VIEW, VIEW_MINIMAL):
+        return None
+    return Q(activity__responsible_user=user) | Q(activity__case__responsible=user)
+
+
+def referral_grant(user, action: str) -> Q | None:
+    """Partners: the referrals addressed to their organisation."""
+    if action not in (VIEW, VIEW_MINIMAL, CHANGE):
+        return None
+    orgs = {g.organisation_id for g in user_grants(user)
+            if not g.role.territorial and g.role.allows(REFERRAL, action) and g.organisation_id}
+    if not orgs:
+        return None
+    return Q(organisation_id__in=sorted(orgs))
+
+
+def sop_grant(user, action: str) -> Q | None:
+    if action not in (VIEW, VIEW_MINIMAL, CHANGE):
+        return None
+    return Q(curator=user) | Q(case__responsible=user)
+
+
+def register_scopes() -> None:
+    scope = access.register_scope
+    for model in (DeadlineRule, Problem, SubsistenceMinimum, Questionnaire):
+        scope(model, kind=CATALOGUE)
+    scope(SupportCase, kind=CASE, territory="territory", practice="practice",
+          grants=[case_grant])
+    scope(CaseProblem, kind=CASE, territory="case__territory", practice="case__practice")
+    scope(Plan, kind=CASE, territory="case__territory", practice="practice")
+    scope(Activity, kind=ACTIVITY, territory="case__territory", practice="practice",
+          grants=[activity_grant])
+    scope(ActivitySession, kind=ACTIVITY, territory="activity__case__territory",
+          practice="activity__practice", grants=[session_grant])
+    scope(Referral, kind=REFERRAL, territory="case__territory", practice="practice",
+          grants=[referral_grant])
+    scope(UrgentServiceAct, kind=CASE, territory="territory", practice="practice")
+    scope(Assessment, kind=CASE, territory="case__territory", practice="practice")
+    scope(SopRecord, kind=CASE, territory="case__territory", practice="practice",
+          grants=[sop_grant])
