@@ -13,6 +13,7 @@ from berezhno.core.api import ErrorSerializer
 from berezhno.core.files import ALLOWED_UPLOAD_TYPES
 from berezhno.core.models import AccessKind, DomainEvent
 from berezhno.core.pdf import render_pdf
+from berezhno.core.text import normalize_snils
 from berezhno.people import roles
 from berezhno.territories.models import Territory
 
@@ -332,8 +333,6 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if data.get("snils"):
-            from berezhno.core.text import normalize_snils
-
             data["snils"] = normalize_snils(data["snils"])
         found = selectors.person_find_duplicates(request.user, data)
         return Response([{"id": c.person.pk, "full_name": c.person.full_name,

@@ -5,6 +5,8 @@ import random
 from functools import cache
 from pathlib import Path
 
+from berezhno.core.text import snils_checksum
+
 DATA_FILE = Path(__file__).parent / "data" / "names.json"
 
 
@@ -40,7 +42,5 @@ def random_male_name_item(rng: random.Random) -> dict:
 
 
 def random_snils(rng: random.Random) -> str:
-    from berezhno.core.text import snils_checksum
-
     number = f"{rng.randint(2_000_000, 999_999_999):09d}"
     return f"{number}{snils_checksum(number):02d}"

@@ -39,14 +39,14 @@ class World:
         return self.users[key]
 
 
-def make_user(username, role=None, territory=None, org=None, **extra) -> User:
+def make_user(username, role=None, territory=None, org=None, practices=(), **extra) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD,
                                     last_name=extra.pop("last_name", "Тестова"),
                                     first_name=extra.pop("first_name", "Анна"),
                                     patronymic="Ивановна", organisation=org, **extra)
     if role:
         RoleAssignment.objects.create(user=user, role=role, territory=territory,
-                                      organisation=org)
+                                      organisation=org, practices=list(practices))
     return user
 
 
@@ -94,6 +94,9 @@ def world(db) -> World:
             "specialist": make_user("spec1", "district_specialist", d1, provider,
                                     last_name="Белова"),
             "specialist_other": make_user("spec2", "district_specialist", d2, provider),
+            # Same district as "specialist", another practice (yard management only).
+            "specialist_yard": make_user("specyard", "district_specialist", d1, provider,
+                                         practices=["yard"]),
             "specialist_far": make_user("spec3", "district_specialist", d3, provider),
             "head": make_user("head", "head", mun, provider, last_name="Маркова"),
             "admin": make_user("admin", "admin", region, provider),

@@ -16,6 +16,7 @@ test can fail when a route has no case.
 """
 
 import datetime
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,9 @@ ANON = "anonymous"
 NO_ROLE = "no_role"
 IN = "specialist"  # district specialist of district 1, where p1 lives
 OUT = "specialist_other"  # district specialist of district 2, same town
+# District specialist of district 1 for another practice (yard management): sees the
+# registry like IN, and no record of another practice (Family Dispatch cases, СОП).
+PRACTICE = "specialist_yard"
 AGENT = "agent"  # social agent with p1 assigned by work
 PARTNER = "partner"
 HEAD = "head"  # head of the municipality of districts 1 and 2
@@ -48,7 +52,7 @@ ADMIN = "admin"  # the administrator role: reference data and users, no personal
 ANALYST = "analyst"
 PSY = "specialist_psy"  # psychologist ("specialist" role): reads people, adds contacts
 ROOT = "root"  # superuser, used for the Django admin rows only
-ACTORS = (ANON, NO_ROLE, IN, OUT, AGENT, PARTNER, HEAD, ADMIN, ANALYST, PSY)
+ACTORS = (ANON, NO_ROLE, IN, OUT, PRACTICE, AGENT, PARTNER, HEAD, ADMIN, ANALYST, PSY)
 SIGNED_IN = frozenset(ACTORS) - {ANON}
 
 # ------------------------------------------------------------------------ outcomes
@@ -60,13 +64,24 @@ SUCCESS = frozenset({200, 201, 204, 302})
 
 
 def outcomes(allowed: Iterable[str], ok, *, denied=404, anon=LOGIN,
-             extra: dict | None = None, actors: Iterable[str] = ACTORS) -> dict:
-    """Expected outcome per actor: ``ok`` for the allowed, ``denied`` for the rest."""
+             extra: dict | None = None, actors: Iterable[str] = ACTORS,
+             practice_bound: bool = False) -> dict:
+    """Expected outcome per actor: ``ok`` for the allowed, ``denied`` for the rest.
+
+    The other-practice actor (``PRACTICE``), unless named, gets what IN gets — or, for a
+    record that belongs to a practice (``practice_bound``), what OUT gets: a practice
+    limits scope the way a territory does.
+    """
     allowed = set(allowed)
     result = {a: (ok if a in allowed else denied) for a in actors}
     if ANON in result:
         result[ANON] = anon
-    result.update(extra or {})
+    extra = extra or {}
+    result.update(extra)
+    if PRACTICE in result and PRACTICE not in allowed and PRACTICE not in extra:
+        mirror = OUT if practice_bound else IN
+        if mirror in result:
+            result[PRACTICE] = result[mirror]
     return result
 
 
@@ -159,9 +174,9 @@ def build_scene(world) -> Scene:
         "far_assignment": RoleAssignment.objects.get(user__username="spec3"),
         "street": world.town.streets.get(),
     }
-    card = {IN, HEAD, PSY, AGENT, ROOT}  # who sees p1 at all (the agent minimally)
-    full = {IN, HEAD, PSY, ROOT}  # who sees p1's full record and household
-    health = {IN, HEAD, ROOT}  # special-category data
+    card = {IN, PRACTICE, HEAD, PSY, AGENT, ROOT}  # who sees p1 at all (agent minimally)
+    full = {IN, PRACTICE, HEAD, PSY, ROOT}  # who sees p1's full record and household
+    health = {IN, PRACTICE, HEAD, ROOT}  # special-category data
     secrets = [
         ("Семёнова", frozenset(card)),  # p1's surname
         ("112-233-445 95", frozenset(full)), ("11223344595", frozenset(full)),  # p1's СНИЛС
@@ -341,6 +356,23 @@ def urls_to_cover() -> set[tuple[str, str | None]]:
                     found.add((key, None))
 
     walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+def discover_cases() -> list[Case]:
+    """Every matrix row of every installed app, found by convention, not by a central list:
+    the module-level lists named ``*_CASES`` of the modules ``<app>/tests/test_*matrix*.py``.
+    A new app's matrix counts as soon as its tests follow that naming."""
+    found: list[Case] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("berezhno."):
+            continue
+        tests_dir = Path(config.path) / "tests"
+        for module_path in sorted(tests_dir.glob("test_*matrix*.py")):
+            module = importlib.import_module(f"{config.name}.tests.{module_path.stem}")
+            for name, value in vars(module).items():
+                if name.endswith("_CASES") and isinstance(value, list):
+                    found.extend(c for c in value if isinstance(c, Case))
     return found
 
 

@@ -18,7 +18,7 @@ from berezhno.cases.models import Problem, Questionnaire
 from berezhno.core.context import acting_as
 from berezhno.core.workdays import local_today
 from berezhno.people import services as people
-from berezhno.people.tests.test_permission_matrix import api, creating
+from berezhno.people.tests import test_permission_matrix as registry_matrix
 from berezhno.testing.fixtures import CONSENT
 from berezhno.testing.matrix import (
     ADMIN,
@@ -27,12 +27,26 @@ from berezhno.testing.matrix import (
     IN,
     OUT,
     PARTNER,
+    PRACTICE,
     PSY,
     SIGNED_IN,
     Case,
     assert_case,
     outcomes,
 )
+
+
+def api(name, allowed, ok=200, **kw) -> Case:
+    """Case records belong to a practice: the other-practice actor is refused like OUT."""
+    return registry_matrix.api(name, allowed, ok, practice_bound=True, **kw)
+
+
+def creating(name, allowed, ok, *, scoped_out=(), **kw) -> Case:
+    """A new case record in the actor's own practice: the other-practice actor of p1's
+    district may create it (a yard case, a yard urgent act) unless the data names a record
+    of another practice."""
+    return registry_matrix.creating(name, allowed, ok, scoped_out=scoped_out,
+                                    practice_bound=True, **kw)
 
 WORKERS = {IN, HEAD}  # open, decide, plan, refer, close
 READERS = {IN, HEAD, PSY}  # read the cases of district 1
@@ -115,6 +129,8 @@ def case_scene(scene):
     # (and only the minimal data: the СНИЛС and the rest stay secret).
     scene.secrets = [(text, allowed | {PARTNER} if text == "Семёнова" else allowed)
                      for text, allowed in scene.secrets]
+    # An activity of a Family Dispatch case: not for another practice.
+    scene.secrets.append(("Занятия с психологом", frozenset({IN, HEAD, PSY, "root"})))
     return scene
 
 
@@ -122,6 +138,7 @@ API_CASES = [
     api("case-list", SIGNED_IN),
     api("case-detail", READERS, args=("case_intake",)),
     creating("case-list", WORKERS, 201, method="post", scoped_out=(OUT,),
+             extra={PRACTICE: 201},
              data=lambda s: {"person": s.pk("p1"), "channel": "phone",
                              "problem_told": "Просит помощи"}),
     api("case-detail", WORKERS, method="patch", args=("case_intake",),
@@ -180,6 +197,7 @@ API_CASES = [
     api("urgent-act-list", SIGNED_IN),
     api("urgent-act-detail", READERS, args=("urgent_act",)),
     creating("urgent-act-list", WORKERS, 201, method="post", scoped_out=(OUT,),
+             extra={PRACTICE: 201},
              data=lambda s: {"person": s.pk("p1"), "date_from": _today(),
                              "date_to": _today(),
                              "lines": [{"service": "clothing"}]}),
@@ -199,9 +217,10 @@ API_CASES = [
 
 
 def _ui(name, allowed, ok=200, **kw):
-    """A page: anonymous goes to the login page, the rest of the refused get 404."""
+    """A page: anonymous goes to the login page, the rest of the refused get 404; the
+    other-practice actor gets what OUT gets."""
     extra = kw.pop("extra", None)
-    return Case(name, outcomes(allowed, ok, extra=extra), **kw)
+    return Case(name, outcomes(allowed, ok, extra=extra, practice_bound=True), **kw)
 
 
 CASE_VIEWERS = {IN, OUT, HEAD, PSY}  # have the case list (OUT sees district 2's only)

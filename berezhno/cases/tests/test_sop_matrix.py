@@ -3,9 +3,9 @@
 import pytest
 
 from berezhno.cases import services
+from berezhno.cases.tests.test_permission_matrix import api, creating
 from berezhno.core.context import acting_as
 from berezhno.core.workdays import local_today
-from berezhno.people.tests.test_permission_matrix import api, creating
 from berezhno.testing.matrix import HEAD, IN, OUT, PSY, SIGNED_IN, Case, assert_case, outcomes
 
 WORKERS = {IN, HEAD}
@@ -68,7 +68,7 @@ SOP_API_CASES = [
 def _ui(name, allowed, ok=200, **kw):
     """A page: anonymous goes to the login page, the rest of the refused get 404."""
     extra = kw.pop("extra", None)
-    return Case(name, outcomes(allowed, ok, extra=extra), **kw)
+    return Case(name, outcomes(allowed, ok, extra=extra, practice_bound=True), **kw)
 
 
 CASE_VIEWERS = {IN, OUT, HEAD, PSY}  # have the register (OUT sees district 2's only)

@@ -15,10 +15,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from berezhno.accounts import roles
 from berezhno.accounts.models import RoleAssignment, User
+from berezhno.core import access
 from berezhno.core.context import acting_as
 from berezhno.core.text import format_snils, normalize_name, normalize_phone, normalize_snils
+from berezhno.people import roles
 from berezhno.people.choices import ContactChannel, ContactPurpose
 from berezhno.people.models import Contact, Person, PersonAssignment
 from berezhno.territories import services as territories
@@ -327,7 +328,7 @@ PERSON_KINDS = [roles.PERSON, roles.SENSITIVE, roles.CONTACT, roles.DOCUMENT, ro
 
 
 def reference_allows(role_code: str, kind: str, action: str) -> bool:
-    granted = roles.ROLES[role_code].permissions.get(kind, frozenset())
+    granted = access.roles()[role_code].permissions.get(kind, frozenset())
     # Whoever may "view" may also "view_minimal" (the documented implication).
     return action in granted or (action == "view_minimal" and "view" in granted)
 
@@ -356,7 +357,7 @@ def reference_scope(*, assignments, work, persons, parent_of, kind, action, user
     for person_id, territory_id in persons.items():
         above = reference_ancestors(parent_of, territory_id)
         for a in live:
-            if not roles.ROLES[a["role"]].territorial:
+            if not access.roles()[a["role"]].territorial:
                 continue  # agents and partners see only what is assigned to them by work
             if a["territory"] == territory_id or (a["include_subtree"]
                                                   and a["territory"] in above):
@@ -419,11 +420,11 @@ def colliding_tree(world):
 
 
 def _allowed_actions(kind: str) -> list[str]:
-    return [a for a in ACTIONS if any(reference_allows(r, kind, a) for r in roles.ROLES)]
+    return [a for a in ACTIONS if any(reference_allows(r, kind, a) for r in access.roles())]
 
 
 def _roles_allowing(kind: str, action: str) -> list[str]:
-    return sorted(r for r in roles.ROLES if reference_allows(r, kind, action))
+    return sorted(r for r in access.roles() if reference_allows(r, kind, action))
 
 
 @pytest.mark.django_db
@@ -448,11 +449,11 @@ def test_restrict_matches_the_tree(colliding_tree, data):
     action = draw(st.one_of(st.sampled_from([roles.VIEW, roles.VIEW_MINIMAL]),
                             st.sampled_from(_allowed_actions(kind)), st.sampled_from(ACTIONS)),
                   label="action")
-    relevant = _roles_allowing(kind, action) or sorted(roles.ROLES)
+    relevant = _roles_allowing(kind, action) or sorted(access.roles())
     # Agents and partners get their own branch: they are few but follow a different rule.
-    off_tree = [r for r in relevant if not roles.ROLES[r].territorial] or relevant
+    off_tree = [r for r in relevant if not access.roles()[r].territorial] or relevant
     role = st.one_of(st.sampled_from(relevant), st.sampled_from(relevant),
-                     st.sampled_from(off_tree), st.sampled_from(sorted(roles.ROLES)))
+                     st.sampled_from(off_tree), st.sampled_from(sorted(access.roles())))
     contact_action = draw(st.one_of(st.sampled_from(_allowed_actions(roles.CONTACT)),
                                     st.just(action)), label="contact action")
     assignments = draw(st.lists(st.fixed_dictionaries({
