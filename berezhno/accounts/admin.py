@@ -143,10 +143,16 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ScopedAssignmentsMixin, AuditedAdmin):
+    form = RoleAssignmentForm
     event_type = "role.changed"
     create_event_type = "role.assigned"
-    list_display = ["user", "role", "territory", "include_subtree", "is_active"]
+    list_display = ["user", "role", "territory", "include_subtree", "practices_shown",
+                    "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "user__last_name", "territory__name"]
     autocomplete_fields = ["territory", "user"]
-    exclude = ["version"]
+    fields = ["user", *RoleAssignmentForm.Meta.fields]
+
+    @admin.display(description=_("практики"))
+    def practices_shown(self, obj) -> str:
+        return ", ".join(obj.practice_labels) or str(_("все"))

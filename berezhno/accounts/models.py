@@ -168,5 +168,15 @@ class RoleAssignment(VersionedModel):
     def __str__(self) -> str:
         return f"{self.user}: {self.get_role_display()} — {self.territory}"
 
+    @property
+    def practice_labels(self) -> list[str]:
+        """The practices the assignment covers, by name: its own list, else the role's
+        default (empty: every practice)."""
+        role = access.roles().get(self.role)
+        codes = set(self.practices) if self.practices else (role.practices if role else None)
+        if codes is None:
+            return []
+        return [str(p.label) for p in access.practices() if p.code in codes]
+
     def get_absolute_url(self) -> str:
         return reverse("admin:accounts_roleassignment_change", args=[self.pk])

@@ -13,6 +13,7 @@ class CasesConfig(AppConfig):
         from berezhno.core.registry import MenuEntry
 
         from . import events, roles  # noqa: F401  (events: registers the event types)
+        from .choices import Practice
 
         roles.register_kinds_and_rights()
         roles.register_scopes()
@@ -40,6 +41,7 @@ class CasesConfig(AppConfig):
                  allowed(roles.ACTIVITY, roles.VIEW), 50),
                 ("referrals", _("Направления"), "cases:referrals",
                  allowed(roles.REFERRAL, roles.VIEW), 60),
-                ("board", _("Доска"), "cases:board", allowed(roles.CASE, roles.ADD), 70),
+                ("board", _("Доска"), "cases:board",
+                 allowed(roles.CASE, roles.ADD, Practice.FAMILY_DISPATCH), 70),
                 ("sop", _("СОП"), "cases:sop_list", allowed(roles.CASE, roles.VIEW), 80)):
             registry.register_menu(MenuEntry(code, label, url, rule, order=order))

@@ -292,6 +292,13 @@ class Grant:
     def covers(self, practice: str | None) -> bool:
         return practice is None or self.practices is None or practice in self.practices
 
+    @property
+    def practice_labels(self) -> list[str]:
+        """The practices covered, by name (empty: every practice)."""
+        if self.practices is None:
+            return []
+        return [str(p.label) for p in practices() if p.code in self.practices]
+
 
 _grant_loader: Callable[[Any], list[Grant]] | None = None
 _tree_model: type[Model] | None = None

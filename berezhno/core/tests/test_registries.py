@@ -1,0 +1,97 @@
+"""The registries the apps contribute to: pages, API routes, menu entries, home panels,
+record kinds and roles — and what each role gets from them."""
+
+import pytest
+from django.urls import reverse
+
+from berezhno.accounts.models import RoleAssignment
+from berezhno.core import access, registry
+from berezhno.core.access import RegistryError
+
+
+def _menu_codes(user) -> list[str]:
+    return [item["code"] for item in registry.menu_for(user)]
+
+
+@pytest.mark.django_db
+def test_each_role_gets_the_menu_of_its_rights(world):
+    assert _menu_codes(world.user("specialist")) == [
+        "people", "add_person", "households", "cases", "worklist", "referrals", "board",
+        "sop", "indicators", "directory", "api"]
+    assert _menu_codes(world.user("partner")) == ["referrals", "directory", "api"]
+    assert _menu_codes(world.user("analyst")) == ["indicators", "directory", "api"]
+    assert _menu_codes(world.user("admin")) == ["indicators", "audit", "admin", "directory",
+                                                "api"]
+    assert "audit" in _menu_codes(world.user("head"))
+    # The yard-only district specialist has no Family Dispatch board.
+    assert "board" not in _menu_codes(world.user("specialist_yard"))
+    assert "cases" in _menu_codes(world.user("specialist_yard"))
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_registered_menu(client, world):
+    client.force_login(world.user("partner"))
+    body = client.get(reverse("core:home")).content.decode()
+    assert reverse("cases:referrals") in body
+    assert f'href="{reverse("people:list")}"' not in body
+    assert f'href="{reverse("cases:list")}"' not in body
+
+
+@pytest.mark.django_db
+def test_home_panels_per_role(client, world):
+    client.force_login(world.user("specialist_yard"))
+    body = client.get(reverse("core:home")).content.decode()
+    assert "Мои роли" in body and "Дворовый социальный менеджмент" in body
+    assert "Найти гражданина" in body  # the registry's search panel
+    client.force_login(world.user("analyst"))
+    body = client.get(reverse("core:home")).content.decode()
+    assert "Найти гражданина" not in body and "Мои роли" in body
+
+
+@pytest.mark.django_db
+def test_profile_lists_the_practices_of_each_role(client, world):
+    client.force_login(world.user("specialist_yard"))
+    body = client.get(reverse("accounts:profile")).content.decode()
+    assert "Дворовый социальный менеджмент" in body
+    client.force_login(world.user("head"))
+    assert "все практики" in client.get(reverse("accounts:profile")).content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_assigns_a_role_for_practices(client, world):
+    client.force_login(world.user("admin"))
+    target = world.user("no_role")
+    page = client.get(reverse("admin:accounts_roleassignment_add")).content.decode()
+    assert "Семейная диспетчерская" in page and "Социальный патруль" in page
+    r = client.post(reverse("admin:accounts_roleassignment_add"), {
+        "user": target.pk, "role": "district_specialist", "territory": world.d1.pk,
+        "include_subtree": "on", "is_active": "on", "practices": ["patrol", "yard"]})
+    assert r.status_code == 302, r.content.decode()[:500]
+    assert RoleAssignment.objects.get(user=target).practices == ["patrol", "yard"]
+    r = client.post(reverse("admin:accounts_roleassignment_add"), {
+        "user": target.pk, "role": "district_specialist", "territory": world.d1.pk,
+        "is_active": "on", "practices": ["fishing"]})
+    assert r.status_code == 200 and "errorlist" in r.content.decode()
+    assert RoleAssignment.objects.filter(user=target).count() == 1
+
+
+def test_registries_refuse_contradicting_contributions():
+    with pytest.raises(RegistryError):
+        access.register_kind("person", "другое")
+    with pytest.raises(RegistryError):
+        access.register_role("head", "Другой руководитель")
+    with pytest.raises(RegistryError):
+        access.grant("head", person="fly")
+    with pytest.raises(RegistryError):
+        registry.register_pages("cases/", "berezhno.people.urls")
+    # The same contribution again is harmless (an app may register a known practice).
+    access.register_practice("yard", access._practices["yard"].label,
+                             order=access._practices["yard"].order)
+
+
+def test_every_scoped_model_has_a_registered_kind():
+    known = set(access.kinds())
+    for rule in access.scoped_models():
+        assert rule.kind in known, rule.model
+        if rule.practice is not None:
+            assert rule.territory is not None, rule.model
