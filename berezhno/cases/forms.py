@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.accounts.models import Organisation
+from berezhno.core import access
 from berezhno.people.forms import TerritoryChoiceField
 
-from . import selectors
+from . import roles, selectors
 from .choices import (
     ACTIVE_STATUSES,
     EARLY_OUTCOMES,
@@ -100,7 +101,7 @@ class ReferralFilterForm(forms.Form):
 class CaseForm(forms.Form):
     """The intake data and the cooperation contract (used to open and to edit a case)."""
 
-    practice = forms.ChoiceField(label=_("Практика"), choices=Practice.choices,
+    practice = forms.ChoiceField(label=_("Практика"), choices=access.practice_choices,
                                  initial=Practice.FAMILY_DISPATCH)
     household = forms.ModelChoiceField(
         label=_("Семья (домохозяйство)"), required=False, queryset=None,
@@ -139,6 +140,13 @@ class CaseForm(forms.Form):
         self.fields["referred_by"].queryset = Organisation.objects.filter(
             is_active=True).order_by("name")
         self.fields["responsible"].queryset = selectors.staff_choices(user, territory)
+        # Only the practices in which the user may open (or keep) cases.
+        allowed = access.user_practices(user, roles.CASE, roles.CHANGE if editing else roles.ADD)
+        if allowed is not None:
+            self.fields["practice"].choices = [
+                (code, label) for code, label in access.practice_choices() if code in allowed]
+            if allowed:
+                self.fields["practice"].initial = allowed[0]
         if editing:
             self.fields["responsible"].required = True
             self.fields["responsible"].help_text = ""
@@ -245,7 +253,8 @@ class ActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["problem"].queryset = Problem.objects.filter(
             pk__in=case.problems.values("problem_id"))
-        self.fields["responsible_user"].queryset = selectors.staff_choices(user, case.territory)
+        self.fields["responsible_user"].queryset = selectors.staff_choices(user, case.territory,
+                                                                        case.practice)
         self.fields["partner"].queryset = selectors.partner_choices()
 
     def service_data(self) -> dict:

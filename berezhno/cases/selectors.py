@@ -219,10 +219,13 @@ def responsible_choices(user) -> QuerySet:
         "last_name", "first_name")
 
 
-def staff_choices(user, territory: Territory | None = None) -> QuerySet:
+def staff_choices(user, territory: Territory | None = None,
+                  practice: str | None = None) -> QuerySet:
     """Active users who work on cases: at ``territory`` if given, else anywhere overlapping
-    the user's case scope (the service checks the exact territory)."""
-    case_roles = [code for code, role in access.roles().items()
+    the user's case scope (the service checks the exact territory); with ``practice``, only
+    through assignments covering it."""
+    known = access.roles()
+    case_roles = [code for code, role in known.items()
                   if role.territorial and role.allows(roles.CASE, roles.VIEW)]
     assignments = RoleAssignment.objects.filter(
         role__in=case_roles, is_active=True, user__is_active=True).filter(
@@ -237,6 +240,9 @@ def staff_choices(user, territory: Territory | None = None) -> QuerySet:
                    if g.role.territorial and g.role.allows(roles.CASE, roles.VIEW)]
     ids = set()
     for ra in assignments:
+        covered = set(ra.practices) if ra.practices else known[ra.role].practices
+        if practice is not None and covered is not None and practice not in covered:
+            continue
         if targets is None:
             ids.add(ra.user_id)
             continue

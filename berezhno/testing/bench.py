@@ -267,8 +267,9 @@ class Bench:
             self.log("  (no dispatcher or psychologist: skipped the case scenarios)")
             return
         prefix = mun.path + "%"
-        scope = ("c.territory_id IN (SELECT t.id FROM territories_territory t "
-                 "WHERE t.path LIKE %s)")
+        # The dispatcher works in Family Dispatch (its role's default practice).
+        scope = ("c.practice = 'family_dispatch' AND c.territory_id IN (SELECT t.id FROM "
+                 "territories_territory t WHERE t.path LIKE %s)")
         active = "c.status IN ('intake', 'planning', 'in_progress', 'review')"
         client = self._client(dispatcher)
         who = "dispatcher (municipality)"
@@ -293,7 +294,7 @@ class Bench:
                              + " ORDER BY c.received_at DESC, c.id DESC LIMIT 51",
                              [prefix])]))
         ids = list(SupportCase.objects.filter(territory__path__startswith=mun.path,
-                                              status="in_progress")
+                                              practice="family_dispatch", status="in_progress")
                    .order_by("?").values_list("id", flat=True)[:10])
         if ids:
             self.add("Case card (plan, activities, referrals, history)", who, 100,

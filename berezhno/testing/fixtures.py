@@ -96,7 +96,7 @@ def world(db) -> World:
             "specialist_other": make_user("spec2", "district_specialist", d2, provider),
             # Same district as "specialist", another practice (yard management only).
             "specialist_yard": make_user("specyard", "district_specialist", d1, provider,
-                                         practices=["yard"]),
+                                         practices=["yard"], last_name="Дворова"),
             "specialist_far": make_user("spec3", "district_specialist", d3, provider),
             "head": make_user("head", "head", mun, provider, last_name="Маркова"),
             "admin": make_user("admin", "admin", region, provider),
