@@ -201,3 +201,13 @@ def test_case_file_costs_a_fixed_number_of_queries(world, family, client):
         assert f"Звонок {n - 1}" in text
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_pdfs_name_the_recipient_in_the_case_the_sentence_needs(world, family, client):
+    case = recognised(world, open_case(world, family))
+    plan = _approved_plan(world, case, "Консультация")
+    client.force_login(world.user("dispatcher"))
+    programme = pdf_text(client.get(reverse("cases:plan_pdf", args=[case.pk, plan.pk])))
+    assert "Программа выдана Семёновой Алёне Петровне." in programme
+    case_file = pdf_text(client.get(reverse("cases:case_pdf", args=[case.pk])))
+    assert "Личное дело получателя социальных услуг Семёновой Алёны Петровны" in case_file
