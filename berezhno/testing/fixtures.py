@@ -7,6 +7,7 @@ import pytest
 
 from berezhno.accounts.choices import OrganisationKind, PartnerKind
 from berezhno.accounts.models import Organisation, RoleAssignment, User
+from berezhno.accounts.validators import company_inn, company_ogrn
 from berezhno.core.context import acting_as
 from berezhno.people import services as people
 from berezhno.people.models import Person
@@ -84,10 +85,14 @@ def world(db) -> World:
                                  settlement=village)
         provider = Organisation.objects.create(kind=OrganisationKind.PROVIDER,
                                                name="КЦСОН Называевского района",
-                                               address="г. Называевск, ул. Ленина, 66")
+                                               address="г. Называевск, ул. Ленина, 66",
+                                               inn=company_inn("551500312"),
+                                               ogrn=company_ogrn("102550150012"))
         partner_org = Organisation.objects.create(kind=OrganisationKind.PARTNER,
                                                   partner_kind=PartnerKind.POLICE,
-                                                  name="ОМВД по Называевскому району")
+                                                  name="ОМВД по Называевскому району",
+                                                  inn=company_inn("551500011"),
+                                                  ogrn=company_ogrn("102550150001"))
         users = {
             "root": root,
             "no_role": make_user("norole", org=provider),
