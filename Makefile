@@ -32,6 +32,7 @@ test: install
 lint: install
 	@$(UV) run --frozen ruff check .
 	@$(UV) run --frozen lint-imports --no-cache
+	@$(UV) run --frozen mypy
 	@$(MANAGE) makemigrations --check --dry-run -v 0
 
 check: lint

@@ -14,6 +14,7 @@ from berezhno.core.models import ChangeAction
 from . import roles, services
 from .choices import OrganisationKind, PartnerKind
 from .models import Agreement, Organisation, RoleAssignment, User
+from .validators import validate_inn_ogrn_pair
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -23,9 +24,21 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = ["id", "kind", "partner_kind", "name", "short_name", "inn", "address", "phone",
-                  "email", "territory", "is_active", "version"]
+        fields = ["id", "kind", "partner_kind", "name", "short_name", "inn", "ogrn",
+                  "address", "phone", "email", "territory", "is_active", "version"]
         read_only_fields = ["version"]
+
+    def validate(self, attrs):
+        """The model's own ИНН/ОГРН pair rule (``Organisation.clean``), which a model
+        serializer does not run."""
+        instance = self.instance
+        inn = attrs.get("inn", instance.inn if instance else "")
+        ogrn = attrs.get("ogrn", instance.ogrn if instance else "")
+        try:
+            validate_inn_ogrn_pair(inn, ogrn)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return attrs
 
 
 class AuditedSaveMixin:

@@ -11,6 +11,7 @@ from berezhno.core.models import VersionedModel
 from berezhno.core.querysets import RestrictedQuerySet
 
 from .choices import OrganisationKind, PartnerKind
+from .validators import validate_inn, validate_inn_ogrn_pair, validate_ogrn
 
 
 class Organisation(VersionedModel):
@@ -22,7 +23,8 @@ class Organisation(VersionedModel):
     )
     name = models.CharField(_("полное наименование"), max_length=300)
     short_name = models.CharField(_("краткое наименование"), max_length=120, blank=True)
-    inn = models.CharField(_("ИНН"), max_length=12, blank=True)
+    inn = models.CharField(_("ИНН"), max_length=12, blank=True, validators=[validate_inn])
+    ogrn = models.CharField(_("ОГРН"), max_length=15, blank=True, validators=[validate_ogrn])
     address = models.CharField(_("адрес"), max_length=300, blank=True)
     phone = models.CharField(_("телефон"), max_length=20, blank=True)
     email = models.EmailField(_("электронная почта"), blank=True)
@@ -41,6 +43,9 @@ class Organisation(VersionedModel):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def clean(self) -> None:
+        validate_inn_ogrn_pair(self.inn, self.ogrn)
 
 
 class Department(VersionedModel):

@@ -156,7 +156,7 @@ class CaseForm(forms.Form):
 
 
 class IntakeForm(CaseForm):
-    version = None
+    version = None  # type: ignore[assignment]  # the intake has no version: Django drops the field
     person = forms.IntegerField(widget=forms.HiddenInput, required=False)
     received_at = forms.DateTimeField(label=_("Дата и время обращения"), required=False,
                                       widget=DATETIME, help_text=_("Если не указать — сейчас."))

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from berezhno.accounts.choices import OrganisationKind
 from berezhno.cases import roles
@@ -1190,7 +1191,8 @@ def assessment_record(*, user, case: SupportCase, questionnaire, answers: dict,
         if _add_problem(user, case, problem, ProblemSource.ASSESSMENT, conducted_on,
                         assessment=assessment) is not None:
             found.append(problem.name)
-    summary = _("%(q)s: %(score)s балл(ов)") % {"q": questionnaire.title, "score": score}
+    summary = ngettext("%(q)s: %(score)s балл", "%(q)s: %(score)s баллов", abs(score)) % {
+        "q": questionnaire.title, "score": score}
     if found:
         summary += "; " + _("выявлено: %(p)s") % {"p": ", ".join(found)}
     audit.record(user=user, obj=assessment, action=ChangeAction.CREATE,

@@ -258,7 +258,7 @@ def add_grant(model: type[Model], fn: GrantFn) -> None:
 
 def scope_of(model: type[Model]) -> ScopeRule:
     for cls in model.__mro__:
-        rule = _scopes.get(cls)  # type: ignore[arg-type]
+        rule = _scopes.get(cls)
         if rule is not None:
             return rule
     raise RegistryError(f"{model._meta.label} has no registered scope rule")
@@ -419,7 +419,7 @@ def restrict_queryset(qs: QuerySet, user, action: str, kind: str | None = None) 
         tq = _tree_q(group)
         if tq is None:
             continue
-        nodes = tree_model().objects.filter(tq).values("pk")
+        nodes = tree_model()._default_manager.filter(tq).values("pk")
         if extras or len(groups) > 1:
             # In an OR with another branch, a subquery is filtered row by row (PostgreSQL's
             # hashed subplan) and no index is used: give the nodes as a list (one array
@@ -443,10 +443,10 @@ def territories_in_scope(user, kind: str, action: str, practice: str | None = No
     ``practice``, only through assignments covering it."""
     tree = tree_model()
     if user.is_superuser:
-        return tree.objects.all()
+        return tree._default_manager.all()
     grants = [g for g in user_grants(user)
               if g.role.allows(kind, action) and g.role.territorial and g.covers(practice)]
     tq = _tree_q(grants)
     if tq is None:
-        return tree.objects.none()
-    return tree.objects.filter(tq)
+        return tree._default_manager.none()
+    return tree._default_manager.filter(tq)

@@ -32,6 +32,7 @@ class RoleAdminMixin:
     """
 
     permission_kind: str | None = None
+    model: type  # given by the ModelAdmin / InlineModelAdmin the mixin is combined with
 
     def role_allows(self, request, action: str) -> bool:
         kind = self.permission_kind or access.kind_of(self.model)

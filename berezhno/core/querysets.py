@@ -1,5 +1,7 @@
 """The restricted queryset: every read of scoped records starts here."""
 
+from typing import Self, cast
+
 from django.db import models
 
 from .access import restrict_queryset
@@ -7,6 +9,6 @@ from .access import restrict_queryset
 
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view", kind: str | None = None
-                 ) -> "RestrictedQuerySet":
+                 ) -> Self:
         """Only the records ``user`` may perform ``action`` on (see ``core.access``)."""
-        return restrict_queryset(self, user, action, kind)
+        return cast(Self, restrict_queryset(self, user, action, kind))

@@ -1,6 +1,7 @@
 """Helpers every service uses: locking with a version check, field application."""
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -9,12 +10,16 @@ from .errors import ConflictError, DomainError
 from .models import Reminder
 
 
-def lock(model: type[models.Model], pk) -> models.Model:
+class Versioned(Protocol):
+    version: int
+
+
+def lock[M: models.Model](model: type[M], pk) -> M:
     """Re-read and lock a row for the rest of the transaction."""
     return model._default_manager.select_for_update().get(pk=pk)
 
 
-def check_version(obj: models.Model, expected_version: int | None, fields: Iterable[str],
+def check_version(obj: Versioned, expected_version: int | None, fields: Iterable[str],
                   current_snapshot: dict, loaded_snapshot: dict | None = None) -> None:
     """Refuse a save made on top of an older version (optimistic locking)."""
     if expected_version is None:

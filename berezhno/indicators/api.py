@@ -50,7 +50,7 @@ class IndicatorValueSerializer(serializers.Serializer):
 
 
 def _invalid(form) -> Response:
-    body = {"code": "invalid", "detail": " ".join(form.messages())}
+    body: dict[str, object] = {"code": "invalid", "detail": " ".join(form.messages())}
     for field, errors in form.errors.items():
         body[field] = [str(e) for e in errors]
     return Response(body, status=400)

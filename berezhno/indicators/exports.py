@@ -91,8 +91,8 @@ def report_xlsx(report: Report) -> bytes:
             _number(sheet, r, 5, result.denominator)
         _text(sheet, r, 6, ind.definition, alignment=wrap)
         _text(sheet, r, 7, ind.code)
-    for column, width in zip("ABCDEFG", (42, 12, 9, 12, 13, 90, 26), strict=True):
-        sheet.column_dimensions[column].width = width
+    for letter, width in zip("ABCDEFG", (42, 12, 9, 12, 13, 90, 26), strict=True):
+        sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -78,6 +78,7 @@ def bind_query(user, params) -> ReportQueryForm:
     anything else is looked at.
     """
     data = params.copy()
+    territory: Territory | None
     if data.get("territory"):
         territory = selectors.territory_or_404(user, data["territory"])
     else:

@@ -28,13 +28,14 @@ from .models import (
     PersonCategory,
     PersonDocument,
     PersonMerge,
+    PersonQuerySet,
     SensitiveInfo,
 )
 
 FUZZY_THRESHOLD = 85
 
 
-def person_queryset(user, action: str = roles.VIEW) -> QuerySet:
+def person_queryset(user, action: str = roles.VIEW) -> PersonQuerySet:
     return Person.objects.restrict(user, action)
 
 

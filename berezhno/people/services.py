@@ -8,9 +8,10 @@ the result is still within the user's scope.
 import datetime
 import uuid
 from decimal import Decimal
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,7 +75,7 @@ class DuplicateCandidatesError(DomainError):
 
 
 def _field_label(name: str) -> str:
-    return str(Person._meta.get_field(name).verbose_name)
+    return str(getattr(Person._meta.get_field(name), "verbose_name", name))
 
 
 def _is_empty(value) -> bool:
@@ -359,7 +360,7 @@ def person_merge(*, user, source: Person, target: Person, reason: str = "") -> P
     if source.snils and target.snils and source.snils != target.snils:
         raise DomainError(_("У записей разные СНИЛС: это разные люди, объединение невозможно."))
     source_before, target_before = audit.snapshot(source), audit.snapshot(target)
-    moved = {
+    moved: dict[str, list] = {
         "contacts": list(source.contacts.values_list("pk", flat=True)),
         "categories": list(source.categories.values_list("pk", flat=True)),
         "consents": list(source.consents.values_list("pk", flat=True)),
@@ -379,7 +380,7 @@ def person_merge(*, user, source: Person, target: Person, reason: str = "") -> P
     if moved["memberships"] and target.memberships.filter(until__isnull=True).exists():
         moved["memberships"] = []
     for name in MERGE_FILL_FIELDS:
-        field = Person._meta.get_field(name)
+        field = cast(models.Field, Person._meta.get_field(name))
         if _is_empty(getattr(target, field.attname)) and not _is_empty(
                 getattr(source, field.attname)):
             setattr(target, field.attname, getattr(source, field.attname))
@@ -551,8 +552,8 @@ def sensitive_update(*, user, person: Person, data: dict,
         check_version(info, expected_version, (), {})
     allowed = {"disability_group", "disability_since", "disability_until", "mse_certificate",
                "ipra_number", "health_notes"}
-    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()
-               if k in allowed}
+    cleaned: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v)
+                               for k, v in data.items() if k in allowed}
     since, until = cleaned.get("disability_since"), cleaned.get("disability_until")
     if since and since > _local_today(person):
         raise ValidationError({"disability_since": [_("Дата не может быть в будущем.")]})
@@ -686,7 +687,7 @@ def consent_record(*, user, person: Person, data: dict) -> Consent:
             pk=person.pk).exists():
         raise DomainError(_("У вас нет права оформлять согласия."), code=ErrorCode.FORBIDDEN)
     errors: dict[str, list[str]] = {}
-    purpose = data.get("purpose")
+    purpose: str = data.get("purpose") or ""
     if purpose not in ConsentPurpose.values:
         errors["purpose"] = [_("Выберите цель обработки.")]
     for key, message in (("subject_address", _("Укажите адрес субъекта.")),
@@ -727,6 +728,7 @@ def consent_record(*, user, person: Person, data: dict) -> Consent:
             errors["scan"] = exc.messages
     if errors:
         raise ValidationError(errors)
+    assert operator is not None  # refused above with a message
     existing = Consent.objects.select_for_update().filter(person=person, purpose=purpose,
                                                          is_active=True).first()
     if existing is not None:

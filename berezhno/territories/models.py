@@ -61,7 +61,7 @@ class Territory(VersionedModel):
         return [int(p) for p in self.path.split(".") if p]
 
     def label_with_parent(self) -> str:
-        if self.parent_id and self.level >= Level.SETTLEMENT:
+        if self.parent is not None and self.level >= Level.SETTLEMENT:
             return f"{self.name} ({self.parent.name})"
         return self.name
 

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from berezhno.accounts.choices import OrganisationKind, PartnerKind
-from berezhno.accounts.models import Organisation, RoleAssignment, User
+from berezhno.accounts.models import Organisation, User
 from berezhno.core.context import acting_as
 from berezhno.people import services as people
 from berezhno.people.models import Person
@@ -14,7 +13,17 @@ from berezhno.territories import services as territories
 from berezhno.territories.choices import Level
 from berezhno.territories.models import District, Territory
 
-PASSWORD = "test-password-123"  # noqa: S105
+from .factories import (
+    CONSENT,
+    OrganisationFactory,
+    PersonFactory,
+    RoleAssignmentFactory,
+    TerritoryFactory,
+    UserFactory,
+)
+from .factories.accounts import PASSWORD
+
+__all__ = ["CONSENT", "PASSWORD", "World", "make_user"]
 
 
 @dataclass
@@ -40,54 +49,38 @@ class World:
 
 
 def make_user(username, role=None, territory=None, org=None, practices=(), **extra) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD,
-                                    last_name=extra.pop("last_name", "Тестова"),
-                                    first_name=extra.pop("first_name", "Анна"),
-                                    patronymic="Ивановна", organisation=org, **extra)
+    user = UserFactory(username=username, organisation=org, **extra)
     if role:
-        RoleAssignment.objects.create(user=user, role=role, territory=territory,
-                                      organisation=org, practices=list(practices))
+        RoleAssignmentFactory(user=user, role=role, territory=territory, organisation=org,
+                              practices=list(practices))
     return user
-
-
-CONSENT = {"purpose": "social_service", "subject_address": "г. Тест, ул. Мира, 1",
-           "subject_document": "паспорт 5200 123456", "data_list": "ФИО, адрес, СНИЛС"}
 
 
 @pytest.fixture
 def world(db) -> World:
     with acting_as("test"):
         root = User.objects.create_superuser("root", password=PASSWORD)
-        region = territories.territory_create(user=root, level=Level.REGION, parent=None,
-                                              data={"name": "Омская область",
-                                                    "time_zone": "Asia/Omsk"})
-        mun = territories.territory_create(user=root, level=Level.MUNICIPALITY, parent=region,
-                                           data={"name": "Называевский район"})
-        mun2 = territories.territory_create(user=root, level=Level.MUNICIPALITY, parent=region,
-                                            data={"name": "Тарский район"})
-        town = territories.territory_create(user=root, level=Level.SETTLEMENT, parent=mun,
-                                            data={"name": "Называевск", "kind": "город"})
-        village = territories.territory_create(user=root, level=Level.SETTLEMENT, parent=mun,
-                                               data={"name": "Кисляки", "kind": "село"})
-        other_town = territories.territory_create(user=root, level=Level.SETTLEMENT,
-                                                  parent=mun2, data={"name": "Тара"})
-        d1 = territories.territory_create(user=root, level=Level.DISTRICT, parent=town,
-                                          data={"name": "Участок 1"})
-        d2 = territories.territory_create(user=root, level=Level.DISTRICT, parent=town,
-                                          data={"name": "Участок 2"})
-        d3 = territories.territory_create(user=root, level=Level.DISTRICT, parent=other_town,
-                                          data={"name": "Тара — участок 1"})
+        region = TerritoryFactory(user=root, level=Level.REGION, name="Омская область",
+                                  time_zone="Asia/Omsk")
+        mun = TerritoryFactory(user=root, level=Level.MUNICIPALITY, parent=region,
+                               name="Называевский район")
+        mun2 = TerritoryFactory(user=root, level=Level.MUNICIPALITY, parent=region,
+                                name="Тарский район")
+        town = TerritoryFactory(user=root, parent=mun, name="Называевск", kind="город")
+        village = TerritoryFactory(user=root, parent=mun, name="Кисляки", kind="село")
+        other_town = TerritoryFactory(user=root, parent=mun2, name="Тара")
+        d1 = TerritoryFactory(user=root, level=Level.DISTRICT, parent=town, name="Участок 1")
+        d2 = TerritoryFactory(user=root, level=Level.DISTRICT, parent=town, name="Участок 2")
+        d3 = TerritoryFactory(user=root, level=Level.DISTRICT, parent=other_town,
+                              name="Тара — участок 1")
         street = territories.street_add(user=root, settlement=town, name="улица Ленина")
         territories.coverage_set(user=root, district=District.objects.get(territory=d1),
                                  settlement=town, street=street)
         territories.coverage_set(user=root, district=District.objects.get(territory=d1),
                                  settlement=village)
-        provider = Organisation.objects.create(kind=OrganisationKind.PROVIDER,
-                                               name="КЦСОН Называевского района",
-                                               address="г. Называевск, ул. Ленина, 66")
-        partner_org = Organisation.objects.create(kind=OrganisationKind.PARTNER,
-                                                  partner_kind=PartnerKind.POLICE,
-                                                  name="ОМВД по Называевскому району")
+        provider = OrganisationFactory(name="КЦСОН Называевского района",
+                                       address="г. Называевск, ул. Ленина, 66")
+        partner_org = OrganisationFactory(partner=True, name="ОМВД по Называевскому району")
         users = {
             "root": root,
             "no_role": make_user("norole", org=provider),
@@ -114,19 +107,15 @@ def world(db) -> World:
             "email": "d1@example.org", "workplace_address": "ул. Ленина, 66, каб. 11",
             "reception_schedule": "Пн, ср 9:00–13:00"})
         spec = users["specialist"]
-        p1 = people.person_register(user=spec, consent=dict(CONSENT), data={
-            "surname": "Семёнова", "name": "Алёна", "patronymic": "Петровна", "sex": "f",
-            "birth_date": datetime.date(1985, 3, 5), "territory": d1, "settlement": town,
-            "snils": "112-233-445 95", "phone": "8 913 123-45-67",
-            "actual_address": "г. Называевск, ул. Ленина, 5"})
-        p2 = people.person_register(user=users["specialist_other"], consent=dict(CONSENT),
-                                    data={"surname": "Кузнецов", "name": "Иван",
-                                          "patronymic": "Ильич", "sex": "m",
-                                          "birth_date": datetime.date(1950, 1, 1),
-                                          "territory": d2})
-        p3 = people.person_register(user=users["specialist_far"], consent=dict(CONSENT),
-                                    data={"surname": "Далёкий", "name": "Пётр", "sex": "m",
-                                          "territory": d3})
+        p1 = PersonFactory(user=spec, surname="Семёнова", name="Алёна", patronymic="Петровна",
+                           sex="f", birth_date=datetime.date(1985, 3, 5), territory=d1,
+                           settlement=town, snils="112-233-445 95", phone="8 913 123-45-67",
+                           actual_address="г. Называевск, ул. Ленина, 5")
+        p2 = PersonFactory(user=users["specialist_other"], surname="Кузнецов", name="Иван",
+                           patronymic="Ильич", sex="m", birth_date=datetime.date(1950, 1, 1),
+                           territory=d2)
+        p3 = PersonFactory(user=users["specialist_far"], surname="Далёкий", name="Пётр",
+                           patronymic="", sex="m", territory=d3)
         people.person_assign(user=spec, person=p1, assignee=users["agent"],
                              reason="социальный контракт")
     return World(region=region, mun=mun, mun2=mun2, town=town, village=village,

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from berezhno.accounts.choices import OrganisationKind, PartnerKind
 from berezhno.accounts.models import Organisation, RoleAssignment, User
+from berezhno.accounts.validators import company_inn, company_ogrn
 from berezhno.cases.models import Activity, CaseProblem, Plan, Referral, SupportCase
 from berezhno.core.context import acting_as
 from berezhno.core.text import normalize_name
@@ -273,10 +274,14 @@ class Generator:
         provider, _ = Organisation.objects.get_or_create(
             kind=OrganisationKind.PROVIDER, territory=mun,
             name=f"Комплексный центр социального обслуживания населения ({mun.name})",
-            defaults={"short_name": f"КЦСОН ({mun.name})"[:120]})
+            defaults={"short_name": f"КЦСОН ({mun.name})"[:120],
+                      "inn": company_inn(f"550{mun.pk % 10**6:06d}"),
+                      "ogrn": company_ogrn(f"10255{mun.pk % 10**7:07d}")})
         partner, _ = Organisation.objects.get_or_create(
             kind=OrganisationKind.PARTNER, territory=mun, partner_kind=PartnerKind.POLICE,
-            name=f"Отдел МВД России ({mun.name})")
+            name=f"Отдел МВД России ({mun.name})",
+            defaults={"inn": company_inn(f"551{mun.pk % 10**6:06d}"),
+                      "ogrn": company_ogrn(f"10355{mun.pk % 10**7:07d}")})
         return provider, partner
 
     def _district(self, setup: User, settlement: Territory, k: int,

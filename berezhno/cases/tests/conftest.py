@@ -2,12 +2,18 @@ import datetime
 
 import pytest
 
-from berezhno.accounts.choices import OrganisationKind, PartnerKind
-from berezhno.accounts.models import Organisation
+from berezhno.accounts.choices import PartnerKind
 from berezhno.cases import services
 from berezhno.cases.choices import Decision
 from berezhno.core.context import acting_as
 from berezhno.people import services as people
+from berezhno.testing.factories import (
+    HouseholdFactory,
+    HouseholdMemberFactory,
+    OrganisationFactory,
+    PersonFactory,
+    SupportCaseFactory,
+)
 from berezhno.testing.fixtures import CONSENT, make_user
 
 __all__ = ["CONSENT"]
@@ -28,36 +34,30 @@ def family(world):
 def make_family(world):
     """The ``family`` fixture's household, for tests that cannot use the fixture itself."""
     spec = world.user("specialist")
-    with acting_as("test"):
-        household = people.household_create(user=spec, head=world.p1, data={
-            "name": "Семья Семёновых", "address": "г. Называевск, ул. Ленина, 5"})
-        for name, born, sex in (("Дарья", datetime.date(2014, 5, 1), "f"),
-                                ("Егор", datetime.date(2018, 9, 9), "m"),
-                                ("Олег", datetime.date(2003, 1, 1), "m")):
-            child = people.person_register(
-                user=spec, consent=dict(CONSENT), confirm_not_duplicate=True, data={
-                    "surname": "Семёнов" if sex == "m" else "Семёнова", "name": name,
-                    "patronymic": "Иванович" if sex == "m" else "Ивановна", "sex": sex,
-                    "birth_date": born, "territory": world.d1})
-            people.household_add_member(user=spec, household=household, person=child,
-                                        relation="child")
+    household = HouseholdFactory(user=spec, head=world.p1, name="Семья Семёновых",
+                                 address="г. Называевск, ул. Ленина, 5")
+    for name, born, sex in (("Дарья", datetime.date(2014, 5, 1), "f"),
+                            ("Егор", datetime.date(2018, 9, 9), "m"),
+                            ("Олег", datetime.date(2003, 1, 1), "m")):
+        child = PersonFactory(user=spec, sex=sex, name=name, birth_date=born,
+                              surname="Семёнов" if sex == "m" else "Семёнова",
+                              patronymic="Иванович" if sex == "m" else "Ивановна",
+                              territory=world.d1)
+        HouseholdMemberFactory(user=spec, household=household, person=child)
     return household
 
 
 @pytest.fixture
 def other_partner(world):
-    org = Organisation.objects.create(kind=OrganisationKind.PARTNER,
-                                      partner_kind=PartnerKind.EMPLOYMENT,
-                                      name="Центр занятости населения", territory=world.mun)
+    org = OrganisationFactory(partner=True, partner_kind=PartnerKind.EMPLOYMENT,
+                              name="Центр занятости населения", territory=world.mun)
     user = make_user("partner2", "partner", world.mun, org)
     return org, user
 
 
 def open_case(world, family=None, **data):
-    with acting_as("test"):
-        return services.case_open(user=world.user("dispatcher"), person=world.p1, data={
-            "channel": "walk_in", "problem_told": "Нет денег на дрова, дети пропускают школу",
-            "household": family, **data})
+    return SupportCaseFactory(user=world.user("dispatcher"), person=world.p1, household=family,
+                              **data)
 
 
 def recognised(world, case):

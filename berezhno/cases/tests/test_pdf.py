@@ -1,7 +1,6 @@
 """The printed programme (ИППСУ) and the case file (личное дело): content, scope, the
 access log and a fixed number of queries."""
 
-import datetime
 import re
 from io import BytesIO
 
@@ -18,6 +17,7 @@ from berezhno.core.context import acting_as
 from berezhno.core.models import AccessKind, AccessLog
 from berezhno.core.workdays import local_today
 from berezhno.people import services as people
+from berezhno.testing.factories import ActivityFactory, PlanFactory
 
 from .conftest import open_case, partner_consent, recognised
 from .test_permission_matrix import first_answers
@@ -37,15 +37,13 @@ def pdf_text(response) -> str:
 
 
 def _approved_plan(world, case, *titles):
-    disp, psy = world.user("dispatcher"), world.user("specialist_psy")
-    due = local_today(world.d1) + datetime.timedelta(days=30)
+    disp = world.user("dispatcher")
+    plan = PlanFactory(user=disp, case=case)
+    for title in titles:
+        ActivityFactory(user=disp, plan=plan, title=title,
+                        responsible_user=world.user("specialist_psy"), volume="8 занятий",
+                        frequency="1 раз в неделю")
     with acting_as("test"):
-        plan = services.plan_create(user=disp, case=case, data={
-            "goal": "Выход семьи из трудной жизненной ситуации", "service_form": "at_home"})
-        for title in titles:
-            services.activity_add(user=disp, plan=plan, data={
-                "service_type": "psychological", "title": title, "responsible_user": psy,
-                "due_date": due, "volume": "8 занятий", "frequency": "1 раз в неделю"})
         services.plan_approve(user=disp, plan=plan)
     plan.refresh_from_db()
     return plan
@@ -201,3 +199,13 @@ def test_case_file_costs_a_fixed_number_of_queries(world, family, client):
         assert f"Звонок {n - 1}" in text
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_pdfs_name_the_recipient_in_the_case_the_sentence_needs(world, family, client):
+    case = recognised(world, open_case(world, family))
+    plan = _approved_plan(world, case, "Консультация")
+    client.force_login(world.user("dispatcher"))
+    programme = pdf_text(client.get(reverse("cases:plan_pdf", args=[case.pk, plan.pk])))
+    assert "Программа выдана Семёновой Алёне Петровне." in programme
+    case_file = pdf_text(client.get(reverse("cases:case_pdf", args=[case.pk])))
+    assert "Личное дело получателя социальных услуг Семёновой Алёны Петровны" in case_file

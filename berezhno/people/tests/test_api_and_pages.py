@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from berezhno.core.context import acting_as
 from berezhno.core.models import AccessLog
 from berezhno.people import services
 from berezhno.people.models import Person
@@ -180,3 +181,23 @@ def test_security_headers_and_login_throttle(client, world):
     r = client.post(reverse("accounts:login"), {"username": "spec1",
                                                 "password": "test-password-123"})
     assert "заблокирован" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_consent_pdf_declines_the_subject_and_the_representative(client, world):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    spec = world.user("specialist")
+    with acting_as("test"):
+        consent = services.consent_record(user=spec, person=world.p1, data={
+            **CONSENT, "purpose": "special_category",
+            "representative_name": "Семёнов Игорь Павлович",
+            "representative_document": "доверенность № 5"})
+    client.force_login(spec)
+    r = client.get(reverse("people:consent_pdf", args=[world.p1.pk, consent.pk]))
+    text = " ".join(PdfReader(BytesIO(r.content)).pages[0].extract_text().split())
+    assert "Я, Семёнова Алёна Петровна" in text  # the subject speaks in the nominative
+    assert "в лице представителя Семёнова Игоря Павловича" in text
+    assert "Согласие получено от Семёновой Алёны Петровны." in text

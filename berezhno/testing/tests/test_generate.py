@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Count
 
 from berezhno.accounts import roles
-from berezhno.accounts.models import RoleAssignment, User
+from berezhno.accounts.models import Organisation, RoleAssignment, User
 from berezhno.core.context import acting_as
 from berezhno.core.text import normalize_snils
 from berezhno.people import selectors, services
@@ -122,6 +122,11 @@ def test_a_second_run_adds_people_to_the_same_districts(generated):
     call_command("generate_data", persons=50, seed=4, stdout=StringIO())
     assert Person.objects.count() == 650
     assert District.objects.count() == districts
+    # The generated organisations carry valid ИНН and ОГРН (python-stdnum), one per record.
+    orgs = list(Organisation.objects.all())
+    assert orgs and len({o.inn for o in orgs}) == len({o.ogrn for o in orgs}) == len(orgs)
+    for org in orgs:
+        org.full_clean()
 
 
 def test_bench_measures_every_operation_beside_sql(generated):

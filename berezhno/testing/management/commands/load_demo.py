@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from berezhno.accounts.choices import OrganisationKind, PartnerKind
 from berezhno.accounts.models import Agreement, Organisation, RoleAssignment, User
+from berezhno.accounts.validators import company_inn, company_ogrn
 from berezhno.core.context import acting_as
 from berezhno.people import services as people
 from berezhno.people.choices import Category, ContactChannel, ContactPurpose, Relation
@@ -85,21 +86,25 @@ class Command(BaseCommand):
             kind=OrganisationKind.PROVIDER, name="БУ «Комплексный центр социального "
             "обслуживания населения Называевского района»", short_name="КЦСОН Называевского "
             "района", address="646100, Омская область, г. Называевск, ул. Ленина, д. 66",
-            phone="+73816121234", territory=nazyv)
+            phone="+73816121234", territory=nazyv, inn=company_inn("551500312"),
+            ogrn=company_ogrn("102550150012"))
         kcson_b = Organisation.objects.create(
             kind=OrganisationKind.PROVIDER, name="БУ СО ВО «Комплексный центр социального "
             "обслуживания населения Белозерского района»", short_name="КЦСОН Белозерского "
-            "района", address="161200, Вологодская область, г. Белозерск", territory=belozersk_mun)
+            "района", address="161200, Вологодская область, г. Белозерск", territory=belozersk_mun,
+            inn=company_inn("350300041"), ogrn=company_ogrn("102350070004"))
         partners = [
             Organisation.objects.create(kind=OrganisationKind.PARTNER, partner_kind=kind,
-                                        name=name, territory=nazyv)
-            for kind, name in [
+                                        name=name, territory=nazyv,
+                                        inn=company_inn(f"55150001{i}"),
+                                        ogrn=company_ogrn(f"10255015000{i}"))
+            for i, (kind, name) in enumerate([
                 (PartnerKind.POLICE, "ОМВД России по Называевскому району"),
                 (PartnerKind.HEALTH, "БУЗОО «Называевская ЦРБ»"),
                 (PartnerKind.EDUCATION, "БОУ «Называевская СОШ № 1»"),
                 (PartnerKind.EMPLOYMENT, "Центр занятости населения Называевского района"),
                 (PartnerKind.KDN, "КДН и ЗП Называевского муниципального района"),
-            ]
+            ], start=1)
         ]
         for i, org in enumerate(partners, start=1):
             Agreement.objects.create(organisation=org, provider=kcson, number=f"{i}/2025",
@@ -156,7 +161,8 @@ class Command(BaseCommand):
                 "specialist": users[username], "order_number": order,
                 "order_date": datetime.date(2025, 1, 15), "number": name[-1],
                 "phone": "+7 (38161) 2-11-0" + name[-1], "email": f"{username}@kcson.example",
-                "workplace_address": f"{d.territory.parent.name}, ул. Ленина, д. 66, каб. "
+                # A district's node always hangs under its settlement.
+                "workplace_address": f"{d.territory.parent.name}, ул. Ленина, д. 66, каб. "  # type: ignore[union-attr]
                                      f"{10 + int(name[-1])}",
                 "reception_schedule": "Понедельник, среда: 9:00–13:00\nПятница: 14:00–17:00 "
                                       "(выезд в сёла по графику)",
