@@ -304,8 +304,17 @@ class CaseViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_class = CaseFilterSet
 
     def get_queryset(self):
-        return selectors.case_rows(selectors.case_queryset(self.request.user)).order_by(
+        scope = selectors.case_queryset(self.request.user)
+        if self.action == "list":
+            return scope  # CaseFilterSet reads the list from it
+        return selectors.case_rows(scope).prefetch_related("problems__problem").order_by(
             "-received_at", "-id")
+
+    def filter_queryset(self, queryset):
+        found = super().filter_queryset(queryset)
+        if isinstance(found, selectors.TwoStep):
+            found.rows = found.rows.prefetch_related("problems__problem")  # serialized
+        return found
 
     def _answer(self, case, code=status.HTTP_200_OK):
         case = self.get_queryset().get(pk=case.pk)

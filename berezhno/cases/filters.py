@@ -13,7 +13,6 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.accounts import roles
 from berezhno.accounts.models import Organisation, User
 from berezhno.people.forms import TerritoryChoiceField
 from berezhno.territories.models import Territory
@@ -30,7 +29,7 @@ from .choices import (
     SopStatus,
 )
 from .forms import UserChoiceField
-from .models import Activity, Plan, Referral, SopRecord, SupportCase
+from .models import Activity, Referral, SopRecord, SupportCase
 
 ALL = _("все")
 
@@ -70,21 +69,6 @@ def _territories(request):
     return selectors.territory_choices(user) if user else Territory.objects.none()
 
 
-def _responsible(request):
-    user = _user(request)
-    return selectors.responsible_choices(user) if user else User.objects.none()
-
-
-def _cases(request):
-    user = _user(request)
-    return selectors.case_queryset(user) if user else SupportCase.objects.none()
-
-
-def _plans(request):
-    user = _user(request)
-    return Plan.objects.restrict(user, roles.VIEW) if user else Plan.objects.none()
-
-
 def _organisations(request):
     user = _user(request)
     return selectors.referral_organisations(user) if user else Organisation.objects.none()
@@ -108,6 +92,10 @@ class SelectorFilterSet(django_filters.FilterSet):
                 if key not in data:
                     data[key] = value
         super().__init__(data, queryset, request=request, prefix=prefix)
+        self.prepare(_user(request))
+
+    def prepare(self, user) -> None:
+        """Set the choices that depend on the user (before the form is built)."""
 
     def filter_noop(self, queryset, name, value):
         return queryset
@@ -145,8 +133,8 @@ class CaseFilterSet(SelectorFilterSet):
                                            choices=Practice.choices, method="filter_noop")
     territory = TerritoryFilter(label=_("Территория"), queryset=_territories, empty_label=ALL,
                                 method="filter_noop")
-    responsible = UserFilter(label=_("Ответственный"), queryset=_responsible, empty_label=ALL,
-                             method="filter_noop")
+    responsible = UserFilter(label=_("Ответственный"), queryset=User.objects.none(),
+                             empty_label=ALL, method="filter_noop")
     overdue = flag(_("Только просроченные"))
     # Kept from the API's first version; hidden on the page, where "status" says the same.
     active = django_filters.BooleanFilter(label=_("В работе"), widget=forms.HiddenInput,
@@ -158,8 +146,17 @@ class CaseFilterSet(SelectorFilterSet):
         model = SupportCase
         fields: list[str] = []
 
+    def prepare(self, user) -> None:
+        # One scope for the choices and the list: building it reads the user's grants.
+        self.scope = None
+        if user is not None:
+            self.scope = (self.queryset if self.queryset is not None
+                          else selectors.case_queryset(user))
+            self.filters["responsible"].queryset = selectors.responsible_choices(
+                user, scope=self.scope)
+
     def select(self, user, **values):
-        return selectors.case_search(user, **values)
+        return selectors.case_search(user, scope=self.scope, **values)
 
 
 class BoardFilterSet(SelectorFilterSet):
@@ -191,8 +188,8 @@ class ReferralFilterSet(SelectorFilterSet):
         label=_("Организация"), queryset=_organisations, empty_label=ALL,
         method="filter_noop")
     overdue = flag(_("Только просроченные"))
-    case = django_filters.ModelChoiceFilter(label=_("Случай"), queryset=_cases,
-                                            widget=forms.HiddenInput, method="filter_noop")
+    case = django_filters.NumberFilter(label=_("Случай"), widget=forms.HiddenInput,
+                                       method="filter_noop")
 
     class Meta:
         model = Referral
@@ -219,10 +216,10 @@ class ActivityFilterSet(SelectorFilterSet):
                                         method="filter_noop")
     plan_status = django_filters.ChoiceFilter(label=_("Программа"), choices=PlanStatus.choices,
                                               widget=forms.HiddenInput, method="filter_noop")
-    case = django_filters.ModelChoiceFilter(label=_("Случай"), queryset=_cases,
-                                            widget=forms.HiddenInput, method="filter_noop")
-    plan = django_filters.ModelChoiceFilter(label=_("Программа"), queryset=_plans,
-                                            widget=forms.HiddenInput, method="filter_noop")
+    case = django_filters.NumberFilter(label=_("Случай"), widget=forms.HiddenInput,
+                                       method="filter_noop")
+    plan = django_filters.NumberFilter(label=_("Программа"), widget=forms.HiddenInput,
+                                       method="filter_noop")
 
     class Meta:
         model = Activity
@@ -247,8 +244,8 @@ class SopFilterSet(SelectorFilterSet):
     overdue = flag(_("Только с пропущенными сроками"))
     curator = UserFilter(label=_("Куратор"), queryset=_curators, widget=forms.HiddenInput,
                          method="filter_noop")
-    case = django_filters.ModelChoiceFilter(label=_("Случай"), queryset=_cases,
-                                            widget=forms.HiddenInput, method="filter_noop")
+    case = django_filters.NumberFilter(label=_("Случай"), widget=forms.HiddenInput,
+                                       method="filter_noop")
 
     class Meta:
         model = SopRecord
