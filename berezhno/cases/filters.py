@@ -91,6 +91,9 @@ class SelectorFilterSet(django_filters.FilterSet):
             for key, value in self.page_defaults.items():
                 if key not in data:
                     data[key] = value
+        # FilterSet puts the model's whole table in ``queryset`` when given none: keep
+        # whether a scope was given (the API's) apart from that.
+        self.given_queryset = queryset
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.prepare(_user(request))
 
@@ -150,7 +153,7 @@ class CaseFilterSet(SelectorFilterSet):
         # One scope for the choices and the list: building it reads the user's grants.
         self.scope = None
         if user is not None:
-            self.scope = (self.queryset if self.queryset is not None
+            self.scope = (self.given_queryset if self.given_queryset is not None
                           else selectors.case_queryset(user))
             self.filters["responsible"].queryset = selectors.responsible_choices(
                 user, scope=self.scope)

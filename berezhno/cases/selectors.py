@@ -783,6 +783,8 @@ def activity_search(user, *, on: deadlines.When_ = None, mine: bool | None = Non
         "case__person", "case__territory", "plan", "problem", "responsible_user", "partner")
     if mine:
         return TwoStep(ids=narrow(Activity.objects.all()), rows=rows)
+    # Not read in two steps: the activity scope's OR runs across a join (the case's
+    # territory, "mine", "of my cases"), so even its ids cost a scan (docs/performance.md).
     return rows
 
 
