@@ -5,11 +5,8 @@ referral out of the user's scope answers 404 like a missing one. Partners reach 
 referrals addressed to their organisation, with the minimal data of the applicant.
 """
 
-import datetime
 
-import django_filters
-from django.db.models import Count, Exists, OuterRef, Q
-from django.utils.translation import gettext as _
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -19,15 +16,11 @@ from berezhno.accounts.choices import OrganisationKind
 from berezhno.accounts.models import Organisation, User
 from berezhno.cases import roles
 from berezhno.core.api import ErrorSerializer
-from berezhno.core.workdays import local_today
 from berezhno.people.api import RegistryAccess
 from berezhno.people.models import Household, Person
 
-from . import services
+from . import deadlines, selectors, services
 from .choices import (
-    ACTIVE_STATUSES,
-    ActivityStatus,
-    CaseStatus,
     Decision,
     Improvement,
     IntakeChannel,
@@ -35,12 +28,18 @@ from .choices import (
     Outcome,
     Practice,
     ProblemSource,
-    ReferralStatus,
     ServiceForm,
     ServiceType,
     SopSource,
     Urgency,
     UrgentService,
+)
+from .filters import (
+    ActivityFilterSet,
+    BoardFilterSet,
+    CaseFilterSet,
+    ReferralFilterSet,
+    SopFilterSet,
 )
 from .models import (
     Activity,
@@ -177,7 +176,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_is_overdue(self, obj) -> bool:
-        return obj.is_overdue(self.context.get("today"))
+        return deadlines.activity_is_overdue(obj)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -220,15 +219,8 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_is_overdue(self, obj) -> bool:
-        today = self.context.get("today") or datetime.date.today()
-        return _case_overdue(obj, today)
-
-
-def _case_overdue(case: SupportCase, today: datetime.date) -> bool:
-    if case.status == CaseStatus.INTAKE and case.decision_due < today:
-        return True
-    return case.status in (CaseStatus.INTAKE, CaseStatus.PLANNING) and \
-        case.programme_date is None and case.programme_due < today
+        # The rule of the list's "overdue" filter and of the page's labels.
+        return deadlines.case_is_overdue(obj)
 
 
 class CaseWriteSerializer(serializers.Serializer):
@@ -291,59 +283,38 @@ class ProblemAddSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=ProblemSource.choices, required=False)
 
 
-class CaseFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
-    practice = django_filters.ChoiceFilter(choices=Practice.choices)
-    active = django_filters.BooleanFilter(method="filter_active")
-    overdue = django_filters.BooleanFilter(method="filter_overdue")
-    territory = django_filters.NumberFilter(method="filter_territory")
-    responsible = django_filters.NumberFilter(field_name="responsible_id")
-    person = django_filters.NumberFilter(field_name="person_id")
+class ListFilters:
+    """Apply the list's FilterSet to the list only: a record's own address and its
+    actions look it up in the scope, whatever the query string says."""
 
-    class Meta:
-        model = SupportCase
-        fields = []
-
-    def filter_active(self, queryset, name, value):
-        if value is None:
+    def filter_queryset(self, queryset):
+        if getattr(self, "action", None) != "list":
             return queryset
-        q = Q(status__in=ACTIVE_STATUSES)
-        return queryset.filter(q) if value else queryset.exclude(q)
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        today = local_today()
-        q = Q(status=CaseStatus.INTAKE, decision_due__lt=today) | Q(
-            status__in=[CaseStatus.INTAKE, CaseStatus.PLANNING], programme_date__isnull=True,
-            programme_due__lt=today)
-        return queryset.filter(q) if value else queryset.exclude(q)
-
-    def filter_territory(self, queryset, name, value):
-        from berezhno.territories.models import Territory
-
-        node = Territory.objects.filter(pk=value).first()
-        if node is None:
-            return queryset.none()
-        return queryset.filter(territory__path__startswith=node.path)
+        return super().filter_queryset(queryset)
 
 
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  viewsets.GenericViewSet):
-    """Support cases: intake, decision, problems, review and closure."""
+class CaseViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                  mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Support cases: intake, decision, problems, review and closure. The list is the
+    page's (``CaseFilterSet``, ``selectors.case_search``)."""
 
     serializer_class = CaseSerializer
     permission_classes = [RegistryAccess]
     create_permission = (roles.CASE, roles.ADD)
-    filterset_class = CaseFilter
+    filterset_class = CaseFilterSet
 
     def get_queryset(self):
-        qs = SupportCase.objects.restrict(self.request.user, roles.VIEW)
-        return qs.select_related("person", "territory", "responsible").prefetch_related(
-            "problems__problem").order_by("-received_at", "-id")
+        scope = selectors.case_queryset(self.request.user)
+        if self.action == "list":
+            return scope  # CaseFilterSet reads the list from it
+        return selectors.case_rows(scope).prefetch_related("problems__problem").order_by(
+            "-received_at", "-id")
 
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": local_today()}
+    def filter_queryset(self, queryset):
+        found = super().filter_queryset(queryset)
+        if isinstance(found, selectors.TwoStep):
+            found.rows = found.rows.prefetch_related("problems__problem")  # serialized
+        return found
 
     def _answer(self, case, code=status.HTTP_200_OK):
         case = self.get_queryset().get(pk=case.pk)
@@ -471,12 +442,14 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     filterset_fields = ["case", "status"]
 
     def get_queryset(self):
+        # The activities' "is_overdue" reads their case's status and territory.
         return Plan.objects.restrict(self.request.user, roles.VIEW).prefetch_related(
-            "activities").order_by("case_id", "-number")
+            Prefetch("activities", queryset=Activity.objects.select_related(
+                "case__territory"))).order_by("case_id", "-number")
 
     def _answer(self, plan, code=status.HTTP_200_OK):
         plan = self.get_queryset().get(pk=plan.pk)
-        return Response(PlanSerializer(plan, context={"today": local_today()}).data,
+        return Response(PlanSerializer(plan, context=self.get_serializer_context()).data,
                         status=code)
 
     @extend_schema(summary="Составить проект программы", request=PlanWriteSerializer,
@@ -552,44 +525,19 @@ class SessionWriteSerializer(serializers.Serializer):
     result = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
-class ActivityFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ActivityStatus.choices)
-    mine = django_filters.BooleanFilter(method="filter_mine")
-    overdue = django_filters.BooleanFilter(method="filter_overdue")
-
-    class Meta:
-        model = Activity
-        fields = ["case", "plan", "service_type"]
-
-    def filter_mine(self, queryset, name, value):
-        if value is None:
-            return queryset
-        q = Q(responsible_user=self.request.user)
-        return queryset.filter(q) if value else queryset.exclude(q)
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        q = Q(status__in=[ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS],
-              due_date__lt=local_today())
-        return queryset.filter(q) if value else queryset.exclude(q)
-
-
-class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ActivityViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """Activities of programmes: the worklist (``?mine=true``), execution and sessions."""
+    """Activities of programmes: the worklist (``?mine=true``; ``ActivityFilterSet`` and
+    ``selectors.activity_search``, as the page), execution and sessions."""
 
     serializer_class = ActivitySerializer
     permission_classes = [RegistryAccess]
     create_permission = (roles.CASE, roles.CHANGE)
-    filterset_class = ActivityFilter
+    filterset_class = ActivityFilterSet
 
     def get_queryset(self):
         return Activity.objects.restrict(self.request.user, roles.VIEW).select_related(
-            "responsible_user", "partner").order_by("due_date", "id")
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": local_today()}
+            "responsible_user", "partner", "plan", "case__territory").order_by("due_date", "id")
 
     def _answer(self, activity, code=status.HTTP_200_OK):
         activity = self.get_queryset().get(pk=activity.pk)
@@ -707,7 +655,7 @@ class ReferralSerializer(serializers.ModelSerializer):
                 "actual_address": p.actual_address}
 
     def get_is_overdue(self, obj) -> bool:
-        return obj.is_overdue(self.context.get("today"))
+        return deadlines.referral_is_overdue(obj)
 
 
 class ReferralWriteSerializer(serializers.Serializer):
@@ -732,38 +680,19 @@ class ReferralResultSerializer(AnswerSerializer):
     result = serializers.CharField(max_length=5000)
 
 
-class ReferralFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ReferralStatus.choices)
-    overdue = django_filters.BooleanFilter(method="filter_overdue")
-
-    class Meta:
-        model = Referral
-        fields = ["case", "organisation"]
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        today = local_today()
-        q = Q(status=ReferralStatus.SENT, response_due__lt=today) | Q(
-            status=ReferralStatus.ACCEPTED, result_due__lt=today)
-        return queryset.filter(q) if value else queryset.exclude(q)
-
-
-class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ReferralViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """Referrals: sent by case workers, answered by the partner organisation's users."""
+    """Referrals: sent by case workers, answered by the partner organisation's users. The
+    list is the inbox page's (``ReferralFilterSet``, ``selectors.referral_inbox``)."""
 
     serializer_class = ReferralSerializer
     permission_classes = [RegistryAccess]
     create_permission = (roles.REFERRAL, roles.ADD)
-    filterset_class = ReferralFilter
+    filterset_class = ReferralFilterSet
 
     def get_queryset(self):
         return Referral.objects.restrict(self.request.user, roles.VIEW).select_related(
-            "case__person", "organisation").order_by("-sent_on", "-id")
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": local_today()}
+            "case__person", "case__territory", "organisation").order_by("-sent_on", "-id")
 
     def _answer(self, referral, code=status.HTTP_200_OK):
         referral = self.get_queryset().get(pk=referral.pk)
@@ -896,21 +825,16 @@ class BoardColumnSerializer(serializers.Serializer):
 @extend_schema(summary="Доска диспетчера: число активных случаев по проблемам",
                responses=BoardColumnSerializer(many=True))
 class BoardViewSet(viewsets.ViewSet):
+    """The page's board (``BoardFilterSet``, ``selectors.board``) counted per problem."""
+
     permission_classes = [RegistryAccess]
+    filterset_class = BoardFilterSet
 
     def list(self, request):
-        # As the page: the active Family Dispatch cases in scope.
-        cases = SupportCase.objects.restrict(request.user, roles.VIEW).filter(
-            practice=Practice.FAMILY_DISPATCH, status__in=ACTIVE_STATUSES)
-        rows = (CaseProblem.objects.filter(case__in=cases.values("pk"))
-                .values("problem_id", "problem__name", "problem__order")
-                .annotate(n=Count("case_id")).order_by("problem__order", "problem__name"))
-        # An anti-join: NOT IN over the whole problem table is a row-by-row subplan.
-        without = cases.exclude(Exists(CaseProblem.objects.filter(case=OuterRef("pk")))).count()
-        data = [{"problem": r["problem_id"], "name": r["problem__name"], "cases": r["n"]}
-                for r in rows]
-        data.append({"problem": None, "name": _("Проблемы не выявлены"), "cases": without})
-        return Response(BoardColumnSerializer(data, many=True).data)
+        filterset = BoardFilterSet(request.query_params, request=request)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        return Response(BoardColumnSerializer(filterset.qs.counts, many=True).data)
 
 
 
@@ -1049,7 +973,7 @@ class SopSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overdue(self, obj) -> list[str]:
-        return obj.overdue(self.context.get("today"))
+        return [label for _code, label, _due in deadlines.sop_missed(obj)]
 
 
 class SopWriteSerializer(serializers.Serializer):
@@ -1083,21 +1007,20 @@ class SopRemoveSerializer(serializers.Serializer):
     decision_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 
-class SopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                 viewsets.GenericViewSet):
-    """Families in a socially dangerous position (120-ФЗ) and their deadlines."""
+class SopViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                 mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Families in a socially dangerous position (120-ФЗ) and their deadlines. The list is
+    the register page's (``SopFilterSet``, ``selectors.sop_search``); without ``status``
+    it lists every record, removed ones too."""
 
     serializer_class = SopSerializer
     permission_classes = [RegistryAccess]
     create_permission = (roles.CASE, roles.CHANGE)
-    filterset_fields = ["case", "status", "curator"]
+    filterset_class = SopFilterSet
 
     def get_queryset(self):
         return SopRecord.objects.restrict(self.request.user, roles.VIEW).select_related(
-            "case").prefetch_related("reviews").order_by("-identified_on", "-id")
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": local_today()}
+            "case__territory").prefetch_related("reviews").order_by("-identified_on", "-id")
 
     def _answer(self, record, code=status.HTTP_200_OK):
         record = self.get_queryset().get(pk=record.pk)

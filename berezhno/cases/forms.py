@@ -5,11 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from berezhno.accounts.models import Organisation
 from berezhno.core import access
-from berezhno.people.forms import TerritoryChoiceField
 
 from . import roles, selectors
 from .choices import (
-    ACTIVE_STATUSES,
     EARLY_OUTCOMES,
     CaseStatus,
     Decision,
@@ -20,11 +18,9 @@ from .choices import (
     PlanStatus,
     Practice,
     ProblemSource,
-    ReferralStatus,
     ServiceForm,
     ServiceType,
     SopSource,
-    SopStatus,
     Urgency,
     UrgentService,
 )
@@ -46,53 +42,6 @@ def _text(label, rows=3, required=False, **kwargs):
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.full_name or obj.username
-
-
-# --------------------------------------------------------------------------- lists
-
-
-class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Номер случая или фамилия заявителя"), required=False,
-                        max_length=100, widget=forms.TextInput(attrs={"type": "search"}))
-    status = forms.ChoiceField(label=_("Этап"), required=False, choices=[
-        ("", _("все")), ("active", _("в работе (не закрытые)")), *CaseStatus.choices])
-    practice = forms.ChoiceField(label=_("Практика"), required=False,
-                                 choices=[("", _("все")), *Practice.choices])
-    territory = TerritoryChoiceField(label=_("Территория"), required=False, queryset=None,
-                                     empty_label=ALL)
-    responsible = UserChoiceField(label=_("Ответственный"), required=False, queryset=None,
-                                  empty_label=ALL)
-    overdue = forms.BooleanField(label=_("Только просроченные"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = selectors.territory_choices(user)
-        self.fields["responsible"].queryset = selectors.responsible_choices(user)
-
-
-class BoardFilterForm(forms.Form):
-    territory = TerritoryChoiceField(label=_("Территория"), required=False, queryset=None,
-                                     empty_label=ALL)
-    status = forms.ChoiceField(label=_("Этап"), required=False, choices=[
-        ("", _("все в работе")), *[c for c in CaseStatus.choices if c[0] in ACTIVE_STATUSES]])
-    overdue = forms.BooleanField(label=_("Только просроченные"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = selectors.territory_choices(user)
-
-
-class ReferralFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Состояние"), required=False, choices=[
-        ("", _("все")), ("open", _("ожидают ответа или исполнения")),
-        *ReferralStatus.choices])
-    organisation = forms.ModelChoiceField(label=_("Организация"), required=False,
-                                          queryset=Organisation.objects.none(), empty_label=ALL)
-    overdue = forms.BooleanField(label=_("Только просроченные"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = selectors.referral_organisations(user)
 
 
 # --------------------------------------------------------------------------- intake
@@ -412,18 +361,6 @@ class AssessmentForm(forms.Form):
 
 
 # --------------------------------------------------------------------------- СОП (120-ФЗ)
-
-
-class SopFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Этап"), required=False, choices=[
-        ("", _("все на учёте и выявленные")), *SopStatus.choices, ("all", _("все, и снятые"))])
-    territory = TerritoryChoiceField(label=_("Территория"), required=False, queryset=None,
-                                     empty_label=ALL)
-    overdue = forms.BooleanField(label=_("Только с пропущенными сроками"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = selectors.territory_choices(user)
 
 
 class SopIdentifyForm(forms.Form):

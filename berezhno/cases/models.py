@@ -345,9 +345,6 @@ class Activity(VersionedModel):
     def is_finished(self) -> bool:
         return self.status in (ActivityStatus.DONE, ActivityStatus.NOT_DONE)
 
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return not self.is_finished and self.due_date < today
 
 
 class ActivitySession(models.Model):
@@ -421,13 +418,6 @@ class Referral(VersionedModel):
             "org": self.organisation, "date": f"{self.sent_on:%d.%m.%Y}"}
 
 
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        if self.status == ReferralStatus.SENT:
-            return self.response_due < today
-        if self.status == ReferralStatus.ACCEPTED and self.result_due:
-            return self.result_due < today
-        return False
 
 
 class UrgentServiceAct(models.Model):

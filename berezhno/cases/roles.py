@@ -82,9 +82,15 @@ def case_grant(user, action: str) -> Q | None:
 
 
 def activity_grant(user, action: str) -> Q | None:
+    """Activities the user carries out, and those of the cases they are responsible for.
+
+    The cases as an id list: an OR across the join to the case kept PostgreSQL off every
+    index (the activity list of a district specialist of the region took 0.5 s)."""
     if action not in (VIEW, VIEW_MINIMAL, CHANGE):
         return None
-    return Q(responsible_user=user) | Q(case__responsible=user)
+    responsible_for = sorted(SupportCase.objects.filter(responsible=user).order_by()
+                             .values_list("pk", flat=True))
+    return Q(responsible_user=user) | Q(case_id__any=responsible_for)
 
 
 def session_grant(user, action: str) -> Q | None:

@@ -5,10 +5,10 @@ partner inbox, the dispatcher board and the printed programme and case file each
 fixed number of queries whatever the number of rows.
 """
 
-import bisect
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +22,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -35,16 +34,16 @@ from berezhno.core.access import can, territories_in_scope, user_grants
 from berezhno.core.models import DomainEvent
 from berezhno.core.text import normalize_name
 from berezhno.core.views_utils import Page
-from berezhno.core.workdays import local_today, working_days
+from berezhno.core.workdays import local_today
 from berezhno.people.models import Consent, Contact, Household, HouseholdMember, Person
 from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
 
+from . import deadlines
 from .choices import (
     ACTIVE_STATUSES,
     ActivityStatus,
     CaseStatus,
-    Decision,
     NeedCircumstance,
     PlanStatus,
     Practice,
@@ -68,7 +67,6 @@ from .models import (
     SupportCase,
     UrgentServiceAct,
     UrgentServiceLine,
-    sop_late_q,
 )
 
 OPEN_ACTIVITY = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
@@ -76,6 +74,72 @@ ONE_DAY = datetime.timedelta(days=1)
 # The worklist shows a case deadline this many days ahead, so it is met, not just missed.
 DUE_SOON_DAYS = 3
 BOARD_LIMIT = 100  # cards on the board; filters narrow it down
+
+
+# --------------------------------------------------------------------------- two-step lists
+
+
+class TwoStep:
+    """A list read in two steps (decision 0008): the ids of the requested slice from
+    ``ids`` (a query that index scans answer: no joins, ordered and limited), then the
+    rows of those ids from ``rows`` (the scope, the joins the page shows), put back in the
+    order of the ids. Sliced like a queryset and counted, so that the page's ``paginate``
+    and the API's paginator read it as they read a queryset; ``rows`` filters to the
+    user's scope again, so an id that ``ids`` found outside it is dropped."""
+
+    def __init__(self, *, ids: QuerySet, rows: QuerySet):
+        self.ids = ids
+        self.rows = rows
+
+    def count(self) -> int:
+        return self.ids.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, k):
+        if not isinstance(k, slice):
+            found = self[k:k + 1]
+            if not found:
+                raise IndexError(k)
+            return found[0]
+        pks = self._ids(k)
+        if not pks:
+            return []
+        by_pk = {row.pk: row for row in self.rows.filter(pk__in=pks).order_by()}
+        return [by_pk[pk] for pk in pks if pk in by_pk]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def _ids(self, k: slice) -> list:
+        return list(self.ids.values_list("pk", flat=True)[k])
+
+
+class SortedScope(TwoStep):
+    """A ``TwoStep`` whose ids come from the scope's own index scans when the scope is
+    small: the scope's ``key`` values (at most ``SPARSE`` of them) are read with no ORDER
+    BY, which PostgreSQL answers with a bitmap OR of the scope's indexes, and sorted here.
+    Ordered and limited in the database, a scope that is an OR of branches (the district's
+    territory, "responsible = me", the cases whose activities I carry out) made PostgreSQL
+    walk the region's ``case_received`` index backwards and drop tens of thousands of rows
+    (1 s on the benchmark region); a larger scope is dense enough for that walk, which is
+    then kept. ``key`` are field names, all sorted the same way (``descending``)."""
+
+    SPARSE = 5000
+
+    def __init__(self, *, ids: QuerySet, rows: QuerySet, key: tuple[str, ...],
+                 descending: bool = False):
+        super().__init__(ids=ids, rows=rows)
+        self.key = key
+        self.descending = descending
+
+    def _ids(self, k: slice) -> list:
+        pairs = list(self.ids.order_by().values_list(*self.key, "pk")[:self.SPARSE + 1])
+        if len(pairs) <= self.SPARSE:
+            pairs.sort(reverse=self.descending)
+            return [p[-1] for p in pairs][k]
+        return list(self.ids.values_list("pk", flat=True)[k])
 
 
 # --------------------------------------------------------------------------- dates
@@ -91,18 +155,11 @@ def user_today(user) -> datetime.date:
     return local_today(territory)
 
 
-def overdue_working_days(deadlines, today: datetime.date) -> dict[datetime.date, int]:
-    """For each past deadline, the working days in (deadline, today]: "overdue by N".
-
-    Same rule as ``workdays.working_days_between`` but for many deadlines with one read of
-    the production calendar, so a list costs one query whatever its length.
-    """
-    past = sorted({d for d in deadlines if d is not None and d < today})
-    if not past:
-        return {}
-    days = working_days(past[0] + ONE_DAY, today)
-    result = {d: len(days) - bisect.bisect_right(days, d) for d in past}
-    return result
+def overdue_working_days(dates, today: datetime.date) -> dict[datetime.date, int]:
+    """For each past deadline, the working days in (deadline, today]: "overdue by N"
+    (``deadlines.overdue_working_days_at`` for one date), one calendar read."""
+    days = deadlines.overdue_working_days_at((d, today) for d in dates)
+    return {d: n for (d, _t), n in days.items()}
 
 
 # --------------------------------------------------------------------------- cases
@@ -112,77 +169,15 @@ def case_queryset(user, action: str = roles.VIEW, kind: str | None = None) -> Qu
     return SupportCase.objects.restrict(user, action, kind)
 
 
-def _overdue_conditions(today: datetime.date) -> dict[str, Q]:
-    approved = Plan.objects.filter(case=OuterRef("pk"), status=PlanStatus.APPROVED)
-    late_activity = Activity.objects.filter(case=OuterRef("pk"), plan__status=PlanStatus.APPROVED,
-                                            status__in=OPEN_ACTIVITY, due_date__lt=today)
-    return {
-        "decision": Q(status=CaseStatus.INTAKE, decision=Decision.NONE, decision_due__lt=today),
-        "programme": Q(status__in=[CaseStatus.INTAKE, CaseStatus.PLANNING],
-                       programme_due__lt=today) & ~Exists(approved),
-        "activity": Q(status__in=ACTIVE_STATUSES) & Exists(late_activity),
-        "sop": Exists(SopRecord.objects.filter(sop_late_q(today), case=OuterRef("pk"))),
-    }
-
-
-def overdue_q(today: datetime.date) -> Q:
-    """Cases with a missed deadline: the decision, the programme, an activity or a СОП
-    deadline (notice to the КДН и ЗП, first survey, review)."""
-    c = _overdue_conditions(today)
-    return c["decision"] | c["programme"] | c["activity"] | c["sop"]
-
-
-def _sop_late_date(today: datetime.date):
-    """The earliest СОП deadline missed on ``today`` of the outer case, or null."""
-    late_kdn = Q(kdn_notice_date__isnull=True, kdn_notice_due__lt=today)
-    late_survey = Q(first_survey_on__isnull=True, first_survey_due__lt=today)
-    records = SopRecord.objects.filter(sop_late_q(today), case=OuterRef("pk")).annotate(
-        missed=Case(
-            When(late_kdn & ~(late_survey & Q(first_survey_due__lt=F("kdn_notice_due"))),
-                 then="kdn_notice_due"),
-            When(late_survey, then="first_survey_due"),
-            default="next_review_due", output_field=DateField())).order_by("missed")
-    return Subquery(records.values("missed")[:1])
-
-
-def with_deadlines(qs: QuerySet, today: datetime.date) -> QuerySet:
-    """Annotate ``late_decision``/``late_programme`` (the missed date or null),
-    ``late_activity`` (the due date of the earliest overdue activity), ``late_sop`` (the
-    earliest missed СОП deadline) and ``in_sop`` (the family is on the СОП register)."""
-    c = _overdue_conditions(today)
-    late_activity = Activity.objects.filter(
-        case=OuterRef("pk"), plan__status=PlanStatus.APPROVED, status__in=OPEN_ACTIVITY,
-        due_date__lt=today, case__status__in=ACTIVE_STATUSES).order_by("due_date")
-    return qs.annotate(
-        late_decision=Case(When(c["decision"], then="decision_due"), output_field=DateField()),
-        late_programme=Case(When(c["programme"], then="programme_due"),
-                            output_field=DateField()),
-        late_activity=Subquery(late_activity.values("due_date")[:1]),
-        late_sop=_sop_late_date(today),
-        in_sop=Exists(SopRecord.objects.filter(case=OuterRef("pk")).exclude(
-            status=SopStatus.REMOVED)),
-    )
-
-
-def mark_overdue(cases, today: datetime.date) -> list:
-    """Set ``overdue_since`` (the earliest missed deadline) and ``overdue_days`` (working
-    days since) on annotated cases; one calendar read for the whole list."""
-    cases = list(cases)
-    for case in cases:
-        missed = [d for d in (case.late_decision, case.late_programme, case.late_activity,
-                              case.late_sop) if d]
-        case.overdue_since = min(missed) if missed else None
-    days = overdue_working_days([c.overdue_since for c in cases], today)
-    for case in cases:
-        case.overdue_days = days.get(case.overdue_since) if case.overdue_since else None
-    return cases
-
-
-def case_search(user, *, today: datetime.date, q: str = "", status: str = "",
+def case_search(user, *, on: deadlines.When_ = None, q: str = "", status: str = "",
                 practice: str = "", territory: Territory | None = None, responsible=None,
-                overdue: bool = False) -> QuerySet:
-    """The scoped case list with its filters, newest intake first."""
-    qs = case_queryset(user)
+                overdue: bool | None = None, active: bool | None = None,
+                person: int | None = None, scope: QuerySet | None = None) -> "SortedScope":
+    """The scoped case list with its filters, newest intake first, each case annotated with
+    its pending deadlines (``deadlines.mark_overdue`` labels a page of them). The page and
+    the API read it through ``filters.CaseFilterSet``; ``scope`` is the user's case scope
+    if built already."""
+    qs = case_queryset(user) if scope is None else scope
     q = (q or "").strip()
     if q:
         if any(ch.isdigit() for ch in q):
@@ -194,16 +189,30 @@ def case_search(user, *, today: datetime.date, q: str = "", status: str = "",
         qs = qs.filter(status__in=ACTIVE_STATUSES)
     elif status:
         qs = qs.filter(status=status)
+    if active is not None:
+        qs = qs.filter(status__in=ACTIVE_STATUSES) if active else qs.exclude(
+            status__in=ACTIVE_STATUSES)
     if practice:
         qs = qs.filter(practice=practice)
     if territory is not None:
         qs = qs.filter(territory__in=Territory.objects.filter(path__startswith=territory.path))
     if responsible is not None:
         qs = qs.filter(responsible=responsible)
-    if overdue:
-        qs = qs.filter(overdue_q(today))
-    return with_deadlines(qs, today).select_related(
-        "person", "territory", "responsible").order_by("-received_at", "-id")
+    if person is not None:
+        qs = qs.filter(person_id=person)
+    if overdue is not None:
+        late = deadlines.case_overdue_q(on)
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    # Two steps (decision 0008): the page's ids from the scope's index scans, then its rows.
+    return SortedScope(ids=qs.order_by("-received_at", "-id"),
+                       rows=case_rows(qs).order_by("-received_at", "-id"),
+                       key=("received_at", "pk"), descending=True)
+
+
+def case_rows(qs: QuerySet) -> QuerySet:
+    """What a row of the case list shows: the applicant, territory, responsible and the
+    pending deadlines."""
+    return deadlines.with_pending(qs).select_related("person", "territory", "responsible")
 
 
 def territory_choices(user, kind: str = roles.CASE, action: str = roles.VIEW) -> QuerySet:
@@ -212,10 +221,12 @@ def territory_choices(user, kind: str = roles.CASE, action: str = roles.VIEW) ->
         level__gte=Level.MUNICIPALITY).select_related("parent").order_by("path")
 
 
-def responsible_choices(user) -> QuerySet:
-    """Users responsible for at least one case the user sees."""
+def responsible_choices(user, scope: QuerySet | None = None) -> QuerySet:
+    """Users responsible for at least one case the user sees (``scope``, if built already:
+    building the case scope reads the user's grants)."""
+    scope = case_queryset(user) if scope is None else scope
     return get_user_model().objects.filter(
-        pk__in=case_queryset(user).order_by().values("responsible_id").distinct()).order_by(
+        pk__in=scope.order_by().values("responsible_id").distinct()).order_by(
         "last_name", "first_name")
 
 
@@ -344,13 +355,20 @@ def case_events(case: SupportCase, limit: int = 100) -> QuerySet:
     ).select_related("actor")[:limit]
 
 
+def _case_with_pending(user, pk) -> SupportCase:
+    """``case_get`` with the pending deadlines of ``deadlines.with_pending``."""
+    return deadlines.with_pending(case_queryset(user)).select_related(
+        "person", "household", "territory", "responsible", "registered_by", "referred_by",
+        "decision_by", "closed_by", "provider").get(pk=pk)
+
+
 def _exists(qs, pk) -> bool:
     return qs.filter(pk=pk).exists()
 
 
 def case_card(user, pk) -> CaseCard:
     """Everything the case card shows, in a fixed number of queries."""
-    case = case_get(user, pk)
+    case = _case_with_pending(user, pk)
     today = local_today(case.territory)
     person_link = _exists(Person.objects.restrict(user, roles.VIEW_MINIMAL), case.person_id)
     members = _members(case, today)
@@ -370,12 +388,13 @@ def case_card(user, pk) -> CaseCard:
     for plan in plans:
         plan.is_open = plan.status != PlanStatus.SUPERSEDED
         for a in plan.activities.all():
-            a.overdue = (plan.status == PlanStatus.APPROVED and a.status in OPEN_ACTIVITY
-                         and a.due_date < today)
+            a.case = case  # loaded already: the rule reads its status and territory
+            a.overdue = deadlines.activity_is_overdue(a, today)
     referrals = list(case.referrals.select_related(
         "organisation", "activity", "sent_by", "responded_by"))
     for r in referrals:
-        r.overdue = r.is_overdue(today)
+        r.case = case
+        r.overdue = deadlines.referral_is_overdue(r, today)
     urgent = list(case.urgent_acts.select_related("provider", "created_by").prefetch_related(
         Prefetch("lines", queryset=UrgentServiceLine.objects.order_by("provided_on", "id"))))
     active = case.status in ACTIVE_STATUSES
@@ -412,11 +431,10 @@ def case_card(user, pk) -> CaseCard:
         "sop_identify": may_change and not any(r.is_open for r in sop_records),
         "sop": in_change_scope,
     }
+    missed = deadlines.case_missed(case, today)
     late = overdue_working_days([case.decision_due, case.programme_due], today)
-    decision_late = (case.status == CaseStatus.INTAKE and not case.decision
-                     and case.decision_due < today)
-    programme_late = (case.status in (CaseStatus.INTAKE, CaseStatus.PLANNING)
-                      and approved is None and case.programme_due < today)
+    decision_late = "decision" in missed
+    programme_late = "programme" in missed
     problems = list(case.problems.select_related("problem", "identified_by"))
     return CaseCard(
         case=case, today=today, person_link=person_link, members=members,
@@ -442,13 +460,14 @@ def sop_for_case(case: SupportCase, today: datetime.date) -> list:
                                               .select_related("author")))
                    .order_by("-identified_on", "-id"))
     for r in records:
+        r.case = case
         _mark_sop(r, today)
     return records
 
 
-def _mark_sop(record: SopRecord, today: datetime.date) -> None:
+def _mark_sop(record: SopRecord, on: deadlines.When_) -> None:
     record.is_open = record.status != SopStatus.REMOVED
-    record.missed_list = record.missed(today)
+    record.missed_list = deadlines.sop_missed(record, on)
     record.next = record.next_deadline()
 
 
@@ -459,38 +478,46 @@ def sop_get(user, pk, action: str = roles.CHANGE) -> SopRecord:
         "case__person", "case__territory", "curator").get(pk=pk)
 
 
-def sop_search(user, *, today: datetime.date, status: str = "", territory=None,
-               curator=None, overdue: bool = False) -> QuerySet:
-    """The register of families in a socially dangerous position within the user's scope:
-    open records by default, the most urgent deadline first."""
+def sop_search(user, *, on: deadlines.When_ = None, today: datetime.date | None = None,
+               status: str = "", territory=None, curator=None,
+               case: SupportCase | int | None = None,
+               overdue: bool | None = None) -> QuerySet:
+    """The register of families in a socially dangerous position within the user's scope,
+    the most urgent deadline first: ``status`` "open" for those not removed (the page's
+    default), a stage, or "" / "all" for every record. ``today`` is ``on`` given as a date.
+    The page and the API read it through ``filters.SopFilterSet``."""
+    on = today if today is not None else on
     qs = SopRecord.objects.restrict(user, roles.VIEW)
-    if status == "all":
-        pass
-    elif status:
-        qs = qs.filter(status=status)
-    else:
+    if status == "open":
         qs = qs.exclude(status=SopStatus.REMOVED)
+    elif status and status != "all":
+        qs = qs.filter(status=status)
     if territory is not None:
         qs = qs.filter(case__territory__in=Territory.objects.filter(
             path__startswith=territory.path))
     if curator is not None:
         qs = qs.filter(curator=curator)
-    if overdue:
-        qs = qs.filter(sop_late_q(today))
+    if case is not None:
+        qs = qs.filter(case=case)
+    if overdue is not None:
+        late = deadlines.sop_overdue_q(on)
+        qs = qs.filter(late) if overdue else qs.exclude(late)
     next_due = Case(
         When(status=SopStatus.IDENTIFIED, then="kdn_notice_due"),
         When(status=SopStatus.NOTIFIED, then="first_survey_due"),
         When(status=SopStatus.REGISTERED, then="next_review_due"),
         output_field=DateField())
     return qs.annotate(next_due=next_due).select_related(
-        "case__person", "case__territory", "case__responsible", "curator").order_by(
-        F("next_due").asc(nulls_last=True), "-identified_on", "-id")
+        "case__person", "case__territory", "case__responsible", "curator").prefetch_related(
+        "reviews").order_by(F("next_due").asc(nulls_last=True), "-identified_on", "-id")
 
 
-def mark_sop(records, today: datetime.date) -> list:
+def mark_sop(records, on: deadlines.When_ = None) -> list:
+    """Give each record of the register ``missed_list`` and ``next`` (its case's territory
+    loaded)."""
     records = list(records)
     for r in records:
-        _mark_sop(r, today)
+        _mark_sop(r, on)
     return records
 
 
@@ -724,32 +751,75 @@ class Worklist:
 
 WORKLIST_PAGE = 30  # a screenful; overdue ones come first
 WORKLIST_CASES = 50
+# What the worklist lists unless asked otherwise: the user's own open activities of the
+# programmes in force (filters.ActivityFilterSet takes the same keys).
+WORKLIST_FILTERS = {"mine": True, "status": "open", "plan_status": PlanStatus.APPROVED}
 
 
-def worklist(user, page: int = 1, finished_limit: int = 20) -> Worklist:
+def activity_search(user, *, on: deadlines.When_ = None, mine: bool | None = None,
+                    status: str = "", plan_status: str = "", service_type: str = "",
+                    case: SupportCase | int | None = None, plan: Plan | int | None = None,
+                    overdue: bool | None = None):
+    """Activities the user sees, by due date: the worklist page and the API
+    (``filters.ActivityFilterSet``). "My" activities are read in two steps: the ids of a
+    page from the user's own assignments (an index walk with no joins), then the rows
+    through the scope. Sorting and limiting before the joins keeps the cost flat however
+    many activities a specialist carries (the generated psychologist has 2 340)."""
+    def narrow(qs):
+        if mine is not None:
+            qs = qs.filter(responsible_user=user) if mine else qs.exclude(
+                responsible_user=user)
+        if status == "open":
+            qs = qs.filter(status__in=OPEN_ACTIVITY)
+        elif status:
+            qs = qs.filter(status=status)
+        if plan_status:
+            qs = qs.filter(plan__status=plan_status)
+        if service_type:
+            qs = qs.filter(service_type=service_type)
+        if case is not None:
+            qs = qs.filter(case=case)
+        if plan is not None:
+            qs = qs.filter(plan=plan)
+        if overdue is not None:
+            late = deadlines.activity_overdue_q(on)
+            qs = qs.filter(late) if overdue else qs.exclude(late)
+        return qs.order_by("due_date", "id")
+
+    rows = narrow(Activity.objects.restrict(user, roles.VIEW)).select_related(
+        "case__person", "case__territory", "plan", "problem", "responsible_user", "partner")
+    if mine:
+        return TwoStep(ids=narrow(Activity.objects.all()), rows=rows)
+    # Not read in two steps: the activity scope's OR runs across a join (the case's
+    # territory, "mine", "of my cases"), so even its ids cost a scan (docs/performance.md).
+    return rows
+
+
+def mark_activities(items, on: deadlines.When_ = None) -> list:
+    """Give each activity ``overdue`` and ``overdue_days`` (working days since its due
+    date), one calendar read for the list; case and plan loaded."""
+    items = list(items)
+    for a in items:
+        a.today = deadlines.local_day(a.case.territory, on)
+        a.overdue = deadlines.activity_is_overdue(a, a.today)
+    late = deadlines.overdue_working_days_at((a.due_date, a.today) for a in items if a.overdue)
+    for a in items:
+        a.overdue_days = late.get((a.due_date, a.today)) if a.overdue else None
+    return items
+
+
+def worklist(user, page: int = 1, finished_limit: int = 20, filters: dict | None = None
+             ) -> Worklist:
     """The activities assigned to the user (open ones by due date, a page at a time; the
     last finished ones) and the user's cases whose deadlines are near or missed (the most
-    pressing ``WORKLIST_CASES``)."""
+    pressing ``WORKLIST_CASES``). ``filters`` narrow the activities (``activity_search``);
+    by default ``WORKLIST_FILTERS``."""
     today = user_today(user)
-    # Two steps: the ids of the page from the user's own assignments (an index walk with no
-    # joins), then the rows through the scope with what the table shows. Sorting and
-    # limiting before the joins keeps the cost flat however many activities a specialist
-    # carries (the generated psychologist has 2 340).
-    mine = Activity.objects.filter(responsible_user=user,
-                                   plan__status=PlanStatus.APPROVED).order_by()
-    base = Activity.objects.restrict(user, roles.VIEW).filter(
-        responsible_user=user, plan__status=PlanStatus.APPROVED)
     page = max(1, min(page, 10000))
     start = (page - 1) * WORKLIST_PAGE
-    ids = list(mine.filter(status__in=OPEN_ACTIVITY).order_by("due_date", "id").values_list(
-        "pk", flat=True)[start:start + WORKLIST_PAGE + 1])
-    open_items = list(base.filter(pk__in=ids[:WORKLIST_PAGE]).select_related(
-        "case__person", "plan", "problem").order_by("due_date", "id"))
-    for a in open_items:
-        a.overdue = a.due_date < today
-    late = overdue_working_days([a.due_date for a in open_items], today)
-    for a in open_items:
-        a.overdue_days = late.get(a.due_date) if a.overdue else None
+    found = list(activity_search(user, **(WORKLIST_FILTERS if filters is None else filters))
+                 [start:start + WORKLIST_PAGE + 1])
+    open_items = mark_activities(found[:WORKLIST_PAGE])
     # The last finished ones, whatever became of their plan since (index activity_finished);
     # the table shows the date, title, case number and status only.
     done_ids = list(Activity.objects.filter(
@@ -757,22 +827,17 @@ def worklist(user, page: int = 1, finished_limit: int = 20) -> Worklist:
         .order_by("-finished_on", "-id").values_list("pk", flat=True)[:finished_limit])
     finished = list(Activity.objects.restrict(user, roles.VIEW).filter(
         pk__in=done_ids).select_related("case").order_by("-finished_on", "-id"))
-    horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    due = _overdue_conditions(horizon)
-    next_activity = Activity.objects.filter(
-        case=OuterRef("pk"), plan__status=PlanStatus.APPROVED,
-        status__in=OPEN_ACTIVITY).order_by("due_date")
-    cases = list(mark_overdue(with_deadlines(
+    soon = deadlines.case_overdue_q(within=datetime.timedelta(days=DUE_SOON_DAYS))
+    cases = list(deadlines.mark_overdue(deadlines.with_pending(
         case_queryset(user).filter(responsible=user, status__in=ACTIVE_STATUSES).filter(
-            due["decision"] | due["programme"] | due["activity"] | due["sop"]
-            | Q(status=CaseStatus.REVIEW)), today).annotate(
-            next_activity=Subquery(next_activity.values("due_date")[:1]))
+            soon | Q(status=CaseStatus.REVIEW)))
         .select_related("person", "territory").order_by("decision_due", "programme_due", "id")
-        [:WORKLIST_CASES + 1], today))
+        [:WORKLIST_CASES + 1]))
     for case in cases:
         case.next_deadline = _next_deadline(case)
     return Worklist(today=today, activities=Page(
-        items=open_items, number=page, has_next=len(ids) > WORKLIST_PAGE, size=WORKLIST_PAGE),
+        items=open_items, number=page, has_next=len(found) > WORKLIST_PAGE,
+        size=WORKLIST_PAGE),
         finished=finished, cases=cases[:WORKLIST_CASES], more_cases=len(cases) > WORKLIST_CASES)
 
 
@@ -785,17 +850,20 @@ def _next_deadline(case: SupportCase) -> tuple[str, datetime.date | None]:
         return _("утверждение программы"), case.programme_due
     if case.status == CaseStatus.REVIEW:
         return _("подведение итогов и закрытие"), case.review_since
-    return _("мероприятие программы"), case.next_activity
+    return _("мероприятие программы"), case.pending_activity
 
 
 # --------------------------------------------------------------------------- referrals
 
 
-def referral_inbox(user, *, status: str = "", organisation: Organisation | None = None,
-                   overdue: bool = False, today: datetime.date | None = None) -> QuerySet:
-    """Referrals the user sees: a partner those addressed to its organisation, staff those
-    of their territory. The applicant's data is read through the case: the partner has no
-    access to person cards."""
+def referral_inbox(user, *, on: deadlines.When_ = None, status: str = "",
+                   organisation: Organisation | None = None,
+                   case: SupportCase | int | None = None,
+                   overdue: bool | None = None) -> QuerySet:
+    """Referrals the user sees, the latest news first: a partner those addressed to its
+    organisation, staff those of their territory. The applicant's data is read through the
+    case: the partner has no access to person cards. The page and the API read it through
+    ``filters.ReferralFilterSet``."""
     qs = Referral.objects.restrict(user, roles.VIEW)
     if status == "open":
         qs = qs.filter(status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
@@ -803,12 +871,21 @@ def referral_inbox(user, *, status: str = "", organisation: Organisation | None 
         qs = qs.filter(status=status)
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
-    if overdue and today is not None:
-        qs = qs.filter(Q(status=ReferralStatus.SENT, response_due__lt=today)
-                       | Q(status=ReferralStatus.ACCEPTED, result_due__lt=today))
+    if case is not None:
+        qs = qs.filter(case=case)
+    if overdue is not None:
+        late = deadlines.referral_overdue_q(on)
+        qs = qs.filter(late) if overdue else qs.exclude(late)
     return qs.select_related("case__person", "case__territory", "organisation", "activity",
                              "sent_by").order_by(
         Coalesce("completed_on", "responded_on", "sent_on").desc(), "-id")
+
+
+def mark_referrals(items, on: deadlines.When_ = None) -> list:
+    items = list(items)
+    for r in items:
+        r.overdue = deadlines.referral_is_overdue(r, on)
+    return items
 
 
 def referral_organisations(user) -> QuerySet:
@@ -830,67 +907,104 @@ def cases_in_scope(user, ids) -> set[int]:
 # --------------------------------------------------------------------------- board
 
 
-@dataclass
 class Board:
-    today: datetime.date
-    columns: list  # (title, [cases]) — one per catalogue problem with cases, then "none"
-    total: int
-    truncated: bool
-    workload: list  # rows: user, cases, open activities, overdue activities
+    """Active Family Dispatch cases in scope, grouped by identified problem: the page's
+    cards (at most ``BOARD_LIMIT``) and the workload, and the API's counts per problem.
+    Each part is read when first asked for, from the one filtered queryset ``scope``."""
+
+    def __init__(self, *, scope: QuerySet, today: datetime.date, on: deadlines.When_):
+        self.scope = scope
+        self.today = today
+        self.on = on
+
+    @cached_property
+    def _cards(self) -> list:
+        from django.utils.translation import gettext as _
+
+        cases = deadlines.mark_overdue(deadlines.with_pending(self.scope).select_related(
+            # decision_due is never null: NULLS FIRST only keeps PostgreSQL from walking the
+            # region-wide decision_due index in search of the scope's first cases (140 ms
+            # on the benchmark region) instead of sorting the scope's few thousand (10 ms).
+            "person", "responsible", "territory").order_by(
+            F("decision_due").asc(nulls_first=True), "id")[:BOARD_LIMIT + 1], self.on)
+        statuses = dict(CaseStatus.choices)
+        for c in cases[:BOARD_LIMIT]:
+            c.card_name = c.person.full_name
+            c.card_status = statuses.get(c.status, c.status)
+            c.card_responsible = c.responsible.short_name
+        by_id = {c.pk: c for c in cases[:BOARD_LIMIT]}
+        links = CaseProblem.objects.filter(case_id__in=list(by_id)).values_list(
+            "case_id", "problem_id").order_by("problem__order", "problem__name", "case_id")
+        grouped: dict[int, list] = defaultdict(list)
+        with_problem = set()
+        for case_id, problem_id in links:
+            with_problem.add(case_id)
+            if case_id in by_id:
+                grouped[problem_id].append(by_id[case_id])
+        problems = Problem.objects.filter(pk__in=list(grouped)).order_by("order", "name")
+        columns = [(p.name, grouped[p.pk]) for p in problems]
+        columns.append((_("Проблемы не выявлены"),
+                        [c for c in by_id.values() if c.pk not in with_problem]))
+        return [cases, columns]
+
+    @property
+    def columns(self) -> list:
+        """(title, [cases]): one per catalogue problem with cases shown, then "none"."""
+        return self._cards[1]
+
+    @property
+    def total(self) -> int:
+        return min(len(self._cards[0]), BOARD_LIMIT)
+
+    @property
+    def truncated(self) -> bool:
+        return len(self._cards[0]) > BOARD_LIMIT
+
+    @cached_property
+    def workload(self) -> list[dict]:
+        """Rows: user, cases, open activities, overdue activities."""
+        return _workload(self.scope, self.scope.values("pk"), self.on)
+
+    @cached_property
+    def counts(self) -> list[dict]:
+        """Every case of the scope counted per problem (not only the cards shown), then
+        those without a problem: ``problem`` (id or None), ``name``, ``cases``."""
+        from django.utils.translation import gettext as _
+
+        rows = (CaseProblem.objects.filter(case__in=self.scope.values("pk"))
+                .values("problem_id", "problem__name", "problem__order")
+                .annotate(n=Count("case_id")).order_by("problem__order", "problem__name"))
+        # An anti-join: NOT IN over the whole problem table is a row-by-row subplan.
+        without = self.scope.exclude(
+            Exists(CaseProblem.objects.filter(case=OuterRef("pk")))).count()
+        data = [{"problem": r["problem_id"], "name": r["problem__name"], "cases": r["n"]}
+                for r in rows]
+        data.append({"problem": None, "name": _("Проблемы не выявлены"), "cases": without})
+        return data
 
 
-def board(user, *, territory: Territory | None = None, status: str = "",
-          overdue: bool = False) -> Board:
-    """Active Family Dispatch cases grouped by identified problem, and the workload."""
-    from django.utils.translation import gettext as _
-
-    today = user_today(user)
+def board(user, *, on: deadlines.When_ = None, territory: Territory | None = None,
+          status: str = "", overdue: bool | None = None) -> Board:
+    """The dispatcher's board (``filters.BoardFilterSet``): the page and the API."""
     qs = case_queryset(user).filter(practice=Practice.FAMILY_DISPATCH,
                                     status__in=ACTIVE_STATUSES)
     if status:
         qs = qs.filter(status=status)
     if territory is not None:
         qs = qs.filter(territory__in=Territory.objects.filter(path__startswith=territory.path))
-    if overdue:
-        qs = qs.filter(overdue_q(today))
-    ids_qs = qs.values("pk")
-    cases = mark_overdue(with_deadlines(qs, today).select_related(
-        # decision_due is never null: NULLS FIRST only keeps PostgreSQL from walking the
-        # region-wide decision_due index in search of the scope's first cases (140 ms on
-        # the benchmark region) instead of sorting the scope's few thousand (10 ms).
-        "person", "responsible", "territory").order_by(
-        F("decision_due").asc(nulls_first=True), "id")[:BOARD_LIMIT + 1],
-        today)
-    truncated = len(cases) > BOARD_LIMIT
-    cases = cases[:BOARD_LIMIT]
-    statuses = dict(CaseStatus.choices)
-    for c in cases:
-        c.card_name = c.person.full_name
-        c.card_status = statuses.get(c.status, c.status)
-        c.card_responsible = c.responsible.short_name
-    by_id = {c.pk: c for c in cases}
-    links = CaseProblem.objects.filter(case_id__in=list(by_id)).values_list(
-        "case_id", "problem_id").order_by("problem__order", "problem__name", "case_id")
-    grouped: dict[int, list] = defaultdict(list)
-    with_problem = set()
-    for case_id, problem_id in links:
-        with_problem.add(case_id)
-        if case_id in by_id:
-            grouped[problem_id].append(by_id[case_id])
-    problems = Problem.objects.filter(pk__in=list(grouped)).order_by("order", "name")
-    columns = [(p.name, grouped[p.pk]) for p in problems]
-    columns.append((_("Проблемы не выявлены"), [c for c in cases if c.pk not in with_problem]))
-    return Board(today=today, columns=columns, total=len(cases), truncated=truncated,
-                 workload=_workload(qs, ids_qs, today))
+    if overdue is not None:
+        late = deadlines.case_overdue_q(on)
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    return Board(scope=qs, today=user_today(user), on=on)
 
 
-def _workload(qs, ids_qs, today) -> list[dict]:
+def _workload(qs, ids_qs, on) -> list[dict]:
     responsible = dict(qs.order_by().values("responsible_id").annotate(n=Count("pk"))
                        .values_list("responsible_id", "n"))
     activities = {row["responsible_user_id"]: row for row in Activity.objects.filter(
         case_id__in=ids_qs, plan__status=PlanStatus.APPROVED, status__in=OPEN_ACTIVITY,
         responsible_user__isnull=False).order_by().values("responsible_user_id").annotate(
-        open=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)))}
+        open=Count("pk"), late=Count("pk", filter=deadlines.activity_overdue_q(on)))}
     users = get_user_model().objects.filter(pk__in=set(responsible) | set(activities)).order_by(
         "last_name", "first_name")
     return [{"user": u, "cases": responsible.get(u.pk, 0),

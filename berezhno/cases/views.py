@@ -22,15 +22,20 @@ from berezhno.core.models import AccessKind
 from berezhno.core.pdf import render_pdf
 from berezhno.core.views_utils import apply_service, get_or_404, paginate
 
-from . import selectors, services
+from . import deadlines, selectors, services
 from .choices import ACTIVE_STATUSES
+from .filters import (
+    ActivityFilterSet,
+    BoardFilterSet,
+    CaseFilterSet,
+    ReferralFilterSet,
+    SopFilterSet,
+)
 from .forms import (
     ActivityCompleteForm,
     ActivityFailForm,
     ActivityForm,
     AssessmentForm,
-    BoardFilterForm,
-    CaseFilterForm,
     CaseForm,
     CloseForm,
     ConfirmForm,
@@ -43,12 +48,10 @@ from .forms import (
     ProblemAddForm,
     ReasonForm,
     ReferralAnswerForm,
-    ReferralFilterForm,
     ReferralForm,
     ReferralRejectForm,
     ReferralResultForm,
     SessionForm,
-    SopFilterForm,
     SopIdentifyForm,
     SopNotesForm,
     SopNoticeForm,
@@ -57,7 +60,7 @@ from .forms import (
     UrgentActForm,
     UrgentLineFormSet,
 )
-from .models import CaseProblem, SopRecord
+from .models import CaseProblem, Referral, SopRecord, SupportCase
 
 
 def _post_status(form) -> int:
@@ -99,21 +102,18 @@ def _action(request, form, call, *, title, success, case=None, back=None, done=N
 
 @login_required
 def case_list(request):
+    """The case list; the same FilterSet and selector serve ``/api/v1/cases/``."""
     if not can(request.user, roles.CASE, roles.VIEW):
         raise Http404
-    form = CaseFilterForm(request.GET or None, user=request.user)
-    today = selectors.user_today(request.user)
+    filterset = CaseFilterSet(request.GET or None, request=request)
     page = None
-    if not form.is_bound or form.is_valid():
-        data = form.cleaned_data if form.is_bound else {}
-        page = paginate(selectors.case_search(
-            request.user, today=today, q=data.get("q", ""), status=data.get("status", ""),
-            practice=data.get("practice", ""), territory=data.get("territory"),
-            responsible=data.get("responsible"), overdue=bool(data.get("overdue"))), request)
-        page.items = selectors.mark_overdue(page.items, today)
+    if not filterset.is_bound or filterset.is_valid():
+        page = paginate(filterset.qs, request)
+        page.items = deadlines.mark_overdue(page.items)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "today": today,
+    context = {"form": filterset.form, "page": page, "query": query.urlencode(),
+               "today": selectors.user_today(request.user),
                "can_add": can(request.user, roles.CASE, roles.ADD)}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         return render(request, "cases/_case_results.html", context)
@@ -538,17 +538,14 @@ def _referral_or_404(request, referral_pk, action=roles.CHANGE):
 
 @login_required
 def referral_inbox(request):
+    """Referrals (the partner's inbox); the same FilterSet serves ``/api/v1/referrals/``."""
     user = request.user
     if not can(user, roles.REFERRAL, roles.VIEW):
         raise Http404
-    form = ReferralFilterForm(request.GET or None, user=user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    today = selectors.user_today(user)
-    page = paginate(selectors.referral_inbox(
-        user, status=data.get("status", ""), organisation=data.get("organisation"),
-        overdue=bool(data.get("overdue")), today=today), request)
-    for r in page.items:
-        r.overdue = r.is_overdue(today)
+    filterset = ReferralFilterSet(request.GET or None, request=request)
+    valid = not filterset.is_bound or filterset.is_valid()
+    page = paginate(filterset.qs if valid else Referral.objects.none(), request)
+    selectors.mark_referrals(page.items)
     answerable = selectors.referrals_answerable(user, [r.pk for r in page.items])
     for r in page.items:
         r.answerable = r.pk in answerable
@@ -561,8 +558,9 @@ def referral_inbox(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/referrals.html", {
-        "form": form, "page": page, "query": query.urlencode(), "today": today,
-        "visible_cases": visible_cases})
+        "form": filterset.form, "page": page, "query": query.urlencode(),
+        "today": selectors.user_today(user), "visible_cases": visible_cases},
+        status=200 if valid else 400)
 
 
 def _answer(request, referral_pk, form_class, call, title, success, submit):
@@ -637,26 +635,38 @@ def urgent_act(request, pk):
 
 @login_required
 def worklist(request):
+    """The user's activities and pressing cases. The activities take the filters of
+    ``/api/v1/activities/`` (``ActivityFilterSet``), starting from the user's own open
+    ones of the programmes in force."""
     if not can(request.user, roles.ACTIVITY, roles.VIEW):
         raise Http404
     try:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
+    filterset = ActivityFilterSet(request.GET, request=request, page=True)
+    valid = filterset.is_valid()
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "cases/worklist.html", {
-        "work": selectors.worklist(request.user, page=page), "me": request.user.pk})
+        "work": selectors.worklist(request.user, page=page,
+                                   filters=filterset.values if valid else None),
+        "form": filterset.form, "query": query.urlencode(), "me": request.user.pk},
+        status=200 if valid else 400)
 
 
 @login_required
 def board(request):
+    """The dispatcher's board; ``/api/v1/board/`` counts the same cases."""
     user = request.user
     if not can(user, roles.CASE, roles.ADD):
         raise Http404
-    form = BoardFilterForm(request.GET or None, user=user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    result = selectors.board(user, territory=data.get("territory"),
-                             status=data.get("status", ""), overdue=bool(data.get("overdue")))
-    return render(request, "cases/board.html", {"form": form, "board": result})
+    filterset = BoardFilterSet(request.GET or None, request=request)
+    valid = not filterset.is_bound or filterset.is_valid()
+    result = filterset.qs if valid else selectors.Board(
+        scope=SupportCase.objects.none(), today=selectors.user_today(user), on=None)
+    return render(request, "cases/board.html", {"form": filterset.form, "board": result},
+                  status=200 if valid else 400)
 
 
 # --------------------------------------------------------------------------- СОП (120-ФЗ)
@@ -664,22 +674,20 @@ def board(request):
 
 @login_required
 def sop_list(request):
-    """The register of families in a socially dangerous position with their deadlines."""
+    """The register of families in a socially dangerous position with their deadlines;
+    the same FilterSet serves ``/api/v1/sop/``."""
     if not can(request.user, roles.CASE, roles.VIEW):
         raise Http404
-    form = SopFilterForm(request.GET or None, user=request.user)
-    today = selectors.user_today(request.user)
+    filterset = SopFilterSet(request.GET or None, request=request, page=True)
     page = None
-    if not form.is_bound or form.is_valid():
-        data = form.cleaned_data if form.is_bound else {}
-        page = paginate(selectors.sop_search(
-            request.user, today=today, status=data.get("status", ""),
-            territory=data.get("territory"), overdue=bool(data.get("overdue"))), request)
-        page.items = selectors.mark_sop(page.items, today)
+    if filterset.is_valid():
+        page = paginate(filterset.qs, request)
+        page.items = selectors.mark_sop(page.items)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/sop_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "today": today},
+        "form": filterset.form, "page": page, "query": query.urlencode(),
+        "today": selectors.user_today(request.user)},
         status=200 if page is not None else 400)
 
 

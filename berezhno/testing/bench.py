@@ -63,8 +63,11 @@ class Operation:
 
 
 class Bench:
-    def __init__(self, iterations: int = 30, seed: int = 7, log=None):
+    def __init__(self, iterations: int = 30, seed: int = 7, log=None,
+                 only: str = ""):
         self.iterations = iterations
+        # Measure only the operations whose name contains this (case-insensitive).
+        self.only = only.lower()
         self.rng = random.Random(seed)  # noqa: S311 - sampling, not security
         self.log = log or (lambda message: None)
         self.results: list[Operation] = []
@@ -137,6 +140,8 @@ class Bench:
         return call
 
     def add(self, name, who, target, ui_call, api_call, sql_call) -> None:
+        if self.only and self.only not in name.lower():
+            return
         self.log(f"  {name} ({who})")
         self.results.append(Operation(
             name, who, target,
@@ -151,6 +156,7 @@ class Bench:
             for user, scope, who in ((specialist, d_scope, "district specialist"),
                                      (head, mun, "head (municipality)")):
                 self._scenarios(user, scope, who)
+            self._specialist_cases(specialist)
             self._case_scenarios()
             self._indicator_scenarios()
         return self.results
@@ -316,6 +322,42 @@ class Bench:
                              "WHERE a.responsible_user_id = %s AND a.status IN ('planned', "
                              "'in_progress') ORDER BY a.due_date, a.id LIMIT 50",
                              [psychologist.pk])]))
+
+    def _specialist_cases(self, user) -> None:
+        """The district specialist's case list, page 1 and page 3: a scope of the district's
+        cases OR those the specialist is responsible for OR carries out an activity of,
+        which PostgreSQL tends to answer by walking the region's cases by intake date."""
+        from berezhno.accounts.permissions import territory_ids_q, user_grants
+        from berezhno.cases.models import Activity
+
+        grants = [g for g in user_grants(user) if g.role.territorial
+                  and g.role.allows("case", "view")]
+        tq = territory_ids_q(grants)
+        territories = list(Territory.objects.filter(tq).values_list("pk", flat=True)) if (
+            tq is not None) else []
+        executed = sorted(set(Activity.objects.filter(responsible_user=user).order_by()
+                              .values_list("case_id", flat=True)))
+        client = self._client(user)
+
+        def in_list(ids):  # integers read from the database
+            return "(" + (", ".join(str(int(pk)) for pk in ids) or "NULL") + ")"
+
+        scope = (f"(c.territory_id IN {in_list(territories)} OR c.responsible_id = %s "
+                 f"OR c.id IN {in_list(executed)})")
+        from berezhno.cases.models import SupportCase
+
+        listed = SupportCase.objects.restrict(user, "view").count()
+        # Page 3 on the region; the last page on a small generated database.
+        for page in sorted({1, max(1, min(3, -(-listed // 50)))}):
+            offset = (page - 1) * 50
+            self.add(f"Case list, page {page} of 50", "district specialist", 100,
+                     self._get(client, f"/cases/?page={page}"),
+                     self._get(client, f"/api/v1/cases/?page={page}&page_size=50"),
+                     self._sql([("SELECT c.id, c.number, c.status, c.received_at, p.surname, "
+                                 "p.name FROM cases_supportcase c JOIN people_person p ON "
+                                 "p.id = c.person_id WHERE " + scope
+                                 + " ORDER BY c.received_at DESC, c.id DESC LIMIT 51 OFFSET %s",
+                                 [user.pk, offset])]))
 
     def _scope_sql(self) -> str:
         return ("p.territory_id IN (SELECT t.id FROM territories_territory t "

@@ -13,11 +13,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--iterations", type=int, default=30)
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--only", default="",
+                            help="measure only the operations whose name contains this")
 
     def handle(self, *args, **options):
         if options["iterations"] < 1:
             raise CommandError("--iterations must be at least 1")
-        bench = Bench(options["iterations"], seed=options["seed"], log=self.stdout.write)
+        bench = Bench(options["iterations"], seed=options["seed"], log=self.stdout.write,
+                      only=options["only"])
         try:
             results = bench.run()
         except RuntimeError as exc:

@@ -1,0 +1,258 @@
+"""One FilterSet per list of the cases app, serving the page and the API alike.
+
+The page's filter form is the FilterSet's form (Russian labels, choices limited to the
+user's scope); the API takes the same parameters (``overdue=true`` or the page's
+``overdue=on``). A FilterSet only validates: its ``qs`` hands the cleaned values to the
+list's selector, which does the filtering, the ordering and the reading (two-step where
+the scope would otherwise make PostgreSQL walk the region), so that the page and the API
+cannot return different records for the same filters.
+"""
+
+import django_filters
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from berezhno.accounts.models import Organisation, User
+from berezhno.people.forms import TerritoryChoiceField
+from berezhno.territories.models import Territory
+
+from . import selectors
+from .choices import (
+    ACTIVE_STATUSES,
+    ActivityStatus,
+    CaseStatus,
+    PlanStatus,
+    Practice,
+    ReferralStatus,
+    ServiceType,
+    SopStatus,
+)
+from .forms import UserChoiceField
+from .models import Activity, Referral, SopRecord, SupportCase
+
+ALL = _("все")
+
+
+class Flag(forms.CheckboxInput):
+    """A yes/no filter: a checkbox on the page ("on"), ``true``/``false`` (or 1/0) in the
+    API; absent means "do not filter"."""
+
+    VALUES = {"on": True, "true": True, "1": True, "false": False, "0": False,
+              True: True, False: False}
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, str):
+            value = value.lower()
+        return self.VALUES.get(value)
+
+
+class TerritoryFilter(django_filters.ModelChoiceFilter):
+    field_class = TerritoryChoiceField
+
+
+class UserFilter(django_filters.ModelChoiceFilter):
+    field_class = UserChoiceField
+
+
+def flag(label):
+    return django_filters.BooleanFilter(label=label, widget=Flag, method="filter_noop")
+
+
+def _user(request):
+    return getattr(request, "user", None)
+
+
+def _territories(request):
+    user = _user(request)
+    return selectors.territory_choices(user) if user else Territory.objects.none()
+
+
+def _organisations(request):
+    user = _user(request)
+    return selectors.referral_organisations(user) if user else Organisation.objects.none()
+
+
+def _curators(request):
+    return User.objects.order_by("last_name", "first_name")
+
+
+class SelectorFilterSet(django_filters.FilterSet):
+    """Validates the filters and passes them to ``select``. ``page_defaults`` are the
+    values the page starts from when the address does not name them (the API has none)."""
+
+    page_defaults: dict = {}
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None,
+                 page: bool = False):
+        if page and self.page_defaults:
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            for key, value in self.page_defaults.items():
+                if key not in data:
+                    data[key] = value
+        # FilterSet puts the model's whole table in ``queryset`` when given none: keep
+        # whether a scope was given (the API's) apart from that.
+        self.given_queryset = queryset
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.prepare(_user(request))
+
+    def prepare(self, user) -> None:
+        """Set the choices that depend on the user (before the form is built)."""
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def select(self, user, **values):
+        raise NotImplementedError
+
+    @property
+    def values(self) -> dict:
+        """The cleaned filters (empty when the form is invalid: check ``is_valid``)."""
+        if not self.is_bound:
+            return {}
+        return dict(self.form.cleaned_data) if self.form.is_valid() else {}
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            if self.is_bound and not self.form.is_valid():
+                self._qs = self._meta.model.objects.none()
+            else:
+                self._qs = self.select(self.request.user, **self.values)
+        return self._qs
+
+
+class CaseFilterSet(SelectorFilterSet):
+    """The case list (``/cases/``, ``/api/v1/cases/``)."""
+
+    q = django_filters.CharFilter(
+        label=_("Номер случая или фамилия заявителя"), max_length=100, method="filter_noop",
+        widget=forms.TextInput(attrs={"type": "search"}))
+    status = django_filters.ChoiceFilter(
+        label=_("Этап"), empty_label=ALL, method="filter_noop",
+        choices=[("active", _("в работе (не закрытые)")), *CaseStatus.choices])
+    practice = django_filters.ChoiceFilter(label=_("Практика"), empty_label=ALL,
+                                           choices=Practice.choices, method="filter_noop")
+    territory = TerritoryFilter(label=_("Территория"), queryset=_territories, empty_label=ALL,
+                                method="filter_noop")
+    responsible = UserFilter(label=_("Ответственный"), queryset=User.objects.none(),
+                             empty_label=ALL, method="filter_noop")
+    overdue = flag(_("Только просроченные"))
+    # Kept from the API's first version; hidden on the page, where "status" says the same.
+    active = django_filters.BooleanFilter(label=_("В работе"), widget=forms.HiddenInput,
+                                          method="filter_noop")
+    person = django_filters.NumberFilter(label=_("Заявитель"), widget=forms.HiddenInput,
+                                         method="filter_noop")
+
+    class Meta:
+        model = SupportCase
+        fields: list[str] = []
+
+    def prepare(self, user) -> None:
+        # One scope for the choices and the list: building it reads the user's grants.
+        self.scope = None
+        if user is not None:
+            self.scope = (self.given_queryset if self.given_queryset is not None
+                          else selectors.case_queryset(user))
+            self.filters["responsible"].queryset = selectors.responsible_choices(
+                user, scope=self.scope)
+
+    def select(self, user, **values):
+        return selectors.case_search(user, scope=self.scope, **values)
+
+
+class BoardFilterSet(SelectorFilterSet):
+    """The dispatcher's board (``/cases/board/``, ``/api/v1/board/``)."""
+
+    territory = TerritoryFilter(label=_("Территория"), queryset=_territories, empty_label=ALL,
+                                method="filter_noop")
+    status = django_filters.ChoiceFilter(
+        label=_("Этап"), empty_label=_("все в работе"), method="filter_noop",
+        choices=[c for c in CaseStatus.choices if c[0] in ACTIVE_STATUSES])
+    overdue = flag(_("Только просроченные"))
+
+    class Meta:
+        model = SupportCase
+        fields: list[str] = []
+
+    def select(self, user, **values):
+        return selectors.board(user, **values)
+
+
+class ReferralFilterSet(SelectorFilterSet):
+    """The referrals and the partner's inbox (``/cases/referrals/``,
+    ``/api/v1/referrals/``)."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Состояние"), empty_label=ALL, method="filter_noop",
+        choices=[("open", _("ожидают ответа или исполнения")), *ReferralStatus.choices])
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Организация"), queryset=_organisations, empty_label=ALL,
+        method="filter_noop")
+    overdue = flag(_("Только просроченные"))
+    case = django_filters.NumberFilter(label=_("Случай"), widget=forms.HiddenInput,
+                                       method="filter_noop")
+
+    class Meta:
+        model = Referral
+        fields: list[str] = []
+
+    def select(self, user, **values):
+        return selectors.referral_inbox(user, **values)
+
+
+class ActivityFilterSet(SelectorFilterSet):
+    """Activities: the worklist (``/cases/worklist/``, whose defaults are the user's own
+    open activities of the programmes in force) and ``/api/v1/activities/``."""
+
+    page_defaults = {"mine": "true", "status": "open", "plan_status": PlanStatus.APPROVED}
+
+    status = django_filters.ChoiceFilter(
+        label=_("Состояние"), empty_label=ALL, method="filter_noop",
+        choices=[("open", _("не выполненные")), *ActivityStatus.choices])
+    service_type = django_filters.ChoiceFilter(label=_("Вид услуги"), empty_label=ALL,
+                                               choices=ServiceType.choices,
+                                               method="filter_noop")
+    overdue = flag(_("Только просроченные"))
+    mine = django_filters.BooleanFilter(label=_("Мои"), widget=forms.HiddenInput,
+                                        method="filter_noop")
+    plan_status = django_filters.ChoiceFilter(label=_("Программа"), choices=PlanStatus.choices,
+                                              widget=forms.HiddenInput, method="filter_noop")
+    case = django_filters.NumberFilter(label=_("Случай"), widget=forms.HiddenInput,
+                                       method="filter_noop")
+    plan = django_filters.NumberFilter(label=_("Программа"), widget=forms.HiddenInput,
+                                       method="filter_noop")
+
+    class Meta:
+        model = Activity
+        fields: list[str] = []
+
+    def select(self, user, **values):
+        return selectors.activity_search(user, **values)
+
+
+class SopFilterSet(SelectorFilterSet):
+    """The register of families in a socially dangerous position (``/cases/sop/``,
+    ``/api/v1/sop/``); the page starts from the records not removed."""
+
+    page_defaults = {"status": "open"}
+
+    status = django_filters.ChoiceFilter(
+        label=_("Этап"), empty_label=None, method="filter_noop",
+        choices=[("open", _("все на учёте и выявленные")), *SopStatus.choices,
+                 ("all", _("все, и снятые"))])
+    territory = TerritoryFilter(label=_("Территория"), queryset=_territories, empty_label=ALL,
+                                method="filter_noop")
+    overdue = flag(_("Только с пропущенными сроками"))
+    curator = UserFilter(label=_("Куратор"), queryset=_curators, widget=forms.HiddenInput,
+                         method="filter_noop")
+    case = django_filters.NumberFilter(label=_("Случай"), widget=forms.HiddenInput,
+                                       method="filter_noop")
+
+    class Meta:
+        model = SopRecord
+        fields: list[str] = []
+
+    def select(self, user, **values):
+        return selectors.sop_search(user, **values)

@@ -1,0 +1,218 @@
+"""One FilterSet and one overdue rule: the page and the API list the same records for the
+same filters, and "overdue" is judged by the date of the case's territory."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from berezhno.cases import services
+from berezhno.cases.choices import ActivityStatus, CaseStatus, PlanStatus
+from berezhno.cases.models import Activity, Plan, Referral, SopRecord, SupportCase
+from berezhno.cases.reminders import collect_due
+from berezhno.core.context import acting_as
+from berezhno.core.workdays import local_today
+from berezhno.territories.models import Territory
+
+from .conftest import open_case, partner_consent, recognised
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+def _page_ids(client, name, query, attr="page"):
+    r = client.get(reverse(f"cases:{name}"), query)
+    assert r.status_code == 200, (name, query)
+    items = r.context[attr].items if attr == "page" else r.context["work"].activities.items
+    return [x.pk for x in items]
+
+
+def _api_ids(client, path, query):
+    r = client.get(path, query)
+    assert r.status_code == 200, (path, query, r.content[:300])
+    return [x["id"] for x in r.json()["results"]]
+
+
+def _running(world, family=None, due=None):
+    """A case in progress with an approved plan and one open activity of the
+    psychologist, due ``due``."""
+    disp, psy = world.user("dispatcher"), world.user("specialist_psy")
+    case = recognised(world, open_case(world, family))
+    plan = Plan.objects.create(case=case, number=1, created_by=disp,
+                               status=PlanStatus.APPROVED)
+    SupportCase.objects.filter(pk=case.pk).update(status=CaseStatus.IN_PROGRESS)
+    Activity.objects.create(plan=plan, case=case, service_type="psychological",
+                            title="Консультация", responsible_user=psy,
+                            due_date=due or local_today(world.d1) + 5 * DAY)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def cases(world, family):
+    today = local_today(world.d1)
+    late_decision = open_case(world, family)
+    SupportCase.objects.filter(pk=late_decision.pk).update(decision_due=today - 4 * DAY)
+    fresh = open_case(world)
+    late_activity = _running(world, due=today - 2 * DAY)
+    on_time = _running(world)
+    closed = open_case(world)
+    SupportCase.objects.filter(pk=closed.pk).update(status=CaseStatus.CLOSED,
+                                                    decision_due=today - 9 * DAY)
+    return {"late_decision": late_decision, "fresh": fresh, "late_activity": late_activity,
+            "on_time": on_time, "closed": closed}
+
+
+def test_the_case_list_page_and_api_agree_for_every_filter(client, world, cases):
+    disp = world.user("dispatcher")
+    client.force_login(disp)
+    combinations = [
+        {}, {"overdue": "on"}, {"status": "active"}, {"status": "closed"},
+        {"status": "in_progress", "overdue": "on"}, {"territory": world.d1.pk},
+        {"territory": world.d2.pk}, {"q": "семёнова", "overdue": "on"},
+        {"responsible": disp.pk, "status": "intake"}, {"practice": "family_dispatch"},
+    ]
+    for query in combinations:
+        page = _page_ids(client, "list", query)
+        api = _api_ids(client, "/api/v1/cases/", {
+            k: ("true" if v == "on" else v) for k, v in query.items()})
+        assert page == api, query
+    overdue = _api_ids(client, "/api/v1/cases/", {"overdue": "true"})
+    # A case whose activity is late is overdue in the API as on the page (issue 8).
+    assert set(overdue) == {cases["late_decision"].pk, cases["late_activity"].pk}
+    assert set(_api_ids(client, "/api/v1/cases/", {"overdue": "false"})) == {
+        cases["fresh"].pk, cases["on_time"].pk, cases["closed"].pk}
+    flags = {x["id"]: x["is_overdue"]
+             for x in client.get("/api/v1/cases/").json()["results"]}
+    assert {pk for pk, late in flags.items() if late} == set(overdue)
+    # Bad input: a Russian message on both, nothing listed.
+    r = client.get(reverse("cases:list"), {"status": "lost"})
+    assert r.status_code == 400 and "Проверьте условия поиска" in r.content.decode()
+    r = client.get("/api/v1/cases/", {"status": "lost"})
+    assert r.status_code == 400 and "Выберите корректный вариант" in r.json()["status"][0]
+
+
+def test_the_worklist_and_the_activities_api_agree(client, world, cases):
+    client.force_login(world.user("specialist_psy"))
+    defaults = {"mine": "true", "status": "open", "plan_status": "approved"}
+    for query in ({}, {"overdue": "on"}, {"status": "planned"},
+                  {"overdue": "on", "service_type": "psychological"},
+                  {"case": cases["on_time"].pk}):
+        page = _page_ids(client, "worklist", query, attr="work")
+        api = _api_ids(client, "/api/v1/activities/", {**defaults, **{
+            k: ("true" if v == "on" else v) for k, v in query.items()}})
+        assert page == api, query
+    late = Activity.objects.get(case=cases["late_activity"])
+    assert _api_ids(client, "/api/v1/activities/", {"overdue": "true"}) == [late.pk]
+    # An activity of a draft programme is not overdue: the programme is not in force.
+    Plan.objects.filter(case=cases["late_activity"]).update(status=PlanStatus.DRAFT)
+    assert _api_ids(client, "/api/v1/activities/", {"overdue": "true"}) == []
+    assert client.get(f"/api/v1/activities/{late.pk}/").json()["is_overdue"] is False
+
+
+def test_the_referral_inbox_and_api_agree(client, world, family):
+    disp, partner = world.user("dispatcher"), world.user("partner")
+    partner_consent(world, world.p1, world.partner_org)
+    today = local_today(world.d1)
+    sent = []
+    for _ in range(3):
+        case = recognised(world, open_case(world, family))
+        with acting_as("test"):
+            sent.append(services.referral_send(user=disp, case=case, data={
+                "organisation": world.partner_org, "services": "Помощь"}))
+    Referral.objects.filter(pk=sent[0].pk).update(response_due=today - DAY)
+    Referral.objects.filter(pk=sent[1].pk).update(status="accepted", result_due=today - DAY)
+    for user in (disp, partner):
+        client.force_login(user)
+        for query in ({}, {"overdue": "on"}, {"status": "open"}, {"status": "sent"},
+                      {"status": "accepted", "overdue": "on"},
+                      {"organisation": world.partner_org.pk}):
+            page = _page_ids(client, "referrals", query)
+            api = _api_ids(client, "/api/v1/referrals/", {
+                k: ("true" if v == "on" else v) for k, v in query.items()})
+            assert page == api, (user.username, query)
+        assert set(_api_ids(client, "/api/v1/referrals/", {"overdue": "true"})) == {
+            sent[0].pk, sent[1].pk}
+
+
+def test_the_sop_register_and_api_agree(client, world, cases):
+    disp = world.user("dispatcher")
+    today = local_today(world.d1)
+    client.force_login(disp)
+    records = []
+    for key in ("fresh", "on_time", "late_decision"):
+        with acting_as("test"):
+            records.append(services.sop_identify(user=disp, case=cases[key], data={
+                "source": "police", "grounds": "Сообщение полиции"}))
+    SopRecord.objects.filter(pk=records[0].pk).update(kdn_notice_due=today - DAY)
+    SopRecord.objects.filter(pk=records[2].pk).update(status="removed", removed_on=today)
+    for query in ({"status": "all"}, {"status": "all", "overdue": "on"},
+                  {"status": "identified"}, {"status": "open"},
+                  {"status": "open", "territory": world.d1.pk}):
+        page = _page_ids(client, "sop_list", query)
+        api = _api_ids(client, "/api/v1/sop/", {
+            k: ("true" if v == "on" else v) for k, v in query.items()})
+        assert page == api, query
+    # The page starts from the families on the register; the API lists all of them.
+    assert set(_page_ids(client, "sop_list", {})) == {records[0].pk, records[1].pk}
+    assert set(_api_ids(client, "/api/v1/sop/", {})) == {r.pk for r in records}
+    assert _api_ids(client, "/api/v1/sop/", {"overdue": "true"}) == [records[0].pk]
+    # A case whose family missed a СОП deadline is overdue in the case list too.
+    assert cases["fresh"].pk in _api_ids(client, "/api/v1/cases/", {"overdue": "true"})
+
+
+def test_the_board_api_counts_the_board_of_the_page(client, world, cases):
+    client.force_login(world.user("dispatcher"))
+    for query in ({}, {"overdue": "on"}, {"status": "intake"}, {"territory": world.d2.pk}):
+        r = client.get(reverse("cases:board"), query)
+        shown = {title: len(items) for title, items in r.context["board"].columns}
+        api = client.get("/api/v1/board/", {
+            k: ("true" if v == "on" else v) for k, v in query.items()}).json()
+        assert {row["name"]: row["cases"] for row in api if row["cases"]} == {
+            title: n for title, n in shown.items() if n}, query
+    late = client.get("/api/v1/board/", {"overdue": "true"}).json()
+    assert sum(row["cases"] for row in late) == 2  # the late decision and the late activity
+
+
+def test_overdue_is_counted_in_the_territory_s_local_date(client, world, family,
+                                                          monkeypatch):
+    # 00:30 on 2 March in Omsk (UTC+6), where the test world is; 21:30 on 1 March in
+    # Moscow, the server's zone (settings.TIME_ZONE).
+    omsk = open_case(world, family)
+    moscow = open_case(world)
+    running = _running(world, family, due=datetime.date(2026, 3, 1))
+    moment = datetime.datetime(2026, 3, 1, 18, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    assert local_today(world.d1) == datetime.date(2026, 3, 2)
+    assert local_today() == datetime.date(2026, 3, 1)
+    # A district of the same tree that keeps Moscow time.
+    Territory.objects.filter(pk=world.d2.pk).update(time_zone="Europe/Moscow")
+    SupportCase.objects.filter(pk=moscow.pk).update(territory=world.d2)
+    SupportCase.objects.filter(pk__in=[omsk.pk, moscow.pk]).update(
+        decision_due=datetime.date(2026, 3, 1))
+    disp = world.user("dispatcher")
+    client.force_login(disp)
+    # Missed in Omsk since its midnight, not yet in Moscow: page, API, board, worklist.
+    assert _page_ids(client, "list", {"overdue": "on"}) == [running.pk, omsk.pk]
+    assert _api_ids(client, "/api/v1/cases/", {"overdue": "true"}) == [running.pk, omsk.pk]
+    flags = {x["id"]: x["is_overdue"] for x in client.get("/api/v1/cases/").json()["results"]}
+    assert flags == {running.pk: True, omsk.pk: True, moscow.pk: False}
+    board = client.get(reverse("cases:board"), {"overdue": "on"}).context["board"]
+    assert {c.pk for _t, items in board.columns for c in items} == {omsk.pk, running.pk}
+    worklist = client.get(reverse("cases:worklist")).context["work"]
+    late = {c.pk: c.overdue_since for c in worklist.cases}
+    assert late[omsk.pk] == datetime.date(2026, 3, 1) and late[moscow.pk] is None
+    # The reminders judge each case by its own date too.
+    due = collect_due()
+    assert f"cases:case:{omsk.pk}:decision" in due
+    assert f"cases:case:{moscow.pk}:decision" not in due
+    # An activity and a referral follow the same rule.
+    activity = Activity.objects.get(case=running)
+    assert activity.status == ActivityStatus.PLANNED
+    client.force_login(world.user("specialist_psy"))
+    assert _api_ids(client, "/api/v1/activities/", {"overdue": "true"}) == [activity.pk]
+    Territory.objects.filter(pk=world.d1.pk).update(time_zone="Europe/Moscow")
+    assert _api_ids(client, "/api/v1/activities/", {"overdue": "true"}) == []
+    assert client.get(f"/api/v1/activities/{activity.pk}/").json()["is_overdue"] is False
