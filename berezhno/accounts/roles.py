@@ -41,7 +41,6 @@ def register() -> None:
     access.register_kind(ORGANISATION, _("организации"), administered=True)
     access.register_kind(AGREEMENT, _("соглашения"), administered=True)
     access.register_kind(USER, _("пользователи и роли"), administered=True)
-    access.register_kind(AUDIT, _("журнал аудита"), personal=True)
 
     role = access.register_role
     role("admin", _("Администратор системы"), order=10)
@@ -61,7 +60,7 @@ def register() -> None:
 
     grant = access.grant
     grant("admin", organisation="view add change delete", agreement="view add change delete",
-          user="view add change delete", audit="view")
+          user="view add change delete", audit="view", calendar="view add change delete")
     grant("head", organisation="view", agreement="view", audit="view", user="view")
     for code in ("district_specialist", "dispatcher", "specialist", "patrol_member",
                  "patrol_hq", "coordinator", "analyst"):

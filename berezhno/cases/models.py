@@ -246,8 +246,8 @@ class Plan(models.Model):
 
     case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
                              related_name="plans")
+    # No default: the service sets the case's practice, and a write that forgets it fails.
     practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
-                                default=Practice.FAMILY_DISPATCH,
                                 help_text=_("Практика случая: от неё зависит, кто видит запись."))
     number = models.PositiveSmallIntegerField(_("редакция"))
     status = models.CharField(_("состояние"), max_length=12, choices=PlanStatus.choices,
@@ -270,8 +270,10 @@ class Plan(models.Model):
         verbose_name = _("программа (редакция)")
         verbose_name_plural = _("программы")
         ordering = ["case", "-number"]
-        constraints = [models.UniqueConstraint(fields=["case", "number"],
-                                               name="plan_number_once")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(practice=""), name="plan_has_practice"),
+            models.UniqueConstraint(fields=["case", "number"],
+                                    name="plan_number_once")]
 
     def __str__(self) -> str:
         return _("Программа, редакция %(n)s") % {"n": self.number}
@@ -284,8 +286,8 @@ class Activity(VersionedModel):
                              related_name="activities")
     case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
                              related_name="activities")
+    # No default: the service sets the case's practice, and a write that forgets it fails.
     practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
-                                default=Practice.FAMILY_DISPATCH,
                                 help_text=_("Практика случая: от неё зависит, кто видит запись."))
     service_type = models.CharField(_("вид услуги или мера"), max_length=20,
                                     choices=ServiceType.choices)
@@ -330,6 +332,8 @@ class Activity(VersionedModel):
                    # indicators: help given in a period
                    models.Index(fields=["finished_on"], condition=Q(status="done"),
                                 name="activity_done_on")]
+        constraints = [models.CheckConstraint(condition=~Q(practice=""),
+                                              name="activity_has_practice")]
 
     def __str__(self) -> str:
         return self.title
@@ -379,8 +383,8 @@ class Referral(VersionedModel):
 
     case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
                              related_name="referrals")
+    # No default: the service sets the case's practice, and a write that forgets it fails.
     practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
-                                default=Practice.FAMILY_DISPATCH,
                                 help_text=_("Практика случая: от неё зависит, кто видит запись."))
     activity = models.ForeignKey(Activity, verbose_name=_("мероприятие программы"),
                                  on_delete=models.SET_NULL, null=True, blank=True,
@@ -412,6 +416,8 @@ class Referral(VersionedModel):
         indexes = [models.Index(fields=["organisation", "status"], name="referral_org_status"),
                    models.Index(fields=["completed_on"], condition=Q(status="done"),
                                 name="referral_done_on")]
+        constraints = [models.CheckConstraint(condition=~Q(practice=""),
+                                              name="referral_has_practice")]
 
     def __str__(self) -> str:
         return _("Направление в %(org)s от %(date)s") % {
@@ -429,8 +435,8 @@ class UrgentServiceAct(models.Model):
                                on_delete=models.PROTECT, related_name="urgent_acts")
     case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.SET_NULL,
                              null=True, blank=True, related_name="urgent_acts")
+    # No default: the service sets the case's practice, and a write that forgets it fails.
     practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
-                                default=Practice.FAMILY_DISPATCH,
                                 help_text=_("Практика случая: от неё зависит, кто видит запись."))
     territory = models.ForeignKey("territories.Territory", verbose_name=_("территория"),
                                   on_delete=models.PROTECT, related_name="+")
@@ -450,6 +456,8 @@ class UrgentServiceAct(models.Model):
         verbose_name_plural = _("акты о предоставлении срочных социальных услуг")
         ordering = ["-act_date", "-id"]
         indexes = [models.Index(fields=["act_date"], name="urgent_act_date")]
+        constraints = [models.CheckConstraint(condition=~Q(practice=""),
+                                              name="urgentact_has_practice")]
 
     def __str__(self) -> str:
         return _("Акт срочных услуг № %(n)s") % {"n": self.number}
@@ -570,8 +578,8 @@ class Assessment(models.Model):
 
     case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
                              related_name="assessments")
+    # No default: the service sets the case's practice, and a write that forgets it fails.
     practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
-                                default=Practice.FAMILY_DISPATCH,
                                 help_text=_("Практика случая: от неё зависит, кто видит запись."))
     questionnaire = models.ForeignKey(Questionnaire, verbose_name=_("анкета"),
                                       on_delete=models.PROTECT, related_name="+")
@@ -592,6 +600,8 @@ class Assessment(models.Model):
         verbose_name = _("диагностика (оценка)")
         verbose_name_plural = _("диагностики (оценки)")
         ordering = ["-conducted_on", "-id"]
+        constraints = [models.CheckConstraint(condition=~Q(practice=""),
+                                              name="assessment_has_practice")]
 
     def __str__(self) -> str:
         return f"{self.questionnaire}: {self.conducted_on:%d.%m.%Y}"
@@ -641,8 +651,8 @@ class SopRecord(VersionedModel):
 
     case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.PROTECT,
                              related_name="sop_records")
+    # No default: the service sets the case's practice, and a write that forgets it fails.
     practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
-                                default=Practice.FAMILY_DISPATCH,
                                 help_text=_("Практика случая: от неё зависит, кто видит запись."))
     status = models.CharField(_("этап"), max_length=12, choices=SopStatus.choices,
                               default=SopStatus.IDENTIFIED, db_index=True)
@@ -682,6 +692,8 @@ class SopRecord(VersionedModel):
         verbose_name = _("семья в социально опасном положении")
         verbose_name_plural = _("семьи в социально опасном положении")
         ordering = ["-identified_on", "-id"]
+        constraints = [models.CheckConstraint(condition=~Q(practice=""),
+                                              name="sop_has_practice")]
 
     def __str__(self) -> str:
         return _("СОП: %(case)s") % {"case": self.case}

@@ -25,11 +25,13 @@ from .choices import Practice
 from .models import (
     Activity,
     ActivitySession,
+    AnswerOption,
     Assessment,
     CaseProblem,
     DeadlineRule,
     Plan,
     Problem,
+    Question,
     Questionnaire,
     Referral,
     SopRecord,
@@ -118,7 +120,8 @@ def sop_grant(user, action: str) -> Q | None:
 
 def register_scopes() -> None:
     scope = access.register_scope
-    for model in (DeadlineRule, Problem, SubsistenceMinimum, Questionnaire):
+    for model in (DeadlineRule, Problem, SubsistenceMinimum, Questionnaire, Question,
+                  AnswerOption):
         scope(model, kind=CATALOGUE)
     scope(SupportCase, kind=CASE, territory="territory", practice="practice",
           grants=[case_grant])

@@ -36,6 +36,7 @@ from berezhno.core.text import normalize_name
 from berezhno.core.views_utils import Page
 from berezhno.core.workdays import local_today
 from berezhno.people.models import Consent, Contact, Household, HouseholdMember, Person
+from berezhno.people.selectors import person_search
 from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
 
@@ -273,7 +274,6 @@ def partner_choices() -> QuerySet:
 
 def applicant_choices(user, q: str = "", limit: int = 30) -> list[Person]:
     """Persons a case may be opened for, found by a name fragment."""
-    from berezhno.people.selectors import person_search
 
     q = (q or "").strip()
     if not q:
@@ -403,7 +403,8 @@ def case_card(user, pk) -> CaseCard:
     sop_records = sop_for_case(case, today)
     may_close = _exists(case_queryset(user, roles.CLOSE), case.pk)
     may_refer = may_change and _exists(case_queryset(user, roles.ADD, roles.REFERRAL), case.pk)
-    may_urgent = active and territories_in_scope(user, roles.CASE, roles.ADD).filter(
+    may_urgent = active and territories_in_scope(
+        user, roles.CASE, roles.ADD, practice=case.practice).filter(
         pk=case.person.territory_id).exists()
     workable = set()
     if case.status in (CaseStatus.IN_PROGRESS, CaseStatus.REVIEW):

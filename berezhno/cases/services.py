@@ -121,10 +121,11 @@ def _record_case(user, case, event, summary="", before=None, action=ChangeAction
                  person_id=case.person_id, summary=summary)
 
 
-def default_practice(user) -> str:
-    """The practice of a new case when none is given: the user's only practice, else the
-    field's default."""
-    practices = access.user_practices(user, roles.CASE, roles.ADD)
+def default_practice(user, territory=None) -> str:
+    """The practice of a new case when none is given: the first (in registry order) of the
+    practices in which the user may open cases at ``territory``; the field's default when
+    the user's assignments there cover every practice (or none, which is refused later)."""
+    practices = access.user_practices(user, roles.CASE, roles.ADD, territory=territory)
     return practices[0] if practices else SupportCase._meta.get_field("practice").default
 
 
@@ -151,7 +152,7 @@ def _clean_case(user, data: dict, *, person: Person | None, territory,
     errors: dict[str, list] = {}
     cleaned: dict = {}
     if "practice" in data or instance is None:
-        practice = data.get("practice") or default_practice(user)
+        practice = data.get("practice") or default_practice(user, territory)
         action = roles.ADD if instance is None else roles.CHANGE
         if practice not in {p.code for p in access.practices()}:
             errors["practice"] = [_("Выберите практику.")]
@@ -987,7 +988,9 @@ def urgent_act_create(*, user, person: Person, data: dict, lines: list[dict],
     if not Person.objects.restrict(user, roles.VIEW_MINIMAL).filter(pk=person.pk).exists():
         raise _forbidden(_("Гражданин вне вашей зоны доступа."))
     practice = case.practice if case is not None else (
-        data.get("practice") or default_practice(user))
+        data.get("practice") or default_practice(user, person.territory))
+    if practice not in {p.code for p in access.practices()}:
+        raise ValidationError({"practice": [_("Выберите практику.")]})
     if not territories_in_scope(user, roles.CASE, roles.ADD, practice=practice).filter(
             pk=person.territory_id).exists():
         raise _forbidden(_("У вас нет права оформлять срочные услуги на этой территории."))
@@ -1048,8 +1051,8 @@ def _may_assess(user, case: SupportCase) -> bool:
 
     if SupportCase.objects.restrict(user, roles.CHANGE).filter(pk=case.pk).exists():
         return True
-    return can(user, roles.ACTIVITY, roles.CHANGE) and SupportCase.objects.restrict(
-        user, roles.VIEW).filter(pk=case.pk).exists()
+    return can(user, roles.ACTIVITY, roles.CHANGE, case.practice) and (
+        SupportCase.objects.restrict(user, roles.VIEW).filter(pk=case.pk).exists())
 
 
 def subsistence_minimum_for(territory, year: int):

@@ -23,7 +23,7 @@ from berezhno.core.pdf import render_pdf
 from berezhno.core.views_utils import apply_service, get_or_404, paginate
 
 from . import deadlines, selectors, services
-from .choices import ACTIVE_STATUSES
+from .choices import ACTIVE_STATUSES, Practice
 from .filters import (
     ActivityFilterSet,
     BoardFilterSet,
@@ -659,8 +659,8 @@ def worklist(request):
 def board(request):
     """The dispatcher's board; ``/api/v1/board/`` counts the same cases."""
     user = request.user
-    if not can(user, roles.CASE, roles.ADD):
-        raise Http404
+    if not can(user, roles.CASE, roles.ADD, Practice.FAMILY_DISPATCH):
+        raise Http404  # the board is the Family Dispatch practice's
     filterset = BoardFilterSet(request.GET or None, request=request)
     valid = not filterset.is_bound or filterset.is_valid()
     result = filterset.qs if valid else selectors.Board(

@@ -43,8 +43,9 @@ ACTIONS = (VIEW, VIEW_MINIMAL, ADD, CHANGE, DELETE, MERGE, EXPORT, CLOSE)
 # An action that implies others: whoever may "view" may also "view_minimal".
 IMPLIED = {VIEW_MINIMAL: {VIEW}}
 
-# The record kind of the audit journal, which lives in ``core`` itself.
+# The record kinds of ``core`` itself: the audit journal and the production calendar.
 AUDIT = "audit"
+CALENDAR = "calendar"
 
 
 class RegistryError(Exception):
@@ -347,6 +348,17 @@ def memo(user, key: str, compute: Callable[[], Any]) -> Any:
     return getattr(user, attr)
 
 
+def sees_personal_data(user) -> bool:
+    """Whether any of the user's roles reads a record kind that holds personal data."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    personal = [k.code for k in _kinds.values() if k.personal and k.code != AUDIT]
+    return any(g.role.allows(kind, VIEW) or g.role.allows(kind, VIEW_MINIMAL)
+               for g in user_grants(user) for kind in personal)
+
+
 def has_role(user, *codes: str) -> bool:
     return any(g.role.code in codes for g in user_grants(user))
 
@@ -366,14 +378,22 @@ def can(user, kind: str, action: str, practice: str | None = None) -> bool:
     return any(g.role.allows(kind, action) and g.covers(practice) for g in user_grants(user))
 
 
-def user_practices(user, kind: str, action: str) -> list[str] | None:
-    """The practices in which the user may do ``action`` on ``kind`` (``None``: all)."""
+def _grant_covers_node(g: Grant, node) -> bool:
+    return node.path.startswith(g.path) if g.include_subtree else node.pk == g.territory_id
+
+
+def user_practices(user, kind: str, action: str, territory=None) -> list[str] | None:
+    """The practices in which the user may do ``action`` on ``kind`` (``None``: all); with
+    ``territory``, through territorial assignments covering that node only."""
     if not _active(user):
         return []
     if user.is_superuser:
         return None
     found: set[str] = set()
     for g in user_grants(user):
+        if territory is not None and not (g.role.territorial
+                                          and _grant_covers_node(g, territory)):
+            continue
         if g.role.allows(kind, action):
             if g.practices is None:
                 return None

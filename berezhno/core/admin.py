@@ -8,7 +8,6 @@ from django.contrib import admin
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .access import has_role
 from .admin_base import AuditedAdmin
 from .models import CalendarDay, CalendarDayKind
 from .workdays import is_base_working_day
@@ -58,12 +57,6 @@ class CalendarDayAdmin(AuditedAdmin):
     list_filter = ["kind", YearFilter]
     search_fields = ["note"]
     ordering = ["date"]
-
-    def role_allows(self, request, action: str) -> bool:
-        # The calendar is the same for the whole country: only the administrator role keeps
-        # it, whatever the other roles may do with reference data of their territory.
-        user = request.user
-        return bool(user.is_authenticated and user.is_active and has_role(user, "admin"))
 
     @admin.display(description=_("день недели"), ordering="date")
     def weekday(self, obj: CalendarDay) -> str:

@@ -10,12 +10,19 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import access, home, lookups, registry  # noqa: F401 - lookups registers ``__any``
+        # lookups registers ``__any``; checks registers the registries' system check.
+        from . import access, checks, home, lookups, registry  # noqa: F401
         from .admin_site import may_administer
         from .middleware import stamp_login
+        from .models import CalendarDay
         from .registry import HomePanel, MenuEntry, register_home_panel, register_menu
 
         user_logged_in.connect(stamp_login, dispatch_uid="berezhno.core.stamp_login")
+        # The production calendar is the country's: reference data of the administrator.
+        access.register_kind(access.AUDIT, _("журнал аудита"), personal=True)
+        access.register_kind(access.CALENDAR, _("производственный календарь"),
+                             administered=True)
+        access.register_scope(CalendarDay, kind=access.CALENDAR)
         register_menu(MenuEntry("audit", _("Журнал доступа"), "core:audit",
                                 lambda u: access.can(u, access.AUDIT, access.VIEW), order=900))
         register_menu(MenuEntry("admin", _("Администрирование"), "admin:index",

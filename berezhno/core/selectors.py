@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import access, audit
-from .access import can, has_role
+from .access import can
 from .models import AccessLog, ObjectChange
 
 
@@ -58,7 +58,7 @@ def change_log(user, *, actor=None, person_id: int | None = None,
         return ObjectChange.objects.none()
     qs = ObjectChange.objects.select_related("actor", "content_type")
     if not user.is_superuser:
-        if has_role(user, "admin"):
+        if not access.sees_personal_data(user):
             qs = qs.filter(person_id__isnull=True)  # reference data, no personal data
         else:
             qs = qs.filter(person_id__in=_scoped_person_ids(user))

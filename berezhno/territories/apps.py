@@ -11,12 +11,15 @@ class TerritoriesConfig(AppConfig):
         from berezhno.core import access, registry
 
         from . import events, roles  # noqa: F401  (events: registers the event types)
-        from .models import District, Territory
+        from .models import District, DistrictCoverage, Street, Territory
 
         roles.register()
         access.register_tree(Territory)
         access.register_scope(Territory, kind=roles.TERRITORY)
         access.register_scope(District, kind=roles.DISTRICT)
+        # Not restricted querysets; registered so the admin knows them as reference data.
+        access.register_scope(Street, kind=roles.TERRITORY)
+        access.register_scope(DistrictCoverage, kind=roles.DISTRICT)
         registry.register_pages("find-specialist/", "berezhno.territories.urls")
         registry.register_api_path("directory/", "berezhno.territories.api_urls")
         registry.register_api_route("territories", "berezhno.territories.api.TerritoryViewSet",

@@ -24,7 +24,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from berezhno.accounts.models import RoleAssignment, User
-from berezhno.people.models import Person
+from berezhno.cases.models import Activity, SupportCase
+from berezhno.core import access
+from berezhno.indicators import periods
+from berezhno.indicators.selectors import today
+from berezhno.people.models import Person, years_ago
 from berezhno.territories.models import District, Territory
 
 HOST = "127.0.0.1"
@@ -165,9 +169,6 @@ class Bench:
     def _indicator_scenarios(self) -> None:
         """The Family Dispatch indicators of the last full quarter: for the busiest district
         (its specialist) and for the whole region (the ministry analyst)."""
-        from berezhno.cases.models import SupportCase
-        from berezhno.indicators import periods
-        from berezhno.indicators.selectors import today
 
         busiest = (SupportCase.objects.filter(practice="family_dispatch")
                    .values("territory_id").annotate(n=Count("id")).order_by("-n").first())
@@ -199,7 +200,6 @@ class Bench:
         """The five Family Dispatch indicators written by hand (docs/indicators.md gives the
         rules): families helped, their children and settlements in one statement, families
         on support, the improvement share, the settlements of the node."""
-        from berezhno.people.models import years_ago
 
         ids = list(Territory.objects.filter(path__startswith=node.path)
                    .values_list("pk", flat=True))
@@ -254,7 +254,6 @@ class Bench:
     def _case_scenarios(self) -> None:
         """The dispatcher's board and case list, a case card, the psychologist's worklist:
         the busiest municipality by support cases."""
-        from berezhno.cases.models import SupportCase
 
         busiest = (SupportCase.objects.values("territory__path").annotate(n=Count("id"))
                    .order_by("-n").first())
@@ -327,14 +326,8 @@ class Bench:
         """The district specialist's case list, page 1 and page 3: a scope of the district's
         cases OR those the specialist is responsible for OR carries out an activity of,
         which PostgreSQL tends to answer by walking the region's cases by intake date."""
-        from berezhno.accounts.permissions import territory_ids_q, user_grants
-        from berezhno.cases.models import Activity
-
-        grants = [g for g in user_grants(user) if g.role.territorial
-                  and g.role.allows("case", "view")]
-        tq = territory_ids_q(grants)
-        territories = list(Territory.objects.filter(tq).values_list("pk", flat=True)) if (
-            tq is not None) else []
+        territories = list(access.territories_in_scope(user, "case", "view")
+                           .values_list("pk", flat=True))
         executed = sorted(set(Activity.objects.filter(responsible_user=user).order_by()
                               .values_list("case_id", flat=True)))
         client = self._client(user)
@@ -344,7 +337,6 @@ class Bench:
 
         scope = (f"(c.territory_id IN {in_list(territories)} OR c.responsible_id = %s "
                  f"OR c.id IN {in_list(executed)})")
-        from berezhno.cases.models import SupportCase
 
         listed = SupportCase.objects.restrict(user, "view").count()
         # Page 3 on the region; the last page on a small generated database.

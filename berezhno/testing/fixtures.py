@@ -22,6 +22,7 @@ from .factories import (
     UserFactory,
 )
 from .factories.accounts import PASSWORD
+from .matrix import build_scene
 
 __all__ = ["CONSENT", "PASSWORD", "World", "make_user"]
 
@@ -139,6 +140,5 @@ def client_for(client):
 @pytest.fixture
 def scene(world):
     """The world plus one of every registry record in district 1: the permission matrix's."""
-    from .matrix import build_scene
 
     return build_scene(world)

@@ -59,7 +59,7 @@ from berezhno.people.names import random_snils
 from berezhno.territories import services as territory_services
 from berezhno.territories.choices import Level
 from berezhno.territories.loader import load_territories
-from berezhno.territories.models import District, DistrictCoverage, Territory
+from berezhno.territories.models import District, DistrictCoverage, Street, Territory
 
 from .bulk import TableWriter, next_id, reset_sequences
 from .generate_cases import CaseMaker
@@ -601,8 +601,6 @@ def _jitter(value, rng: random.Random):
 
 
 def _streets(settlements: dict[int, Territory]):
-    from berezhno.territories.models import Street
-
     return Street.objects.filter(settlement_id__in=list(settlements)).values_list(
         "settlement_id", "name")
 

@@ -155,7 +155,8 @@ class CaseMaker:
             plan_id = new_id(Plan)
             counts["plans"] += 1
             if status == CaseStatus.PLANNING:
-                rows[Plan].add(id=plan_id, case_id=case_id, number=1, status=PlanStatus.DRAFT,
+                rows[Plan].add(id=plan_id, case_id=case_id, practice=practice, number=1,
+                               status=PlanStatus.DRAFT,
                                service_form=ServiceForm.NONE, created_by_id=responsible,
                                created_at=gen.now)
                 rows[SupportCase].add(**case)
@@ -185,7 +186,8 @@ class CaseMaker:
                 executor = (None if partner else rng.choice(
                     [staff["psychologist"], slot.specialist_id]))
                 rows[Activity].add(
-                    id=activity_id, plan_id=plan_id, case_id=case_id, service_type=stype,
+                    id=activity_id, plan_id=plan_id, case_id=case_id, practice=practice,
+                    service_type=stype,
                     title=rng.choice(ACTIVITY_TITLES[stype]), responsible_user_id=executor,
                     partner_id=staff["partner_org"] if partner else None, due_date=due,
                     status=a_status, started_on=programme_date if a_status != "planned"
@@ -202,7 +204,8 @@ class CaseMaker:
                                 else ReferralStatus.REJECTED if a_status == "not_done"
                                 else rng.choice([ReferralStatus.SENT, ReferralStatus.ACCEPTED]))
                     rows[Referral].add(
-                        id=new_id(Referral), case_id=case_id, activity_id=activity_id,
+                        id=new_id(Referral), case_id=case_id, practice=practice,
+                        activity_id=activity_id,
                         organisation_id=staff["partner_org"], services="Помощь по профилю",
                         sent_on=programme_date, sent_by_id=responsible,
                         response_due=self._due("referral_response", programme_date),
@@ -216,7 +219,8 @@ class CaseMaker:
                     counts["referrals"] += 1
             plan_status = PlanStatus.CLOSED if status == CaseStatus.CLOSED \
                 else PlanStatus.APPROVED
-            rows[Plan].add(id=plan_id, case_id=case_id, number=1, status=plan_status,
+            rows[Plan].add(id=plan_id, case_id=case_id, practice=practice, number=1,
+                           status=plan_status,
                            service_form=ServiceForm.AT_HOME, created_by_id=responsible,
                            created_at=gen.now, approved_on=programme_date,
                            approved_by_id=responsible)

@@ -34,7 +34,7 @@ from berezhno.core.context import acting_as
 from berezhno.core.models import AccessLog, ObjectChange
 from berezhno.people import services as people
 from berezhno.people.models import Person, SensitiveInfo
-from berezhno.testing.fixtures import CONSENT
+from berezhno.testing.factories import CONSENT
 
 # ------------------------------------------------------------------------ actors
 

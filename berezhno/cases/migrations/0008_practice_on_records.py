@@ -29,31 +29,37 @@ class Migration(migrations.Migration):
             model_name='activity',
             name='practice',
             field=models.CharField(choices=berezhno.core.access.practice_choices, default='family_dispatch', help_text='Практика случая: от неё зависит, кто видит запись.', max_length=20, verbose_name='практика'),
+            preserve_default=False,
         ),
         migrations.AddField(
             model_name='assessment',
             name='practice',
             field=models.CharField(choices=berezhno.core.access.practice_choices, default='family_dispatch', help_text='Практика случая: от неё зависит, кто видит запись.', max_length=20, verbose_name='практика'),
+            preserve_default=False,
         ),
         migrations.AddField(
             model_name='plan',
             name='practice',
             field=models.CharField(choices=berezhno.core.access.practice_choices, default='family_dispatch', help_text='Практика случая: от неё зависит, кто видит запись.', max_length=20, verbose_name='практика'),
+            preserve_default=False,
         ),
         migrations.AddField(
             model_name='referral',
             name='practice',
             field=models.CharField(choices=berezhno.core.access.practice_choices, default='family_dispatch', help_text='Практика случая: от неё зависит, кто видит запись.', max_length=20, verbose_name='практика'),
+            preserve_default=False,
         ),
         migrations.AddField(
             model_name='soprecord',
             name='practice',
             field=models.CharField(choices=berezhno.core.access.practice_choices, default='family_dispatch', help_text='Практика случая: от неё зависит, кто видит запись.', max_length=20, verbose_name='практика'),
+            preserve_default=False,
         ),
         migrations.AddField(
             model_name='urgentserviceact',
             name='practice',
             field=models.CharField(choices=berezhno.core.access.practice_choices, default='family_dispatch', help_text='Практика случая: от неё зависит, кто видит запись.', max_length=20, verbose_name='практика'),
+            preserve_default=False,
         ),
         migrations.AlterField(
             model_name='supportcase',

@@ -40,10 +40,11 @@ def _running(world, family=None, due=None):
     psychologist, due ``due``."""
     disp, psy = world.user("dispatcher"), world.user("specialist_psy")
     case = recognised(world, open_case(world, family))
-    plan = Plan.objects.create(case=case, number=1, created_by=disp,
+    plan = Plan.objects.create(case=case, practice=case.practice, number=1, created_by=disp,
                                status=PlanStatus.APPROVED)
     SupportCase.objects.filter(pk=case.pk).update(status=CaseStatus.IN_PROGRESS)
-    Activity.objects.create(plan=plan, case=case, service_type="psychological",
+    Activity.objects.create(plan=plan, case=case, practice=case.practice,
+                            service_type="psychological",
                             title="Консультация", responsible_user=psy,
                             due_date=due or local_today(world.d1) + 5 * DAY)
     case.refresh_from_db()

@@ -183,7 +183,8 @@ def test_case_file_costs_a_fixed_number_of_queries(world, family, client):
         while plan.activities.count() < n:
             i = plan.activities.count()
             activity = Activity.objects.create(
-                plan=plan, case=case, service_type="legal", title=f"Консультация юриста {i}",
+                plan=plan, case=case, practice=case.practice,
+                service_type="legal", title=f"Консультация юриста {i}",
                 responsible_user=disp, due_date=local_today(world.d1))
             ActivitySession.objects.create(activity=activity, held_on=local_today(world.d1),
                                            author=disp, notes=f"Занятие {i}")

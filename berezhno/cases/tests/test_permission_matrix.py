@@ -249,8 +249,10 @@ UI_CASES = [
                         "channel": "walk_in", "problem_told": "Просит помощи",
                         "urgency": "routine"}),
     _ui("cases:worklist", CASE_VIEWERS),
-    _ui("cases:board", INTAKERS),
-    _ui("cases:board", INTAKERS, query={"overdue": "on"}, label="overdue"),
+    # The board is Family Dispatch's: a yard-only specialist has none.
+    _ui("cases:board", INTAKERS, extra={PRACTICE: 404}),
+    _ui("cases:board", INTAKERS, query={"overdue": "on"}, label="overdue",
+        extra={PRACTICE: 404}),
     _ui("cases:referrals", REFERRAL_VIEWERS),
     _ui("cases:referrals", REFERRAL_VIEWERS, query={"status": "open"}, label="open"),
     _ui("cases:case", READERS, args=("case_running",)),

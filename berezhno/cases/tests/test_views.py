@@ -95,7 +95,8 @@ def test_the_whole_flow_through_the_pages(world, family, client):
     post(client, "activity_add", [case.pk, plan.pk], {
         "service_type": "support", "title": "Проверка условий проживания участковым",
         "partner": world.partner_org.pk, "due_date": due})
-    mistaken = Activity.objects.create(plan=plan, case=case, service_type="legal",
+    mistaken = Activity.objects.create(plan=plan, case=case, practice=case.practice,
+                                       service_type="legal",
                                        title="Лишнее мероприятие", responsible_user=disp,
                                        due_date=today)
     post(client, "activity_remove", [case.pk, mistaken.pk], {})
@@ -342,12 +343,14 @@ def test_board_groups_by_problem_and_counts_workload(world, family, client):
                                identified_on=local_today(world.d1), identified_by=disp)
     bare = open_case(world)
     case = recognised(world, open_case(world))
-    plan = Plan.objects.create(case=case, number=1, created_by=disp,
+    plan = Plan.objects.create(case=case, practice=case.practice, number=1, created_by=disp,
                                status=PlanStatus.APPROVED)
-    Activity.objects.create(plan=plan, case=case, service_type="psychological", title="a",
+    Activity.objects.create(plan=plan, case=case, practice=case.practice,
+                            service_type="psychological", title="a",
                             responsible_user=psy,
                             due_date=local_today(world.d1) - datetime.timedelta(days=3))
-    Activity.objects.create(plan=plan, case=case, service_type="psychological", title="b",
+    Activity.objects.create(plan=plan, case=case, practice=case.practice,
+                            service_type="psychological", title="b",
                             responsible_user=psy,
                             due_date=local_today(world.d1) + datetime.timedelta(days=3))
     client.force_login(disp)
@@ -676,12 +679,14 @@ def test_the_worklist_is_paged_at_a_constant_cost(world, client):
     today = local_today(world.d1)
     size = selectors.WORKLIST_PAGE
     case = recognised(world, open_case(world))
-    plan = Plan.objects.create(case=case, number=1, created_by=disp, status=PlanStatus.APPROVED)
+    plan = Plan.objects.create(case=case, practice=case.practice,
+                               number=1, created_by=disp, status=PlanStatus.APPROVED)
 
     def add(n):
         start = Activity.objects.count()
         Activity.objects.bulk_create([Activity(
-            plan=plan, case=case, service_type="psychological", title=f"Занятие {start + i:03}",
+            plan=plan, case=case, practice=case.practice,
+            service_type="psychological", title=f"Занятие {start + i:03}",
             responsible_user=psy, due_date=today + datetime.timedelta(days=start + i))
             for i in range(n)])
 
