@@ -108,9 +108,11 @@ class Bench:
             measure.times_ms.append((time.perf_counter() - started) * 1000)
         return measure
 
-    def _get(self, client: Client, url: str) -> Callable[[], object]:
+    def _get(self, client: Client, url: str, htmx: bool = False) -> Callable[[], object]:
+        headers = {"HX-Request": "true"} if htmx else {}
+
         def call():
-            response = client.get(url)
+            response = client.get(url, headers=headers)
             if response.status_code != 200:
                 raise RuntimeError(f"{url}: HTTP {response.status_code}")
             if hasattr(response, "render") and not response.is_rendered:
@@ -157,8 +159,9 @@ class Bench:
 
     # ----------------------------------------------------------- indicators
     def _indicator_scenarios(self) -> None:
-        """The Family Dispatch indicators of the last full quarter: for the busiest district
-        (its specialist) and for the whole region (the ministry analyst)."""
+        """The Family Dispatch indicators of the last full quarter and the charts by quarter
+        that follow them: for the busiest district (its specialist) and for the whole region
+        (the ministry analyst)."""
         from berezhno.cases.models import SupportCase
         from berezhno.indicators import periods
         from berezhno.indicators.selectors import today
@@ -171,9 +174,10 @@ class Bench:
         district = Territory.objects.get(pk=busiest["territory_id"])
         region = Territory.objects.get(pk=district.ancestor_ids()[0])
         quarter = periods.last_quarter(today(district))
-        for node, role, who, target in (
-                (district, "district_specialist", "district specialist", 200),
-                (region, "analyst", "ministry analyst (region)", 2000)):
+        # Targets (docs/performance.md): the table of a quarter, then the charts of the year.
+        for node, role, who, target, chart_target in (
+                (district, "district_specialist", "district specialist", 200, 200),
+                (region, "analyst", "ministry analyst (region)", 2000, 1000)):
             user = (User.objects.filter(role_assignments__role=role, is_active=True,
                                         role_assignments__territory=node).first()
                     or (district.district.specialist if role == "district_specialist"
@@ -188,6 +192,13 @@ class Bench:
                      who, target, self._get(client, f"/indicators/?{query}"),
                      self._get(client, f"/api/v1/indicators/?{query}"),
                      self._sql(self._indicator_sql(node, quarter.start, quarter.end)))
+            # The charts that follow the table: the htmx fragment, the count indicators by
+            # quarter of the year of the period's end (the quarters begun so far).
+            year = quarter.end.year
+            begun = [q for q in periods.quarters(year) if q.start <= today(node)]
+            self.add(f"Family Dispatch charts by quarter, {year}", who, chart_target,
+                     self._get(client, f"/indicators/charts/?{query}", htmx=True), None,
+                     self._sql(self._chart_sql(node, begun)))
 
     def _indicator_sql(self, node: Territory, start, end) -> list[tuple[str, list]]:
         """The five Family Dispatch indicators written by hand (docs/indicators.md gives the
@@ -242,6 +253,64 @@ class Bench:
              f"AND c.outcome <> 'moved_out' AND {target}", [start, end, *target_args]),
             ("SELECT COUNT(*) FROM territories_territory WHERE id IN " + in_ids
              + " AND level = 3 AND is_active", []),
+        ]
+
+    def _chart_sql(self, node: Territory, quarters) -> list[tuple[str, list]]:
+        """The chart's three count indicators for ``quarters`` written by hand, grouped by
+        the quarter of the date of help (families helped and their children in one
+        statement) and by the quarters a case was on support (families on support)."""
+        from berezhno.people.models import years_ago
+
+        ids = list(Territory.objects.filter(path__startswith=node.path)
+                   .values_list("pk", flat=True))
+        in_ids = "(" + ", ".join(str(int(pk)) for pk in ids) + ")"  # integers from the db
+        cases = ("c.practice = 'family_dispatch' AND c.territory_id IN " + in_ids
+                 + " AND c.decision <> 'not_recognised'")
+        day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+        # One row per quarter: number, first and last day, the birth-date cutoff of a minor
+        # at the last day and the years of the cutoff and of the last day.
+        bounds = " UNION ALL ".join(
+            f"SELECT {n} AS q, {day} AS s, {day} AS e, {day} AS cutoff, %s AS cy, %s AS ey"
+            for n in range(1, len(quarters) + 1))
+        bound_args = []
+        for q in quarters:
+            cutoff = years_ago(q.end, 18)
+            bound_args += [q.start, q.end, cutoff, cutoff.year, q.end.year]
+        first, last = quarters[0].start, quarters[-1].end
+        quarter_of = ("CASE " + " ".join(f"WHEN h.day <= {day} THEN {n}"
+                                         for n in range(1, len(quarters) + 1)) + " END")
+        minor = ("((p.birth_date > b.cutoff AND p.birth_date <= b.e) OR (p.birth_date IS NULL "
+                 "AND p.estimated_birth_year > b.cy AND p.estimated_birth_year <= b.ey))")
+        member = "(m.since IS NULL OR m.since <= b.e) AND (m.until IS NULL OR m.until >= b.s)"
+        family = "COALESCE(c.household_id, -c.person_id)"
+        helped = (
+            f"WITH b AS ({bounds}), help AS ("
+            "SELECT a.case_id, a.finished_on AS day FROM cases_activity a "
+            "WHERE a.status = 'done' AND a.finished_on BETWEEN %s AND %s "
+            "UNION ALL SELECT a.case_id, s.held_on FROM cases_activitysession s "
+            "JOIN cases_activity a ON a.id = s.activity_id WHERE s.held_on BETWEEN %s AND %s "
+            "UNION ALL SELECT r.case_id, r.completed_on FROM cases_referral r "
+            "WHERE r.status = 'done' AND r.completed_on BETWEEN %s AND %s "
+            "UNION ALL SELECT u.case_id, u.act_date FROM cases_urgentserviceact u "
+            "WHERE u.act_date BETWEEN %s AND %s), "
+            f"hq AS (SELECT DISTINCT h.case_id, {quarter_of} AS q FROM help h) "
+            f"SELECT b.q, COUNT(DISTINCT {family}), COUNT(DISTINCT p.id) "
+            "FROM hq JOIN b ON b.q = hq.q JOIN cases_supportcase c ON c.id = hq.case_id "
+            f"LEFT JOIN people_householdmember m ON m.household_id = c.household_id AND {member} "
+            "JOIN people_person p ON p.id = COALESCE(m.person_id, CASE WHEN c.household_id "
+            f"IS NULL THEN c.person_id END) WHERE {cases} AND {minor} GROUP BY b.q")
+        target = (f"((c.household_id IS NOT NULL AND EXISTS (SELECT 1 FROM "
+                  f"people_householdmember m JOIN people_person p ON p.id = m.person_id "
+                  f"WHERE m.household_id = c.household_id AND {member} AND {minor})) OR "
+                  f"(c.household_id IS NULL AND EXISTS (SELECT 1 FROM people_person p "
+                  f"WHERE p.id = c.person_id AND {minor})))")
+        return [
+            (helped, [*bound_args, *[first, last] * 4, *[q.end for q in quarters]]),
+            (f"WITH b AS ({bounds}) SELECT b.q, COUNT(DISTINCT {family}) "
+             "FROM cases_supportcase c JOIN b ON c.programme_date <= b.e "
+             f"AND (c.closed_on IS NULL OR c.closed_on >= b.s) WHERE {cases} "
+             f"AND c.is_social_support AND c.decision = 'recognised' AND {target} "
+             "GROUP BY b.q", bound_args),
         ]
 
     # ---------------------------------------------------------------- cases
