@@ -17,18 +17,19 @@ measurements).
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
-    BooleanField,
     Case,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     FilteredRelation,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Value,
     When,
 )
 from django.utils.translation import gettext_lazy as _
@@ -261,28 +262,68 @@ def helped_by_period(node: Territory, periods: list[Span]) -> list[tuple[int, in
     return shared(key, lambda: _helped_by_period(node, periods))
 
 
+def _period_of(field: str, periods: list[Span]) -> Case:
+    """The index of the period that a date falls in (the periods are disjoint)."""
+    return Case(*[When(**{f"{field}__range": (p.start, p.end)}, then=Value(i))
+                  for i, p in enumerate(periods)], output_field=IntegerField())
+
+
+def helped_case_periods(node: Territory, periods: list[Span]) -> QuerySet:
+    """(case id, period index) of the node's cases for each period in which they got help:
+    ``helped_case_ids`` of every period at once, each record grouped by the period of its
+    date."""
+    first, last = _span(periods)
+    period = (first, last)
+    activities = Activity.objects.filter(
+        _case_filter(node, "case__"), status=ActivityStatus.DONE, finished_on__range=period)
+    sessions = ActivitySession.objects.filter(
+        _case_filter(node, "activity__case__"), held_on__range=period)
+    referrals = Referral.objects.filter(
+        _case_filter(node, "case__"), status=ReferralStatus.DONE, completed_on__range=period)
+    acts = UrgentServiceAct.objects.filter(_case_filter(node, "case__"),
+                                           act_date__range=period)
+    parts = [(activities, "case_id", "finished_on"),
+             (sessions, "activity__case_id", "held_on"),
+             (referrals, "case_id", "completed_on"), (acts, "case_id", "act_date")]
+    first_part, *others = [
+        qs.annotate(period=_period_of(day, periods)).values_list(case, "period").order_by()
+        for qs, case, day in parts]
+    return first_part.union(*others).order_by()
+
+
 def _helped_by_period(node: Territory, periods: list[Span]) -> list[tuple[int, int]]:
     first, last = _span(periods)
-    # One row per case and current membership, with for each period whether the case got
-    # help in it and which child (member or minor applicant) it counts there. The rows are
-    # made distinct in a subquery, so that each period's help is looked up once per row.
+    # Which periods each case got help in: one pass over the records of help, grouped by
+    # the period of their dates.
+    got_help = set(helped_case_periods(node, periods))
+    if not got_help:
+        return [(0, 0) for _p in periods]
+    # The cases helped in any of the periods with their memberships: for each period, the
+    # child the row counts there (a minor member current during the period, or the minor
+    # applicant of a case without a household), or none.
     columns = {"family": _family_key()}
     for i, p in enumerate(periods):
-        columns[f"helped_{i}"] = ExpressionWrapper(
-            Q(pk__in=helped_case_ids(node, p.start, p.end)), output_field=BooleanField())
         columns[f"child_{i}"] = Case(
             When(_minor_member_q(p.start, p.end), then=F("member__person_id")),
             When(_minor_applicant_q(p.end), then=F("person_id")),
             output_field=BigIntegerField())
-    rows = (_with_members(helped_cases(node, first, last), first, last)
-            .annotate(**columns).values(*columns).distinct())
-    aggregates = {}
-    for i in range(len(periods)):
-        counted = Q(**{f"helped_{i}": True, f"child_{i}__isnull": False})
-        aggregates[f"families_{i}"] = Count("family", distinct=True, filter=counted)
-        aggregates[f"children_{i}"] = Count(f"child_{i}", distinct=True, filter=counted)
-    counts = rows.aggregate(**aggregates)
-    return [(counts[f"families_{i}"], counts[f"children_{i}"]) for i in range(len(periods))]
+    if connection.vendor == "postgresql":
+        # The ids just read, as one array parameter, rather than reading the records of
+        # help a second time (on the benchmark region that second read took a quarter of
+        # the query). SQLite would need one parameter per id.
+        cases = practice_cases(node).filter(pk__any=sorted({pk for pk, _i in got_help}))
+    else:
+        cases = helped_cases(node, first, last)
+    rows = (_with_members(cases, first, last)
+            .annotate(**columns).values_list("pk", *columns).distinct())
+    families = [set() for _p in periods]
+    children = [set() for _p in periods]
+    for case_id, family, *counted in rows:
+        for i, child in enumerate(counted):
+            if child is not None and (case_id, i) in got_help:
+                families[i].add(family)
+                children[i].add(child)
+    return [(len(f), len(c)) for f, c in zip(families, children, strict=True)]
 
 
 def families_on_support_by_period(node: Territory, periods: list[Span]) -> list[int]:

@@ -28,6 +28,7 @@ for each period; ``Indicator.compute_each`` uses it when declared and falls back
 import contextlib
 import datetime
 import functools
+import itertools
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -107,9 +108,10 @@ class Indicator:
 
     ``compute_periods(territory, periods)``, optional, is the grouped form: one ``Result``
     per period, in the order given, from a fixed number of queries whatever the number of
-    periods (each record is assigned to the periods its dates fall in, in one pass). It must
-    equal ``[compute(territory, p.start, p.end) for p in periods]`` exactly; the tests of
-    each practice assert it.
+    periods (each record is grouped by the period its date falls in, in one pass). It is
+    called with disjoint periods only (``compute_each`` computes overlapping ones one by
+    one) and must equal ``[compute(territory, p.start, p.end) for p in periods]`` exactly;
+    the tests of each practice assert it.
     """
 
     code: str
@@ -133,7 +135,7 @@ class Indicator:
         periods = list(periods)
         if not periods:
             return []
-        if self.compute_periods is None:
+        if self.compute_periods is None or not disjoint(periods):
             return [self.compute(territory, p.start, p.end) for p in periods]
         results = list(self.compute_periods(territory, periods))
         if len(results) != len(periods):
@@ -162,6 +164,12 @@ class Indicator:
                 "numerator": _number(result.numerator or 0),
                 "denominator": _number(result.denominator), "share": shown}
         return shown
+
+
+def disjoint(periods: Sequence[Span]) -> bool:
+    """No day belongs to two of the periods (so a dated record falls in one at most)."""
+    ordered = sorted(periods, key=lambda p: p.start)
+    return all(a.end < b.start for a, b in itertools.pairwise(ordered))
 
 
 class DuplicateIndicatorError(ImproperlyConfigured):

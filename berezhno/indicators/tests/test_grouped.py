@@ -22,6 +22,7 @@ from berezhno.indicators.registry import (
     IndicatorRegistry,
     Result,
     Unit,
+    disjoint,
     registry,
 )
 from berezhno.indicators.selectors import quarterly_series, report_scope
@@ -133,31 +134,45 @@ def test_the_numbers_of_2026_by_quarter(world, edges):
     assert by_code["fd_families_on_support"] == [4, 7, 3, 3]
 
 
-def test_any_periods_in_any_order(world, edges):
-    """The grouped form is not tied to quarters: uneven, overlapping periods, a year."""
+def test_any_disjoint_periods_in_any_order(world, edges):
+    """The grouped form is not tied to quarters: uneven periods, one day, out of order."""
     spans = [periods.Period(D(2026, 3, 31), D(2026, 4, 1)),
-             periods.Period(D(2025, 10, 1), D(2026, 12, 31)),
-             periods.year(2026),
+             periods.Period(D(2025, 10, 1), D(2026, 3, 30)),
              periods.Period(D(2026, 8, 15), D(2026, 8, 15)),
-             periods.Period(D(2026, 1, 15), D(2026, 2, 20))]
-    for key in ("region", "mun", "d1", "d2"):
+             periods.Period(D(2026, 4, 2), D(2026, 8, 14)),
+             periods.Period(D(2026, 9, 1), D(2027, 3, 31))]
+    assert disjoint(spans)
+    for key in ("region", "mun", "d1", "d2", "d3"):
         territory = getattr(world, key)
         for indicator in GROUPED:
             assert _grouped(indicator, territory, spans) == _per_period(
                 indicator, territory, spans), (key, indicator.code)
 
 
+def test_overlapping_periods_are_computed_one_by_one(world, edges):
+    spans = [periods.year(2026), periods.quarter(2026, 2), periods.Period(D(2025, 10, 1),
+                                                                           D(2026, 1, 31))]
+    assert not disjoint(spans)
+    with CaptureQueriesContext(connection) as ctx:
+        values = [r.value for r in _grouped(registry.get("fd_families_helped"), world.region,
+                                            spans)]
+    assert values == [r.value for r in _per_period(registry.get("fd_families_helped"),
+                                                   world.region, spans)]
+    assert values == [7, 6, 1]  # from October 2025 to January 2026 only G2 got help
+    assert len(_data_queries(ctx)) == 1 + 3  # the subtree, then one query per period
+
+
 def test_the_series_of_a_year_is_a_fixed_number_of_queries(world, edges):
     with CaptureQueriesContext(connection) as ctx:
         series = quarterly_series("family_dispatch", world.region, 2026, on=D(2026, 12, 31))
-    # The subtree, then one query for the families helped and their children (two
-    # indicators from the same rows) and one for the families on support: for all four
-    # quarters.
-    assert len(_data_queries(ctx)) == 3
+    # The subtree, then for all four quarters: the quarters in which each case got help,
+    # the families helped and their children (two indicators from the same rows), and the
+    # families on support.
+    assert len(_data_queries(ctx)) == 4
     assert [v for _q, v in series[0].points] == [4, 6, 2, 1]
     with CaptureQueriesContext(connection) as ctx:
         early = quarterly_series("family_dispatch", world.region, 2026, on=D(2026, 5, 1))
-    assert len(_data_queries(ctx)) == 3
+    assert len(_data_queries(ctx)) == 4
     assert [v for _q, v in early[0].points] == [4, 6, None, None]  # not begun: not computed
     with CaptureQueriesContext(connection) as ctx:
         future = quarterly_series("family_dispatch", world.region, 2027, on=D(2026, 5, 1))
