@@ -283,35 +283,36 @@ class Bench:
                  "AND p.estimated_birth_year > b.cy AND p.estimated_birth_year <= b.ey))")
         member = "(m.since IS NULL OR m.since <= b.e) AND (m.until IS NULL OR m.until >= b.s)"
         family = "COALESCE(c.household_id, -c.person_id)"
+        # Each branch of help joins its case, so that a district's help is found from its
+        # cases; the persons are joined once for every quarter (as the registry does).
+        join = "JOIN cases_supportcase c ON c.id = {}.case_id WHERE " + cases + " AND "
         helped = (
             f"WITH b AS ({bounds}), help AS ("
-            "SELECT a.case_id, a.finished_on AS day FROM cases_activity a "
-            "WHERE a.status = 'done' AND a.finished_on BETWEEN %s AND %s "
+            f"SELECT a.case_id, a.finished_on AS day FROM cases_activity a {join.format('a')}"
+            "a.status = 'done' AND a.finished_on BETWEEN %s AND %s "
             "UNION ALL SELECT a.case_id, s.held_on FROM cases_activitysession s "
-            "JOIN cases_activity a ON a.id = s.activity_id WHERE s.held_on BETWEEN %s AND %s "
-            "UNION ALL SELECT r.case_id, r.completed_on FROM cases_referral r "
-            "WHERE r.status = 'done' AND r.completed_on BETWEEN %s AND %s "
+            f"JOIN cases_activity a ON a.id = s.activity_id {join.format('a')}"
+            "s.held_on BETWEEN %s AND %s "
+            f"UNION ALL SELECT r.case_id, r.completed_on FROM cases_referral r {join.format('r')}"
+            "r.status = 'done' AND r.completed_on BETWEEN %s AND %s "
             "UNION ALL SELECT u.case_id, u.act_date FROM cases_urgentserviceact u "
-            "WHERE u.act_date BETWEEN %s AND %s), "
+            f"{join.format('u')}u.act_date BETWEEN %s AND %s), "
             f"hq AS (SELECT DISTINCT h.case_id, {quarter_of} AS q FROM help h) "
             f"SELECT b.q, COUNT(DISTINCT {family}), COUNT(DISTINCT p.id) "
             "FROM hq JOIN b ON b.q = hq.q JOIN cases_supportcase c ON c.id = hq.case_id "
             f"LEFT JOIN people_householdmember m ON m.household_id = c.household_id AND {member} "
             "JOIN people_person p ON p.id = COALESCE(m.person_id, CASE WHEN c.household_id "
-            f"IS NULL THEN c.person_id END) WHERE {cases} AND {minor} GROUP BY b.q")
-        target = (f"((c.household_id IS NOT NULL AND EXISTS (SELECT 1 FROM "
-                  f"people_householdmember m JOIN people_person p ON p.id = m.person_id "
-                  f"WHERE m.household_id = c.household_id AND {member} AND {minor})) OR "
-                  f"(c.household_id IS NULL AND EXISTS (SELECT 1 FROM people_person p "
-                  f"WHERE p.id = c.person_id AND {minor})))")
-        return [
-            (helped, [*bound_args, *[first, last] * 4, *[q.end for q in quarters]]),
-            (f"WITH b AS ({bounds}) SELECT b.q, COUNT(DISTINCT {family}) "
-             "FROM cases_supportcase c JOIN b ON c.programme_date <= b.e "
-             f"AND (c.closed_on IS NULL OR c.closed_on >= b.s) WHERE {cases} "
-             f"AND c.is_social_support AND c.decision = 'recognised' AND {target} "
-             "GROUP BY b.q", bound_args),
-        ]
+            f"IS NULL THEN c.person_id END) WHERE {minor} GROUP BY b.q")
+        support = (
+            f"WITH b AS ({bounds}) SELECT b.q, COUNT(DISTINCT {family}) "
+            "FROM cases_supportcase c JOIN b ON c.programme_date <= b.e "
+            "AND (c.closed_on IS NULL OR c.closed_on >= b.s) "
+            f"LEFT JOIN people_householdmember m ON m.household_id = c.household_id AND {member} "
+            "JOIN people_person p ON p.id = COALESCE(m.person_id, CASE WHEN c.household_id "
+            f"IS NULL THEN c.person_id END) WHERE {cases} AND c.is_social_support "
+            f"AND c.decision = 'recognised' AND {minor} GROUP BY b.q")
+        return [(helped, [*bound_args, *[first, last] * 4, *[q.end for q in quarters]]),
+                (support, bound_args)]
 
     # ---------------------------------------------------------------- cases
     def _case_scenarios(self) -> None:
