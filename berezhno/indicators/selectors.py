@@ -108,12 +108,21 @@ class Series:
 
 def quarterly_series(practice: str, territory: Territory, year: int,
                      on: datetime.date | None = None) -> list[Series]:
-    """Each count indicator of the practice for the four quarters of ``year``."""
+    """Each count indicator of the practice for the four quarters of ``year``.
+
+    The quarters begun by ``on`` are computed together, by the indicator's grouped form
+    when it declares one (``Indicator.compute_each``): one pass over the records for all
+    of them instead of one evaluation per quarter.
+    """
     on = on or today(territory)
     quarters = periods.quarters(year)
+    begun = [q for q in quarters if q.start <= on]
     with report_scope():
-        return [
-            Series(ind, year, [(q, ind.compute(territory, q.start, q.end).value
-                                if q.start <= on else None) for q in quarters])
-            for ind in registry.for_practice(practice) if not ind.is_share
-        ]
+        series = []
+        for ind in registry.for_practice(practice):
+            if ind.is_share:
+                continue
+            values = dict(zip(begun, [r.value for r in ind.compute_each(territory, begun)],
+                              strict=True))
+            series.append(Series(ind, year, [(q, values.get(q)) for q in quarters]))
+        return series

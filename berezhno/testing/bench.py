@@ -115,9 +115,11 @@ class Bench:
             measure.times_ms.append((time.perf_counter() - started) * 1000)
         return measure
 
-    def _get(self, client: Client, url: str) -> Callable[[], object]:
+    def _get(self, client: Client, url: str, htmx: bool = False) -> Callable[[], object]:
+        headers = {"HX-Request": "true"} if htmx else {}
+
         def call():
-            response = client.get(url)
+            response = client.get(url, headers=headers)
             if response.status_code != 200:
                 raise RuntimeError(f"{url}: HTTP {response.status_code}")
             if hasattr(response, "render") and not response.is_rendered:
@@ -167,9 +169,9 @@ class Bench:
 
     # ----------------------------------------------------------- indicators
     def _indicator_scenarios(self) -> None:
-        """The Family Dispatch indicators of the last full quarter: for the busiest district
-        (its specialist) and for the whole region (the ministry analyst)."""
-
+        """The Family Dispatch indicators of the last full quarter and the charts by quarter
+        that follow them: for the busiest district (its specialist) and for the whole region
+        (the ministry analyst)."""
         busiest = (SupportCase.objects.filter(practice="family_dispatch")
                    .values("territory_id").annotate(n=Count("id")).order_by("-n").first())
         if busiest is None:
@@ -178,9 +180,10 @@ class Bench:
         district = Territory.objects.get(pk=busiest["territory_id"])
         region = Territory.objects.get(pk=district.ancestor_ids()[0])
         quarter = periods.last_quarter(today(district))
-        for node, role, who, target in (
-                (district, "district_specialist", "district specialist", 200),
-                (region, "analyst", "ministry analyst (region)", 2000)):
+        # Targets (docs/performance.md): the table of a quarter, then the charts of the year.
+        for node, role, who, target, chart_target in (
+                (district, "district_specialist", "district specialist", 200, 200),
+                (region, "analyst", "ministry analyst (region)", 2000, 1000)):
             user = (User.objects.filter(role_assignments__role=role, is_active=True,
                                         role_assignments__territory=node).first()
                     or (district.district.specialist if role == "district_specialist"
@@ -195,6 +198,13 @@ class Bench:
                      who, target, self._get(client, f"/indicators/?{query}"),
                      self._get(client, f"/api/v1/indicators/?{query}"),
                      self._sql(self._indicator_sql(node, quarter.start, quarter.end)))
+            # The charts that follow the table: the htmx fragment, the count indicators by
+            # quarter of the year of the period's end (the quarters begun so far).
+            year = quarter.end.year
+            begun = [q for q in periods.quarters(year) if q.start <= today(node)]
+            self.add(f"Family Dispatch charts by quarter, {year}", who, chart_target,
+                     self._get(client, f"/indicators/charts/?{query}", htmx=True), None,
+                     self._sql(self._chart_sql(node, begun)))
 
     def _indicator_sql(self, node: Territory, start, end) -> list[tuple[str, list]]:
         """The five Family Dispatch indicators written by hand (docs/indicators.md gives the
@@ -249,6 +259,65 @@ class Bench:
             ("SELECT COUNT(*) FROM territories_territory WHERE id IN " + in_ids
              + " AND level = 3 AND is_active", []),
         ]
+
+    def _chart_sql(self, node: Territory, quarters) -> list[tuple[str, list]]:
+        """The chart's three count indicators for ``quarters`` written by hand, grouped by
+        the quarter of the date of help (families helped and their children in one
+        statement) and by the quarters a case was on support (families on support)."""
+        from berezhno.people.models import years_ago
+
+        ids = list(Territory.objects.filter(path__startswith=node.path)
+                   .values_list("pk", flat=True))
+        in_ids = "(" + ", ".join(str(int(pk)) for pk in ids) + ")"  # integers from the db
+        cases = ("c.practice = 'family_dispatch' AND c.territory_id IN " + in_ids
+                 + " AND c.decision <> 'not_recognised'")
+        day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+        # One row per quarter: number, first and last day, the birth-date cutoff of a minor
+        # at the last day and the years of the cutoff and of the last day.
+        bounds = " UNION ALL ".join(
+            f"SELECT {n} AS q, {day} AS s, {day} AS e, {day} AS cutoff, %s AS cy, %s AS ey"
+            for n in range(1, len(quarters) + 1))
+        bound_args = []
+        for q in quarters:
+            cutoff = years_ago(q.end, 18)
+            bound_args += [q.start, q.end, cutoff, cutoff.year, q.end.year]
+        first, last = quarters[0].start, quarters[-1].end
+        quarter_of = ("CASE " + " ".join(f"WHEN h.day <= {day} THEN {n}"
+                                         for n in range(1, len(quarters) + 1)) + " END")
+        minor = ("((p.birth_date > b.cutoff AND p.birth_date <= b.e) OR (p.birth_date IS NULL "
+                 "AND p.estimated_birth_year > b.cy AND p.estimated_birth_year <= b.ey))")
+        member = "(m.since IS NULL OR m.since <= b.e) AND (m.until IS NULL OR m.until >= b.s)"
+        family = "COALESCE(c.household_id, -c.person_id)"
+        # Each branch of help joins its case, so that a district's help is found from its
+        # cases; the persons are joined once for every quarter (as the registry does).
+        join = "JOIN cases_supportcase c ON c.id = {}.case_id WHERE " + cases + " AND "
+        helped = (
+            f"WITH b AS ({bounds}), help AS ("
+            f"SELECT a.case_id, a.finished_on AS day FROM cases_activity a {join.format('a')}"
+            "a.status = 'done' AND a.finished_on BETWEEN %s AND %s "
+            "UNION ALL SELECT a.case_id, s.held_on FROM cases_activitysession s "
+            f"JOIN cases_activity a ON a.id = s.activity_id {join.format('a')}"
+            "s.held_on BETWEEN %s AND %s "
+            f"UNION ALL SELECT r.case_id, r.completed_on FROM cases_referral r {join.format('r')}"
+            "r.status = 'done' AND r.completed_on BETWEEN %s AND %s "
+            "UNION ALL SELECT u.case_id, u.act_date FROM cases_urgentserviceact u "
+            f"{join.format('u')}u.act_date BETWEEN %s AND %s), "
+            f"hq AS (SELECT DISTINCT h.case_id, {quarter_of} AS q FROM help h) "
+            f"SELECT b.q, COUNT(DISTINCT {family}), COUNT(DISTINCT p.id) "
+            "FROM hq JOIN b ON b.q = hq.q JOIN cases_supportcase c ON c.id = hq.case_id "
+            f"LEFT JOIN people_householdmember m ON m.household_id = c.household_id AND {member} "
+            "JOIN people_person p ON p.id = COALESCE(m.person_id, CASE WHEN c.household_id "
+            f"IS NULL THEN c.person_id END) WHERE {minor} GROUP BY b.q")
+        support = (
+            f"WITH b AS ({bounds}) SELECT b.q, COUNT(DISTINCT {family}) "
+            "FROM cases_supportcase c JOIN b ON c.programme_date <= b.e "
+            "AND (c.closed_on IS NULL OR c.closed_on >= b.s) "
+            f"LEFT JOIN people_householdmember m ON m.household_id = c.household_id AND {member} "
+            "JOIN people_person p ON p.id = COALESCE(m.person_id, CASE WHEN c.household_id "
+            f"IS NULL THEN c.person_id END) WHERE {cases} AND c.is_social_support "
+            f"AND c.decision = 'recognised' AND {minor} GROUP BY b.q")
+        return [(helped, [*bound_args, *[first, last] * 4, *[q.end for q in quarters]]),
+                (support, bound_args)]
 
     # ---------------------------------------------------------------- cases
     def _case_scenarios(self) -> None:

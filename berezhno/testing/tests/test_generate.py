@@ -138,6 +138,9 @@ def test_bench_measures_every_operation_beside_sql(generated):
                   "Case list, page 1 of 50", "Case card", "Specialist worklist",
                   "Family Dispatch indicators"):
         assert label in text
+    # The charts fragment after the indicators table, for the district and the region.
+    assert len([line for line in text.splitlines()
+                if line.startswith("| Family Dispatch charts by quarter")]) == 2
     table = [line for line in text.splitlines() if line.startswith("| Search by SNILS")]
     assert len(table) == 2  # the specialist and the head
     # UI and API query counts are reported, and are the same for 50 and 200 rows.
