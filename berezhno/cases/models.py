@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.core import access
@@ -699,10 +698,10 @@ class SopRecord(VersionedModel):
         return _("СОП: %(case)s") % {"case": self.case}
 
 
-    def missed(self, today: datetime.date | None = None) -> list[tuple[str, str, datetime.date]]:
-        """The deadlines missed now: ``(code, Russian phrase, due date)``, earliest first."""
-        today = today or timezone.localdate()
-        missed = []
+    def missed(self, today: datetime.date) -> list[tuple[str, str, datetime.date]]:
+        """The deadlines missed on ``today`` (the territory's date: ``deadlines.sop_missed``
+        gives it): ``(code, Russian phrase, due date)``, earliest first."""
+        missed: list[tuple[str, str, datetime.date]] = []
         if self.status == SopStatus.REMOVED:
             return missed
         if self.kdn_notice_date is None and self.kdn_notice_due < today:
@@ -714,8 +713,8 @@ class SopRecord(VersionedModel):
             missed.append(("review", str(_("пересмотр плана")), self.next_review_due))
         return sorted(missed, key=lambda m: m[2])
 
-    def overdue(self, today: datetime.date | None = None) -> list[str]:
-        """The deadlines missed now, as Russian phrases."""
+    def overdue(self, today: datetime.date) -> list[str]:
+        """The deadlines missed on ``today``, as Russian phrases."""
         return [label for _code, label, _due in self.missed(today)]
 
     def next_deadline(self) -> tuple[str, datetime.date] | None:
