@@ -134,26 +134,31 @@ def count_families(cases: QuerySet, start: datetime.date, end: datetime.date) ->
             .count())
 
 
-def helped_case_ids(node: Territory, start: datetime.date, end: datetime.date) -> QuerySet:
-    """Ids of the node's cases that got help in the period: an activity done, a session
-    held, a referral completed by the partner, or an act of urgent services.
-
-    One UNION ALL; each part joins its case, so a district's help is found from its cases
-    and the region's by one read of each table.
-    """
+def _help_records(node: Territory, start: datetime.date,
+                  end: datetime.date) -> list[tuple[QuerySet, str, str]]:
+    """The records of help in the period, with the field of their case and of their date:
+    activities done, sessions held, referrals completed by the partner, acts of urgent
+    services. Each joins its case, so a district's help is found from its cases and the
+    region's by one read of each table."""
     period = (start, end)
-    activities = Activity.objects.filter(
-        _case_filter(node, "case__"), status=ActivityStatus.DONE, finished_on__range=period)
-    sessions = ActivitySession.objects.filter(
-        _case_filter(node, "activity__case__"), held_on__range=period)
-    referrals = Referral.objects.filter(
-        _case_filter(node, "case__"), status=ReferralStatus.DONE, completed_on__range=period)
-    acts = UrgentServiceAct.objects.filter(_case_filter(node, "case__"),
-                                           act_date__range=period)
-    return (activities.values_list("case_id", flat=True).order_by()
-            .union(sessions.values_list("activity__case_id", flat=True).order_by(),
-                   referrals.values_list("case_id", flat=True).order_by(),
-                   acts.values_list("case_id", flat=True).order_by(), all=True))
+    return [
+        (Activity.objects.filter(_case_filter(node, "case__"), status=ActivityStatus.DONE,
+                                 finished_on__range=period), "case_id", "finished_on"),
+        (ActivitySession.objects.filter(_case_filter(node, "activity__case__"),
+                                        held_on__range=period), "activity__case_id", "held_on"),
+        (Referral.objects.filter(_case_filter(node, "case__"), status=ReferralStatus.DONE,
+                                 completed_on__range=period), "case_id", "completed_on"),
+        (UrgentServiceAct.objects.filter(_case_filter(node, "case__"), act_date__range=period),
+         "case_id", "act_date"),
+    ]
+
+
+def helped_case_ids(node: Territory, start: datetime.date, end: datetime.date) -> QuerySet:
+    """Ids of the node's cases that got help in the period (``_help_records``), as one
+    UNION ALL."""
+    first, *others = [records.values_list(case, flat=True).order_by()
+                      for records, case, _day in _help_records(node, start, end)]
+    return first.union(*others, all=True)
 
 
 def helped_cases(node: Territory, start: datetime.date, end: datetime.date) -> QuerySet:
@@ -219,8 +224,8 @@ def _helped(node: Territory, start: datetime.date, end: datetime.date) -> Helped
 # benchmark region about 0.5 s a time). The grouped forms below join them once for the span
 # of all the periods and decide, row by row, which periods the row counts in, with exactly
 # the conditions of the per-period computation written for each period (same builders:
-# ``_case_filter``, ``helped_case_ids``, ``_current_q``, ``_minor_q``): a family or a child
-# is counted in a period by ``COUNT(DISTINCT …) FILTER (WHERE <the period's conditions>)``.
+# ``_case_filter``, ``_help_records``, ``_current_q``, ``_minor_q``). The periods are
+# disjoint (``Indicator.compute_each`` sees to it), so a record of help falls in one.
 # The dates counted are local dates (``DateField``s in the territory's calendar), so a
 # record's period is that of its date as stored; no time zone arithmetic is needed.
 
@@ -257,7 +262,7 @@ def _minor_member_q(start: datetime.date, end: datetime.date) -> Q:
 
 def helped_by_period(node: Territory, periods: list[Span]) -> list[tuple[int, int]]:
     """(families, children) of ``fd_families_helped`` and ``fd_children`` for each period,
-    in one query; read once per report (``shared``)."""
+    in two queries; read once per report (``shared``)."""
     key = ("family_dispatch.helped_by_period", node.pk, node.path,
            tuple((p.start, p.end) for p in periods))
     return shared(key, lambda: _helped_by_period(node, periods))
@@ -271,25 +276,12 @@ def _period_of(field: str, periods: list[Span]) -> Case:
 
 def helped_case_periods(node: Territory, periods: list[Span]) -> QuerySet:
     """(case id, period index) of the node's cases for each period in which they got help:
-    ``helped_case_ids`` of every period at once, each record grouped by the period of its
-    date."""
-    first, last = _span(periods)
-    period = (first, last)
-    activities = Activity.objects.filter(
-        _case_filter(node, "case__"), status=ActivityStatus.DONE, finished_on__range=period)
-    sessions = ActivitySession.objects.filter(
-        _case_filter(node, "activity__case__"), held_on__range=period)
-    referrals = Referral.objects.filter(
-        _case_filter(node, "case__"), status=ReferralStatus.DONE, completed_on__range=period)
-    acts = UrgentServiceAct.objects.filter(_case_filter(node, "case__"),
-                                           act_date__range=period)
-    parts = [(activities, "case_id", "finished_on"),
-             (sessions, "activity__case_id", "held_on"),
-             (referrals, "case_id", "completed_on"), (acts, "case_id", "act_date")]
-    first_part, *others = [
-        qs.annotate(period=_period_of(day, periods)).values_list(case, "period").order_by()
-        for qs, case, day in parts]
-    return first_part.union(*others).order_by()
+    ``helped_case_ids`` of every period at once, each record of help grouped by the period
+    its date falls in."""
+    first, *others = [
+        records.annotate(period=_period_of(day, periods)).values_list(case, "period")
+        .order_by() for records, case, day in _help_records(node, *_span(periods))]
+    return first.union(*others).order_by()
 
 
 def _helped_by_period(node: Territory, periods: list[Span]) -> list[tuple[int, int]]:
@@ -328,7 +320,8 @@ def _helped_by_period(node: Territory, periods: list[Span]) -> list[tuple[int, i
 
 
 def families_on_support_by_period(node: Territory, periods: list[Span]) -> list[int]:
-    """``fd_families_on_support`` for each period, in one query."""
+    """``fd_families_on_support`` for each period, in one query: a family counts in a
+    period by ``COUNT(DISTINCT …) FILTER (WHERE <the period's conditions>)``."""
     first, last = _span(periods)
     cases = practice_cases(node).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gte=first), is_social_support=True,
