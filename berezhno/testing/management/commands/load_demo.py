@@ -161,8 +161,7 @@ class Command(BaseCommand):
                 "specialist": users[username], "order_number": order,
                 "order_date": datetime.date(2025, 1, 15), "number": name[-1],
                 "phone": "+7 (38161) 2-11-0" + name[-1], "email": f"{username}@kcson.example",
-                # A district's node always hangs under its settlement.
-                "workplace_address": f"{d.territory.parent.name}, ул. Ленина, д. 66, каб. "  # type: ignore[union-attr]
+                "workplace_address": f"{d.territory.parent.name}, ул. Ленина, д. 66, каб. "
                                      f"{10 + int(name[-1])}",
                 "reception_schedule": "Понедельник, среда: 9:00–13:00\nПятница: 14:00–17:00 "
                                       "(выезд в сёла по графику)",
