@@ -176,11 +176,12 @@ def register_role(code: str, label, *, territorial: bool = True,
 def grant(role_code: str, **kind_actions: str) -> None:
     """A role fragment: ``grant("head", person="view add change")`` (actions space-separated)."""
     global _roles_cache
-    per_role = _fragments.setdefault(role_code, {})
-    for kind, actions in kind_actions.items():
+    for kind, actions in kind_actions.items():  # all checked before anything is applied
         unknown = set(actions.split()) - set(ACTIONS)
         if unknown:
             raise RegistryError(f"role {role_code!r}, kind {kind!r}: unknown actions {unknown}")
+    per_role = _fragments.setdefault(role_code, {})
+    for kind, actions in kind_actions.items():
         per_role.setdefault(kind, set()).update(actions.split())
     _roles_cache = None
 
@@ -307,12 +308,16 @@ _tree_model: type[Model] | None = None
 
 def register_grant_loader(fn: Callable[[Any], list[Grant]]) -> None:
     global _grant_loader
+    if _grant_loader is not None and _grant_loader is not fn:
+        raise RegistryError("a second grant loader registered")
     _grant_loader = fn
 
 
 def register_tree(model: type[Model]) -> None:
     """The territory tree: a model with ``path`` (materialised path) and ``pk``."""
     global _tree_model
+    if _tree_model is not None and _tree_model is not model:
+        raise RegistryError("a second territory tree registered")
     _tree_model = model
 
 
