@@ -27,12 +27,14 @@ run: demo
 
 # The suite runs on one pytest-xdist worker per core (each with its own test database,
 # docs/decisions/0008); TEST_WORKERS=0 runs it in this process. Running pytest by hand on a
-# file or two stays in one process, without the workers' start-up.
+# file or two stays in one process, without the workers' start-up. --compile-bytecode: the
+# packages' .pyc are written once, not compiled again in every worker (some environments set
+# PYTHONDONTWRITEBYTECODE).
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
 test: install
 	@mkdir -p var
-	@$(UV) run --frozen pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	@$(UV) run --frozen --compile-bytecode pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	@$(UV) run --frozen ruff check .
