@@ -16,8 +16,8 @@ gets the database with no shared transaction open and builds its world itself.
 
 A transactional test ends with a flush of every table, which also removes the rows of the
 data migrations (deadline rules, the problem catalogue, the questionnaires, the production
-calendar). They are put back after each such test, so that whatever a worker of
-pytest-xdist runs next finds the database as the migrations left it.
+calendar). They are put back before the next test that uses the database, so that whatever
+a worker of pytest-xdist runs next finds the database as the migrations left it.
 
 One process (one xdist worker) runs one test at a time, so the state is a module global.
 """
@@ -100,6 +100,7 @@ class SharedData:
         self.current = None  # the test being set up
         self.synced_for = None  # the test the layers were last arranged for
         self.copies: dict | None = None
+        self.flushed = False  # a transactional test flushed the tables since the last seed
 
     # -- layers
 
@@ -203,6 +204,10 @@ def pytest_runtest_setup(item):
     # Before the test's fixtures: its own transaction must open above the shared layers,
     # and a transactional test must find none open.
     STATE.current = item
+    if STATE.flushed and uses_db(item):
+        with STATE.blocker.unblock():
+            reseed()
+        STATE.flushed = False
     if STATE.module is not None and uses_db(item):
         if item.getparent(pytest.Module) is STATE.module:
             STATE.sync(item)
@@ -214,7 +219,8 @@ def pytest_runtest_setup(item):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield
-    if is_transactional(item) and STATE.blocker is not None:
-        with STATE.blocker.unblock():
-            reseed()
+    # The seeds go back before the next test that uses the database, not here: after the
+    # last test the test database is already gone.
+    if is_transactional(item):
+        STATE.flushed = True
     return result
