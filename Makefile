@@ -25,9 +25,16 @@ run: demo
 	@echo "Бережно: откройте http://127.0.0.1:$(PORT)/ (справочник участков: http://127.0.0.1:$(PORT)/find-specialist/)"
 	@$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# The suite runs on one pytest-xdist worker per core (each with its own test database,
+# docs/decisions/0013); TEST_WORKERS=0 runs it in this process. Running pytest by hand on a
+# file or two stays in one process, without the workers' start-up. --compile-bytecode: the
+# packages' .pyc are written once, not compiled again in every worker (some environments set
+# PYTHONDONTWRITEBYTECODE).
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+
 test: install
 	@mkdir -p var
-	@$(UV) run --frozen pytest $(PYTEST_ARGS)
+	@$(UV) run --frozen --compile-bytecode pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	@$(UV) run --frozen ruff check .

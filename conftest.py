@@ -1,10 +1,6 @@
-"""Shared pytest fixtures: the territory tree, users in every role, and a consented person."""
+"""Shared pytest fixtures: the territory tree, users in every role, and a consented person.
 
-import pytest
+``berezhno.testing.shared_db`` builds the world once per test module and gives every test
+its own media root (see its docstring)."""
 
-pytest_plugins = ["berezhno.testing.fixtures"]
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytest_plugins = ["berezhno.testing.shared_db", "berezhno.testing.fixtures"]

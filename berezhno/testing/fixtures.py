@@ -57,8 +57,8 @@ def make_user(username, role=None, territory=None, org=None, practices=(), **ext
     return user
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
+    """Create the world's rows; the ``world`` fixture shares them within a test module."""
     with acting_as("test"):
         root = User.objects.create_superuser("root", password=PASSWORD)
         region = TerritoryFactory(user=root, level=Level.REGION, name="Омская область",
@@ -125,6 +125,16 @@ def world(db) -> World:
 
 
 @pytest.fixture
+def world(request, _shared_data, db) -> World:
+    """The world of this module's shared transaction (a private copy of its objects), or
+    one built for this test alone when the test is transactional."""
+    shared = _shared_data.copy_for(request.node, "world")
+    if shared is not None:
+        return shared
+    return build_world()
+
+
+@pytest.fixture
 def client_for(client):
     """Log a test client in as a given user."""
 
@@ -138,7 +148,12 @@ def client_for(client):
 
 
 @pytest.fixture
-def scene(world):
-    """The world plus one of every registry record in district 1: the permission matrix's."""
+def scene(request, _shared_data, world):
+    """The world plus one of every registry record in district 1: the permission matrix's.
+    Shared within a module like the world; its files are copied into the test's media root
+    by the ``_media_root`` fixture of the root conftest."""
 
+    shared = _shared_data.copy_for(request.node, "scene")
+    if shared is not None:
+        return shared
     return build_scene(world)

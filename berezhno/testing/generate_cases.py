@@ -103,7 +103,8 @@ class CaseMaker:
             return counts
         n_cases = round(self.share * gen.summary.persons)
         weights = [3 if c.children else 1 for c in self.candidates]
-        consented: set[tuple[int, int]] = set()
+        # (person, partner) → the day the family's one transfer consent is valid from.
+        consented: dict[tuple[int, int], datetime.date] = {}
         for i, cand in enumerate(rng.choices(self.candidates, weights=weights, k=n_cases), 1):
             if i % 10_000 == 0:
                 flush()
@@ -170,6 +171,10 @@ class CaseMaker:
             for _ in range(rng.randint(3, 7)):
                 stype = rng.choice(list(ACTIVITY_TITLES))
                 partner = rng.random() < 0.2
+                # A family drawn again for an earlier case has consented only since the later
+                # one (one consent per purpose): no referral before it.
+                key = (cand.person_id, staff["partner_org"])
+                partner = partner and consented.get(key, received_on) <= received_on
                 due = programme_date + datetime.timedelta(days=rng.randint(10, 90))
                 if finished:
                     a_status = ActivityStatus.DONE if rng.random() < 0.85 \
@@ -197,8 +202,8 @@ class CaseMaker:
                     else "", created_at=gen.now, updated_at=gen.now)
                 counts["activities"] += 1
                 if partner:
-                    if (cand.person_id, staff["partner_org"]) not in consented:
-                        consented.add((cand.person_id, staff["partner_org"]))
+                    if key not in consented:
+                        consented[key] = received_on
                         self._partner_consent(rows, new_id, cand, slot, staff, received_on)
                     r_status = (ReferralStatus.DONE if a_status == ActivityStatus.DONE
                                 else ReferralStatus.REJECTED if a_status == "not_done"

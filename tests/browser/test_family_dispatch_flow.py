@@ -20,11 +20,9 @@ without it the test is skipped.
 """
 
 import datetime
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -59,13 +57,6 @@ PARTNER_ACTIVITY = "Профилактическая беседа инспект
 SUPPORT = ("социальное сопровождение: содействие в получении медицинской, психологической, "
            "педагогической, юридической и иной помощи")
 
-# The data migrations that fill the reference tables the flow reads: deadline rules and the
-# production calendar, the catalogue of problems, the questionnaires.
-SEEDS = ("berezhno.core.migrations.0003_seed_production_calendar",
-         "berezhno.cases.migrations.0002_reference_data",
-         "berezhno.cases.migrations.0003_questionnaires",
-         "berezhno.cases.migrations.0005_sop_deadline")
-
 # The needs assessment (seed migration cases/0003): question → answer. Heating without
 # enough fuel and school with absences raise the problems FUEL and EDUCATION.
 NUMBERS = {
@@ -84,20 +75,6 @@ CHOICES = {
     "Есть ли у семьи поддержка родственников, соседей, друзей?": "да",
     "Есть ли у всех членов семьи документы": "да",
 }
-
-
-@pytest.fixture
-def reference_data():
-    """The rows of the data migrations, put back if a transactional test flushed them.
-
-    Every transactional test (this one, the other browser tests, some of ``berezhno``) ends
-    with a flush of all tables, and the rows of the data migrations go with it; in a full run
-    they are gone by the time this test starts. The seeds only add what is missing.
-    (``serialized_rollback`` does not help here: while the sync Playwright runs its event
-    loop, Django hands the test another connection than the one the copy was taken on.)
-    """
-    for module in SEEDS:
-        importlib.import_module(module).seed(apps, None)
 
 
 @pytest.fixture
@@ -198,7 +175,7 @@ def add_activity(page, *, service_type: str, title: str, problem: str, due: date
     expect_message(page, "Мероприятие добавлено в проект программы.")
 
 
-def test_family_dispatch_from_intake_to_indicators(page, live_server, reference_data, world,
+def test_family_dispatch_from_intake_to_indicators(page, live_server, world,
                                                     family, problems):
     # The services date everything by the day in the case's time zone (Omsk).
     today = local_today(world.d1)

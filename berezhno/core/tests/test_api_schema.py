@@ -1,9 +1,10 @@
 """The REST API against its own OpenAPI schema, fuzzed with schemathesis.
 
 The schema is loaded the way a client gets it, from ``/api/v1/schema/`` of the WSGI
-application, and every request goes through that application (middleware included) as
-an authenticated district specialist (token authentication). Each generated request runs
-inside a savepoint that is rolled back, so every example starts from the same records.
+application (once per process), and every request goes through that application
+(middleware included) as an authenticated district specialist (token authentication). Each
+generated request runs inside a savepoint that is rolled back, so every example starts
+from the same records.
 
 Checked for every GET operation: no 5xx, the response conforms to the schema (status
 codes the schema declares, content type, body), schema-violating query or path values are
@@ -11,6 +12,7 @@ refused with a 4xx carrying a JSON error; and for POST/PATCH on persons and cont
 fuzzed bodies never cause a 5xx.
 """
 
+import copy
 import datetime
 import json
 
@@ -113,10 +115,24 @@ def records(world):
     }
 
 
+# The schema as the WSGI application served it, fetched once per process: it depends on
+# the code alone, not on the records, and generating it takes longer than most tests.
+_SERVED: dict = {}
+
+
+def _served_schema(wsgi_app):
+    if "raw" not in _SERVED:
+        _SERVED["raw"] = schemathesis.openapi.from_wsgi(SCHEMA_URL, wsgi_app).raw_schema
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(_SERVED["raw"]))
+    schema.app = wsgi_app
+    schema.location = SCHEMA_URL
+    return schema
+
+
 @pytest.fixture
 def api(world, records, wsgi_app):
     token = Token.objects.create(user=world.user("specialist"))
-    schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, wsgi_app)
+    schema = _served_schema(wsgi_app)
     # The WSGI test client does not decode gzip (GZipMiddleware); a real client would.
     headers = {"Authorization": f"Token {token.key}", "Accept-Encoding": "identity"}
     return {"schema": schema, "headers": headers, "records": records}
