@@ -341,16 +341,22 @@ def user_grants(user) -> list[Grant]:
 
 def forget_grants(user) -> None:
     """Drop what was loaded for the user object (after its assignments changed)."""
-    for attr in [a for a in vars(user) if a.startswith("_berezhno_")]:
+    # dir(), not vars(): request.user is a lazy proxy whose own __dict__ is not the user's.
+    for attr in [a for a in dir(user) if a.startswith("_berezhno_")]:
         delattr(user, attr)
+
+
+_MISSING = object()
 
 
 def memo(user, key: str, compute: Callable[[], Any]) -> Any:
     """A value computed once per user object (per request), dropped by ``forget_grants``."""
     attr = f"_berezhno_{key}"
-    if attr not in vars(user):
-        setattr(user, attr, compute())
-    return getattr(user, attr)
+    value = getattr(user, attr, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        setattr(user, attr, value)
+    return value
 
 
 def sees_personal_data(user) -> bool:

@@ -95,3 +95,35 @@ def test_every_scoped_model_has_a_registered_kind():
         assert rule.kind in known, rule.model
         if rule.practice is not None:
             assert rule.territory is not None, rule.model
+
+
+@pytest.mark.django_db
+def test_per_request_values_are_kept_on_the_lazy_request_user(world):
+    """``request.user`` is a lazy proxy: what the engine keeps on it (the grants, whether
+    persons are assigned by work) is read once per request, and dropped on demand."""
+    from django.utils.functional import SimpleLazyObject
+
+    from berezhno.accounts.models import User
+
+    user = SimpleLazyObject(lambda: User.objects.get(pk=world.user("specialist").pk))
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return 5
+
+    assert access.memo(user, "probe", compute) == 5
+    assert access.memo(user, "probe", compute) == 5
+    assert calls == [1]
+    access.forget_grants(user)
+    assert access.memo(user, "probe", compute) == 5
+    assert calls == [1, 1]
+
+
+@pytest.mark.django_db
+def test_person_list_api_reads_the_scope_once(client, world, django_assert_num_queries):
+    """Session, user, assignments, the work-assignment check, count, page, ids: 7."""
+    client.force_login(world.user("specialist"))
+    client.get(reverse("person-list"))  # content types and the like cached
+    with django_assert_num_queries(7):
+        assert client.get(reverse("person-list")).status_code == 200
