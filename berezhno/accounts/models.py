@@ -175,13 +175,9 @@ class RoleAssignment(VersionedModel):
 
     @property
     def practice_labels(self) -> list[str]:
-        """The practices the assignment covers, by name: its own list, else the role's
-        default (empty: every practice)."""
-        role = access.roles().get(self.role)
-        codes = set(self.practices) if self.practices else (role.practices if role else None)
-        if codes is None:
-            return []
-        return [str(p.label) for p in access.practices() if p.code in codes]
+        """The practices the assignment covers, by name (empty: every practice)."""
+        return access.practice_labels(
+            access.covered_practices(self.practices, access.roles().get(self.role)))
 
     def get_absolute_url(self) -> str:
         return reverse("admin:accounts_roleassignment_change", args=[self.pk])

@@ -20,7 +20,7 @@ def load_grants(user) -> list[access.Grant]:
         role = known.get(ra.role)
         if role is None:
             continue  # a role whose app is no longer installed grants nothing
-        practices = frozenset(ra.practices) if ra.practices else role.practices
         grants.append(access.Grant(role, ra.territory_id, ra.territory.path,
-                                   ra.include_subtree, ra.organisation_id, practices))
+                                   ra.include_subtree, ra.organisation_id,
+                                   access.covered_practices(ra.practices, role)))
     return grants

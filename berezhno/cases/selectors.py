@@ -252,7 +252,7 @@ def staff_choices(user, territory: Territory | None = None,
                    if g.role.territorial and g.role.allows(roles.CASE, roles.VIEW)]
     ids = set()
     for ra in assignments:
-        covered = set(ra.practices) if ra.practices else known[ra.role].practices
+        covered = access.covered_practices(ra.practices, known.get(ra.role))
         if practice is not None and covered is not None and practice not in covered:
             continue
         if targets is None:

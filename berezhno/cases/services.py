@@ -132,16 +132,10 @@ def default_practice(user, territory=None) -> str:
 def _staff_in_scope(user, candidate, territory, practice: str | None = None) -> bool:
     """Whether ``candidate`` works on cases at ``territory`` (responsible / executor), in
     ``practice`` when given."""
-    if candidate is None or not candidate.is_active:
-        return False
-    for g in access.user_grants(candidate):
-        if (not g.role.territorial or not g.role.allows(roles.CASE, roles.VIEW)
-                or not g.covers(practice)):
-            continue
-        if territory.path.startswith(g.path) if g.include_subtree else (
-                territory.pk == g.territory_id):
-            return True
-    return candidate.is_superuser
+    covered = access.user_practices(candidate, roles.CASE, roles.VIEW, territory=territory)
+    if covered is None:
+        return True  # every practice there (or a superuser)
+    return bool(covered) if practice is None else practice in covered
 
 
 # --------------------------------------------------------------------------- intake

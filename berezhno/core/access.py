@@ -294,12 +294,29 @@ class Grant:
     def covers(self, practice: str | None) -> bool:
         return practice is None or self.practices is None or practice in self.practices
 
+    def covers_node(self, node) -> bool:
+        """Whether the assignment's node (and subtree) holds ``node`` (a tree record)."""
+        return (node.path.startswith(self.path) if self.include_subtree
+                else node.pk == self.territory_id)
+
     @property
     def practice_labels(self) -> list[str]:
-        """The practices covered, by name (empty: every practice)."""
-        if self.practices is None:
-            return []
-        return [str(p.label) for p in practices() if p.code in self.practices]
+        return practice_labels(self.practices)
+
+
+def covered_practices(own: Iterable[str], role: Role | None) -> frozenset[str] | None:
+    """The practices an assignment covers: its own list, else its role's default
+    (``None``: every practice). The one rule for grants, choices and labels."""
+    if own:
+        return frozenset(own)
+    return role.practices if role is not None else frozenset()
+
+
+def practice_labels(codes: frozenset[str] | None) -> list[str]:
+    """The practices by name, in registry order (empty: every practice)."""
+    if codes is None:
+        return []
+    return [str(p.label) for p in practices() if p.code in codes]
 
 
 _grant_loader: Callable[[Any], list[Grant]] | None = None
@@ -389,10 +406,6 @@ def can(user, kind: str, action: str, practice: str | None = None) -> bool:
     return any(g.role.allows(kind, action) and g.covers(practice) for g in user_grants(user))
 
 
-def _grant_covers_node(g: Grant, node) -> bool:
-    return node.path.startswith(g.path) if g.include_subtree else node.pk == g.territory_id
-
-
 def user_practices(user, kind: str, action: str, territory=None) -> list[str] | None:
     """The practices in which the user may do ``action`` on ``kind`` (``None``: all); with
     ``territory``, through territorial assignments covering that node only."""
@@ -402,8 +415,7 @@ def user_practices(user, kind: str, action: str, territory=None) -> list[str] | 
         return None
     found: set[str] = set()
     for g in user_grants(user):
-        if territory is not None and not (g.role.territorial
-                                          and _grant_covers_node(g, territory)):
+        if territory is not None and not (g.role.territorial and g.covers_node(territory)):
             continue
         if g.role.allows(kind, action):
             if g.practices is None:
