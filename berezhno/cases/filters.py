@@ -14,16 +14,16 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.accounts.models import Organisation, User
+from berezhno.core import access
 from berezhno.people.forms import TerritoryChoiceField
 from berezhno.territories.models import Territory
 
-from . import selectors
+from . import roles, selectors
 from .choices import (
     ACTIVE_STATUSES,
     ActivityStatus,
     CaseStatus,
     PlanStatus,
-    Practice,
     ReferralStatus,
     ServiceType,
     SopStatus,
@@ -133,7 +133,8 @@ class CaseFilterSet(SelectorFilterSet):
         label=_("Этап"), empty_label=ALL, method="filter_noop",
         choices=[("active", _("в работе (не закрытые)")), *CaseStatus.choices])
     practice = django_filters.ChoiceFilter(label=_("Практика"), empty_label=ALL,
-                                           choices=Practice.choices, method="filter_noop")
+                                           choices=access.practice_choices,
+                                           method="filter_noop")
     territory = TerritoryFilter(label=_("Территория"), queryset=_territories, empty_label=ALL,
                                 method="filter_noop")
     responsible = UserFilter(label=_("Ответственный"), queryset=User.objects.none(),
@@ -157,6 +158,11 @@ class CaseFilterSet(SelectorFilterSet):
                           else selectors.case_queryset(user))
             self.filters["responsible"].queryset = selectors.responsible_choices(
                 user, scope=self.scope)
+            # Only the practices the user works in (all of them for a head).
+            mine = access.user_practices(user, roles.CASE, roles.VIEW)
+            if mine is not None:
+                self.filters["practice"].extra["choices"] = [
+                    (code, label) for code, label in access.practice_choices() if code in mine]
 
     def select(self, user, **values):
         return selectors.case_search(user, scope=self.scope, **values)

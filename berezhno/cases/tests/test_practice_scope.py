@@ -207,3 +207,11 @@ def test_role_defaults_cover_the_expected_practices():
     assert roles["head"].allows("person", "merge") and roles["head"].allows("case", "close")
     assert roles["head"].allows("indicator", "view") and roles["head"].allows("audit", "view")
     assert not roles["admin"].allows("person", "view")
+
+
+def test_case_list_offers_only_the_users_practices(client, world):
+    client.force_login(world.user("dispatcher"))
+    page = client.get("/cases/").content.decode()
+    assert "Семейная диспетчерская" in page and "Социальный патруль" not in page
+    client.force_login(world.user("head"))
+    assert "Социальный патруль" in client.get("/cases/").content.decode()
