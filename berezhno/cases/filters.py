@@ -159,10 +159,8 @@ class CaseFilterSet(SelectorFilterSet):
             self.filters["responsible"].queryset = selectors.responsible_choices(
                 user, scope=self.scope)
             # Only the practices the user works in (all of them for a head).
-            mine = access.user_practices(user, roles.CASE, roles.VIEW)
-            if mine is not None:
-                self.filters["practice"].extra["choices"] = [
-                    (code, label) for code, label in access.practice_choices() if code in mine]
+            self.filters["practice"].extra["choices"] = access.practice_choices_for(
+                user, roles.CASE, roles.VIEW)
 
     def select(self, user, **values):
         return selectors.case_search(user, scope=self.scope, **values)

@@ -90,12 +90,11 @@ class CaseForm(forms.Form):
             is_active=True).order_by("name")
         self.fields["responsible"].queryset = selectors.staff_choices(user, territory)
         # Only the practices in which the user may open (or keep) cases.
-        allowed = access.user_practices(user, roles.CASE, roles.CHANGE if editing else roles.ADD)
-        if allowed is not None:
-            self.fields["practice"].choices = [
-                (code, label) for code, label in access.practice_choices() if code in allowed]
-            if allowed:
-                self.fields["practice"].initial = allowed[0]
+        choices = access.practice_choices_for(
+            user, roles.CASE, roles.CHANGE if editing else roles.ADD)
+        self.fields["practice"].choices = choices
+        if choices:
+            self.fields["practice"].initial = choices[0][0]
         if editing:
             self.fields["responsible"].required = True
             self.fields["responsible"].help_text = ""

@@ -424,6 +424,13 @@ def user_practices(user, kind: str, action: str, territory=None) -> list[str] | 
     return [p.code for p in practices() if p.code in found]
 
 
+def practice_choices_for(user, kind: str, action: str) -> list[tuple[str, Any]]:
+    """Choices of a practice field limited to the practices the user works in."""
+    mine = user_practices(user, kind, action)
+    return [(code, label) for code, label in practice_choices()
+            if mine is None or code in mine]
+
+
 def _tree_q(grants: Iterable[Grant]) -> Q | None:
     q, found = Q(pk__in=[]), False
     for g in grants:
