@@ -30,40 +30,20 @@ from .choices import (
     ProblemSource,
     ServiceForm,
     ServiceType,
-    SopSource,
     Urgency,
-    UrgentService,
 )
 from .filters import (
     ActivityFilterSet,
     BoardFilterSet,
     CaseFilterSet,
-    ReferralFilterSet,
-    SopFilterSet,
 )
-from .models import (
-    Activity,
-    ActivitySession,
-    AnswerOption,
-    Assessment,
-    AssessmentAnswer,
-    CaseProblem,
-    Plan,
-    Problem,
-    Question,
-    Questionnaire,
-    Referral,
-    SopRecord,
-    SopReview,
-    SupportCase,
-    UrgentServiceAct,
-)
+from .models import Activity, ActivitySession, CaseProblem, Plan, Problem, SupportCase
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
           409: ErrorSerializer}
 
 
-class _ScopedField(serializers.PrimaryKeyRelatedField):
+class ScopedField(serializers.PrimaryKeyRelatedField):
     """A related record accepted only from the user's scope (else "does not exist")."""
 
     def scoped(self, user):
@@ -77,55 +57,55 @@ class _ScopedField(serializers.PrimaryKeyRelatedField):
 
 
 @extend_schema_field(int)
-class PersonField(_ScopedField):
+class PersonField(ScopedField):
     def scoped(self, user):
         return Person.objects.restrict(user, roles.VIEW)
 
 
 @extend_schema_field(int)
-class HouseholdField(_ScopedField):
+class HouseholdField(ScopedField):
     def scoped(self, user):
         return Household.objects.restrict(user, roles.VIEW)
 
 
 @extend_schema_field(int)
-class StaffField(_ScopedField):
+class StaffField(ScopedField):
     def scoped(self, user):
         return User.objects.filter(is_active=True)
 
 
 @extend_schema_field(int)
-class PartnerField(_ScopedField):
+class PartnerField(ScopedField):
     def scoped(self, user):
         return Organisation.objects.filter(kind=OrganisationKind.PARTNER, is_active=True)
 
 
 @extend_schema_field(int)
-class OrganisationField(_ScopedField):
+class OrganisationField(ScopedField):
     def scoped(self, user):
         return Organisation.objects.filter(is_active=True)
 
 
 @extend_schema_field(int)
-class ProblemField(_ScopedField):
+class ProblemField(ScopedField):
     def scoped(self, user):
         return Problem.objects.filter(is_active=True)
 
 
 @extend_schema_field(int)
-class CaseField(_ScopedField):
+class CaseField(ScopedField):
     def scoped(self, user):
         return SupportCase.objects.restrict(user, roles.CHANGE)
 
 
 @extend_schema_field(int)
-class PlanField(_ScopedField):
+class PlanField(ScopedField):
     def scoped(self, user):
         return Plan.objects.restrict(user, roles.CHANGE)
 
 
 @extend_schema_field(int)
-class ActivityField(_ScopedField):
+class ActivityField(ScopedField):
     def scoped(self, user):
         return Activity.objects.restrict(user, roles.VIEW)
 
@@ -622,197 +602,6 @@ class ActivityViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMi
         return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
-# --------------------------------------------------------------------------- referrals
-
-
-class ReferralPersonSerializer(serializers.Serializer):
-    """The minimal applicant data a partner needs to act on a referral."""
-
-    full_name = serializers.CharField()
-    birth_date = serializers.DateField(allow_null=True)
-    phone = serializers.CharField()
-    actual_address = serializers.CharField()
-
-
-class ReferralSerializer(serializers.ModelSerializer):
-    person = serializers.SerializerMethodField()
-    case_number = serializers.CharField(source="case.number", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    is_overdue = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Referral
-        fields = ["id", "case", "case_number", "activity", "organisation",
-                  "organisation_name", "person", "services", "sent_on", "response_due",
-                  "result_due", "status", "responded_on", "rejection_reason", "result",
-                  "completed_on", "is_overdue", "version"]
-        read_only_fields = fields
-
-    @extend_schema_field(ReferralPersonSerializer)
-    def get_person(self, obj) -> dict:
-        p = obj.case.person
-        return {"full_name": p.full_name, "birth_date": p.birth_date, "phone": p.phone,
-                "actual_address": p.actual_address}
-
-    def get_is_overdue(self, obj) -> bool:
-        return deadlines.referral_is_overdue(obj)
-
-
-class ReferralWriteSerializer(serializers.Serializer):
-    case = CaseField()
-    organisation = PartnerField(required=False, allow_null=True)
-    activity = ActivityField(required=False, allow_null=True)
-    services = serializers.CharField(max_length=5000)
-    sent_on = serializers.DateField(required=False, allow_null=True)
-    result_due = serializers.DateField(required=False, allow_null=True)
-
-
-class AnswerSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, allow_null=True)
-    version = serializers.IntegerField(required=False)
-
-
-class RejectSerializer(AnswerSerializer):
-    reason = serializers.CharField(max_length=300)
-
-
-class ReferralResultSerializer(AnswerSerializer):
-    result = serializers.CharField(max_length=5000)
-
-
-class ReferralViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """Referrals: sent by case workers, answered by the partner organisation's users. The
-    list is the inbox page's (``ReferralFilterSet``, ``selectors.referral_inbox``)."""
-
-    serializer_class = ReferralSerializer
-    permission_classes = [RegistryAccess]
-    create_permission = (roles.REFERRAL, roles.ADD)
-    filterset_class = ReferralFilterSet
-
-    def get_queryset(self):
-        return Referral.objects.restrict(self.request.user, roles.VIEW).select_related(
-            "case__person", "case__territory", "organisation").order_by("-sent_on", "-id")
-
-    def _answer(self, referral, code=status.HTTP_200_OK):
-        referral = self.get_queryset().get(pk=referral.pk)
-        return Response(ReferralSerializer(referral,
-                                           context=self.get_serializer_context()).data,
-                        status=code)
-
-    @extend_schema(summary="Направить в организацию-партнёр",
-                   request=ReferralWriteSerializer, responses={201: ReferralSerializer,
-                                                               **ERRORS})
-    def create(self, request, *args, **kwargs):
-        s = ReferralWriteSerializer(data=request.data, context={"request": request})
-        s.is_valid(raise_exception=True)
-        d = dict(s.validated_data)
-        referral = services.referral_send(user=request.user, case=d.pop("case"), data=d)
-        return self._answer(referral, status.HTTP_201_CREATED)
-
-    def _serializer(self, cls):
-        s = cls(data=self.request.data)
-        s.is_valid(raise_exception=True)
-        d = dict(s.validated_data)
-        return d, d.pop("version", None)
-
-    @extend_schema(summary="Принять направление (партнёр)", request=AnswerSerializer,
-                   responses={200: ReferralSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        referral = self.get_object()
-        d, version = self._serializer(AnswerSerializer)
-        return self._answer(services.referral_accept(
-            user=request.user, referral=referral, expected_version=version, **d))
-
-    @extend_schema(summary="Отклонить направление (партнёр)", request=RejectSerializer,
-                   responses={200: ReferralSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        referral = self.get_object()
-        d, version = self._serializer(RejectSerializer)
-        return self._answer(services.referral_reject(
-            user=request.user, referral=referral, expected_version=version, **d))
-
-    @extend_schema(summary="Сообщить результат (партнёр)", request=ReferralResultSerializer,
-                   responses={200: ReferralSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        referral = self.get_object()
-        d, version = self._serializer(ReferralResultSerializer)
-        return self._answer(services.referral_complete(
-            user=request.user, referral=referral, expected_version=version, **d))
-
-    @extend_schema(summary="Отозвать направление", request=CaseReasonSerializer,
-                   responses={200: ReferralSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        referral = self.get_object()
-        s = CaseReasonSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        return self._answer(services.referral_withdraw(user=request.user, referral=referral,
-                                                       **s.validated_data))
-
-
-# --------------------------------------------------------------------------- urgent
-
-
-class UrgentLineSerializer(serializers.Serializer):
-    service = serializers.ChoiceField(choices=UrgentService.choices)
-    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    quantity = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    provided_on = serializers.DateField(required=False, allow_null=True)
-
-
-class UrgentActSerializer(serializers.ModelSerializer):
-    lines = UrgentLineSerializer(many=True, read_only=True)
-    person_name = serializers.CharField(source="person.full_name", read_only=True)
-
-    class Meta:
-        model = UrgentServiceAct
-        fields = ["id", "number", "act_date", "person", "person_name", "case", "provider",
-                  "date_from", "date_to", "notes", "lines", "created_by", "created_at"]
-        read_only_fields = fields
-
-
-class UrgentActWriteSerializer(serializers.Serializer):
-    person = PersonField()
-    case = CaseField(required=False, allow_null=True)
-    act_date = serializers.DateField(required=False, allow_null=True)
-    date_from = serializers.DateField()
-    date_to = serializers.DateField()
-    provider = OrganisationField(required=False, allow_null=True)
-    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    lines = UrgentLineSerializer(many=True)
-
-
-class UrgentActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                       mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """Acts of urgent social services (without a programme)."""
-
-    serializer_class = UrgentActSerializer
-    permission_classes = [RegistryAccess]
-    create_permission = (roles.CASE, roles.ADD)
-    filterset_fields = ["person", "case"]
-
-    def get_queryset(self):
-        return UrgentServiceAct.objects.restrict(self.request.user, roles.VIEW).select_related(
-            "person").prefetch_related("lines").order_by("-act_date", "-id")
-
-    @extend_schema(summary="Оформить акт срочных социальных услуг",
-                   request=UrgentActWriteSerializer, responses={201: UrgentActSerializer,
-                                                                **ERRORS})
-    def create(self, request, *args, **kwargs):
-        s = UrgentActWriteSerializer(data=request.data, context={"request": request})
-        s.is_valid(raise_exception=True)
-        d = dict(s.validated_data)
-        person, case, lines = d.pop("person"), d.pop("case", None), d.pop("lines")
-        act = services.urgent_act_create(user=request.user, person=person, data=d,
-                                         lines=[dict(line) for line in lines], case=case)
-        act = self.get_queryset().get(pk=act.pk)
-        return Response(UrgentActSerializer(act).data, status=status.HTTP_201_CREATED)
-
-
 # --------------------------------------------------------------------------- board
 
 
@@ -838,249 +627,3 @@ class BoardViewSet(viewsets.ViewSet):
 
 
 
-# --------------------------------------------------------------------------- assessment
-
-
-class AnswerOptionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = AnswerOption
-        fields = ["id", "label", "score", "problem", "circumstance"]
-
-
-class QuestionSerializer(serializers.ModelSerializer):
-    options = AnswerOptionSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Question
-        fields = ["id", "order", "section", "code", "text", "help_text", "answer_type",
-                  "required", "threshold", "raise_when_below", "threshold_problem", "options"]
-
-
-class QuestionnaireSerializer(serializers.ModelSerializer):
-    questions = QuestionSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Questionnaire
-        fields = ["id", "code", "title", "kind", "description", "is_active", "questions"]
-
-
-class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
-    """Questionnaires with their questions and answer variants (edited in the admin)."""
-
-    serializer_class = QuestionnaireSerializer
-    permission_classes = [RegistryAccess]
-    filterset_fields = ["kind", "is_active"]
-
-    def get_queryset(self):
-        return Questionnaire.objects.restrict(self.request.user, roles.VIEW).prefetch_related(
-            "questions__options").order_by("title", "id")
-
-
-class AssessmentAnswerSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = AssessmentAnswer
-        fields = ["question", "option_ids", "value_number", "value_text", "value_date"]
-
-
-class AssessmentSerializer(serializers.ModelSerializer):
-    answers = AssessmentAnswerSerializer(many=True, read_only=True)
-    income_ratio = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True,
-                                            allow_null=True)
-
-    class Meta:
-        model = Assessment
-        fields = ["id", "case", "questionnaire", "conducted_on", "conducted_by",
-                  "total_score", "per_capita_income", "subsistence_minimum", "income_ratio",
-                  "conclusion", "answers", "created_at"]
-        read_only_fields = fields
-
-
-@extend_schema_field(int)
-class CaseViewField(_ScopedField):
-    def scoped(self, user):
-        return SupportCase.objects.restrict(user, roles.VIEW)
-
-
-@extend_schema_field(int)
-class QuestionnaireField(_ScopedField):
-    def scoped(self, user):
-        return Questionnaire.objects.filter(is_active=True)
-
-
-class AssessmentWriteSerializer(serializers.Serializer):
-    case = CaseViewField()
-    questionnaire = QuestionnaireField()
-    conducted_on = serializers.DateField(required=False, allow_null=True)
-    conclusion = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    answers = serializers.DictField(
-        child=serializers.JSONField(),
-        help_text="Ответы по идентификаторам вопросов: идентификатор варианта, список "
-                  "идентификаторов, число, текст или дата ГГГГ-ММ-ДД.")
-
-
-class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """Diagnostics and needs assessments of cases; answers identify problems."""
-
-    serializer_class = AssessmentSerializer
-    permission_classes = [RegistryAccess]
-    create_permission = (roles.CASE, roles.VIEW)
-    filterset_fields = ["case", "questionnaire"]
-
-    def get_queryset(self):
-        return Assessment.objects.restrict(self.request.user, roles.VIEW).prefetch_related(
-            "answers").order_by("-conducted_on", "-id")
-
-    @extend_schema(summary="Провести диагностику (записать ответы анкеты)",
-                   request=AssessmentWriteSerializer, responses={201: AssessmentSerializer,
-                                                                 **ERRORS})
-    def create(self, request, *args, **kwargs):
-        s = AssessmentWriteSerializer(data=request.data, context={"request": request})
-        s.is_valid(raise_exception=True)
-        d = s.validated_data
-        assessment = services.assessment_record(
-            user=request.user, case=d["case"], questionnaire=d["questionnaire"],
-            answers=d["answers"], conducted_on=d.get("conducted_on"),
-            conclusion=d.get("conclusion", ""))
-        return Response(AssessmentSerializer(self.get_queryset().get(pk=assessment.pk)).data,
-                        status=status.HTTP_201_CREATED)
-
-
-# --------------------------------------------------------------------------- СОП
-
-
-class SopReviewSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SopReview
-        fields = ["id", "held_on", "author", "notes", "next_due"]
-        read_only_fields = fields
-
-
-class SopSerializer(serializers.ModelSerializer):
-    reviews = SopReviewSerializer(many=True, read_only=True)
-    case_number = serializers.CharField(source="case.number", read_only=True)
-    overdue = serializers.SerializerMethodField()
-
-    class Meta:
-        model = SopRecord
-        fields = ["id", "case", "case_number", "status", "identified_on", "identified_by",
-                  "source", "grounds", "child_threat", "guardianship_notified_on",
-                  "kdn_notice_due", "kdn_notice_date", "kdn_notice_number",
-                  "first_survey_due", "first_survey_on", "first_survey_notes",
-                  "decision_date", "decision_number", "curator", "next_review_due",
-                  "removed_on", "removal_reason", "removal_decision_number", "reviews",
-                  "overdue", "version"]
-        read_only_fields = fields
-
-    def get_overdue(self, obj) -> list[str]:
-        return [label for _code, label, _due in deadlines.sop_missed(obj)]
-
-
-class SopWriteSerializer(serializers.Serializer):
-    case = CaseField()
-    identified_on = serializers.DateField(required=False, allow_null=True)
-    source = serializers.ChoiceField(choices=SopSource.choices)
-    grounds = serializers.CharField(max_length=5000)
-    child_threat = serializers.BooleanField(required=False)
-
-
-class SopNoticeSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, allow_null=True)
-    number = serializers.CharField(max_length=50)
-    guardianship_date = serializers.DateField(required=False, allow_null=True)
-
-
-class SopNotesSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, allow_null=True)
-    notes = serializers.CharField(max_length=5000)
-
-
-class SopRegisterSerializer(serializers.Serializer):
-    decision_date = serializers.DateField()
-    decision_number = serializers.CharField(max_length=50)
-    curator = StaffField()
-
-
-class SopRemoveSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, allow_null=True)
-    reason = serializers.CharField(max_length=300)
-    decision_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
-
-
-class SopViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                 mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """Families in a socially dangerous position (120-ФЗ) and their deadlines. The list is
-    the register page's (``SopFilterSet``, ``selectors.sop_search``); without ``status``
-    it lists every record, removed ones too."""
-
-    serializer_class = SopSerializer
-    permission_classes = [RegistryAccess]
-    create_permission = (roles.CASE, roles.CHANGE)
-    filterset_class = SopFilterSet
-
-    def get_queryset(self):
-        return SopRecord.objects.restrict(self.request.user, roles.VIEW).select_related(
-            "case__territory").prefetch_related("reviews").order_by("-identified_on", "-id")
-
-    def _answer(self, record, code=status.HTTP_200_OK):
-        record = self.get_queryset().get(pk=record.pk)
-        return Response(SopSerializer(record, context=self.get_serializer_context()).data,
-                        status=code)
-
-    def _input(self, cls):
-        s = cls(data=self.request.data, context={"request": self.request})
-        s.is_valid(raise_exception=True)
-        return dict(s.validated_data)
-
-    @extend_schema(summary="Выявлена семья в социально опасном положении",
-                   request=SopWriteSerializer, responses={201: SopSerializer, **ERRORS})
-    def create(self, request, *args, **kwargs):
-        d = self._input(SopWriteSerializer)
-        record = services.sop_identify(user=request.user, case=d.pop("case"), data=d)
-        return self._answer(record, status.HTTP_201_CREATED)
-
-    @extend_schema(summary="Сообщение в КДН и ЗП", request=SopNoticeSerializer,
-                   responses={200: SopSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def notify(self, request, pk=None):
-        record = self.get_object()
-        d = self._input(SopNoticeSerializer)
-        return self._answer(services.sop_notify_kdn(user=request.user, record=record,
-                                                    date=d.get("date"), number=d["number"],
-                                                    guardianship_date=d.get(
-                                                        "guardianship_date")))
-
-    @extend_schema(summary="Первичное обследование", request=SopNotesSerializer,
-                   responses={200: SopSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def survey(self, request, pk=None):
-        record = self.get_object()
-        d = self._input(SopNotesSerializer)
-        return self._answer(services.sop_survey(user=request.user, record=record,
-                                                date=d.get("date"), notes=d["notes"]))
-
-    @extend_schema(summary="Постановка на учёт с куратором", request=SopRegisterSerializer,
-                   responses={200: SopSerializer, **ERRORS})
-    @action(detail=True, methods=["post"], url_path="register")
-    def register_family(self, request, pk=None):
-        record = self.get_object()
-        d = self._input(SopRegisterSerializer)
-        return self._answer(services.sop_register(user=request.user, record=record, **d))
-
-    @extend_schema(summary="Пересмотр работы с семьёй", request=SopNotesSerializer,
-                   responses={200: SopSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def review(self, request, pk=None):
-        record = self.get_object()
-        d = self._input(SopNotesSerializer)
-        services.sop_review(user=request.user, record=record, date=d.get("date"),
-                            notes=d["notes"])
-        return self._answer(record)
-
-    @extend_schema(summary="Снятие с учёта", request=SopRemoveSerializer,
-                   responses={200: SopSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def remove(self, request, pk=None):
-        record = self.get_object()
-        d = self._input(SopRemoveSerializer)
-        return self._answer(services.sop_remove(user=request.user, record=record, **d))

@@ -23,12 +23,7 @@ class CasesConfig(AppConfig):
                 ("case-problems", "CaseProblemViewSet", "case-problem"),
                 ("plans", "PlanViewSet", "plan"),
                 ("activities", "ActivityViewSet", "activity"),
-                ("referrals", "ReferralViewSet", "referral"),
-                ("urgent-acts", "UrgentActViewSet", "urgent-act"),
                 ("problems", "ProblemViewSet", "problem"),
-                ("questionnaires", "QuestionnaireViewSet", "questionnaire"),
-                ("assessments", "AssessmentViewSet", "assessment"),
-                ("sop", "SopViewSet", "sop"),
                 ("board", "BoardViewSet", "board")):
             registry.register_api_route(prefix, f"berezhno.cases.api.{viewset}", basename)
 
@@ -39,9 +34,6 @@ class CasesConfig(AppConfig):
                 ("cases", _("Случаи"), "cases:list", allowed(roles.CASE, roles.VIEW), 40),
                 ("worklist", _("Мои мероприятия"), "cases:worklist",
                  allowed(roles.ACTIVITY, roles.VIEW), 50),
-                ("referrals", _("Направления"), "cases:referrals",
-                 allowed(roles.REFERRAL, roles.VIEW), 60),
                 ("board", _("Доска"), "cases:board",
-                 allowed(roles.CASE, roles.ADD, Practice.FAMILY_DISPATCH), 70),
-                ("sop", _("СОП"), "cases:sop_list", allowed(roles.CASE, roles.VIEW), 80)):
+                 allowed(roles.CASE, roles.ADD, Practice.FAMILY_DISPATCH), 70)):
             registry.register_menu(MenuEntry(code, label, url, rule, order=order))

@@ -121,14 +121,6 @@ class ActivityStatus(models.TextChoices):
 FINISHED_ACTIVITY = (ActivityStatus.DONE, ActivityStatus.NOT_DONE)
 
 
-class ReferralStatus(models.TextChoices):
-    SENT = "sent", _("направлено, ожидает ответа")
-    ACCEPTED = "accepted", _("принято партнёром")
-    REJECTED = "rejected", _("отклонено партнёром")
-    DONE = "done", _("исполнено, результат получен")
-    WITHDRAWN = "withdrawn", _("отозвано")
-
-
 class Outcome(models.TextChoices):
     RESOLVED_FULLY = "resolved_fully", _("проблема решена полностью")
     RESOLVED_PARTIALLY = "resolved_partially", _("проблема решена частично")
@@ -149,40 +141,7 @@ class Improvement(models.TextChoices):
     NOT_ASKED = "not_asked", _("не удалось опросить")
 
 
-class UrgentService(models.TextChoices):
-    """Typical urgent social services (442-ФЗ ст. 21)."""
-
-    FOOD = "food", _("обеспечение бесплатным горячим питанием или наборами продуктов")
-    CLOTHING = "clothing", _("обеспечение одеждой, обувью и другими предметами первой "
-                             "необходимости")
-    CASH = "cash", _("содействие в получении единовременной материальной помощи")
-    HOUSING = "housing", _("содействие в получении временного жилого помещения")
-    LEGAL = "legal", _("содействие в получении юридической помощи")
-    PSYCHOLOGICAL = "psychological", _("экстренная психологическая помощь")
-    OTHER = "other", _("иные срочные социальные услуги")
-
-
 class ProblemSource(models.TextChoices):
     INTAKE = "intake", _("со слов заявителя при обращении")
     ASSESSMENT = "assessment", _("по результатам диагностики")
     SPECIALIST = "specialist", _("выявлена специалистом")
-
-
-class SopStatus(models.TextChoices):
-    """Stages of work with a family in a socially dangerous position (120-ФЗ)."""
-
-    IDENTIFIED = "identified", _("выявлена")
-    NOTIFIED = "notified", _("сообщено в КДН и ЗП")
-    SURVEYED = "surveyed", _("проведено первичное обследование")
-    REGISTERED = "registered", _("на учёте: ведётся индивидуальная профилактическая работа")
-    REMOVED = "removed", _("снята с учёта")
-
-
-class SopSource(models.TextChoices):
-    SOCIAL = "social", _("учреждение социального обслуживания")
-    SCHOOL = "school", _("образовательная организация")
-    POLICE = "police", _("органы внутренних дел")
-    HEALTH = "health", _("медицинская организация")
-    GUARDIANSHIP = "guardianship", _("орган опеки и попечительства")
-    CITIZENS = "citizens", _("сообщение граждан")
-    OTHER = "other", _("иное")

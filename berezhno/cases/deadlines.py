@@ -8,8 +8,8 @@ its case's territory.
 Each rule has two forms built from one definition, so that a list, its filter and its
 labels cannot disagree:
 
-- a ``Q`` for querysets: the case list and its API, the board, the worklist, the partner
-  inbox, the СОП register, the reminders;
+- a ``Q`` for querysets: the case list and its API, the board, the worklist, the
+  reminders (and, in their apps, the partner inbox and the СОП register);
 - the explanation of one record (which deadline is missed, since when) for the labels of
   the pages, the API's ``is_overdue`` and the printed forms.
 
@@ -24,6 +24,7 @@ import functools
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,30 +33,19 @@ from django.db.models import (
     Case,
     DateField,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils import timezone
 
 from berezhno.core.workdays import local_date, working_days
 from berezhno.territories.choices import TIME_ZONES
 
-from .choices import (
-    ACTIVE_STATUSES,
-    ActivityStatus,
-    CaseStatus,
-    Decision,
-    PlanStatus,
-    ReferralStatus,
-    SopStatus,
-)
-from .models import Activity, Plan, Referral, SopRecord, SupportCase, sop_late_q
+from .choices import ACTIVE_STATUSES, ActivityStatus, CaseStatus, Decision, PlanStatus
+from .models import Activity, Plan, SupportCase
 
 When_ = datetime.date | datetime.datetime | None
 
@@ -138,55 +128,52 @@ def activity_is_overdue(activity: Activity, on: When_ = None) -> bool:
             and activity.due_date < local_day(activity.case.territory, on))
 
 
-# --------------------------------------------------------------------------- referrals
+# --------------------------------------------------------------------------- contributions
 
 
-def referral_overdue_q(on: When_ = None, prefix: str = "") -> Q:
-    """Referrals the partner has not answered, or has not carried out, in time."""
-    return by_local_day(on, f"{prefix}case__territory__time_zone", lambda day: (
-        Q(**{f"{prefix}status": ReferralStatus.SENT, f"{prefix}response_due__lt": day})
-        | Q(**{f"{prefix}status": ReferralStatus.ACCEPTED, f"{prefix}result_due__lt": day})))
+@dataclass(frozen=True)
+class CaseDeadline:
+    """A deadline an app above the spine adds to its cases (the СОП deadlines, say).
+
+    ``late(day)``: a condition on ``SupportCase`` — the case has a record of the app whose
+    deadline is missed on ``day``; ``pending()``: an expression on ``SupportCase`` — the
+    earliest such deadline still to meet (null if none), the date ``late`` compares with the
+    day. The case is overdue by it from the day after ``pending``: both must say the same.
+    """
+
+    code: str
+    label: str
+    late: Callable[[datetime.date], Any]
+    pending: Callable[[], Any]
 
 
-def referral_missed(referral: Referral, on: When_ = None) -> datetime.date | None:
-    """The deadline of the referral that is missed (answer or result), or None."""
-    day = local_day(referral.case.territory, on)
-    if referral.status == ReferralStatus.SENT:
-        return referral.response_due if referral.response_due < day else None
-    if referral.status == ReferralStatus.ACCEPTED and referral.result_due:
-        return referral.result_due if referral.result_due < day else None
-    return None
+@dataclass(frozen=True)
+class CaseFlag:
+    """A mark a case list shows beside the status (the family is on the СОП register):
+    ``condition()`` an expression on ``SupportCase``."""
+
+    code: str
+    label: str
+    title: str
+    condition: Callable[[], Any]
 
 
-def referral_is_overdue(referral: Referral, on: When_ = None) -> bool:
-    return referral_missed(referral, on) is not None
+_deadlines: dict[str, CaseDeadline] = {}
+_flags: dict[str, CaseFlag] = {}
 
 
-# --------------------------------------------------------------------------- СОП (120-ФЗ)
+def register_case_deadline(deadline: CaseDeadline) -> None:
+    if deadline.code in SPINE_DEADLINES:
+        raise ValueError(f"case deadline {deadline.code!r} is the spine's")
+    _deadlines[deadline.code] = deadline
 
 
-def sop_overdue_q(on: When_ = None) -> Q:
-    """СОП records with a missed deadline: the notice to the КДН и ЗП, the first survey,
-    the review of the plan (``models.sop_late_q`` on the territory's date)."""
-    return by_local_day(on, "case__territory__time_zone", sop_late_q)
+def register_case_flag(flag: CaseFlag) -> None:
+    _flags[flag.code] = flag
 
 
-def sop_missed(record: SopRecord, on: When_ = None) -> list[tuple[str, str, datetime.date]]:
-    """The record's missed deadlines ``(code, Russian phrase, due date)``, earliest first."""
-    return record.missed(local_day(record.case.territory, on))
-
-
-def _sop_pending():
-    """Per СОП record: its earliest deadline still to meet (NEVER if none), the date
-    ``sop_late_q`` compares with today."""
-    def pending(condition: Q, field: str):
-        return Coalesce(Case(When(condition, then=F(field)), output_field=DateField()),
-                        Value(NEVER))
-    return Least(
-        pending(Q(kdn_notice_date__isnull=True), "kdn_notice_due"),
-        pending(Q(first_survey_on__isnull=True), "first_survey_due"),
-        pending(Q(status=SopStatus.REGISTERED, next_review_due__isnull=False),
-                "next_review_due"))
+def case_flags() -> list[CaseFlag]:
+    return list(_flags.values())
 
 
 # --------------------------------------------------------------------------- cases
@@ -206,14 +193,15 @@ def _programme_pending() -> Any:
 
 def case_conditions(day: datetime.date) -> dict[str, Any]:
     """The missed deadlines of a case on ``day``, one condition each: the decision on need,
-    the programme, an activity of the programme, a СОП deadline of the family."""
+    the programme, an activity of the programme, and those the apps add (a СОП deadline
+    of the family)."""
     late_activity = Activity.objects.filter(
         _activity_pending(), case=OuterRef("pk"), due_date__lt=day)
     return {
         "decision": _decision_pending() & Q(decision_due__lt=day),
         "programme": _programme_pending() & Q(programme_due__lt=day),
         "activity": Q(status__in=ACTIVE_STATUSES) & Exists(late_activity),
-        "sop": Exists(SopRecord.objects.filter(sop_late_q(day), case=OuterRef("pk"))),
+        **{code: d.late(day) for code, d in _deadlines.items()},
     }
 
 
@@ -228,27 +216,29 @@ def case_overdue_q(on: When_ = None, within: datetime.timedelta | None = None) -
 def with_pending(qs: QuerySet) -> QuerySet:
     """Annotate each case with the deadlines it still has to meet, whatever the date:
     ``pending_decision``, ``pending_programme`` (the date or null), ``pending_activity``
-    (the earliest due date of its open activities), ``pending_sop`` (the earliest СОП
-    deadline still open) and ``in_sop`` (the family is on the СОП register). A deadline is
-    missed when it is before the case's local date (``case_missed``), the same rule as
-    ``case_conditions``."""
+    (the earliest due date of its open activities), ``pending_<code>`` of each deadline the
+    apps add (``register_case_deadline``: the СОП deadlines) and ``flag_<code>`` of each
+    flag (``register_case_flag``). A deadline is missed when it is before the case's local
+    date (``case_missed``), the same rule as ``case_conditions``."""
     next_activity = Activity.objects.filter(_activity_pending(), case=OuterRef("pk")).order_by(
         "due_date")
-    next_sop = SopRecord.objects.filter(case=OuterRef("pk")).exclude(
-        status=SopStatus.REMOVED).annotate(pending=_sop_pending()).order_by("pending")
     return qs.annotate(
         pending_decision=Case(When(_decision_pending(), then="decision_due"),
                               output_field=DateField()),
         pending_programme=Case(When(_programme_pending(), then="programme_due"),
                                output_field=DateField()),
         pending_activity=Subquery(next_activity.values("due_date")[:1]),
-        pending_sop=NullIf(Subquery(next_sop.values("pending")[:1]), Value(NEVER)),
-        in_sop=Exists(SopRecord.objects.filter(case=OuterRef("pk")).exclude(
-            status=SopStatus.REMOVED)),
+        **{f"pending_{code}": d.pending() for code, d in _deadlines.items()},
+        **{f"flag_{code}": f.condition() for code, f in _flags.items()},
     )
 
 
-CASE_DEADLINES = ("decision", "programme", "activity", "sop")
+SPINE_DEADLINES = ("decision", "programme", "activity")
+
+
+def case_deadline_codes() -> tuple[str, ...]:
+    """The spine's deadlines of a case, then those the apps add."""
+    return (*SPINE_DEADLINES, *_deadlines)
 
 
 def case_missed(case: SupportCase, on: When_ = None, within: datetime.timedelta | None = None
@@ -256,7 +246,7 @@ def case_missed(case: SupportCase, on: When_ = None, within: datetime.timedelta 
     """The missed deadlines of a case annotated by ``with_pending``: code → due date."""
     day = local_day(case.territory, on) + (within or datetime.timedelta(0))
     missed = {}
-    for code in CASE_DEADLINES:
+    for code in case_deadline_codes():
         due = getattr(case, f"pending_{code}")
         if due is not None and due < day:
             missed[code] = due
@@ -268,7 +258,9 @@ def mark_overdue(cases: Iterable[Any], on: When_ = None) -> list:
     since, "overdue by N") and ``today`` (the case's local date) on cases annotated by
     ``with_pending``, whose territory is loaded; one calendar read for the whole list."""
     cases = list(cases)
+    flags = case_flags()
     for case in cases:
+        case.flags = [f for f in flags if getattr(case, f"flag_{f.code}", False)]
         case.today = local_day(case.territory, on)
         missed = case_missed(case, case.today)
         case.late = missed

@@ -1,4 +1,5 @@
-"""One FilterSet per list of the cases app, serving the page and the API alike.
+"""One FilterSet per list, serving the page and the API alike (the referrals' and the СОП
+register's are in their apps, built on ``SelectorFilterSet`` here).
 
 The page's filter form is the FilterSet's form (Russian labels, choices limited to the
 user's scope); the API takes the same parameters (``overdue=true`` or the page's
@@ -13,23 +14,15 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.accounts.models import Organisation, User
+from berezhno.accounts.models import User
 from berezhno.core import access
 from berezhno.people.forms import TerritoryChoiceField
 from berezhno.territories.models import Territory
 
 from . import roles, selectors
-from .choices import (
-    ACTIVE_STATUSES,
-    ActivityStatus,
-    CaseStatus,
-    PlanStatus,
-    ReferralStatus,
-    ServiceType,
-    SopStatus,
-)
+from .choices import ACTIVE_STATUSES, ActivityStatus, CaseStatus, PlanStatus, ServiceType
 from .forms import UserChoiceField
-from .models import Activity, Referral, SopRecord, SupportCase
+from .models import Activity, SupportCase
 
 ALL = _("все")
 
@@ -60,22 +53,13 @@ def flag(label):
     return django_filters.BooleanFilter(label=label, widget=Flag, method="filter_noop")
 
 
-def _user(request):
+def user_of(request):
     return getattr(request, "user", None)
 
 
-def _territories(request):
-    user = _user(request)
+def territories_of(request):
+    user = user_of(request)
     return selectors.territory_choices(user) if user else Territory.objects.none()
-
-
-def _organisations(request):
-    user = _user(request)
-    return selectors.referral_organisations(user) if user else Organisation.objects.none()
-
-
-def _curators(request):
-    return User.objects.order_by("last_name", "first_name")
 
 
 class SelectorFilterSet(django_filters.FilterSet):
@@ -95,7 +79,7 @@ class SelectorFilterSet(django_filters.FilterSet):
         # whether a scope was given (the API's) apart from that.
         self.given_queryset = queryset
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.prepare(_user(request))
+        self.prepare(user_of(request))
 
     def prepare(self, user) -> None:
         """Set the choices that depend on the user (before the form is built)."""
@@ -135,7 +119,7 @@ class CaseFilterSet(SelectorFilterSet):
     practice = django_filters.ChoiceFilter(label=_("Практика"), empty_label=ALL,
                                            choices=access.practice_choices,
                                            method="filter_noop")
-    territory = TerritoryFilter(label=_("Территория"), queryset=_territories, empty_label=ALL,
+    territory = TerritoryFilter(label=_("Территория"), queryset=territories_of, empty_label=ALL,
                                 method="filter_noop")
     responsible = UserFilter(label=_("Ответственный"), queryset=User.objects.none(),
                              empty_label=ALL, method="filter_noop")
@@ -169,7 +153,7 @@ class CaseFilterSet(SelectorFilterSet):
 class BoardFilterSet(SelectorFilterSet):
     """The dispatcher's board (``/cases/board/``, ``/api/v1/board/``)."""
 
-    territory = TerritoryFilter(label=_("Территория"), queryset=_territories, empty_label=ALL,
+    territory = TerritoryFilter(label=_("Территория"), queryset=territories_of, empty_label=ALL,
                                 method="filter_noop")
     status = django_filters.ChoiceFilter(
         label=_("Этап"), empty_label=_("все в работе"), method="filter_noop",
@@ -183,27 +167,6 @@ class BoardFilterSet(SelectorFilterSet):
     def select(self, user, **values):
         return selectors.board(user, **values)
 
-
-class ReferralFilterSet(SelectorFilterSet):
-    """The referrals and the partner's inbox (``/cases/referrals/``,
-    ``/api/v1/referrals/``)."""
-
-    status = django_filters.ChoiceFilter(
-        label=_("Состояние"), empty_label=ALL, method="filter_noop",
-        choices=[("open", _("ожидают ответа или исполнения")), *ReferralStatus.choices])
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("Организация"), queryset=_organisations, empty_label=ALL,
-        method="filter_noop")
-    overdue = flag(_("Только просроченные"))
-    case = django_filters.NumberFilter(label=_("Случай"), widget=forms.HiddenInput,
-                                       method="filter_noop")
-
-    class Meta:
-        model = Referral
-        fields: list[str] = []
-
-    def select(self, user, **values):
-        return selectors.referral_inbox(user, **values)
 
 
 class ActivityFilterSet(SelectorFilterSet):
@@ -234,29 +197,3 @@ class ActivityFilterSet(SelectorFilterSet):
 
     def select(self, user, **values):
         return selectors.activity_search(user, **values)
-
-
-class SopFilterSet(SelectorFilterSet):
-    """The register of families in a socially dangerous position (``/cases/sop/``,
-    ``/api/v1/sop/``); the page starts from the records not removed."""
-
-    page_defaults = {"status": "open"}
-
-    status = django_filters.ChoiceFilter(
-        label=_("Этап"), empty_label=None, method="filter_noop",
-        choices=[("open", _("все на учёте и выявленные")), *SopStatus.choices,
-                 ("all", _("все, и снятые"))])
-    territory = TerritoryFilter(label=_("Территория"), queryset=_territories, empty_label=ALL,
-                                method="filter_noop")
-    overdue = flag(_("Только с пропущенными сроками"))
-    curator = UserFilter(label=_("Куратор"), queryset=_curators, widget=forms.HiddenInput,
-                         method="filter_noop")
-    case = django_filters.NumberFilter(label=_("Случай"), widget=forms.HiddenInput,
-                                       method="filter_noop")
-
-    class Meta:
-        model = SopRecord
-        fields: list[str] = []
-
-    def select(self, user, **values):
-        return selectors.sop_search(user, **values)

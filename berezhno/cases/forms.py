@@ -15,16 +15,13 @@ from .choices import (
     IntakeChannel,
     NeedCircumstance,
     Outcome,
-    PlanStatus,
     Practice,
     ProblemSource,
     ServiceForm,
     ServiceType,
-    SopSource,
     Urgency,
-    UrgentService,
 )
-from .models import AnswerType, Problem
+from .models import Problem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -34,7 +31,7 @@ ALL = _("все")
 NONE = "—"
 
 
-def _text(label, rows=3, required=False, **kwargs):
+def text_field(label, rows=3, required=False, **kwargs):
     return forms.CharField(label=label, required=required,
                            widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
 
@@ -61,7 +58,7 @@ class CaseForm(forms.Form):
         label=_("Направившая организация"), required=False, queryset=None, empty_label=NONE,
         help_text=_("Обязательно для обращения по направлению школы, полиции, больницы, "
                     "центра занятости, КДН и ЗП."))
-    problem_told = _text(_("Проблема со слов заявителя"), rows=4)
+    problem_told = text_field(_("Проблема со слов заявителя"), rows=4)
     urgency = forms.ChoiceField(label=_("Срочность"), choices=Urgency.choices,
                                 initial=Urgency.ROUTINE)
     circumstances = forms.MultipleChoiceField(
@@ -141,7 +138,7 @@ class DecideForm(forms.Form):
         choices=[c for c in Decision.choices if c[0]])
     date = forms.DateField(label=_("Дата решения"), required=False, widget=DATE,
                            help_text=_("Если не указать — сегодня."))
-    notes = _text(_("Обоснование (обязательно при отказе)"))
+    notes = text_field(_("Обоснование (обязательно при отказе)"))
 
     def clean_notes(self):
         return self.cleaned_data.get("notes") or ""
@@ -175,7 +172,7 @@ class DateForm(forms.Form):
 class PlanForm(forms.Form):
     service_form = forms.ChoiceField(label=_("Форма социального обслуживания"),
                                      choices=ServiceForm.choices, required=False)
-    goal = _text(_("Цель программы"))
+    goal = text_field(_("Цель программы"))
     valid_until = forms.DateField(label=_("Срок программы до"), required=False, widget=DATE)
 
 
@@ -183,7 +180,7 @@ class ActivityForm(forms.Form):
     service_type = forms.ChoiceField(label=_("Вид услуги или мера"),
                                      choices=[("", "—"), *ServiceType.choices], required=False)
     title = forms.CharField(label=_("Мероприятие"), max_length=300, required=False)
-    description = _text(_("Содержание"), rows=2)
+    description = text_field(_("Содержание"), rows=2)
     problem = forms.ModelChoiceField(label=_("На решение какой проблемы"), required=False,
                                      queryset=None, empty_label=NONE)
     responsible_user = UserChoiceField(label=_("Исполнитель — специалист"), required=False,
@@ -210,7 +207,7 @@ class ActivityForm(forms.Form):
 
 
 class ActivityCompleteForm(forms.Form):
-    result = _text(_("Результат"))
+    result = text_field(_("Результат"))
     date = forms.DateField(label=_("Дата завершения"), required=False, widget=DATE,
                            help_text=_("Если не указать — сегодня."))
 
@@ -226,65 +223,12 @@ class SessionForm(forms.Form):
                               help_text=_("Если не указать — сегодня."))
     duration_minutes = forms.IntegerField(label=_("Продолжительность, мин"), required=False,
                                           min_value=1, max_value=24 * 60)
-    notes = _text(_("Содержание занятия"), rows=4)
-    result = _text(_("Результат"), rows=2)
-
-
-class ReferralForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Организация-партнёр"), required=False,
-                                          queryset=None, empty_label=NONE)
-    activity = forms.ModelChoiceField(label=_("Мероприятие программы"), required=False,
-                                      queryset=None, empty_label=NONE)
-    services = _text(_("Какая помощь нужна"))
-    sent_on = forms.DateField(label=_("Дата направления"), required=False, widget=DATE,
-                              help_text=_("Если не указать — сегодня."))
-    result_due = forms.DateField(label=_("Результат ожидается до"), required=False,
-                                 widget=DATE)
-
-    def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = selectors.partner_choices()
-        self.fields["activity"].queryset = case.activities.exclude(
-            plan__status=PlanStatus.SUPERSEDED).select_related("plan")
-
-
-class ReferralAnswerForm(forms.Form):
-    """A partner's answer: accept, reject with a reason, or the result."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    date = forms.DateField(label=_("Дата"), required=False, widget=DATE,
-                           help_text=_("Если не указать — сегодня."))
-
-
-class ReferralRejectForm(ReferralAnswerForm):
-    reason = forms.CharField(label=_("Причина отказа"), max_length=300, required=False)
-
-
-class ReferralResultForm(ReferralAnswerForm):
-    result = _text(_("Результат: что сделано для семьи"))
-
-
-class UrgentActForm(forms.Form):
-    act_date = forms.DateField(label=_("Дата акта"), required=False, widget=DATE,
-                               help_text=_("Если не указать — сегодня."))
-    date_from = forms.DateField(label=_("Услуги оказаны с"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("по"), required=False, widget=DATE)
-    notes = _text(_("Примечание"), rows=2)
-
-
-class UrgentLineForm(forms.Form):
-    service = forms.ChoiceField(label=_("Услуга"), required=False,
-                                choices=[("", "—"), *UrgentService.choices])
-    description = forms.CharField(label=_("Что именно"), max_length=300, required=False)
-    quantity = forms.CharField(label=_("Объём"), max_length=100, required=False)
-
-
-UrgentLineFormSet = forms.formset_factory(UrgentLineForm, extra=5, max_num=5,
-                                          validate_max=True)
+    notes = text_field(_("Содержание занятия"), rows=4)
+    result = text_field(_("Результат"), rows=2)
 
 
 class ContinueForm(forms.Form):
-    reason = _text(_("Почему сопровождение продолжается (решение, согласованное с семьёй)"))
+    reason = text_field(_("Почему сопровождение продолжается (решение, согласованное с семьёй)"))
 
 
 class CloseForm(forms.Form):
@@ -294,7 +238,7 @@ class CloseForm(forms.Form):
     improved = forms.ChoiceField(label=_("Ответ семьи: улучшилась ли её ситуация"),
                                  required=False, choices=Improvement.choices,
                                  widget=RADIOS)
-    notes = _text(_("Анализ результатов"), rows=4)
+    notes = text_field(_("Анализ результатов"), rows=4)
     date = forms.DateField(label=_("Дата закрытия"), required=False, widget=DATE,
                            help_text=_("Если не указать — сегодня."))
 
@@ -309,103 +253,3 @@ class CloseForm(forms.Form):
                 "отказе семьи от сопровождения или её выбытии.")
 
 
-# --------------------------------------------------------------------------- assessment
-
-
-def _answer_field(question) -> forms.Field:
-    """The input of one question. Answers go to the service as typed: it checks required
-    questions and types and keys its errors ``q<question id>`` like these fields."""
-    common = {"label": question.text, "required": False, "help_text": question.help_text}
-    choices = [(o.pk, o.label) for o in question.options.all()]
-    if question.answer_type == AnswerType.SINGLE:
-        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(
-            attrs={"class": "checks"}), **common)
-    if question.answer_type == AnswerType.MULTI:
-        return forms.MultipleChoiceField(choices=choices, widget=CHECKS, **common)
-    if question.answer_type == AnswerType.NUMBER:
-        return forms.CharField(widget=forms.NumberInput(attrs={"step": "any", "min": "0"}),
-                               **common)
-    if question.answer_type == AnswerType.DATE:
-        return forms.CharField(widget=DATE, **common)
-    return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
-
-
-class AssessmentForm(forms.Form):
-    """A questionnaire run: a field ``q<question id>`` per question, shown by section."""
-
-    conducted_on = forms.DateField(label=_("Дата проведения"), required=False, widget=DATE,
-                                   help_text=_("Если не указать — сегодня."))
-    conclusion = _text(_("Заключение"), rows=4)
-
-    def __init__(self, *args, questionnaire, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.questions = list(questionnaire.questions.all())
-        for question in self.questions:
-            self.fields[f"q{question.pk}"] = _answer_field(question)
-
-    def answers(self) -> dict:
-        """{question id: the answer as typed}; the service treats blanks as no answer."""
-        return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
-
-    def sections(self) -> list[tuple[str, list]]:
-        """[(section, [(question, bound field)])] in the questionnaire's order."""
-        groups: list[tuple[str, list]] = []
-        for question in self.questions:
-            item = (question, self[f"q{question.pk}"])
-            if groups and groups[-1][0] == question.section:
-                groups[-1][1].append(item)
-            else:
-                groups.append((question.section, [item]))
-        return groups
-
-
-# --------------------------------------------------------------------------- СОП (120-ФЗ)
-
-
-class SopIdentifyForm(forms.Form):
-    identified_on = forms.DateField(label=_("Дата выявления"), required=False, widget=DATE,
-                                    help_text=_("Если не указать — сегодня."))
-    source = forms.ChoiceField(label=_("Кем выявлена семья"), choices=SopSource.choices)
-    grounds = _text(_("Признаки социально опасного положения"), rows=4)
-    child_threat = forms.BooleanField(
-        label=_("Есть угроза жизни или здоровью ребёнка"), required=False,
-        help_text=_("Тогда нужно сообщить и в орган опеки и попечительства (ст. 56 СК РФ)."))
-
-
-class SopNoticeForm(forms.Form):
-    date = forms.DateField(label=_("Дата сообщения в КДН и ЗП"), required=False, widget=DATE,
-                           help_text=_("Если не указать — сегодня."))
-    number = forms.CharField(label=_("Исходящий номер"), max_length=50, required=False)
-    guardianship_date = forms.DateField(
-        label=_("Дата сообщения в орган опеки"), required=False, widget=DATE,
-        help_text=_("Обязательна, если есть угроза ребёнку."))
-
-
-class SopNotesForm(forms.Form):
-    """The first survey and a periodic review: a date and what was found or done."""
-
-    date = forms.DateField(label=_("Дата"), required=False, widget=DATE,
-                           help_text=_("Если не указать — сегодня."))
-    notes = _text(_("Результаты"), rows=5)
-
-
-class SopRegisterForm(forms.Form):
-    decision_date = forms.DateField(label=_("Дата постановления КДН и ЗП"), required=False,
-                                    widget=DATE)
-    decision_number = forms.CharField(label=_("Номер постановления"), max_length=50,
-                                      required=False)
-    curator = UserChoiceField(label=_("Куратор семьи"), required=False, queryset=None,
-                              empty_label=NONE)
-
-    def __init__(self, *args, user, territory, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["curator"].queryset = selectors.staff_choices(user, territory)
-
-
-class SopRemoveForm(forms.Form):
-    date = forms.DateField(label=_("Дата снятия с учёта"), required=False, widget=DATE,
-                           help_text=_("Если не указать — сегодня."))
-    reason = forms.CharField(label=_("Основание снятия"), max_length=300, required=False)
-    decision_number = forms.CharField(
-        label=_("Номер постановления КДН и ЗП о снятии"), max_length=50, required=False,
-        help_text=_("Обязателен, если семья была поставлена на учёт."))

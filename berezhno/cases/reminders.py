@@ -1,12 +1,13 @@
 """Reminders of overdue case deadlines to the users responsible for them.
 
 ``collect_due`` lists, under keys that name the record and the deadline, what is overdue
-today: the decision on need, the programme, plan activities, partners' answers and results,
-and the СОП deadlines. ``sync_case_reminders`` turns that list into the users' open
+today: the decision on need, the programme, plan activities, and what the apps above the
+spine add (``register_source``: partners' answers and results, the СОП deadlines). ``sync_case_reminders`` turns that list into the users' open
 reminders (``core.Reminder``): new ones open, resolved ones close, re-running changes nothing.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,10 +15,17 @@ from django.utils.translation import gettext as _
 from berezhno.core.services import reminders_sync
 
 from . import deadlines
-from .choices import ReferralStatus
-from .models import Activity, Referral, SopRecord, SupportCase
+from .models import Activity, SupportCase
 
 PREFIX = "cases:"
+
+# Each source: ``on -> {key: (user, due date, text, url)}``, keys starting with PREFIX.
+_sources: list[Callable[[deadlines.When_], dict]] = []
+
+
+def register_source(source: Callable[[deadlines.When_], dict]) -> None:
+    """A function listing what else is overdue at ``on`` (from an app's ready())."""
+    _sources.append(source)
 
 
 def collect_due(on: deadlines.When_ = None) -> dict:
@@ -46,24 +54,8 @@ def collect_due(on: deadlines.When_ = None) -> dict:
             _("Просрочено мероприятие «%(t)s» (случай № %(n)s)")
             % {"t": a.title, "n": a.case.number},
             reverse("cases:worklist") if a.responsible_user_id else a.case.get_absolute_url())
-    referrals = Referral.objects.filter(deadlines.referral_overdue_q(on)).select_related(
-        "case__responsible", "case__territory", "organisation")
-    for r in referrals:
-        waiting = r.status == ReferralStatus.SENT
-        due[f"{PREFIX}referral:{r.pk}:{r.status}"] = (
-            r.case.responsible, deadlines.referral_missed(r, on),
-            (_("Нет ответа партнёра «%(o)s» на направление (случай № %(n)s)") if waiting
-             else _("Нет результата от партнёра «%(o)s» (случай № %(n)s)"))
-            % {"o": r.organisation, "n": r.case.number},
-            r.case.get_absolute_url())
-    records = SopRecord.objects.filter(deadlines.sop_overdue_q(on)).select_related(
-        "curator", "case__responsible", "case__territory")
-    for s in records:
-        user = s.curator or s.case.responsible
-        for code, what, missed_due in deadlines.sop_missed(s, on):
-            due[f"{PREFIX}sop:{s.pk}:{code}"] = (
-                user, missed_due, _("СОП, случай № %(n)s: просрочено — %(w)s")
-                % {"n": s.case.number, "w": what}, s.case.get_absolute_url())
+    for source in _sources:
+        due.update(source(on))
     return due
 
 

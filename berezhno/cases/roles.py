@@ -1,16 +1,18 @@
 """Record kinds of support cases, the practices, the roles' rights and the case scope rules.
 
-Records that belong to a practice (cases, plans, activities, referrals, assessments, СОП,
-urgent acts) carry it, and a role assignment limited to practices sees only theirs; the
-work-assignment grants below (responsible, executor, curator, the partner's organisation)
-are explicit and apply whatever the practice.
+Records that belong to a practice (cases, plans, activities, and above the spine referrals,
+assessments, СОП, urgent acts) carry it, and a role assignment limited to practices sees
+only theirs; the work-assignment grants below (responsible, executor) are explicit and
+apply whatever the practice. The apps above the spine register their own scopes and rights
+(``referrals.roles``, ``sop.roles``, ...), using the kinds defined here where their records
+are part of the case (``CASE``).
 """
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.core import access
-from berezhno.core.access import (  # noqa: F401  (re-exported for the app's code)
+from berezhno.core.access import (  # noqa: F401  re-exported for the app's code)
     ADD,
     CHANGE,
     CLOSE,
@@ -25,43 +27,32 @@ from .choices import Practice
 from .models import (
     Activity,
     ActivitySession,
-    AnswerOption,
-    Assessment,
     CaseProblem,
     DeadlineRule,
     Plan,
     Problem,
-    Question,
-    Questionnaire,
-    Referral,
-    SopRecord,
     SubsistenceMinimum,
     SupportCase,
-    UrgentServiceAct,
 )
 
-CASE = "case"  # support cases with their assessments, plans, activities, closure
-REFERRAL = "referral"  # referrals to partner organisations
+CASE = "case"  # support cases with their assessments, plans, activities, СОП, closure
 ACTIVITY = "activity"  # plan activities a specialist carries out
 CATALOGUE = "catalogue"  # problem catalogue, questionnaires, deadlines, subsistence minimum
 
-CASES_FULL = dict(case="view add change close export", referral="view add change",
-                  activity="view add change")
+CASES_FULL = dict(case="view add change close export", activity="view add change")
 
 
 def register_kinds_and_rights() -> None:
     for order, practice in enumerate(Practice, start=1):
         access.register_practice(practice.value, practice.label, order=order * 10)
     access.register_kind(CASE, _("случаи сопровождения"), personal=True)
-    access.register_kind(REFERRAL, _("направления партнёрам"), personal=True)
     access.register_kind(ACTIVITY, _("мероприятия программ"), personal=True)
     access.register_kind(CATALOGUE, _("справочники сопровождения"), administered=True)
     access.grant("admin", catalogue="view add change delete")
     for code in ("head", "district_specialist", "dispatcher"):
         access.grant(code, **CASES_FULL)
     # Sees the cases of the territory; works on the activities assigned to them.
-    access.grant("specialist", case="view", activity="view change", referral="view")
-    access.grant("partner", referral="view change")
+    access.grant("specialist", case="view", activity="view change")
     for code in ("head", "district_specialist", "dispatcher", "specialist", "patrol_member",
                  "patrol_hq", "coordinator", "analyst"):
         access.grant(code, catalogue="view")
@@ -101,27 +92,9 @@ def session_grant(user, action: str) -> Q | None:
     return Q(activity__responsible_user=user) | Q(activity__case__responsible=user)
 
 
-def referral_grant(user, action: str) -> Q | None:
-    """Partners: the referrals addressed to their organisation."""
-    if action not in (VIEW, VIEW_MINIMAL, CHANGE):
-        return None
-    orgs = {g.organisation_id for g in user_grants(user)
-            if not g.role.territorial and g.role.allows(REFERRAL, action) and g.organisation_id}
-    if not orgs:
-        return None
-    return Q(organisation_id__in=sorted(orgs))
-
-
-def sop_grant(user, action: str) -> Q | None:
-    if action not in (VIEW, VIEW_MINIMAL, CHANGE):
-        return None
-    return Q(curator=user) | Q(case__responsible=user)
-
-
 def register_scopes() -> None:
     scope = access.register_scope
-    for model in (DeadlineRule, Problem, SubsistenceMinimum, Questionnaire, Question,
-                  AnswerOption):
+    for model in (DeadlineRule, Problem, SubsistenceMinimum):
         scope(model, kind=CATALOGUE)
     scope(SupportCase, kind=CASE, territory="territory", practice="practice",
           grants=[case_grant])
@@ -131,9 +104,3 @@ def register_scopes() -> None:
           grants=[activity_grant])
     scope(ActivitySession, kind=ACTIVITY, territory="activity__case__territory",
           practice="activity__practice", grants=[session_grant])
-    scope(Referral, kind=REFERRAL, territory="case__territory", practice="practice",
-          grants=[referral_grant])
-    scope(UrgentServiceAct, kind=CASE, territory="territory", practice="practice")
-    scope(Assessment, kind=CASE, territory="case__territory", practice="practice")
-    scope(SopRecord, kind=CASE, territory="case__territory", practice="practice",
-          grants=[sop_grant])

@@ -13,24 +13,20 @@ from functools import cached_property
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
-    Case,
     Count,
-    DateField,
     Exists,
     F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    When,
 )
-from django.db.models.functions import Coalesce
 
 from berezhno.accounts.choices import OrganisationKind
 from berezhno.accounts.models import Organisation, RoleAssignment
 from berezhno.cases import roles
 from berezhno.core import access
-from berezhno.core.access import can, territories_in_scope, user_grants
+from berezhno.core.access import territories_in_scope, user_grants
 from berezhno.core.models import DomainEvent
 from berezhno.core.text import normalize_name
 from berezhno.core.views_utils import Page
@@ -40,7 +36,7 @@ from berezhno.people.selectors import person_search
 from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
 
-from . import deadlines
+from . import deadlines, extensions
 from .choices import (
     ACTIVE_STATUSES,
     ActivityStatus,
@@ -48,27 +44,8 @@ from .choices import (
     NeedCircumstance,
     PlanStatus,
     Practice,
-    ReferralStatus,
-    SopStatus,
 )
-from .models import (
-    Activity,
-    ActivitySession,
-    AnswerOption,
-    Assessment,
-    AssessmentAnswer,
-    CaseProblem,
-    Plan,
-    Problem,
-    Question,
-    Questionnaire,
-    Referral,
-    SopRecord,
-    SopReview,
-    SupportCase,
-    UrgentServiceAct,
-    UrgentServiceLine,
-)
+from .models import Activity, ActivitySession, CaseProblem, Plan, Problem, SupportCase
 
 OPEN_ACTIVITY = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
 ONE_DAY = datetime.timedelta(days=1)
@@ -313,16 +290,17 @@ class CaseCard:
     plans: list
     current_plan: Plan | None
     draft: Plan | None
-    referrals: list
-    urgent_acts: list
     events: list
     may: dict
     circumstances: list = field(default_factory=list)
     workable: set = field(default_factory=set)
     decision_late_days: int | None = None
     programme_late_days: int | None = None
-    assessments: list = field(default_factory=list)
-    sop_records: list = field(default_factory=list)
+    # The sections the apps above the spine add (extensions.CaseSection), by slot: each
+    # (section, view) with the view's data for the section's template.
+    sections: dict = field(default_factory=dict)
+    actions: list = field(default_factory=list)
+    deadlines: list = field(default_factory=list)
 
 
 def case_get(user, pk, action: str = roles.VIEW, kind: str | None = None) -> SupportCase:
@@ -333,19 +311,18 @@ def case_get(user, pk, action: str = roles.VIEW, kind: str | None = None) -> Sup
 
 
 def case_events(case: SupportCase, limit: int = 100) -> QuerySet:
-    """The domain events of the case and of its problems, assessments, plans, activities,
-    sessions, referrals, urgent acts and СОП records.
+    """The domain events of the case and of its problems, plans, activities, sessions and
+    the records the apps above the spine register as the case's
+    (``extensions.register_case_record``: assessments, referrals, urgent acts, СОП).
 
     Events are written with the applicant's ``person_id`` (indexed), so the search starts
     there; a child record is recognised by the case id in its audit snapshot, which also
     finds records removed since (a problem struck out, an activity dropped from a draft).
     Events of the applicant's other cases and of the person card are left out.
     """
-    ct = ContentType.objects.get_for_models(SupportCase, CaseProblem, Assessment, Plan,
-                                            Activity, Referral, UrgentServiceAct,
-                                            ActivitySession, SopRecord)
-    children = [ct[m].pk for m in (CaseProblem, Assessment, Plan, Activity, Referral,
-                                   UrgentServiceAct, SopRecord)]
+    child_models = [CaseProblem, Plan, Activity, *extensions.history_records()]
+    ct = ContentType.objects.get_for_models(SupportCase, ActivitySession, *child_models)
+    children = [ct[m].pk for m in child_models]
     return DomainEvent.objects.filter(person_id=case.person_id).filter(
         Q(content_type=ct[SupportCase], object_id=case.pk)
         | Q(content_type__in=children, change__after__case_id=case.pk)
@@ -362,7 +339,7 @@ def _case_with_pending(user, pk) -> SupportCase:
         "decision_by", "closed_by", "provider").get(pk=pk)
 
 
-def _exists(qs, pk) -> bool:
+def exists_in(qs, pk) -> bool:
     return qs.filter(pk=pk).exists()
 
 
@@ -370,7 +347,7 @@ def case_card(user, pk) -> CaseCard:
     """Everything the case card shows, in a fixed number of queries."""
     case = _case_with_pending(user, pk)
     today = local_today(case.territory)
-    person_link = _exists(Person.objects.restrict(user, roles.VIEW_MINIMAL), case.person_id)
+    person_link = exists_in(Person.objects.restrict(user, roles.VIEW_MINIMAL), case.person_id)
     members = _members(case, today)
     member_links = set()
     if members:
@@ -390,22 +367,10 @@ def case_card(user, pk) -> CaseCard:
         for a in plan.activities.all():
             a.case = case  # loaded already: the rule reads its status and territory
             a.overdue = deadlines.activity_is_overdue(a, today)
-    referrals = list(case.referrals.select_related(
-        "organisation", "activity", "sent_by", "responded_by"))
-    for r in referrals:
-        r.case = case
-        r.overdue = deadlines.referral_is_overdue(r, today)
-    urgent = list(case.urgent_acts.select_related("provider", "created_by").prefetch_related(
-        Prefetch("lines", queryset=UrgentServiceLine.objects.order_by("provided_on", "id"))))
     active = case.status in ACTIVE_STATUSES
-    in_change_scope = _exists(case_queryset(user, roles.CHANGE), case.pk)
+    in_change_scope = exists_in(case_queryset(user, roles.CHANGE), case.pk)
     may_change = active and in_change_scope
-    sop_records = sop_for_case(case, today)
-    may_close = _exists(case_queryset(user, roles.CLOSE), case.pk)
-    may_refer = may_change and _exists(case_queryset(user, roles.ADD, roles.REFERRAL), case.pk)
-    may_urgent = active and territories_in_scope(
-        user, roles.CASE, roles.ADD, practice=case.practice).filter(
-        pk=case.person.territory_id).exists()
+    may_close = exists_in(case_queryset(user, roles.CLOSE), case.pk)
     workable = set()
     if case.status in (CaseStatus.IN_PROGRESS, CaseStatus.REVIEW):
         workable = set(Activity.objects.restrict(user, roles.CHANGE).filter(
@@ -413,113 +378,41 @@ def case_card(user, pk) -> CaseCard:
             .values_list("pk", flat=True))
     may = {
         "change": may_change,
-        # As services._may_assess: the case's workers, and whoever carries out activities
-        # (the psychologist) on a case they see.
-        "assess": active and (may_change or can(user, roles.ACTIVITY, roles.CHANGE)),
+        # The case's workers on an open case (the sections above the spine read it).
+        "in_change_scope": in_change_scope,
         "decide": may_close and case.status == CaseStatus.INTAKE,
         "problems": may_change,
         "plan_create": may_change and case.status == CaseStatus.PLANNING and draft is None,
         "plan_edit": may_change and draft is not None,
         "plan_approve": (may_close and draft is not None and case.status == CaseStatus.PLANNING
                          and bool(draft.activities.all())),
-        "refer": may_refer,
-        "withdraw": may_change,
-        "urgent": may_urgent,
         "continue": may_close and case.status == CaseStatus.REVIEW and draft is None,
         "close": may_close and active,
-        # СОП: identify when the family is not on the register; each stage's action for
-        # the case's workers (the services check the same).
-        "sop_identify": may_change and not any(r.is_open for r in sop_records),
-        "sop": in_change_scope,
     }
     missed = deadlines.case_missed(case, today)
     late = overdue_working_days([case.decision_due, case.programme_due], today)
     decision_late = "decision" in missed
     programme_late = "programme" in missed
     problems = list(case.problems.select_related("problem", "identified_by"))
-    return CaseCard(
+    card = CaseCard(
         case=case, today=today, person_link=person_link, members=members,
         member_links=member_links, minors=minors, problems=problems,
-        plans=plans, current_plan=current, draft=draft, referrals=referrals,
-        urgent_acts=urgent, events=list(case_events(case)), may=may, workable=workable,
+        plans=plans, current_plan=current, draft=draft,
+        events=list(case_events(case)), may=may, workable=workable,
         circumstances=_circumstances(case),
         decision_late_days=late.get(case.decision_due) if decision_late else None,
         programme_late_days=late.get(case.programme_due) if programme_late else None,
-        assessments=_with_raised(_assessments(case), problems),
-        sop_records=sop_records,
     )
-
-
-# --------------------------------------------------------------------------- СОП (120-ФЗ)
-
-
-def sop_for_case(case: SupportCase, today: datetime.date) -> list:
-    """The case's СОП records, newest first, each with its reviews, ``missed`` deadlines
-    and ``next`` deadline."""
-    records = list(case.sop_records.select_related("identified_by", "curator")
-                   .prefetch_related(Prefetch("reviews", queryset=SopReview.objects
-                                              .select_related("author")))
-                   .order_by("-identified_on", "-id"))
-    for r in records:
-        r.case = case
-        _mark_sop(r, today)
-    return records
-
-
-def _mark_sop(record: SopRecord, on: deadlines.When_) -> None:
-    record.is_open = record.status != SopStatus.REMOVED
-    record.missed_list = deadlines.sop_missed(record, on)
-    record.next = record.next_deadline()
-
-
-def sop_get(user, pk, action: str = roles.CHANGE) -> SopRecord:
-    """One СОП record whose case is in the user's scope for ``action`` (else
-    SopRecord.DoesNotExist → 404)."""
-    return SopRecord.objects.filter(case__in=case_queryset(user, action)).select_related(
-        "case__person", "case__territory", "curator").get(pk=pk)
-
-
-def sop_search(user, *, on: deadlines.When_ = None, today: datetime.date | None = None,
-               status: str = "", territory=None, curator=None,
-               case: SupportCase | int | None = None,
-               overdue: bool | None = None) -> QuerySet:
-    """The register of families in a socially dangerous position within the user's scope,
-    the most urgent deadline first: ``status`` "open" for those not removed (the page's
-    default), a stage, or "" / "all" for every record. ``today`` is ``on`` given as a date.
-    The page and the API read it through ``filters.SopFilterSet``."""
-    on = today if today is not None else on
-    qs = SopRecord.objects.restrict(user, roles.VIEW)
-    if status == "open":
-        qs = qs.exclude(status=SopStatus.REMOVED)
-    elif status and status != "all":
-        qs = qs.filter(status=status)
-    if territory is not None:
-        qs = qs.filter(case__territory__in=Territory.objects.filter(
-            path__startswith=territory.path))
-    if curator is not None:
-        qs = qs.filter(curator=curator)
-    if case is not None:
-        qs = qs.filter(case=case)
-    if overdue is not None:
-        late = deadlines.sop_overdue_q(on)
-        qs = qs.filter(late) if overdue else qs.exclude(late)
-    next_due = Case(
-        When(status=SopStatus.IDENTIFIED, then="kdn_notice_due"),
-        When(status=SopStatus.NOTIFIED, then="first_survey_due"),
-        When(status=SopStatus.REGISTERED, then="next_review_due"),
-        output_field=DateField())
-    return qs.annotate(next_due=next_due).select_related(
-        "case__person", "case__territory", "case__responsible", "curator").prefetch_related(
-        "reviews").order_by(F("next_due").asc(nulls_last=True), "-identified_on", "-id")
-
-
-def mark_sop(records, on: deadlines.When_ = None) -> list:
-    """Give each record of the register ``missed_list`` and ``next`` (its case's territory
-    loaded)."""
-    records = list(records)
-    for r in records:
-        _mark_sop(r, on)
-    return records
+    card.sections = {slot: [] for slot in extensions.SLOTS}
+    for section in extensions.sections():
+        if section.card is None:
+            continue
+        view = section.card(user, card)
+        card.actions.extend(view.actions)
+        card.deadlines.extend(view.deadlines)
+        if view.shown and section.card_template:
+            card.sections[section.slot].append((section, view))
+    return card
 
 
 def _members(case: SupportCase, today: datetime.date) -> list:
@@ -537,81 +430,6 @@ def _members(case: SupportCase, today: datetime.date) -> list:
 def _circumstances(case: SupportCase) -> list:
     return [NeedCircumstance(c).label for c in case.circumstances
             if c in NeedCircumstance.values]
-
-
-# --------------------------------------------------------------------------- assessment
-
-
-def may_assess(user, case: SupportCase) -> bool:
-    """Whether the user may run a questionnaire on the case (as services._may_assess):
-    its workers, and specialists who carry out activities (the psychologist's diagnostics)
-    on a case they see."""
-    if _exists(case_queryset(user, roles.CHANGE), case.pk):
-        return True
-    return can(user, roles.ACTIVITY, roles.CHANGE) and _exists(case_queryset(user), case.pk)
-
-
-def questionnaire_choices(user) -> QuerySet:
-    """The questionnaires in use that an assessment may be run with."""
-    return Questionnaire.objects.restrict(user, roles.VIEW).filter(is_active=True).order_by(
-        "title", "id")
-
-
-def questionnaire_get(user, pk) -> Questionnaire:
-    """An active questionnaire with its questions and variants in order (else
-    Questionnaire.DoesNotExist → 404)."""
-    return questionnaire_choices(user).prefetch_related(Prefetch(
-        "questions", queryset=Question.objects.order_by("order", "id").prefetch_related(
-            Prefetch("options", queryset=AnswerOption.objects.order_by("order", "id"))))
-    ).get(pk=pk)
-
-
-def _assessments(case: SupportCase) -> list:
-    return list(case.assessments.select_related("questionnaire", "conducted_by").order_by(
-        "-conducted_on", "-id"))
-
-
-def _with_raised(assessments: list, problems: list) -> list:
-    """Give each assessment ``raised``: the case's problems it identified (those it added to
-    the case; a problem already noted before is not linked to it again)."""
-    by_assessment = defaultdict(list)
-    for item in problems:
-        if item.assessment_id:
-            by_assessment[item.assessment_id].append(item)
-    for a in assessments:
-        a.raised = by_assessment.get(a.pk, [])
-    return assessments
-
-
-def with_answers(assessments: list) -> list:
-    """Give each assessment ``answer_rows``: its answers in the questionnaire's order, each
-    with ``labels`` (the chosen variants) — two queries whatever the number of them."""
-    answers = list(AssessmentAnswer.objects.filter(
-        assessment_id__in=[a.pk for a in assessments]).select_related("question").order_by(
-        "question__order", "question_id"))
-    option_ids = {pk for answer in answers for pk in answer.option_ids}
-    options = sorted(AnswerOption.objects.filter(pk__in=option_ids).values_list(
-        "order", "pk", "label"))
-    position = {pk: n for n, (_order, pk, _label) in enumerate(options)}
-    labels = {pk: label for _order, pk, label in options}
-    grouped = defaultdict(list)
-    for answer in answers:
-        answer.labels = [labels[pk] for pk in sorted(
-            (pk for pk in answer.option_ids if pk in labels), key=position.__getitem__)]
-        grouped[answer.assessment_id].append(answer)
-    for a in assessments:
-        a.answer_rows = grouped.get(a.pk, [])
-    return assessments
-
-
-def assessment_get(user, case: SupportCase, pk) -> Assessment:
-    """One assessment of a case the user sees, with its answers and the problems it raised
-    (else Assessment.DoesNotExist → 404)."""
-    assessment = case.assessments.select_related("questionnaire", "conducted_by").get(pk=pk)
-    with_answers([assessment])
-    _with_raised([assessment], list(case.problems.filter(assessment=assessment)
-                                    .select_related("problem")))
-    return assessment
 
 
 # --------------------------------------------------------------------------- printed forms
@@ -632,7 +450,7 @@ def _recipient(user, case: SupportCase) -> Recipient:
     from django.utils.translation import gettext as _
 
     person = case.person
-    full = _exists(Person.objects.restrict(user, roles.VIEW), person.pk)
+    full = exists_in(Person.objects.restrict(user, roles.VIEW), person.pk)
     family_address = case.household.address if case.household_id else ""
     if not full:
         address = family_address
@@ -680,12 +498,10 @@ class CaseFile:
     consents: list
     circumstances: list
     problems: list
-    assessments: list
     plans: list
-    referrals: list
-    urgent_acts: list
     contacts: list
-    sop_records: list = field(default_factory=list)
+    # (section, view) of the apps above the spine by slot (extensions.CaseSection.file)
+    sections: dict = field(default_factory=dict)
 
 
 def case_file(user, pk) -> CaseFile:
@@ -700,24 +516,23 @@ def case_file(user, pk) -> CaseFile:
             .prefetch_related(Prefetch("sessions", queryset=ActivitySession.objects
                                        .select_related("author").order_by("held_on", "id")))))
         .order_by("number"))
-    return CaseFile(
+    doc = CaseFile(
         case=case, today=today, recipient=_recipient(user, case),
         members=_members(case, today),
         consents=list(Consent.objects.restrict(user, roles.VIEW).filter(
             person_id=case.person_id).order_by("valid_from", "id")),
         circumstances=_circumstances(case), problems=problems,
-        assessments=with_answers(_with_raised(list(reversed(_assessments(case))), problems)),
         plans=plans,
-        referrals=list(case.referrals.select_related(
-            "organisation", "activity", "sent_by", "responded_by").order_by("sent_on", "id")),
-        urgent_acts=list(case.urgent_acts.select_related("provider", "created_by")
-                         .prefetch_related(Prefetch("lines", queryset=UrgentServiceLine
-                                                    .objects.order_by("provided_on", "id")))
-                         .order_by("act_date", "id")),
         contacts=list(Contact.objects.restrict(user, roles.VIEW).filter(
             person_id=case.person_id).select_related("author").order_by("occurred_at", "id")),
-        sop_records=list(reversed(sop_for_case(case, today))),
     )
+    doc.sections = {slot: [] for slot in extensions.SLOTS}
+    for section in extensions.sections():
+        if section.file is not None and section.file_template:
+            view = section.file(user, doc)
+            if view.shown:
+                doc.sections[section.slot].append((section, view))
+    return doc
 
 
 def plan_get(user, case: SupportCase, pk, action: str = roles.CHANGE) -> Plan:
@@ -731,11 +546,6 @@ def activity_get(user, pk, action: str = roles.CHANGE, case: SupportCase | None 
     if case is not None:
         qs = qs.filter(case=case)
     return qs.get(pk=pk)
-
-
-def referral_get(user, pk, action: str = roles.CHANGE) -> Referral:
-    return Referral.objects.restrict(user, action).select_related(
-        "case__person", "case__territory", "organisation", "activity").get(pk=pk)
 
 
 # --------------------------------------------------------------------------- worklist
@@ -852,53 +662,6 @@ def _next_deadline(case: SupportCase) -> tuple[str, datetime.date | None]:
     if case.status == CaseStatus.REVIEW:
         return _("подведение итогов и закрытие"), case.review_since
     return _("мероприятие программы"), case.pending_activity
-
-
-# --------------------------------------------------------------------------- referrals
-
-
-def referral_inbox(user, *, on: deadlines.When_ = None, status: str = "",
-                   organisation: Organisation | None = None,
-                   case: SupportCase | int | None = None,
-                   overdue: bool | None = None) -> QuerySet:
-    """Referrals the user sees, the latest news first: a partner those addressed to its
-    organisation, staff those of their territory. The applicant's data is read through the
-    case: the partner has no access to person cards. The page and the API read it through
-    ``filters.ReferralFilterSet``."""
-    qs = Referral.objects.restrict(user, roles.VIEW)
-    if status == "open":
-        qs = qs.filter(status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
-    elif status:
-        qs = qs.filter(status=status)
-    if organisation is not None:
-        qs = qs.filter(organisation=organisation)
-    if case is not None:
-        qs = qs.filter(case=case)
-    if overdue is not None:
-        late = deadlines.referral_overdue_q(on)
-        qs = qs.filter(late) if overdue else qs.exclude(late)
-    return qs.select_related("case__person", "case__territory", "organisation", "activity",
-                             "sent_by").order_by(
-        Coalesce("completed_on", "responded_on", "sent_on").desc(), "-id")
-
-
-def mark_referrals(items, on: deadlines.When_ = None) -> list:
-    items = list(items)
-    for r in items:
-        r.overdue = deadlines.referral_is_overdue(r, on)
-    return items
-
-
-def referral_organisations(user) -> QuerySet:
-    """Organisations the inbox may be filtered by: those of the referrals the user sees."""
-    return Organisation.objects.filter(pk__in=Referral.objects.restrict(user, roles.VIEW)
-                                       .values("organisation_id")).order_by("name")
-
-
-def referrals_answerable(user, ids) -> set[int]:
-    """Of these referrals, those the user may answer (the partner of the organisation)."""
-    return set(Referral.objects.restrict(user, roles.CHANGE).filter(pk__in=list(ids))
-               .values_list("pk", flat=True))
 
 
 def cases_in_scope(user, ids) -> set[int]:

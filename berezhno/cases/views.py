@@ -28,14 +28,11 @@ from .filters import (
     ActivityFilterSet,
     BoardFilterSet,
     CaseFilterSet,
-    ReferralFilterSet,
-    SopFilterSet,
 )
 from .forms import (
     ActivityCompleteForm,
     ActivityFailForm,
     ActivityForm,
-    AssessmentForm,
     CaseForm,
     CloseForm,
     ConfirmForm,
@@ -47,41 +44,30 @@ from .forms import (
     PlanForm,
     ProblemAddForm,
     ReasonForm,
-    ReferralAnswerForm,
-    ReferralForm,
-    ReferralRejectForm,
-    ReferralResultForm,
     SessionForm,
-    SopIdentifyForm,
-    SopNotesForm,
-    SopNoticeForm,
-    SopRegisterForm,
-    SopRemoveForm,
-    UrgentActForm,
-    UrgentLineFormSet,
 )
-from .models import CaseProblem, Referral, SopRecord, SupportCase
+from .models import CaseProblem, SupportCase
 
 
-def _post_status(form) -> int:
+def post_status(form) -> int:
     """400 for invalid input, or the status of the service's refusal (403, 409)."""
     error = getattr(form, "domain_error", None)
     return error.status if error is not None else 400
 
 
-def _data(request):
+def post_data(request):
     """The POST data to bind a form to, even when empty (an action without fields)."""
     return request.POST if request.method == "POST" else None
 
 
-def _case_or_404(user, pk, action=roles.VIEW, kind=None):
+def case_or_404(user, pk, action=roles.VIEW, kind=None):
     try:
         return selectors.case_get(user, pk, action, kind)
     except (ObjectDoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
 
-def _action(request, form, call, *, title, success, case=None, back=None, done=None,
+def action_form(request, form, call, *, title, success, case=None, back=None, done=None,
             template="cases/action_form.html", extra=None, submit=None):
     """GET shows the form; a valid POST runs the service and goes back to the case (or
     ``done``); a refusal shows the form again with the message and the right status."""
@@ -90,7 +76,7 @@ def _action(request, form, call, *, title, success, case=None, back=None, done=N
         if not form.errors:
             messages.success(request, success)
             return redirect(done or case or result)
-    status = _post_status(form) if request.method == "POST" else 200
+    status = post_status(form) if request.method == "POST" else 200
     return render(request, template, {
         "form": form, "case": case, "title": title, "back": back,
         "submit": submit or _("Сохранить"), **(extra or {})},
@@ -142,7 +128,7 @@ def intake(request):
     households = selectors.applicant_households(user, person)
     initial = {"person": person.pk if person else None, "responsible": user,
                "household": households.first() if person is not None else None}
-    form = IntakeForm(_data(request), user=user, households=households,
+    form = IntakeForm(post_data(request), user=user, households=households,
                       territory=person.territory if person else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if person is None:
@@ -161,7 +147,7 @@ def intake(request):
     return render(request, "cases/intake.html", {
         "form": form, "search": search, "person": person, "results": results,
         "can_register": can(user, roles.PERSON, roles.ADD)},
-        status=_post_status(form) if request.method == "POST" else 200)
+        status=post_status(form) if request.method == "POST" else 200)
 
 
 # --------------------------------------------------------------------------- the card
@@ -179,14 +165,14 @@ def case_card(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_edit(request, pk):
-    case = _case_or_404(request.user, pk, roles.CHANGE)
+    case = case_or_404(request.user, pk, roles.CHANGE)
     if case.status not in ACTIVE_STATUSES:
         raise Http404
     households = selectors.applicant_households(request.user, case.person,
                                                 also=case.household_id)
     initial = {f: getattr(case, f) for f in CaseForm.SERVICE_FIELDS}
     initial.update(version=case.version)
-    form = CaseForm(_data(request), user=request.user, households=households,
+    form = CaseForm(post_data(request), user=request.user, households=households,
                     territory=case.territory, initial=initial, editing=True)
 
     def changed(data):
@@ -194,7 +180,7 @@ def case_edit(request, pk):
         # since, or a responsible who has moved on, does not block editing the contract.
         return {k: v for k, v in form.service_data().items() if v != getattr(case, k)}
 
-    return _action(request, form, lambda d: services.case_update(
+    return action_form(request, form, lambda d: services.case_update(
         user=request.user, case=case, expected_version=d.get("version"),
         data=changed(d)), title=_("Сведения об обращении и договор"),
         success=_("Изменения сохранены."), case=case)
@@ -203,9 +189,9 @@ def case_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_decide(request, pk):
-    case = _case_or_404(request.user, pk, roles.CLOSE)
-    form = DecideForm(_data(request))
-    return _action(request, form, lambda d: services.case_decide(
+    case = case_or_404(request.user, pk, roles.CLOSE)
+    form = DecideForm(post_data(request))
+    return action_form(request, form, lambda d: services.case_decide(
         user=request.user, case=case, decision=d.get("decision") or "", date=d.get("date"),
         notes=d.get("notes") or ""), title=_("Решение о нуждаемости"),
         success=_("Решение записано."), case=case,
@@ -215,9 +201,9 @@ def case_decide(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def problem_add(request, pk):
-    case = _case_or_404(request.user, pk, roles.CHANGE)
-    form = ProblemAddForm(_data(request), case=case)
-    return _action(request, form, lambda d: services.problem_add(
+    case = case_or_404(request.user, pk, roles.CHANGE)
+    form = ProblemAddForm(post_data(request), case=case)
+    return action_form(request, form, lambda d: services.problem_add(
         user=request.user, case=case, problem=d["problem"], note=d.get("note") or "",
         source=d["source"]), title=_("Отметить проблему"), success=_("Проблема отмечена."),
         case=case)
@@ -226,64 +212,15 @@ def problem_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def problem_remove(request, pk, item_pk):
-    case = _case_or_404(request.user, pk, roles.CHANGE)
+    case = case_or_404(request.user, pk, roles.CHANGE)
     item = get_or_404(CaseProblem.objects.filter(case=case).select_related("problem"),
                       pk=item_pk)
-    form = ReasonForm(_data(request))
-    return _action(request, form, lambda d: services.problem_remove(
+    form = ReasonForm(post_data(request))
+    return action_form(request, form, lambda d: services.problem_remove(
         user=request.user, item=item, reason=d.get("reason") or ""),
         title=_("Исключить проблему «%(p)s»") % {"p": item.problem},
         success=_("Проблема исключена."), case=case,
         submit=_("Исключить"))
-
-
-# --------------------------------------------------------------------------- assessment
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def assess(request, pk):
-    """Choose a questionnaire (``?questionnaire=<id>``), then answer it: the service scores
-    the answers and adds the problems they raise to the case. The form posts the
-    questionnaire's id with the answers (and keeps it in the address for a reload)."""
-    user = request.user
-    case = _case_or_404(user, pk)
-    if case.status not in ACTIVE_STATUSES or not selectors.may_assess(user, case):
-        raise Http404
-    questionnaire_id = request.POST.get("questionnaire") or request.GET.get("questionnaire")
-    if not questionnaire_id:
-        return render(request, "cases/assessment_choose.html", {
-            "case": case, "questionnaires": selectors.questionnaire_choices(user)},
-            status=400 if request.method == "POST" else 200)
-    try:
-        questionnaire = selectors.questionnaire_get(user, questionnaire_id)
-    except (ObjectDoesNotExist, ValueError) as exc:
-        raise Http404 from exc
-    form = AssessmentForm(_data(request), questionnaire=questionnaire)
-    if request.method == "POST" and form.is_valid():
-        assessment = apply_service(form, lambda: services.assessment_record(
-            user=user, case=case, questionnaire=questionnaire, answers=form.answers(),
-            conducted_on=form.cleaned_data.get("conducted_on"),
-            conclusion=form.cleaned_data.get("conclusion") or ""))
-        if assessment is not None:
-            messages.success(request, _("Диагностика «%(q)s» записана.") % {
-                "q": questionnaire.title})
-            return redirect(case)
-    return render(request, "cases/assessment_form.html", {
-        "form": form, "case": case, "questionnaire": questionnaire,
-        "title": _("Диагностика: %(q)s") % {"q": questionnaire.title}},
-        status=_post_status(form) if request.method == "POST" else 200)
-
-
-@login_required
-def assessment_detail(request, pk, assessment_pk):
-    case = _case_or_404(request.user, pk)
-    try:
-        assessment = selectors.assessment_get(request.user, case, assessment_pk)
-    except (ObjectDoesNotExist, ValueError) as exc:
-        raise Http404 from exc
-    return render(request, "cases/assessment_detail.html", {
-        "case": case, "assessment": assessment})
 
 
 # --------------------------------------------------------------------------- printed forms
@@ -329,9 +266,9 @@ def case_pdf(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request, pk):
-    case = _case_or_404(request.user, pk, roles.CHANGE)
-    form = PlanForm(_data(request))
-    return _action(request, form, lambda d: services.plan_create(
+    case = case_or_404(request.user, pk, roles.CHANGE)
+    form = PlanForm(post_data(request))
+    return action_form(request, form, lambda d: services.plan_create(
         user=request.user, case=case, data=d), title=_("Новая программа (проект)"),
         success=_("Проект программы составлен: добавьте мероприятия."), case=case)
 
@@ -346,11 +283,11 @@ def _plan_or_404(request, case, plan_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk, plan_pk):
-    case = _case_or_404(request.user, pk, roles.CHANGE)
+    case = case_or_404(request.user, pk, roles.CHANGE)
     plan = _plan_or_404(request, case, plan_pk)
-    form = PlanForm(_data(request), initial={
+    form = PlanForm(post_data(request), initial={
         "service_form": plan.service_form, "goal": plan.goal, "valid_until": plan.valid_until})
-    return _action(request, form, lambda d: services.plan_update(
+    return action_form(request, form, lambda d: services.plan_update(
         user=request.user, plan=plan, data=d),
         title=_("Программа, редакция %(n)s") % {"n": plan.number},
         success=_("Изменения сохранены."), case=case)
@@ -359,10 +296,10 @@ def plan_edit(request, pk, plan_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_approve(request, pk, plan_pk):
-    case = _case_or_404(request.user, pk, roles.CLOSE)
+    case = case_or_404(request.user, pk, roles.CLOSE)
     plan = _plan_or_404(request, case, plan_pk)
-    form = DateForm(_data(request))
-    return _action(request, form, lambda d: services.plan_approve(
+    form = DateForm(post_data(request))
+    return action_form(request, form, lambda d: services.plan_approve(
         user=request.user, plan=plan, date=d.get("date")),
         title=_("Утвердить программу, редакция %(n)s") % {"n": plan.number},
         success=_("Программа утверждена: мероприятия переданы исполнителям."), case=case,
@@ -372,10 +309,10 @@ def plan_approve(request, pk, plan_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_add(request, pk, plan_pk):
-    case = _case_or_404(request.user, pk, roles.CHANGE)
+    case = case_or_404(request.user, pk, roles.CHANGE)
     plan = _plan_or_404(request, case, plan_pk)
-    form = ActivityForm(_data(request), user=request.user, case=case)
-    return _action(request, form, lambda d: services.activity_add(
+    form = ActivityForm(post_data(request), user=request.user, case=case)
+    return action_form(request, form, lambda d: services.activity_add(
         user=request.user, plan=plan, data=form.service_data()),
         title=_("Мероприятие программы (редакция %(n)s)") % {"n": plan.number},
         success=_("Мероприятие добавлено в проект программы."), case=case)
@@ -384,13 +321,13 @@ def activity_add(request, pk, plan_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_edit(request, pk, activity_pk):
-    case = _case_or_404(request.user, pk, roles.CHANGE)
+    case = case_or_404(request.user, pk, roles.CHANGE)
     activity = _activity_or_404(request, activity_pk, case=case)
-    form = ActivityForm(_data(request), user=request.user, case=case, initial={
+    form = ActivityForm(post_data(request), user=request.user, case=case, initial={
         **{f: getattr(activity, f) for f in (
             "service_type", "title", "description", "problem", "responsible_user", "partner",
             "due_date", "volume", "frequency")}, "version": activity.version})
-    return _action(request, form, lambda d: services.activity_update(
+    return action_form(request, form, lambda d: services.activity_update(
         user=request.user, activity=activity, data=form.service_data(),
         expected_version=d.get("version")),
         title=_("Мероприятие: %(t)s") % {"t": activity.title},
@@ -400,10 +337,10 @@ def activity_edit(request, pk, activity_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_remove(request, pk, activity_pk):
-    case = _case_or_404(request.user, pk, roles.CHANGE)
+    case = case_or_404(request.user, pk, roles.CHANGE)
     activity = _activity_or_404(request, activity_pk, case=case)
-    form = ConfirmForm(_data(request))
-    return _action(request, form, lambda d: services.activity_remove(
+    form = ConfirmForm(post_data(request))
+    return action_form(request, form, lambda d: services.activity_remove(
         user=request.user, activity=activity),
         title=_("Исключить мероприятие «%(t)s» из проекта программы") % {"t": activity.title},
         success=_("Мероприятие исключено."), case=case,
@@ -431,7 +368,7 @@ def _activity_action(request, activity_pk, form_class, call, *, title, success, 
     """One step of an activity by its executor: back to the worklist or the case card."""
     activity = _activity_or_404(request, activity_pk)
     back = _back_from_activity(request, activity)
-    return _action(request, form_class(_data(request)), lambda d: call(activity, d),
+    return action_form(request, form_class(post_data(request)), lambda d: call(activity, d),
                    title=title % {"t": activity.title}, success=success, case=activity.case,
                    back=back, done=back, submit=submit, extra={"activity": activity})
 
@@ -478,9 +415,9 @@ def session_record(request, activity_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_continue(request, pk):
-    case = _case_or_404(request.user, pk, roles.CLOSE)
-    form = ContinueForm(_data(request))
-    return _action(request, form, lambda d: services.case_continue(
+    case = case_or_404(request.user, pk, roles.CLOSE)
+    form = ContinueForm(post_data(request))
+    return action_form(request, form, lambda d: services.case_continue(
         user=request.user, case=case, reason=d.get("reason") or ""),
         title=_("Продолжить сопровождение"),
         success=_("Составлена новая редакция программы с невыполненными мероприятиями."),
@@ -490,144 +427,13 @@ def case_continue(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_close(request, pk):
-    case = _case_or_404(request.user, pk, roles.CLOSE)
-    form = CloseForm(_data(request), case=case, initial={"version": case.version})
-    return _action(request, form, lambda d: services.case_close(
+    case = case_or_404(request.user, pk, roles.CLOSE)
+    form = CloseForm(post_data(request), case=case, initial={"version": case.version})
+    return action_form(request, form, lambda d: services.case_close(
         user=request.user, case=case, outcome=d.get("outcome") or "",
         improved=d.get("improved") or "", notes=d.get("notes") or "", date=d.get("date"),
         expected_version=d.get("version")), title=_("Закрыть случай"),
         success=_("Случай закрыт."), case=case, submit=_("Закрыть случай"))
-
-
-# --------------------------------------------------------------------------- referrals
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def referral_send(request, pk):
-    case = _case_or_404(request.user, pk, roles.CHANGE)
-    initial = {}
-    if request.GET.get("activity"):
-        initial["activity"] = request.GET["activity"]
-    form = ReferralForm(_data(request), case=case, initial=initial)
-    return _action(request, form, lambda d: services.referral_send(
-        user=request.user, case=case, data=d), title=_("Направление в организацию-партнёр"),
-        success=_("Направление отправлено."), case=case,
-        submit=_("Направить"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def referral_withdraw(request, referral_pk):
-    referral = _referral_or_404(request, referral_pk, roles.VIEW)
-    case = _case_or_404(request.user, referral.case_id, roles.CHANGE)
-    form = ReasonForm(_data(request))
-    return _action(request, form, lambda d: services.referral_withdraw(
-        user=request.user, referral=referral, reason=d.get("reason") or ""),
-        title=_("Отозвать направление в «%(o)s»") % {"o": referral.organisation},
-        success=_("Направление отозвано."), case=case,
-        submit=_("Отозвать"))
-
-
-def _referral_or_404(request, referral_pk, action=roles.CHANGE):
-    try:
-        return selectors.referral_get(request.user, referral_pk, action)
-    except (ObjectDoesNotExist, ValueError) as exc:
-        raise Http404 from exc
-
-
-@login_required
-def referral_inbox(request):
-    """Referrals (the partner's inbox); the same FilterSet serves ``/api/v1/referrals/``."""
-    user = request.user
-    if not can(user, roles.REFERRAL, roles.VIEW):
-        raise Http404
-    filterset = ReferralFilterSet(request.GET or None, request=request)
-    valid = not filterset.is_bound or filterset.is_valid()
-    page = paginate(filterset.qs if valid else Referral.objects.none(), request)
-    selectors.mark_referrals(page.items)
-    answerable = selectors.referrals_answerable(user, [r.pk for r in page.items])
-    for r in page.items:
-        r.answerable = r.pk in answerable
-    visible_cases = selectors.cases_in_scope(user, {r.case_id for r in page.items})
-    # The applicant's name, birth date, phone and address are personal data read outside
-    # the person card: each read is logged like a card view.
-    audit.log_access_many(user=user, kind=AccessKind.VIEW_CARD,
-                          person_ids=sorted({r.case.person_id for r in page.items}),
-                          detail="referral")
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "cases/referrals.html", {
-        "form": filterset.form, "page": page, "query": query.urlencode(),
-        "today": selectors.user_today(user), "visible_cases": visible_cases},
-        status=200 if valid else 400)
-
-
-def _answer(request, referral_pk, form_class, call, title, success, submit):
-    referral = _referral_or_404(request, referral_pk)
-    form = form_class(_data(request), initial={"version": referral.version})
-    return _action(request, form, lambda d: call(referral, d), title=title % {
-        "o": referral.organisation, "n": referral.case.number}, success=success,
-        back=reverse("cases:referrals"), done=reverse("cases:referrals"),
-        template="cases/referral_answer.html", extra={"referral": referral}, submit=submit)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def referral_accept(request, referral_pk):
-    return _answer(request, referral_pk, ReferralAnswerForm, lambda r, d: services.referral_accept(
-        user=request.user, referral=r, date=d.get("date"), expected_version=d.get("version")),
-        _("Принять направление (случай № %(n)s)"), _("Направление принято."), _("Принять"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def referral_reject(request, referral_pk):
-    return _answer(request, referral_pk, ReferralRejectForm, lambda r, d: services.referral_reject(
-        user=request.user, referral=r, reason=d.get("reason") or "", date=d.get("date"),
-        expected_version=d.get("version")),
-        _("Отклонить направление (случай № %(n)s)"), _("Направление отклонено."),
-        _("Отклонить"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def referral_complete(request, referral_pk):
-    return _answer(request, referral_pk, ReferralResultForm,
-                   lambda r, d: services.referral_complete(
-                       user=request.user, referral=r, result=d.get("result") or "",
-                       date=d.get("date"), expected_version=d.get("version")),
-                   _("Результат по направлению (случай № %(n)s)"), _("Результат записан."),
-                   _("Записать результат"))
-
-
-# --------------------------------------------------------------------------- urgent
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def urgent_act(request, pk):
-    case = _case_or_404(request.user, pk)
-    if not can(request.user, roles.CASE, roles.ADD) or case.status not in ACTIVE_STATUSES:
-        raise Http404
-    form = UrgentActForm(_data(request))
-    lines = UrgentLineFormSet(_data(request), prefix="lines")
-    if request.method == "POST" and form.is_valid() and lines.is_valid():
-        rows = [{k: v for k, v in f.cleaned_data.items() if v} for f in lines.forms
-                if f.cleaned_data and any(f.cleaned_data.values())]
-        act = apply_service(form, lambda: services.urgent_act_create(
-            user=request.user, person=case.person, case=case, data=form.cleaned_data,
-            lines=rows))
-        if act is not None:
-            messages.success(request, _("Акт о срочных социальных услугах № %(n)s "
-                                        "составлен.") % {"n": act.number})
-            return redirect(case)
-    elif request.method == "POST" and not lines.is_valid():
-        form.add_error(None, _("Проверьте строки услуг."))
-    return render(request, "cases/urgent_form.html", {
-        "form": form, "lines": lines, "case": case,
-        "title": _("Срочные социальные услуги (ст. 21 442-ФЗ)")},
-        status=_post_status(form) if request.method == "POST" else 200)
 
 
 # --------------------------------------------------------------------------- worklist, board
@@ -669,110 +475,3 @@ def board(request):
                   status=200 if valid else 400)
 
 
-# --------------------------------------------------------------------------- СОП (120-ФЗ)
-
-
-@login_required
-def sop_list(request):
-    """The register of families in a socially dangerous position with their deadlines;
-    the same FilterSet serves ``/api/v1/sop/``."""
-    if not can(request.user, roles.CASE, roles.VIEW):
-        raise Http404
-    filterset = SopFilterSet(request.GET or None, request=request, page=True)
-    page = None
-    if filterset.is_valid():
-        page = paginate(filterset.qs, request)
-        page.items = selectors.mark_sop(page.items)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "cases/sop_list.html", {
-        "form": filterset.form, "page": page, "query": query.urlencode(),
-        "today": selectors.user_today(request.user)},
-        status=200 if page is not None else 400)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def sop_identify(request, pk):
-    case = _case_or_404(request.user, pk, roles.CHANGE)
-    if case.status not in ACTIVE_STATUSES:
-        raise Http404
-    form = SopIdentifyForm(_data(request))
-    return _action(request, form, lambda d: services.sop_identify(
-        user=request.user, case=case, data=d),
-        title=_("Семья в социально опасном положении: выявление"),
-        success=_("Семья отмечена как находящаяся в социально опасном положении. Сообщите в "
-                  "КДН и ЗП."), case=case, done=case, submit=_("Записать"))
-
-
-def _sop_action(request, sop_pk, form, call, *, title, success, submit):
-    """One stage of a СОП record: the record is looked up through the case scope."""
-    try:
-        record = selectors.sop_get(request.user, sop_pk)
-    except (SopRecord.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
-    case = record.case
-    form = form(record)
-    return _action(request, form, lambda d: call(record, d), title=title % {
-        "n": case.number}, success=success, case=case, done=case, submit=submit,
-        extra={"sop": record})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def sop_notify(request, sop_pk):
-    return _sop_action(request, sop_pk, lambda r: SopNoticeForm(_data(request)),
-                       lambda r, d: services.sop_notify_kdn(
-                           user=request.user, record=r, date=d.get("date"),
-                           number=d.get("number") or "",
-                           guardianship_date=d.get("guardianship_date")),
-                       title=_("Сообщение в КДН и ЗП (случай № %(n)s)"),
-                       success=_("Сообщение в КДН и ЗП записано."), submit=_("Записать"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def sop_survey(request, sop_pk):
-    return _sop_action(request, sop_pk, lambda r: SopNotesForm(_data(request)),
-                       lambda r, d: services.sop_survey(
-                           user=request.user, record=r, date=d.get("date"),
-                           notes=d.get("notes") or ""),
-                       title=_("Первичное обследование семьи (случай № %(n)s)"),
-                       success=_("Результаты обследования записаны."), submit=_("Записать"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def sop_register(request, sop_pk):
-    return _sop_action(request, sop_pk, lambda r: SopRegisterForm(
-        _data(request), user=request.user, territory=r.case.territory,
-        initial={"curator": r.case.responsible_id}),
-        lambda r, d: services.sop_register(
-            user=request.user, record=r, decision_date=d.get("decision_date"),
-            decision_number=d.get("decision_number") or "", curator=d.get("curator")),
-        title=_("Постановка семьи на учёт в СОП (случай № %(n)s)"),
-        success=_("Семья поставлена на учёт, куратор назначен."), submit=_("Поставить на учёт"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def sop_review(request, sop_pk):
-    return _sop_action(request, sop_pk, lambda r: SopNotesForm(_data(request)),
-                       lambda r, d: services.sop_review(
-                           user=request.user, record=r, date=d.get("date"),
-                           notes=d.get("notes") or ""),
-                       title=_("Пересмотр работы с семьёй в СОП (случай № %(n)s)"),
-                       success=_("Пересмотр записан, назначен следующий срок."),
-                       submit=_("Записать"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def sop_remove(request, sop_pk):
-    return _sop_action(request, sop_pk, lambda r: SopRemoveForm(_data(request)),
-                       lambda r, d: services.sop_remove(
-                           user=request.user, record=r, date=d.get("date"),
-                           reason=d.get("reason") or "",
-                           decision_number=d.get("decision_number") or ""),
-                       title=_("Снятие семьи с учёта в СОП (случай № %(n)s)"),
-                       success=_("Семья снята с учёта."), submit=_("Снять с учёта"))

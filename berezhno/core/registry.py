@@ -59,7 +59,9 @@ def _put(store: dict, key: str, value, what: str) -> None:
 
 
 def register_pages(prefix: str, urlconf: str) -> None:
-    _put(_pages, prefix, Pages(prefix, urlconf), "page prefix")
+    """The pages of ``urlconf`` under ``prefix``; several apps may share a prefix (the apps
+    above the case spine keep their pages under ``cases/``), their patterns must differ."""
+    _put(_pages, urlconf, Pages(prefix, urlconf), "page urlconf")
 
 
 def register_api_route(prefix: str, viewset: str, basename: str) -> None:

@@ -42,29 +42,16 @@ from berezhno.cases.choices import (
     Improvement,
     Outcome,
     Practice,
-    ReferralStatus,
 )
-from berezhno.cases.models import (
-    Activity,
-    ActivitySession,
-    Referral,
-    SupportCase,
-    UrgentServiceAct,
-)
+from berezhno.cases.models import Activity, ActivitySession, SupportCase
 from berezhno.people.models import HouseholdMember, Person, years_ago
+from berezhno.referrals.choices import ReferralStatus
+from berezhno.referrals.models import Referral
 from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
+from berezhno.urgent.models import UrgentServiceAct
 
-from .registry import (
-    Indicator,
-    Result,
-    Span,
-    Unit,
-    one_report,
-    register,
-    shared,
-    subtree,
-)
+from .registry import Indicator, Result, Span, Unit, one_report, register, shared, subtree
 
 ADULT_AGE = 18
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 from berezhno.accounts.choices import OrganisationKind, PartnerKind
 from berezhno.accounts.models import Organisation, RoleAssignment, User
 from berezhno.accounts.validators import company_inn, company_ogrn
-from berezhno.cases.models import Activity, CaseProblem, Plan, Referral, SupportCase
+from berezhno.cases.models import Activity, CaseProblem, Plan, SupportCase
 from berezhno.core.context import acting_as
 from berezhno.core.text import normalize_name
 from berezhno.people.choices import (
@@ -56,6 +56,7 @@ from berezhno.people.models import (
 )
 from berezhno.people.names import _data as names_data
 from berezhno.people.names import random_snils
+from berezhno.referrals.models import Referral
 from berezhno.territories import services as territory_services
 from berezhno.territories.choices import Level
 from berezhno.territories.loader import load_territories

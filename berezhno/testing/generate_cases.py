@@ -25,22 +25,15 @@ from berezhno.cases.choices import (
     PlanStatus,
     Practice,
     ProblemSource,
-    ReferralStatus,
     ServiceForm,
     ServiceType,
 )
-from berezhno.cases.models import (
-    Activity,
-    CaseProblem,
-    DeadlineRule,
-    Plan,
-    Problem,
-    Referral,
-    SupportCase,
-)
+from berezhno.cases.models import Activity, CaseProblem, DeadlineRule, Plan, Problem, SupportCase
 from berezhno.core.workdays import working_days
 from berezhno.people.choices import ConsentPurpose
 from berezhno.people.models import Consent
+from berezhno.referrals.choices import ReferralStatus
+from berezhno.referrals.models import Referral
 
 ACTIVITY_TITLES = {
     ServiceType.PSYCHOLOGICAL: ["Консультации психолога", "Коррекция детско-родительских "

@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "berezhno.territories",
     "berezhno.people",
     "berezhno.cases",
+    "berezhno.assessments",
+    "berezhno.referrals",
+    "berezhno.sop",
+    "berezhno.urgent",
     "berezhno.indicators",
     "berezhno.testing",  # demo data, generator, benchmarks (management commands)
 ]

@@ -18,13 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from berezhno.accounts.models import Agreement, Organisation, RoleAssignment, User
-from berezhno.cases.models import (
-    DeadlineRule,
-    Problem,
-    Question,
-    Questionnaire,
-    SubsistenceMinimum,
-)
+from berezhno.assessments.models import Question, Questionnaire
+from berezhno.cases.models import DeadlineRule, Problem, SubsistenceMinimum
 from berezhno.core.models import AccessLog as CoreAccessLog
 from berezhno.core.models import CalendarDay, DomainEvent, ObjectChange
 from berezhno.territories.models import District, Street, Territory

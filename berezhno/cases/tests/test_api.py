@@ -6,8 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from berezhno.cases.models import Problem, Referral, SupportCase
+from berezhno.cases import services
+from berezhno.cases.models import Problem, SupportCase
 from berezhno.core.workdays import local_today
+from berezhno.referrals import services as referrals_services
+from berezhno.referrals.models import Referral
 
 from .conftest import open_case, partner_consent, recognised
 
@@ -138,7 +141,6 @@ def test_lists_keep_a_constant_number_of_queries(client, world, family):
         return len(ctx.captured_queries)
 
     partner_consent(world, world.p1, world.partner_org)
-    from berezhno.cases import services
     from berezhno.core.context import acting_as
 
     def grow(n):
@@ -147,7 +149,7 @@ def test_lists_keep_a_constant_number_of_queries(client, world, family):
             with acting_as("test"):
                 services.problem_add(user=world.user("dispatcher"), case=case,
                                      problem=Problem.objects.get(code="fuel"))
-                services.referral_send(user=world.user("dispatcher"), case=case, data={
+                referrals_services.referral_send(user=world.user("dispatcher"), case=case, data={
                     "organisation": world.partner_org, "services": "Помощь"})
 
     grow(1)

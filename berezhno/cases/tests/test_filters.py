@@ -7,12 +7,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from berezhno.cases import services
 from berezhno.cases.choices import ActivityStatus, CaseStatus, PlanStatus
-from berezhno.cases.models import Activity, Plan, Referral, SopRecord, SupportCase
+from berezhno.cases.models import Activity, Plan, SupportCase
 from berezhno.cases.reminders import collect_due
 from berezhno.core.context import acting_as
 from berezhno.core.workdays import local_today
+from berezhno.referrals import services as referrals_services
+from berezhno.referrals.models import Referral
+from berezhno.sop import services as sop_services
+from berezhno.sop.models import SopRecord
 from berezhno.territories.models import Territory
 
 from .conftest import open_case, partner_consent, recognised
@@ -23,7 +26,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def _page_ids(client, name, query, attr="page"):
-    r = client.get(reverse(f"cases:{name}"), query)
+    r = client.get(reverse(name if ":" in name else f"cases:{name}"), query)
     assert r.status_code == 200, (name, query)
     items = r.context[attr].items if attr == "page" else r.context["work"].activities.items
     return [x.pk for x in items]
@@ -121,7 +124,7 @@ def test_the_referral_inbox_and_api_agree(client, world, family):
     for _ in range(3):
         case = recognised(world, open_case(world, family))
         with acting_as("test"):
-            sent.append(services.referral_send(user=disp, case=case, data={
+            sent.append(referrals_services.referral_send(user=disp, case=case, data={
                 "organisation": world.partner_org, "services": "Помощь"}))
     Referral.objects.filter(pk=sent[0].pk).update(response_due=today - DAY)
     Referral.objects.filter(pk=sent[1].pk).update(status="accepted", result_due=today - DAY)
@@ -130,7 +133,7 @@ def test_the_referral_inbox_and_api_agree(client, world, family):
         for query in ({}, {"overdue": "on"}, {"status": "open"}, {"status": "sent"},
                       {"status": "accepted", "overdue": "on"},
                       {"organisation": world.partner_org.pk}):
-            page = _page_ids(client, "referrals", query)
+            page = _page_ids(client, "referrals:inbox", query)
             api = _api_ids(client, "/api/v1/referrals/", {
                 k: ("true" if v == "on" else v) for k, v in query.items()})
             assert page == api, (user.username, query)
@@ -145,19 +148,19 @@ def test_the_sop_register_and_api_agree(client, world, cases):
     records = []
     for key in ("fresh", "on_time", "late_decision"):
         with acting_as("test"):
-            records.append(services.sop_identify(user=disp, case=cases[key], data={
+            records.append(sop_services.sop_identify(user=disp, case=cases[key], data={
                 "source": "police", "grounds": "Сообщение полиции"}))
     SopRecord.objects.filter(pk=records[0].pk).update(kdn_notice_due=today - DAY)
     SopRecord.objects.filter(pk=records[2].pk).update(status="removed", removed_on=today)
     for query in ({"status": "all"}, {"status": "all", "overdue": "on"},
                   {"status": "identified"}, {"status": "open"},
                   {"status": "open", "territory": world.d1.pk}):
-        page = _page_ids(client, "sop_list", query)
+        page = _page_ids(client, "sop:list", query)
         api = _api_ids(client, "/api/v1/sop/", {
             k: ("true" if v == "on" else v) for k, v in query.items()})
         assert page == api, query
     # The page starts from the families on the register; the API lists all of them.
-    assert set(_page_ids(client, "sop_list", {})) == {records[0].pk, records[1].pk}
+    assert set(_page_ids(client, "sop:list", {})) == {records[0].pk, records[1].pk}
     assert set(_api_ids(client, "/api/v1/sop/", {})) == {r.pk for r in records}
     assert _api_ids(client, "/api/v1/sop/", {"overdue": "true"}) == [records[0].pk]
     # A case whose family missed a СОП deadline is overdue in the case list too.

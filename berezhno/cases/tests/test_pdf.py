@@ -11,13 +11,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
+from berezhno.assessments import services as assessments_services
+from berezhno.assessments.models import Questionnaire
 from berezhno.cases import selectors, services
-from berezhno.cases.models import Activity, ActivitySession, Questionnaire
+from berezhno.cases.models import Activity, ActivitySession
 from berezhno.core.context import acting_as
 from berezhno.core.models import AccessKind, AccessLog
 from berezhno.core.workdays import local_today
 from berezhno.people import services as people
+from berezhno.referrals import services as referrals_services
+from berezhno.sop import services as sop_services
 from berezhno.testing.factories import ActivityFactory, PlanFactory
+from berezhno.urgent import services as urgent_services
 
 from .conftest import open_case, partner_consent, recognised
 from .test_permission_matrix import first_answers
@@ -122,7 +127,7 @@ def test_case_file_holds_everything(world, family, client):
     violence = diagnostics.questions.get(text__startswith="Применяются ли")
     answers[violence.pk] = violence.options.get(label="да").pk
     with acting_as("test"):
-        services.assessment_record(user=world.user("specialist_psy"), case=case,
+        assessments_services.assessment_record(user=world.user("specialist_psy"), case=case,
                                    questionnaire=diagnostics, answers=answers,
                                    conclusion="Семье нужна помощь психолога")
     case = recognised(world, case)
@@ -132,19 +137,19 @@ def test_case_file_holds_everything(world, family, client):
     with acting_as("test"):
         services.session_record(user=world.user("specialist_psy"), activity=job,
                                 data={"notes": "Первичная консультация матери"})
-        referral = services.referral_send(user=disp, case=case, data={
+        referral = referrals_services.referral_send(user=disp, case=case, data={
             "organisation": world.partner_org, "services": "Обследование условий"})
-        services.referral_reject(user=world.user("partner"), referral=referral,
+        referrals_services.referral_reject(user=world.user("partner"), referral=referral,
                                  reason="Нет оснований")
-        act = services.urgent_act_create(user=disp, person=world.p1, case=case, data={
+        act = urgent_services.urgent_act_create(user=disp, person=world.p1, case=case, data={
             "date_from": local_today(world.d1), "date_to": local_today(world.d1)},
             lines=[{"service": "food", "description": "продуктовый набор"}])
         people.contact_log(user=disp, person=world.p1, data={
             "channel": "visit", "purpose": "patronage", "notes": "Проверены условия жизни",
             "outcome": "Дрова закуплены"})
-        sop = services.sop_identify(user=disp, case=case, data={
+        sop = sop_services.sop_identify(user=disp, case=case, data={
             "source": "school", "grounds": "Дети не посещают школу"})
-        services.sop_notify_kdn(user=disp, record=sop, number="17-исх")
+        sop_services.sop_notify_kdn(user=disp, record=sop, number="17-исх")
     client.force_login(disp)
     card = client.get(case.get_absolute_url()).content.decode()
     assert reverse("cases:case_pdf", args=[case.pk]) in card

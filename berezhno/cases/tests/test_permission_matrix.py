@@ -12,13 +12,16 @@ import datetime
 
 import pytest
 
+from berezhno.assessments import services as assessments_services
+from berezhno.assessments.models import Questionnaire
 from berezhno.cases import services
 from berezhno.cases.choices import Decision
-from berezhno.cases.models import Problem, Questionnaire
+from berezhno.cases.models import Problem
 from berezhno.core.context import acting_as
 from berezhno.core.workdays import local_today
 from berezhno.people import services as people
 from berezhno.people.tests import test_permission_matrix as registry_matrix
+from berezhno.referrals import services as referrals_services
 from berezhno.testing.fixtures import CONSENT
 from berezhno.testing.matrix import (
     ADMIN,
@@ -34,6 +37,7 @@ from berezhno.testing.matrix import (
     assert_case,
     outcomes,
 )
+from berezhno.urgent import services as urgent_services
 
 
 def api(name, allowed, ok=200, **kw) -> Case:
@@ -99,11 +103,11 @@ def case_scene(scene):
             "service_type": "labour", "title": "Подбор работы", "partner": w.partner_org,
             "due_date": due})
         services.plan_approve(user=spec, plan=plan)
-        referral = services.referral_send(user=spec, case=running, data={
+        referral = referrals_services.referral_send(user=spec, case=running, data={
             "organisation": w.partner_org, "services": "Подбор вакансий"})
-        accepted = services.referral_send(user=spec, case=recognised, data={
+        accepted = referrals_services.referral_send(user=spec, case=recognised, data={
             "organisation": w.partner_org, "services": "Консультация"})
-        services.referral_accept(user=w.user(PARTNER), referral=accepted)
+        referrals_services.referral_accept(user=w.user(PARTNER), referral=accepted)
         review = recognise(case())
         plan2 = services.plan_create(user=spec, case=review)
         last = services.activity_add(user=spec, plan=plan2, data={
@@ -111,10 +115,10 @@ def case_scene(scene):
             "responsible_user": spec, "due_date": due})
         services.plan_approve(user=spec, plan=plan2)
         services.activity_complete(user=spec, activity=last, result="Выдан")
-        act = services.urgent_act_create(user=spec, person=w.p1, data={
+        act = urgent_services.urgent_act_create(user=spec, person=w.p1, data={
             "date_from": today, "date_to": today}, lines=[{"service": "food"}])
         diagnostics = Questionnaire.objects.get(code="family_diagnostics")
-        assessment = services.assessment_record(user=psy, case=intake,
+        assessment = assessments_services.assessment_record(user=psy, case=intake,
                                                 questionnaire=diagnostics,
                                                 answers=first_answers(diagnostics))
     scene.objects.update({
@@ -253,8 +257,8 @@ UI_CASES = [
     _ui("cases:board", INTAKERS, extra={PRACTICE: 404}),
     _ui("cases:board", INTAKERS, query={"overdue": "on"}, label="overdue",
         extra={PRACTICE: 404}),
-    _ui("cases:referrals", REFERRAL_VIEWERS),
-    _ui("cases:referrals", REFERRAL_VIEWERS, query={"status": "open"}, label="open"),
+    _ui("referrals:inbox", REFERRAL_VIEWERS),
+    _ui("referrals:inbox", REFERRAL_VIEWERS, query={"status": "open"}, label="open"),
     _ui("cases:case", READERS, args=("case_running",)),
     _ui("cases:case", READERS, args=("case_review",), label="review"),
     _ui("cases:case_pdf", READERS, args=("case_running",)),
@@ -262,15 +266,15 @@ UI_CASES = [
     _ui("cases:plan_pdf", READERS, args=("case_running", "running_plan")),
     _ui("cases:plan_pdf", READERS, args=("case_planning", "draft_plan"), label="draft"),
     # Readers of the case all run questionnaires: the workers and the psychologist.
-    _ui("cases:assess", READERS, args=("case_running",)),
-    _ui("cases:assess", READERS, args=("case_running",), label="questionnaire",
+    _ui("assessments:new", READERS, args=("case_running",)),
+    _ui("assessments:new", READERS, args=("case_running",), label="questionnaire",
         data=lambda s: {"questionnaire": s.pk("questionnaire")}),
-    _ui("cases:assess", READERS, 302, method="post", args=("case_running",),
+    _ui("assessments:new", READERS, 302, method="post", args=("case_running",),
         data=lambda s: {"questionnaire": s.pk("questionnaire"), **{
             f"q{k}": v for k, v in first_answers(s.questionnaire).items()}}),
-    _ui("cases:assess", READERS, 400, method="post", args=("case_running",),
+    _ui("assessments:new", READERS, 400, method="post", args=("case_running",),
         data=lambda s: {"questionnaire": s.pk("questionnaire")}, label="unanswered"),
-    _ui("cases:assessment", READERS, args=("case_intake", "assessment")),
+    _ui("assessments:detail", READERS, args=("case_intake", "assessment")),
     _ui("cases:edit", WORKERS, args=("case_intake",)),
     _ui("cases:edit", WORKERS, 302, method="post", args=("case_intake",),
         data=lambda s: {"practice": "family_dispatch", "channel": "walk_in",
@@ -320,25 +324,25 @@ UI_CASES = [
     _ui("cases:activity_fail", EXECUTORS, args=("psy_activity",)),
     _ui("cases:activity_fail", EXECUTORS, 302, method="post", args=("psy_activity",),
         data={"reason": "Семья не приходит"}),
-    _ui("cases:referral_send", WORKERS, args=("case_planning",)),
-    _ui("cases:referral_send", WORKERS, 302, method="post", args=("case_planning",),
+    _ui("referrals:send", WORKERS, args=("case_planning",)),
+    _ui("referrals:send", WORKERS, 302, method="post", args=("case_planning",),
         data=lambda s: {"organisation": s.pk("partner_org"), "services": "Консультация"}),
-    _ui("cases:referral_withdraw", WORKERS, args=("referral",)),
-    _ui("cases:referral_withdraw", WORKERS, 302, method="post", args=("referral",),
+    _ui("referrals:withdraw", WORKERS, args=("referral",)),
+    _ui("referrals:withdraw", WORKERS, 302, method="post", args=("referral",),
         data={"reason": "Семья передумала"}),
-    _ui("cases:referral_accept", ANSWERERS, args=("referral",)),
-    _ui("cases:referral_accept", ANSWERERS, 302, method="post", args=("referral",),
+    _ui("referrals:accept", ANSWERERS, args=("referral",)),
+    _ui("referrals:accept", ANSWERERS, 302, method="post", args=("referral",),
         data=lambda s: {"version": s.version("referral")}),
-    _ui("cases:referral_reject", ANSWERERS, args=("referral",)),
-    _ui("cases:referral_reject", ANSWERERS, 302, method="post", args=("referral",),
+    _ui("referrals:reject", ANSWERERS, args=("referral",)),
+    _ui("referrals:reject", ANSWERERS, 302, method="post", args=("referral",),
         data=lambda s: {"version": s.version("referral"), "reason": "Нет мест"}),
-    _ui("cases:referral_complete", ANSWERERS, args=("accepted_referral",)),
-    _ui("cases:referral_complete", ANSWERERS, 302, method="post",
+    _ui("referrals:complete", ANSWERERS, args=("accepted_referral",)),
+    _ui("referrals:complete", ANSWERERS, 302, method="post",
         args=("accepted_referral",),
         data=lambda s: {"version": s.version("accepted_referral"),
                         "result": "Консультация проведена"}),
-    _ui("cases:urgent_act", WORKERS, args=("case_intake",)),
-    _ui("cases:urgent_act", WORKERS, 302, method="post", args=("case_intake",),
+    _ui("urgent:act", WORKERS, args=("case_intake",)),
+    _ui("urgent:act", WORKERS, 302, method="post", args=("case_intake",),
         data=lambda s: {**URGENT_LINES, "date_from": _today(), "date_to": _today(),
                         "lines-0-service": "food", "lines-0-description": "набор"}),
     _ui("cases:continue", WORKERS, args=("case_review",)),

@@ -10,23 +10,22 @@ from django.test.utils import CaptureQueriesContext
 
 from berezhno.accounts import services as accounts
 from berezhno.accounts.models import RoleAssignment
+from berezhno.assessments import services as assessments_services
+from berezhno.assessments.models import Assessment, Questionnaire
 from berezhno.cases import services
-from berezhno.cases.models import (
-    Activity,
-    Assessment,
-    Plan,
-    Questionnaire,
-    Referral,
-    SopRecord,
-    SupportCase,
-    UrgentServiceAct,
-)
+from berezhno.cases.models import Activity, Plan, SupportCase
 from berezhno.core import access
 from berezhno.core.context import acting_as
 from berezhno.core.errors import DomainError
 from berezhno.core.workdays import local_today
 from berezhno.people.models import Person
+from berezhno.referrals import services as referrals_services
+from berezhno.referrals.models import Referral
+from berezhno.sop import services as sop_services
+from berezhno.sop.models import SopRecord
 from berezhno.testing.fixtures import make_user
+from berezhno.urgent import services as urgent_services
+from berezhno.urgent.models import UrgentServiceAct
 
 from .conftest import open_case, partner_consent
 from .test_permission_matrix import first_answers
@@ -49,15 +48,15 @@ def running_case(world):
         services.activity_add(user=spec, plan=plan, data={
             "service_type": "legal", "title": "Консультация юриста", "responsible_user": spec,
             "due_date": local_today(world.d1) + datetime.timedelta(days=10)})
-        services.referral_send(user=spec, case=case, data={
+        referrals_services.referral_send(user=spec, case=case, data={
             "organisation": world.partner_org, "services": "Консультация"})
-        services.urgent_act_create(user=spec, person=world.p1, case=case, data={
+        urgent_services.urgent_act_create(user=spec, person=world.p1, case=case, data={
             "date_from": local_today(world.d1), "date_to": local_today(world.d1)},
             lines=[{"service": "food"}])
-        services.sop_identify(user=spec, case=case, data={
+        sop_services.sop_identify(user=spec, case=case, data={
             "source": "police", "grounds": "Родители злоупотребляют алкоголем"})
         diagnostics = Questionnaire.objects.get(code="family_diagnostics")
-        services.assessment_record(user=spec, case=case, questionnaire=diagnostics,
+        assessments_services.assessment_record(user=spec, case=case, questionnaire=diagnostics,
                                    answers=first_answers(diagnostics))
     return SupportCase.objects.get(pk=case.pk)
 
@@ -110,12 +109,12 @@ def test_opening_a_case_of_another_practice_is_refused_and_changes_nothing(world
 def test_an_urgent_act_needs_a_practice_the_user_covers(world):
     dispatcher = world.user("dispatcher")
     with pytest.raises(DomainError), acting_as("test"):
-        services.urgent_act_create(user=dispatcher, person=world.p1, data={
+        urgent_services.urgent_act_create(user=dispatcher, person=world.p1, data={
             "practice": "patrol", "date_from": local_today(world.d1),
             "date_to": local_today(world.d1)}, lines=[{"service": "food"}])
     assert not UrgentServiceAct.objects.exists()
     with acting_as("test"):
-        act = services.urgent_act_create(user=dispatcher, person=world.p1, data={
+        act = urgent_services.urgent_act_create(user=dispatcher, person=world.p1, data={
             "date_from": local_today(world.d1), "date_to": local_today(world.d1)},
             lines=[{"service": "food"}])
     assert act.practice == "family_dispatch"

@@ -5,28 +5,20 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from berezhno.assessments import services as assessments_services
 from berezhno.cases import services
-from berezhno.cases.choices import (
-    ActivityStatus,
-    CaseStatus,
-    Decision,
-    Outcome,
-    PlanStatus,
-    ReferralStatus,
-)
-from berezhno.cases.models import (
-    Activity,
-    CaseProblem,
-    DeadlineRule,
-    Problem,
-    Referral,
-    SupportCase,
-)
+from berezhno.cases.choices import ActivityStatus, CaseStatus, Decision, Outcome, PlanStatus
+from berezhno.cases.models import Activity, CaseProblem, DeadlineRule, Problem, SupportCase
 from berezhno.core.context import acting_as
 from berezhno.core.errors import ConflictError, DomainError, ErrorCode, TransitionError
 from berezhno.core.models import DomainEvent, ObjectChange
 from berezhno.core.workdays import add_working_days, local_today
 from berezhno.people import services as people
+from berezhno.referrals import services as referrals_services
+from berezhno.referrals.choices import ReferralStatus
+from berezhno.referrals.models import Referral
+from berezhno.sop import services as sop_services
+from berezhno.urgent import services as urgent_services
 
 from .conftest import open_case, partner_consent, recognised
 
@@ -253,12 +245,12 @@ def test_referral_needs_consent_naming_the_partner(world, family, other_partner)
     case = recognised(world, open_case(world, family))
     data = {"organisation": world.partner_org, "services": "Подбор вакансий для матери"}
     with acting_as("test"), pytest.raises(DomainError) as exc:
-        services.referral_send(user=disp, case=case, data=data)
+        referrals_services.referral_send(user=disp, case=case, data=data)
     assert exc.value.code == ErrorCode.NO_CONSENT and "согласия" in str(exc.value.message)
     # A consent naming another organisation does not cover this one.
     partner_consent(world, world.p1, other_partner[0])
     with acting_as("test"), pytest.raises(DomainError):
-        services.referral_send(user=disp, case=case, data=data)
+        referrals_services.referral_send(user=disp, case=case, data=data)
     assert not Referral.objects.exists()
     with acting_as("test"):
         consent = world.p1.consents.get(purpose="partner_transfer")
@@ -266,7 +258,7 @@ def test_referral_needs_consent_naming_the_partner(world, family, other_partner)
                                 reason="Новое согласие")
     partner_consent(world, world.p1, world.partner_org, other_partner[0])
     with acting_as("test"):
-        referral = services.referral_send(user=disp, case=case, data=data)
+        referral = referrals_services.referral_send(user=disp, case=case, data=data)
     assert referral.status == ReferralStatus.SENT
     assert referral.response_due == add_working_days(referral.sent_on, 5)
 
@@ -276,25 +268,25 @@ def test_partner_answers_only_its_referrals(world, family, other_partner):
     case = recognised(world, open_case(world, family))
     partner_consent(world, world.p1, world.partner_org)
     with acting_as("test"):
-        referral = services.referral_send(user=disp, case=case, data={
+        referral = referrals_services.referral_send(user=disp, case=case, data={
             "organisation": world.partner_org, "services": "Консультация по вакансиям"})
     assert list(Referral.objects.restrict(partner, "view")) == [referral]
     assert not Referral.objects.restrict(other_partner[1], "view").exists()
     assert not SupportCase.objects.restrict(partner, "view").exists()
     with acting_as("test"):
         with pytest.raises(DomainError) as exc:
-            services.referral_accept(user=other_partner[1], referral=referral)
+            referrals_services.referral_accept(user=other_partner[1], referral=referral)
         assert exc.value.code == ErrorCode.FORBIDDEN
         with pytest.raises(ConflictError):
-            services.referral_accept(user=partner, referral=referral, expected_version=99)
+            referrals_services.referral_accept(user=partner, referral=referral, expected_version=99)
         with pytest.raises(TransitionError):
-            services.referral_complete(user=partner, referral=referral, result="Трудоустроена")
-        services.referral_accept(user=partner, referral=referral)
+            referrals_services.referral_complete(user=partner, referral=referral, result="Трудоустроена")
+        referrals_services.referral_accept(user=partner, referral=referral)
         with pytest.raises(TransitionError):
-            services.referral_reject(user=partner, referral=referral, reason="поздно")
+            referrals_services.referral_reject(user=partner, referral=referral, reason="поздно")
         with pytest.raises(ValidationError):
-            services.referral_complete(user=partner, referral=referral, result=" ")
-        done = services.referral_complete(user=partner, referral=referral,
+            referrals_services.referral_complete(user=partner, referral=referral, result=" ")
+        done = referrals_services.referral_complete(user=partner, referral=referral,
                                           result="Предложены 3 вакансии, мать трудоустроена")
     assert done.status == ReferralStatus.DONE and done.responded_by == partner
     changes = ObjectChange.objects.filter(object_id=referral.pk,
@@ -339,10 +331,10 @@ def test_urgent_services_without_a_plan(world):
     today = local_today(world.d1)
     with acting_as("test"):
         with pytest.raises(ValidationError) as exc:
-            services.urgent_act_create(user=disp, person=world.p1, data={
+            urgent_services.urgent_act_create(user=disp, person=world.p1, data={
                 "date_from": today, "date_to": today - datetime.timedelta(days=1)}, lines=[])
         assert {"date_to", "lines"} <= set(exc.value.message_dict)
-        act = services.urgent_act_create(user=disp, person=world.p1, data={
+        act = urgent_services.urgent_act_create(user=disp, person=world.p1, data={
             "date_from": today, "date_to": today}, lines=[
             {"service": "food", "description": "продуктовый набор", "quantity": "1"},
             {"service": "clothing", "description": "зимняя куртка детская"}])
@@ -354,7 +346,8 @@ def test_urgent_services_without_a_plan(world):
 def test_assessment_identifies_problems_and_tests_income(world, family):
     from decimal import Decimal
 
-    from berezhno.cases.models import Questionnaire, SubsistenceMinimum
+    from berezhno.assessments.models import Questionnaire
+    from berezhno.cases.models import SubsistenceMinimum
 
     case = open_case(world, family)
     needs = Questionnaire.objects.get(code="needs_assessment")
@@ -376,17 +369,17 @@ def test_assessment_identifies_problems_and_tests_income(world, family):
     missing = dict(answers)
     missing.pop(heating.pk)
     with acting_as("test"), pytest.raises(ValidationError) as exc:
-        services.assessment_record(user=psy, case=case, questionnaire=needs, answers=missing)
+        assessments_services.assessment_record(user=psy, case=case, questionnaire=needs, answers=missing)
     assert f"q{heating.pk}" in exc.value.message_dict
     with acting_as("test"), pytest.raises(ValidationError) as exc:
-        services.assessment_record(user=psy, case=case, questionnaire=needs,
+        assessments_services.assessment_record(user=psy, case=case, questionnaire=needs,
                                    answers={**answers, questions["family_size"].pk: "-1"})
     assert "неотрицательное" in exc.value.message_dict[f"q{questions['family_size'].pk}"][0]
     assert not case.assessments.exists()
     SubsistenceMinimum.objects.create(region=world.region, year=2020,
                                       per_capita=Decimal("15000"))
     with acting_as("test"):
-        assessment = services.assessment_record(user=psy, case=case, questionnaire=needs,
+        assessment = assessments_services.assessment_record(user=psy, case=case, questionnaire=needs,
                                                 answers=answers)
     assert assessment.per_capita_income == Decimal("10000.00")
     assert assessment.subsistence_minimum == Decimal("15000.00")
@@ -398,43 +391,43 @@ def test_assessment_identifies_problems_and_tests_income(world, family):
     assert assessment.answers.count() == len(answers)
     # A district specialist of another municipality may not assess it.
     with acting_as("test"), pytest.raises(DomainError):
-        services.assessment_record(user=world.user("specialist_far"), case=case,
+        assessments_services.assessment_record(user=world.user("specialist_far"), case=case,
                                    questionnaire=needs, answers=answers)
 
 
 def test_family_in_a_socially_dangerous_position(world, family):
-    from berezhno.cases.choices import SopStatus
     from berezhno.people.models import PersonCategory
+    from berezhno.sop.choices import SopStatus
 
     disp = world.user("dispatcher")
     case = open_case(world, family)
     today = local_today(world.d1)
     with acting_as("test"):
         with pytest.raises(ValidationError) as exc:
-            services.sop_identify(user=disp, case=case, data={"source": "", "grounds": ""})
+            sop_services.sop_identify(user=disp, case=case, data={"source": "", "grounds": ""})
         assert {"source", "grounds"} <= set(exc.value.message_dict)
-        record = services.sop_identify(user=disp, case=case, data={
+        record = sop_services.sop_identify(user=disp, case=case, data={
             "source": "school", "grounds": "Дети не посещают школу, родители пьют",
             "child_threat": True})
         assert record.kdn_notice_due == today + datetime.timedelta(days=1)
         assert record.first_survey_due == today + datetime.timedelta(days=5)
         with pytest.raises(TransitionError):
-            services.sop_identify(user=disp, case=case, data={
+            sop_services.sop_identify(user=disp, case=case, data={
                 "source": "school", "grounds": "повторно"})
         with pytest.raises(TransitionError):
-            services.sop_survey(user=disp, record=record, date=None, notes="рано")
+            sop_services.sop_survey(user=disp, record=record, date=None, notes="рано")
         with pytest.raises(ValidationError) as exc:
-            services.sop_notify_kdn(user=disp, record=record, date=None, number="15-исх")
+            sop_services.sop_notify_kdn(user=disp, record=record, date=None, number="15-исх")
         assert "guardianship_date" in exc.value.message_dict
-        services.sop_notify_kdn(user=disp, record=record, date=None, number="15-исх",
+        sop_services.sop_notify_kdn(user=disp, record=record, date=None, number="15-исх",
                                 guardianship_date=today)
-        services.sop_survey(user=disp, record=record, date=None,
+        sop_services.sop_survey(user=disp, record=record, date=None,
                             notes="Условия проживания неудовлетворительные")
         with pytest.raises(ValidationError) as exc:
-            services.sop_register(user=disp, record=record, decision_date=today,
+            sop_services.sop_register(user=disp, record=record, decision_date=today,
                                   decision_number="7", curator=world.user("specialist_far"))
         assert "curator" in exc.value.message_dict
-        services.sop_register(user=disp, record=record, decision_date=today,
+        sop_services.sop_register(user=disp, record=record, decision_date=today,
                               decision_number="7", curator=world.user("specialist_psy"))
     record.refresh_from_db()
     assert record.status == SopStatus.REGISTERED
@@ -443,10 +436,10 @@ def test_family_in_a_socially_dangerous_position(world, family):
     assert PersonCategory.objects.filter(person=world.p1, category="sop",
                                          end_date__isnull=True).exists()
     with acting_as("test"):
-        services.sop_review(user=disp, record=record, date=None, notes="Отец трудоустроен")
+        sop_services.sop_review(user=disp, record=record, date=None, notes="Отец трудоустроен")
         with pytest.raises(ValidationError):
-            services.sop_remove(user=disp, record=record, date=None, reason="Исправились")
-        services.sop_remove(user=disp, record=record, date=None, reason="Исправились",
+            sop_services.sop_remove(user=disp, record=record, date=None, reason="Исправились")
+        sop_services.sop_remove(user=disp, record=record, date=None, reason="Исправились",
                             decision_number="12")
     record.refresh_from_db()
     assert record.status == SopStatus.REMOVED and record.next_review_due is None
@@ -454,7 +447,7 @@ def test_family_in_a_socially_dangerous_position(world, family):
                                              end_date__isnull=True).exists()
     # A record whose notice is late is overdue.
     with acting_as("test"):
-        late = services.sop_identify(user=disp, case=case, data={
+        late = sop_services.sop_identify(user=disp, case=case, data={
             "source": "police", "grounds": "Сообщение полиции"})
     assert late.overdue(today + datetime.timedelta(days=2)) == ["сообщение в КДН и ЗП"]
     assert late.overdue(today + datetime.timedelta(days=6)) == [

@@ -6,6 +6,7 @@ from berezhno.cases import services
 from berezhno.cases.tests.test_permission_matrix import api, creating
 from berezhno.core.context import acting_as
 from berezhno.core.workdays import local_today
+from berezhno.sop import services as sop_services
 from berezhno.testing.matrix import HEAD, IN, OUT, PSY, SIGNED_IN, Case, assert_case, outcomes
 
 WORKERS = {IN, HEAD}
@@ -24,17 +25,17 @@ def sop_scene(scene):
             "problem_told": "Сообщение о неблагополучии"})
 
     with acting_as("test"):
-        fresh = services.sop_identify(user=spec, case=case(), data={
+        fresh = sop_services.sop_identify(user=spec, case=case(), data={
             "source": "police", "grounds": "Родители злоупотребляют алкоголем"})
-        surveyed = services.sop_identify(user=spec, case=case(), data={
+        surveyed = sop_services.sop_identify(user=spec, case=case(), data={
             "source": "school", "grounds": "Ребёнок не посещает школу"})
-        services.sop_notify_kdn(user=spec, record=surveyed, date=today, number="1-исх")
-        services.sop_survey(user=spec, record=surveyed, date=today, notes="Обследованы")
-        registered = services.sop_identify(user=spec, case=case(), data={
+        sop_services.sop_notify_kdn(user=spec, record=surveyed, date=today, number="1-исх")
+        sop_services.sop_survey(user=spec, record=surveyed, date=today, notes="Обследованы")
+        registered = sop_services.sop_identify(user=spec, case=case(), data={
             "source": "health", "grounds": "Травма ребёнка"})
-        services.sop_notify_kdn(user=spec, record=registered, date=today, number="2-исх")
-        services.sop_survey(user=spec, record=registered, date=today, notes="Обследованы")
-        services.sop_register(user=spec, record=registered, decision_date=today,
+        sop_services.sop_notify_kdn(user=spec, record=registered, date=today, number="2-исх")
+        sop_services.sop_survey(user=spec, record=registered, date=today, notes="Обследованы")
+        sop_services.sop_register(user=spec, record=registered, decision_date=today,
                               decision_number="5", curator=spec)
         spare = case()
     scene.objects.update({"sop_fresh": fresh, "sop_surveyed": surveyed,
@@ -74,27 +75,27 @@ def _ui(name, allowed, ok=200, **kw):
 CASE_VIEWERS = {IN, OUT, HEAD, PSY}  # have the register (OUT sees district 2's only)
 
 SOP_UI_CASES = [
-    _ui("cases:sop_list", CASE_VIEWERS),
-    _ui("cases:sop_list", CASE_VIEWERS, query={"status": "all", "overdue": "on"},
+    _ui("sop:list", CASE_VIEWERS),
+    _ui("sop:list", CASE_VIEWERS, query={"status": "all", "overdue": "on"},
         label="filtered"),
-    _ui("cases:sop_identify", WORKERS, args=("sop_case",)),
-    _ui("cases:sop_identify", WORKERS, 302, method="post", args=("sop_case",),
+    _ui("sop:identify", WORKERS, args=("sop_case",)),
+    _ui("sop:identify", WORKERS, 302, method="post", args=("sop_case",),
         data={"source": "citizens", "grounds": "Соседи сообщили о криках детей"}),
-    _ui("cases:sop_notify", WORKERS, args=("sop_fresh",)),
-    _ui("cases:sop_notify", WORKERS, 302, method="post", args=("sop_fresh",),
+    _ui("sop:notify", WORKERS, args=("sop_fresh",)),
+    _ui("sop:notify", WORKERS, 302, method="post", args=("sop_fresh",),
         data={"number": "3-исх"}),
-    _ui("cases:sop_survey", WORKERS, args=("sop_fresh",)),
-    _ui("cases:sop_survey", WORKERS, 400, method="post", args=("sop_registered",),
+    _ui("sop:survey", WORKERS, args=("sop_fresh",)),
+    _ui("sop:survey", WORKERS, 400, method="post", args=("sop_registered",),
         data={"notes": "повторно"}, label="refused"),
-    _ui("cases:sop_register", WORKERS, args=("sop_surveyed",)),
-    _ui("cases:sop_register", WORKERS, 302, method="post", args=("sop_surveyed",),
+    _ui("sop:register", WORKERS, args=("sop_surveyed",)),
+    _ui("sop:register", WORKERS, 302, method="post", args=("sop_surveyed",),
         data=lambda s: {"decision_date": local_today(s.d1).isoformat(),
                         "decision_number": "9", "curator": s.pk("spec_user")}),
-    _ui("cases:sop_review", WORKERS, args=("sop_registered",)),
-    _ui("cases:sop_review", WORKERS, 302, method="post", args=("sop_registered",),
+    _ui("sop:review", WORKERS, args=("sop_registered",)),
+    _ui("sop:review", WORKERS, 302, method="post", args=("sop_registered",),
         data={"notes": "Работа продолжается"}),
-    _ui("cases:sop_remove", WORKERS, args=("sop_registered",)),
-    _ui("cases:sop_remove", WORKERS, 302, method="post", args=("sop_registered",),
+    _ui("sop:remove", WORKERS, args=("sop_registered",)),
+    _ui("sop:remove", WORKERS, 302, method="post", args=("sop_registered",),
         data={"reason": "Положение исправлено", "decision_number": "11"}),
 ]
 

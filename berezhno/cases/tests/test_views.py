@@ -9,19 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from berezhno.cases import selectors
-from berezhno.cases.choices import ActivityStatus, CaseStatus, PlanStatus, ReferralStatus
-from berezhno.cases.models import (
-    Activity,
-    ActivitySession,
-    CaseProblem,
-    Plan,
-    Problem,
-    Referral,
-    SupportCase,
-    UrgentServiceAct,
-)
+from berezhno.cases.choices import ActivityStatus, CaseStatus, PlanStatus
+from berezhno.cases.models import Activity, ActivitySession, CaseProblem, Plan, Problem, SupportCase
 from berezhno.core.models import AccessLog, CalendarDay, CalendarDayKind
 from berezhno.core.workdays import add_working_days, local_today, working_days_between
+from berezhno.referrals.choices import ReferralStatus
+from berezhno.referrals.models import Referral
+from berezhno.urgent.models import UrgentServiceAct
 
 from .conftest import open_case, partner_consent, recognised
 
@@ -38,7 +32,7 @@ def text(response) -> str:
 
 
 def post(client, name, args, data, expect=302):
-    r = client.post(reverse(f"cases:{name}", args=args), data)
+    r = client.post(reverse(name if ":" in name else f"cases:{name}", args=args), data)
     assert r.status_code == expect, (name, r.status_code, text(r)[:3000])
     return r
 
@@ -111,12 +105,12 @@ def test_the_whole_flow_through_the_pages(world, family, client):
     police = Activity.objects.get(case=case, partner=world.partner_org)
 
     # The referral needs the applicant's consent naming the partner.
-    r = post(client, "referral_send", [case.pk], {
+    r = post(client, "referrals:send", [case.pk], {
         "organisation": world.partner_org.pk, "activity": police.pk,
         "services": "Обследование условий проживания"}, expect=400)
     assert "согласия" in text(r) and not Referral.objects.exists()
     partner_consent(world, world.p1, world.partner_org)
-    post(client, "referral_send", [case.pk], {
+    post(client, "referrals:send", [case.pk], {
         "organisation": world.partner_org.pk, "activity": police.pk,
         "services": "Обследование условий проживания"})
     referral = Referral.objects.get()
@@ -124,7 +118,7 @@ def test_the_whole_flow_through_the_pages(world, family, client):
 
     # The partner sees the referral with the minimal data and nothing else.
     client.force_login(world.user("partner"))
-    r = client.get(reverse("cases:referrals"))
+    r = client.get(reverse("referrals:inbox"))
     page = text(r)
     assert r.status_code == 200 and "Семёнова Алёна Петровна" in page
     assert "05.03.1985" in page and "Ленина, 5" in page and "913" in page
@@ -136,9 +130,9 @@ def test_the_whole_flow_through_the_pages(world, family, client):
     assert client.get(case.get_absolute_url()).status_code == 404
     assert client.get(reverse("people:person", args=[world.p1.pk])).status_code == 404
     assert client.get(reverse("cases:list")).status_code == 404
-    post(client, "referral_accept", [referral.pk], {"version": referral.version})
+    post(client, "referrals:accept", [referral.pk], {"version": referral.version})
     referral.refresh_from_db()
-    post(client, "referral_complete", [referral.pk], {
+    post(client, "referrals:complete", [referral.pk], {
         "version": referral.version, "result": "Условия обследованы, угрозы детям нет"})
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.DONE and referral.responded_by.username == "partner"
@@ -239,14 +233,14 @@ def test_refused_transition_and_stale_version(world, family, client):
     assert case.urgency == "routine" and case.contract_number == "12"
     # A partner answering on a stale page.
     partner_consent(world, world.p1, world.partner_org)
-    post(client, "referral_send", [case.pk], {"organisation": world.partner_org.pk,
+    post(client, "referrals:send", [case.pk], {"organisation": world.partner_org.pk,
                                               "services": "Консультация"})
     referral = Referral.objects.get()
     client.force_login(world.user("partner"))
-    r = post(client, "referral_reject", [referral.pk], {"version": referral.version,
+    r = post(client, "referrals:reject", [referral.pk], {"version": referral.version,
                                                         "reason": ""}, expect=400)
     assert "Укажите причину отказа" in text(r)
-    r = post(client, "referral_accept", [referral.pk], {"version": referral.version + 5},
+    r = post(client, "referrals:accept", [referral.pk], {"version": referral.version + 5},
              expect=409)
     assert "другой пользователь" in text(r)
     assert Referral.objects.get().status == ReferralStatus.SENT
@@ -256,8 +250,8 @@ def test_scope_out_of_territory_is_404(world, family, client):
     case = open_case(world, family)
     client.force_login(world.user("specialist_far"))
     assert client.get(case.get_absolute_url()).status_code == 404
-    for name in ("edit", "decide", "plan_create", "referral_send", "close"):
-        assert client.get(reverse(f"cases:{name}", args=[case.pk])).status_code == 404, name
+    for name in ("edit", "decide", "plan_create", "referrals:send", "close"):
+        assert client.get(reverse(name if ":" in name else f"cases:{name}", args=[case.pk])).status_code == 404, name
     r = client.get(reverse("cases:list"))
     assert r.status_code == 200 and case.number not in body(r)
     # The psychologist sees the case but may not decide on it: no button, and a 404.
@@ -281,13 +275,13 @@ def test_navigation_by_role(world, client):
     def links(page):
         return set(re.findall(r'href="(/cases/[^"]*)"', page))
 
-    assert links(page) == {reverse(f"cases:{name}")
-                           for name in ("list", "worklist", "referrals", "board", "sop_list")}
+    assert links(page) == {reverse(name if ":" in name else f"cases:{name}")
+                           for name in ("list", "worklist", "referrals:inbox", "board", "sop:list")}
     client.force_login(world.user("partner"))
-    assert links(body(client.get(reverse("core:home")))) == {reverse("cases:referrals")}
+    assert links(body(client.get(reverse("core:home")))) == {reverse("referrals:inbox")}
     client.force_login(world.user("specialist_psy"))
     assert links(body(client.get(reverse("core:home")))) == {
-        reverse(f"cases:{name}") for name in ("list", "worklist", "referrals", "sop_list")}
+        reverse(name if ":" in name else f"cases:{name}") for name in ("list", "worklist", "referrals:inbox", "sop:list")}
     assert client.get(reverse("cases:board")).status_code == 404
 
 
@@ -379,10 +373,10 @@ def test_urgent_act_problems_and_continue(world, family, client):
     today = local_today(world.d1).isoformat()
     lines = {"lines-TOTAL_FORMS": "5", "lines-INITIAL_FORMS": "0",
              "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "5"}
-    r = post(client, "urgent_act", [case.pk], {**lines, "date_from": today}, expect=400)
+    r = post(client, "urgent:act", [case.pk], {**lines, "date_from": today}, expect=400)
     assert "Перечислите оказанные срочные услуги" in text(r)
     assert not UrgentServiceAct.objects.exists()
-    post(client, "urgent_act", [case.pk], {
+    post(client, "urgent:act", [case.pk], {
         **lines, "date_from": today, "date_to": today, "lines-0-service": "food",
         "lines-0-description": "продуктовый набор", "lines-0-quantity": "1",
         "lines-1-service": "clothing", "lines-1-description": "зимняя куртка"})
@@ -448,7 +442,7 @@ def test_constant_queries_on_the_list_and_the_board(world, client):
         _make_cases(world, n - SupportCase.objects.count())
         for name in ("list", "board"):
             with CaptureQueriesContext(connection) as ctx:
-                r = client.get(reverse(f"cases:{name}"))
+                r = client.get(reverse(name if ":" in name else f"cases:{name}"))
             assert r.status_code == 200
             counts.setdefault(name, []).append(len(ctx.captured_queries))
         assert body(client.get(reverse("cases:list"))).count('<tr class="overdue">') == n // 2
@@ -490,7 +484,8 @@ def _question_block(response, question) -> str:
 def test_assessment_through_the_page(world, family, client):
     from decimal import Decimal
 
-    from berezhno.cases.models import Assessment, Questionnaire, SubsistenceMinimum
+    from berezhno.assessments.models import Assessment, Questionnaire
+    from berezhno.cases.models import SubsistenceMinimum
 
     case = open_case(world, family)
     needs = Questionnaire.objects.get(code="needs_assessment")
@@ -514,7 +509,7 @@ def test_assessment_through_the_page(world, family, client):
 
     # The psychologist: the button on the card, the choice of questionnaire, the form.
     client.force_login(world.user("specialist_psy"))
-    assess = reverse("cases:assess", args=[case.pk])
+    assess = reverse("assessments:new", args=[case.pk])
     card = client.get(case.get_absolute_url())
     assert assess in body(card) and "Диагностика не проводилась" in text(card)
     r = client.get(assess)
@@ -559,7 +554,7 @@ def test_assessment_through_the_page(world, family, client):
     html = body(client.get(case.get_absolute_url()))
     section = html[html.index('id="assessments"'):html.index('id="problems"')]
     assert needs.title in section
-    raised = set(case.problems.filter(assessment=assessment).values_list(
+    raised = set(case.problems.filter(raised_by=assessment).values_list(
         "problem__name", flat=True))
     assert raised and all(name in section for name in raised)
     problems = html[html.index('id="problems"'):html.index('id="plans"')]
@@ -568,13 +563,13 @@ def test_assessment_through_the_page(world, family, client):
         case.problems.values_list("problem__code", flat=True))
 
     # The assessment's page: every answer, the chosen variants' labels.
-    detail = client.get(reverse("cases:assessment", args=[case.pk, assessment.pk]))
+    detail = client.get(reverse("assessments:detail", args=[case.pk, assessment.pk]))
     page = text(detail)
     assert detail.status_code == 200
     assert "печное, топлива не хватает" in page
     assert "есть безработные; есть пенсионеры" in page
     assert "40 000" in page and "Семье нужны дрова и работа" in page
-    assert reverse("cases:assessment", args=[case.pk, assessment.pk]) in body(
+    assert reverse("assessments:detail", args=[case.pk, assessment.pk]) in body(
         client.get(case.get_absolute_url()))
 
     # Another district's specialist sees neither the form nor the assessment.
@@ -582,13 +577,13 @@ def test_assessment_through_the_page(world, family, client):
     assert client.get(assess).status_code == 404
     assert client.get(url).status_code == 404
     assert client.post(url, data).status_code == 404
-    assert client.get(reverse("cases:assessment", args=[case.pk, assessment.pk])
+    assert client.get(reverse("assessments:detail", args=[case.pk, assessment.pk])
                       ).status_code == 404
     assert Assessment.objects.count() == 1
 
 
 def test_assessment_form_for_every_answer_type(world, family, client):
-    from berezhno.cases.models import (
+    from berezhno.assessments.models import (
         AnswerOption,
         Assessment,
         AssessmentAnswer,
@@ -618,7 +613,7 @@ def test_assessment_form_for_every_answer_type(world, family, client):
     Questionnaire.objects.create(code="old", title="Старая анкета", kind="other",
                                  is_active=False)
     client.force_login(world.user("dispatcher"))
-    assess = reverse("cases:assess", args=[case.pk])
+    assess = reverse("assessments:new", args=[case.pk])
     choose = text(client.get(assess))
     assert "Обследование условий" in choose and "Старая анкета" not in choose
     old = Questionnaire.objects.get(code="old")
@@ -643,7 +638,7 @@ def test_assessment_form_for_every_answer_type(world, family, client):
                           "conducted_on": (today + datetime.timedelta(days=1)).isoformat()})
     assert r.status_code == 400 and "не позже сегодняшнего дня" in text(r)
     assert not Assessment.objects.exists()
-    post(client, "assess", [case.pk], {}, expect=400)  # no questionnaire: choose again
+    post(client, "assessments:new", [case.pk], {}, expect=400)  # no questionnaire: choose again
     r = client.post(url, {f"q{single.pk}": good.pk, f"q{number.pk}": "3",
                           f"q{visit.pk}": today.isoformat(), f"q{note.pk}": "Живут вчетвером"})
     assert r.status_code == 302
@@ -651,7 +646,7 @@ def test_assessment_form_for_every_answer_type(world, family, client):
     assert answers[single.pk].option_ids == [good.pk]
     assert answers[visit.pk].value_date == today and answers[note.pk].value_text
     assert multi.pk not in answers
-    detail = text(client.get(reverse("cases:assessment", args=[
+    detail = text(client.get(reverse("assessments:detail", args=[
         case.pk, Assessment.objects.get().pk])))
     assert "хорошее" in detail and today.strftime("%d.%m.%Y") in detail
     assert "Живут вчетвером" in detail and "Число комнат 3" in detail
@@ -663,14 +658,14 @@ def test_assessment_is_refused_on_a_closed_case_and_to_readers_only(world, famil
 
     case = open_case(world, family)
     client.force_login(world.user("dispatcher"))
-    assert reverse("cases:assess", args=[case.pk]) in body(client.get(
+    assert reverse("assessments:new", args=[case.pk]) in body(client.get(
         case.get_absolute_url()))
     with acting_as("test"):
         services.case_close(user=world.user("dispatcher"), case=case, outcome="refused",
                             improved="not_asked", notes="Семья отказалась",
                             expected_version=case.version)
-    assert client.get(reverse("cases:assess", args=[case.pk])).status_code == 404
-    assert reverse("cases:assess", args=[case.pk]) not in body(client.get(
+    assert client.get(reverse("assessments:new", args=[case.pk])).status_code == 404
+    assert reverse("assessments:new", args=[case.pk]) not in body(client.get(
         case.get_absolute_url()))
 
 

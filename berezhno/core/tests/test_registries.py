@@ -32,7 +32,7 @@ def test_each_role_gets_the_menu_of_its_rights(world):
 def test_the_page_shows_the_registered_menu(client, world):
     client.force_login(world.user("partner"))
     body = client.get(reverse("core:home")).content.decode()
-    assert reverse("cases:referrals") in body
+    assert reverse("referrals:inbox") in body
     assert f'href="{reverse("people:list")}"' not in body
     assert f'href="{reverse("cases:list")}"' not in body
 

@@ -31,18 +31,15 @@ from django.utils import timezone
 
 from berezhno.cases import services
 from berezhno.cases.choices import Decision, Improvement, Outcome
-from berezhno.cases.models import (
-    Activity,
-    ActivitySession,
-    Plan,
-    Referral,
-    SupportCase,
-    UrgentServiceAct,
-)
+from berezhno.cases.models import Activity, ActivitySession, Plan, SupportCase
 from berezhno.core.context import acting_as
 from berezhno.people import services as people
 from berezhno.people.models import HouseholdMember
+from berezhno.referrals import services as referrals_services
+from berezhno.referrals.models import Referral
 from berezhno.testing.fixtures import CONSENT
+from berezhno.urgent import services as urgent_services
+from berezhno.urgent.models import UrgentServiceAct
 
 D = datetime.date
 SINCE = D(2020, 1, 1)
@@ -150,7 +147,7 @@ class Builder:
     def urgent(self, case, on):
         today = self.today()
         with acting_as("test"):
-            act = services.urgent_act_create(
+            act = urgent_services.urgent_act_create(
                 user=self.root, person=case.person, case=case,
                 data={"date_from": today, "date_to": today, "provider": self.world.provider},
                 lines=[{"service": "food"}])
@@ -161,10 +158,10 @@ class Builder:
         with acting_as("test"):
             people.consent_record(user=self.root, person=case.person, data={
                 **self.consent(), "purpose": "partner_transfer", "recipients": [org]})
-            referral = services.referral_send(user=self.root, case=case, data={
+            referral = referrals_services.referral_send(user=self.root, case=case, data={
                 "organisation": org, "services": "Консультация инспектора ПДН"})
-            services.referral_accept(user=self.root, referral=referral)
-            services.referral_complete(user=self.root, referral=referral,
+            referrals_services.referral_accept(user=self.root, referral=referral)
+            referrals_services.referral_complete(user=self.root, referral=referral,
                                        result="Проведена беседа")
         Referral.objects.filter(pk=referral.pk).update(
             sent_on=on - datetime.timedelta(days=30), responded_on=on, completed_on=on)

@@ -6,8 +6,10 @@ from typing import Any
 import factory
 
 from berezhno.cases import services as case_services
-from berezhno.cases.models import Activity, Plan, Referral, SupportCase
+from berezhno.cases.models import Activity, Plan, SupportCase
 from berezhno.core.workdays import local_today
+from berezhno.referrals import services as referrals_services
+from berezhno.referrals.models import Referral
 
 from .base import ServiceFactory, required
 
@@ -80,4 +82,4 @@ class ReferralFactory(ServiceFactory):
 
     @classmethod
     def create_through_service(cls, *, user, case, **data: Any) -> Referral:
-        return case_services.referral_send(user=user, case=case, data=data)
+        return referrals_services.referral_send(user=user, case=case, data=data)

@@ -7,12 +7,13 @@ from django.contrib.contenttypes.models import ContentType
 from berezhno.accounts.validators import validate_inn, validate_ogrn
 from berezhno.cases import services
 from berezhno.cases.choices import Decision
-from berezhno.cases.models import Activity, Referral, SupportCase
+from berezhno.cases.models import Activity, SupportCase
 from berezhno.core.context import acting_as
 from berezhno.core.models import ObjectChange
 from berezhno.core.workdays import local_today
 from berezhno.people.declension import person_name_in_case
 from berezhno.people.models import Consent, Contact, Household, Person
+from berezhno.referrals.models import Referral
 from berezhno.territories.choices import Level
 from berezhno.territories.models import District, Territory
 from berezhno.testing.factories import (
