@@ -26,7 +26,8 @@ def may_assess(user, case: SupportCase) -> bool:
     on a case they see."""
     if exists_in(case_queryset(user, case_roles.CHANGE), case.pk):
         return True
-    return can(user, case_roles.ACTIVITY, case_roles.CHANGE) and exists_in(case_queryset(user), case.pk)
+    return (can(user, case_roles.ACTIVITY, case_roles.CHANGE)
+            and exists_in(case_queryset(user), case.pk))
 
 
 def questionnaire_choices(user) -> QuerySet:

@@ -1,10 +1,6 @@
-"""Every write of support cases: intake, decision, problems, plans, activities, referrals,
-urgent services, review and closure.
-
-State transitions lock the case (or activity, referral) row with ``select_for_update``,
-check the current state, and refuse an invalid transition with a Russian message and no
-change. Each write records the change and its domain event in the same transaction.
-"""
+"""Recording an assessment: the answers are parsed by answer type, scored, the per-capita
+income compared with the region's subsistence minimum, and the problems they identify are
+added to the case (``cases.services.add_problem``) and linked to the assessment."""
 
 import datetime
 

@@ -1,10 +1,4 @@
-"""HTML views of support cases: thin wrappers around the selectors and the services.
-
-Every lookup goes through a restricted queryset for the action at hand, so a record out of
-scope, or one the user may not act on, is the same 404 as a missing one. A refused action
-re-renders its form with the service's Russian message: 400 for bad input or an invalid
-transition, 403 for a missing right, 409 for an edit made on a stale version.
-"""
+"""Running a questionnaire on a case and reading an assessment; out of scope is 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -40,6 +40,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from berezhno.core.workdays import local_date, working_days
 from berezhno.territories.choices import TIME_ZONES
@@ -48,6 +49,7 @@ from .choices import ACTIVE_STATUSES, ActivityStatus, CaseStatus, Decision, Plan
 from .models import Activity, Plan, SupportCase
 
 When_ = datetime.date | datetime.datetime | None
+StrOrPromise = str | Promise
 
 OPEN_ACTIVITY = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
 ONE_DAY = datetime.timedelta(days=1)
@@ -142,7 +144,7 @@ class CaseDeadline:
     """
 
     code: str
-    label: str
+    label: StrOrPromise
     late: Callable[[datetime.date], Any]
     pending: Callable[[], Any]
 
@@ -153,8 +155,8 @@ class CaseFlag:
     ``condition()`` an expression on ``SupportCase``."""
 
     code: str
-    label: str
-    title: str
+    label: StrOrPromise
+    title: StrOrPromise
     condition: Callable[[], Any]
 
 

@@ -2,7 +2,8 @@
 
 ``collect_due`` lists, under keys that name the record and the deadline, what is overdue
 today: the decision on need, the programme, plan activities, and what the apps above the
-spine add (``register_source``: partners' answers and results, the СОП deadlines). ``sync_case_reminders`` turns that list into the users' open
+spine add (``register_source``: partners' answers and results, the СОП deadlines).
+``sync_case_reminders`` turns that list into the users' open
 reminders (``core.Reminder``): new ones open, resolved ones close, re-running changes nothing.
 """
 

@@ -1,9 +1,7 @@
-"""REST API of support cases: serializers parse, services write, restricted querysets read.
+"""REST API of referrals: serializers parse, services write, restricted querysets read.
 
-Every list starts from ``Model.objects.restrict(user, action)``: a case, plan, activity or
-referral out of the user's scope answers 404 like a missing one. Partners reach only the
-referrals addressed to their organisation, with the minimal data of the applicant.
-"""
+The list is the inbox page's (one FilterSet); a partner reaches only the referrals addressed
+to its organisation, and out of scope answers 404 like a missing one."""
 
 
 from drf_spectacular.utils import extend_schema, extend_schema_field

@@ -15,7 +15,8 @@ from .choices import ReferralStatus
 class Referral(VersionedModel):
     """A referral of the family to a partner organisation, answered by the partner."""
 
-    case = models.ForeignKey("cases.SupportCase", verbose_name=_("случай"), on_delete=models.CASCADE,
+    case = models.ForeignKey("cases.SupportCase", verbose_name=_("случай"),
+                             on_delete=models.CASCADE,
                              related_name="referrals")
     # No default: the service sets the case's practice, and a write that forgets it fails.
     practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,

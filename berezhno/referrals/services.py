@@ -1,10 +1,10 @@
-"""Every write of support cases: intake, decision, problems, plans, activities, referrals,
-urgent services, review and closure.
+"""Every write of referrals: sending a family to a partner organisation (with the consent
+that covers it), the partner's answer and result, withdrawal.
 
-State transitions lock the case (or activity, referral) row with ``select_for_update``,
-check the current state, and refuse an invalid transition with a Russian message and no
-change. Each write records the change and its domain event in the same transaction.
-"""
+State transitions lock the referral row with ``select_for_update``, check the current state
+and refuse an invalid one with a Russian message and no change; each write records the
+change and its domain event in the same transaction. A partner's result completes the
+activity the referral was made for, through the spine's services."""
 
 import datetime
 

@@ -52,7 +52,7 @@ def _sop_pending():
 
 
 
-def _late_case(day: datetime.date) -> Q:
+def _late_case(day: datetime.date) -> Exists:
     return Exists(SopRecord.objects.filter(sop_late_q(day), case=OuterRef("pk")))
 
 
@@ -83,7 +83,8 @@ def overdue_reminders(on: When_ = None) -> dict:
 
 
 def register() -> None:
-    register_case_deadline(CaseDeadline(code="sop", label=gettext_lazy("срок по СОП"), late=_late_case,
+    register_case_deadline(CaseDeadline(code="sop", label=gettext_lazy("срок по СОП"),
+                                        late=_late_case,
                                         pending=_pending_case))
     register_case_flag(CaseFlag(code="sop", label=gettext_lazy("СОП"),
                                 title=gettext_lazy("семья в социально опасном положении"),

@@ -26,7 +26,8 @@ class SopRecord(VersionedModel):
     """A family in a socially dangerous position: identification → notice to the КДН и ЗП →
     first survey → commission decision with a curator → periodic reviews → removal."""
 
-    case = models.ForeignKey("cases.SupportCase", verbose_name=_("случай"), on_delete=models.PROTECT,
+    case = models.ForeignKey("cases.SupportCase", verbose_name=_("случай"),
+                             on_delete=models.PROTECT,
                              related_name="sop_records")
     # No default: the service sets the case's practice, and a write that forgets it fails.
     practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,

@@ -1,10 +1,9 @@
-"""Every write of support cases: intake, decision, problems, plans, activities, referrals,
-urgent services, review and closure.
+"""Every write of the СОП register (120-ФЗ): identification, the notice to the КДН и ЗП, the
+first survey, registration with a curator, reviews and removal.
 
-State transitions lock the case (or activity, referral) row with ``select_for_update``,
-check the current state, and refuse an invalid transition with a Russian message and no
-change. Each write records the change and its domain event in the same transaction.
-"""
+Each stage locks the record with ``select_for_update``, checks the current stage and refuses
+an invalid step with a Russian message and no change; each write records the change and its
+domain event in the same transaction."""
 
 import datetime
 

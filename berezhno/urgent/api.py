@@ -1,9 +1,4 @@
-"""REST API of support cases: serializers parse, services write, restricted querysets read.
-
-Every list starts from ``Model.objects.restrict(user, action)``: a case, plan, activity or
-referral out of the user's scope answers 404 like a missing one. Partners reach only the
-referrals addressed to their organisation, with the minimal data of the applicant.
-"""
+"""REST API of urgent acts: list and read within scope, create with its lines."""
 
 
 from drf_spectacular.utils import extend_schema

@@ -18,7 +18,8 @@ class UrgentServiceAct(models.Model):
     act_date = models.DateField(_("дата акта"))
     person = models.ForeignKey("people.Person", verbose_name=_("получатель"),
                                on_delete=models.PROTECT, related_name="urgent_acts")
-    case = models.ForeignKey("cases.SupportCase", verbose_name=_("случай"), on_delete=models.SET_NULL,
+    case = models.ForeignKey("cases.SupportCase", verbose_name=_("случай"),
+                             on_delete=models.SET_NULL,
                              null=True, blank=True, related_name="urgent_acts")
     # No default: the service sets the case's practice, and a write that forgets it fails.
     practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,

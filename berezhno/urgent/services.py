@@ -1,10 +1,5 @@
-"""Every write of support cases: intake, decision, problems, plans, activities, referrals,
-urgent services, review and closure.
-
-State transitions lock the case (or activity, referral) row with ``select_for_update``,
-check the current state, and refuse an invalid transition with a Russian message and no
-change. Each write records the change and its domain event in the same transaction.
-"""
+"""Writing an act of urgent social services (442-ФЗ ст. 21): given to a person at once,
+without a programme, by whoever may open cases of the practice where the person lives."""
 
 import uuid
 

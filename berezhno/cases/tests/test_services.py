@@ -280,7 +280,8 @@ def test_partner_answers_only_its_referrals(world, family, other_partner):
         with pytest.raises(ConflictError):
             referrals_services.referral_accept(user=partner, referral=referral, expected_version=99)
         with pytest.raises(TransitionError):
-            referrals_services.referral_complete(user=partner, referral=referral, result="Трудоустроена")
+            referrals_services.referral_complete(user=partner, referral=referral,
+                                                 result="Трудоустроена")
         referrals_services.referral_accept(user=partner, referral=referral)
         with pytest.raises(TransitionError):
             referrals_services.referral_reject(user=partner, referral=referral, reason="поздно")
@@ -369,7 +370,8 @@ def test_assessment_identifies_problems_and_tests_income(world, family):
     missing = dict(answers)
     missing.pop(heating.pk)
     with acting_as("test"), pytest.raises(ValidationError) as exc:
-        assessments_services.assessment_record(user=psy, case=case, questionnaire=needs, answers=missing)
+        assessments_services.assessment_record(user=psy, case=case, questionnaire=needs,
+                                                answers=missing)
     assert f"q{heating.pk}" in exc.value.message_dict
     with acting_as("test"), pytest.raises(ValidationError) as exc:
         assessments_services.assessment_record(user=psy, case=case, questionnaire=needs,
@@ -379,7 +381,8 @@ def test_assessment_identifies_problems_and_tests_income(world, family):
     SubsistenceMinimum.objects.create(region=world.region, year=2020,
                                       per_capita=Decimal("15000"))
     with acting_as("test"):
-        assessment = assessments_services.assessment_record(user=psy, case=case, questionnaire=needs,
+        assessment = assessments_services.assessment_record(
+            user=psy, case=case, questionnaire=needs,
                                                 answers=answers)
     assert assessment.per_capita_income == Decimal("10000.00")
     assert assessment.subsistence_minimum == Decimal("15000.00")
