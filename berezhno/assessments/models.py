@@ -55,8 +55,10 @@ class Questionnaire(models.Model):
     code = models.SlugField(_("код"), max_length=40, unique=True)
     title = models.CharField(_("название"), max_length=200)
     kind = models.CharField(_("вид"), max_length=20, choices=QuestionnaireKind.choices)
+    # db_default too: rows written by the older data migrations (which do not know the
+    # field) are questionnaires of a case.
     subject = models.CharField(_("о ком или о чём"), max_length=12, choices=SubjectKind.choices,
-                               default=SubjectKind.CASE)
+                               default=SubjectKind.CASE, db_default=SubjectKind.CASE)
     description = models.TextField(_("описание и порядок проведения"), blank=True)
     is_active = models.BooleanField(_("используется"), default=True)
 

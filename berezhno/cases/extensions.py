@@ -52,6 +52,9 @@ class SectionView:
     data: Any = None
     may_add: bool = False
     actions: list[CardAction] = field(default_factory=list)
+    # Links offered on each activity a partner organisation carries out: (label, url) where
+    # the url takes ``?activity=<id>`` (a referral made for the activity).
+    partner_activity_links: list[tuple[str, str]] = field(default_factory=list)
     deadlines: list[CardDeadline] = field(default_factory=list)
     shown: bool = True
 

@@ -301,6 +301,7 @@ class CaseCard:
     sections: dict = field(default_factory=dict)
     actions: list = field(default_factory=list)
     deadlines: list = field(default_factory=list)
+    partner_activity_links: list = field(default_factory=list)
 
 
 def case_get(user, pk, action: str = roles.VIEW, kind: str | None = None) -> SupportCase:
@@ -409,6 +410,7 @@ def case_card(user, pk) -> CaseCard:
             continue
         view = section.card(user, card)
         card.actions.extend(view.actions)
+        card.partner_activity_links.extend(view.partner_activity_links)
         card.deadlines.extend(view.deadlines)
         if view.shown and section.card_template:
             card.sections[section.slot].append((section, view))

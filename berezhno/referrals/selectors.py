@@ -83,12 +83,13 @@ def card_section(user, card) -> SectionView:
     for r in referrals:
         r.case = case
         r.overdue = deadlines.referral_is_overdue(r, card.today)
-    actions = []
+    view = SectionView(data=referrals)
     if card.may["change"] and exists_in(case_queryset(user, case_roles.ADD, roles.REFERRAL),
                                         case.pk):
-        actions.append(CardAction(_("Направить к партнёру"),
-                                  reverse("referrals:send", args=[case.pk])))
-    return SectionView(data=referrals, actions=actions)
+        send = reverse("referrals:send", args=[case.pk])
+        view.actions.append(CardAction(_("Направить к партнёру"), send))
+        view.partner_activity_links.append((_("направить"), send))
+    return view
 
 
 def file_section(user, doc) -> SectionView:

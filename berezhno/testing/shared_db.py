@@ -28,8 +28,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
 from pytest_django.plugin import validate_django_db
 
@@ -40,10 +40,24 @@ SEEDS = ("berezhno.core.migrations.0003_seed_production_calendar",
          "berezhno.cases.migrations.0005_sop_deadline")
 
 
+_states: dict[str, object] = {}
+
+
+def _historical_apps(module: str):
+    """The models as they were right after the migration ``module`` (as ``migrate`` runs
+    its ``seed``): a model may have moved to another app since (decision 0011). Built once
+    per process."""
+    if module not in _states:
+        _, app_label, _, name = module.split(".")[-4:]
+        loader = MigrationLoader(connection, ignore_no_migrations=True)
+        _states[module] = loader.project_state((app_label, name)).apps
+    return _states[module]
+
+
 def reseed() -> None:
     """Put back the rows of the data migrations (after a flush)."""
     for module in SEEDS:
-        importlib.import_module(module).seed(apps, None)
+        importlib.import_module(module).seed(_historical_apps(module), None)
 
 
 def is_transactional(item: pytest.Item) -> bool:

@@ -33,12 +33,13 @@ from berezhno.cases.choices import (
     Improvement,
     Outcome,
     PlanStatus,
-    ReferralStatus,
 )
-from berezhno.cases.models import Activity, ActivitySession, Referral, SupportCase
+from berezhno.cases.models import Activity, ActivitySession, SupportCase
 from berezhno.cases.tests.conftest import make_family, partner_consent
 from berezhno.core.workdays import local_today
 from berezhno.indicators import periods
+from berezhno.referrals.choices import ReferralStatus
+from berezhno.referrals.models import Referral
 from berezhno.testing.fixtures import PASSWORD
 
 pytestmark = [

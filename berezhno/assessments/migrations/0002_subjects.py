@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='questionnaire',
             name='subject',
-            field=models.CharField(choices=[('case', 'случай сопровождения (семья)'), ('person', 'гражданин'), ('household', 'домохозяйство'), ('place', 'территория: участок или населённый пункт')], default='case', max_length=12, verbose_name='о ком или о чём'),
+            field=models.CharField(choices=[('case', 'случай сопровождения (семья)'), ('person', 'гражданин'), ('household', 'домохозяйство'), ('place', 'территория: участок или населённый пункт')], db_default='case', default='case', max_length=12, verbose_name='о ком или о чём'),
         ),
         migrations.AlterField(
             model_name='assessment',

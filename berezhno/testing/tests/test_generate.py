@@ -72,7 +72,7 @@ def test_generates_households_staff_and_the_consent_gate(generated):
 def test_generated_cases_are_consistent(generated):
     from berezhno.cases.choices import ActivityStatus, CaseStatus, PlanStatus
     from berezhno.cases.models import Activity, SupportCase
-    from berezhno.cases.services import partner_consent_covers
+    from berezhno.referrals.services import partner_consent_covers
     from berezhno.referrals.models import Referral
 
     cases = SupportCase.objects.all()
