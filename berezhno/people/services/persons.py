@@ -27,8 +27,8 @@ from berezhno.core.workdays import local_today
 from berezhno.people import roles
 from berezhno.territories.choices import Level
 
-from . import selectors
-from .choices import (
+from .. import selectors
+from ..choices import (
     SENSITIVE_DOCUMENT_TYPES,
     Category,
     ConsentPurpose,
@@ -40,7 +40,7 @@ from .choices import (
     Relation,
     Sex,
 )
-from .models import (
+from ..models import (
     Consent,
     Contact,
     Household,

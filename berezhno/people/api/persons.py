@@ -17,8 +17,8 @@ from berezhno.core.text import normalize_snils
 from berezhno.people import roles
 from berezhno.territories.models import Territory
 
-from . import selectors, services
-from .choices import (
+from .. import selectors, services
+from ..choices import (
     SENSITIVE_DOCUMENT_TYPES,
     Category,
     ConsentPurpose,
@@ -33,8 +33,8 @@ from .choices import (
     Relation,
     Sex,
 )
-from .filters import PersonFilterSet
-from .models import (
+from ..filters import PersonFilterSet
+from ..models import (
     Consent,
     Contact,
     Household,
