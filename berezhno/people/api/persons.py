@@ -1,94 +1,29 @@
-"""REST API of the registry: serializers parse, services write, selectors read."""
+"""Persons: the list and card, registration and changes, duplicates, status, merge and
+health data."""
 
-from django.http import FileResponse, Http404, HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from berezhno.core import audit
-from berezhno.core.access import can, territories_in_scope
 from berezhno.core.api import ErrorSerializer
-from berezhno.core.files import ALLOWED_UPLOAD_TYPES
 from berezhno.core.models import AccessKind, DomainEvent
-from berezhno.core.pdf import render_pdf
 from berezhno.core.text import normalize_snils
-from berezhno.people import roles
-from berezhno.territories.models import Territory
 
-from .. import selectors, services
-from ..choices import (
-    SENSITIVE_DOCUMENT_TYPES,
-    Category,
-    ConsentPurpose,
-    ContactChannel,
-    ContactPurpose,
-    DisabilityGroup,
-    DocumentType,
-    HousingConditions,
-    IncomeLevel,
-    LegalBasis,
-    PersonStatus,
-    Relation,
-    Sex,
-)
+from .. import roles, selectors, services
+from ..choices import DisabilityGroup, LegalBasis, PersonStatus, Sex
 from ..filters import PersonFilterSet
-from ..models import (
-    Consent,
-    Contact,
-    Household,
-    HouseholdMember,
-    Person,
-    PersonCategory,
-    PersonDocument,
-    PersonMerge,
-    SensitiveInfo,
+from ..models import Person, PersonMerge, SensitiveInfo
+from .common import (
+    CONFLICT,
+    ReasonSerializer,
+    RegistryAccess,
+    ScopedPersonField,
+    ScopedTerritoryField,
+    SettlementField,
 )
-
-
-class RegistryAccess(permissions.IsAuthenticated):
-    """Signed-in users only; creating a record needs the view's ``create_permission``
-    (kind, action) somewhere, else 403. Object actions look the record up in the queryset
-    restricted for that action, so a record out of scope answers 404 like a missing one."""
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        needed = getattr(view, "create_permission", None)
-        if getattr(view, "action", None) == "create" and needed is not None:
-            return can(request.user, *needed)
-        return True
-
-
-class ScopedTerritoryField(serializers.PrimaryKeyRelatedField):
-    """Only territories within the user's scope are accepted."""
-
-    def __init__(self, *, kind=roles.PERSON, action=roles.ADD, **kwargs):
-        self.kind, self.action = kind, action
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        if request is None:
-            return Territory.objects.none()
-        return territories_in_scope(request.user, self.kind, self.action)
-
-
-class SettlementField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        request = self.context.get("request")
-        if request is None:
-            return Territory.objects.none()
-        return selectors.settlement_choices(request.user, roles.VIEW)
-
-
-class ScopedPersonField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        request = self.context.get("request")
-        if request is None:
-            return Person.objects.none()
-        return selectors.person_queryset(request.user, roles.VIEW)
 
 
 class PersonMinimalSerializer(serializers.ModelSerializer):
@@ -168,10 +103,6 @@ class StatusSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1)
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
-
-
 class MergeSerializer(serializers.Serializer):
     source = ScopedPersonField(help_text="Запись, которая присоединяется к этой.")
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
@@ -228,9 +159,6 @@ def _person_or_404(user, pk, action=roles.VIEW):
             "territory", "settlement").get(pk=pk)
     except (Person.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-
-
-CONFLICT = OpenApiResponse(ErrorSerializer, description="Конфликт версий или дубликаты")
 
 
 @extend_schema_view(
@@ -297,8 +225,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data = dict(serializer.validated_data)
         confirm = data.pop("confirm_not_duplicate", False)
         data.pop("version", None)
-        person = services.person_register(user=request.user, data=data,
-                                          confirm_not_duplicate=confirm)
+        person = services.person_register(user=request.user, confirm_not_duplicate=confirm,
+                                          **data)
         return Response(self._serialize(person), status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -311,8 +239,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         data.pop("confirm_not_duplicate", None)
-        person = services.person_update(user=request.user, person=person, data=data,
-                                        expected_version=version)
+        person = services.person_update(user=request.user, person=person,
+                                        expected_version=version, **data)
         return Response(self._serialize(person))
 
     # A plain list, neither paginated nor filtered: say so, or the schema promises a page.
@@ -331,10 +259,12 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def duplicates(self, request):
         serializer = PersonWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        if data.get("snils"):
-            data["snils"] = normalize_snils(data["snils"])
-        found = selectors.person_find_duplicates(request.user, data)
+        data = serializer.validated_data
+        found = selectors.person_find_duplicates(
+            request.user, surname=data.get("surname", ""), name=data.get("name", ""),
+            patronymic=data.get("patronymic", ""), birth_date=data.get("birth_date"),
+            snils=normalize_snils(data["snils"]) if data.get("snils") else "",
+            settlement=data.get("settlement"), territory=data.get("territory"))
         return Response([{"id": c.person.pk, "full_name": c.person.full_name,
                           "reasons": c.reasons} for c in found])
 
@@ -411,336 +341,6 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         s.is_valid(raise_exception=True)
         data = dict(s.validated_data)
         version = data.pop("version", None)
-        info = services.sensitive_update(user=request.user, person=person, data=data,
-                                         expected_version=version)
+        info = services.sensitive_update(user=request.user, person=person,
+                                         expected_version=version, **data)
         return Response(SensitiveSerializer(info).data)
-
-
-class CategorySerializer(serializers.ModelSerializer):
-    person = ScopedPersonField()
-    category = serializers.ChoiceField(choices=Category.choices)
-
-    class Meta:
-        model = PersonCategory
-        fields = ["id", "person", "category", "start_date", "end_date", "note"]
-
-
-class CategoryEndSerializer(serializers.Serializer):
-    end_date = serializers.DateField()
-
-
-@extend_schema_view(list=extend_schema(summary="Категории граждан"),
-                    create=extend_schema(summary="Отметить категорию"))
-class CategoryViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
-                      viewsets.GenericViewSet):
-    serializer_class = CategorySerializer
-    filterset_fields = ["person", "category"]
-    permission_classes = [RegistryAccess]
-    create_permission = (roles.PERSON, roles.CHANGE)
-
-    def get_queryset(self):
-        qs = PersonCategory.objects.restrict(self.request.user, roles.VIEW)
-        if self.action == "end":
-            qs = qs.restrict(self.request.user, roles.CHANGE)
-        return qs.order_by("-start_date", "id")
-
-    def perform_create(self, serializer):
-        d = serializer.validated_data
-        serializer.instance = services.category_add(
-            user=self.request.user, person=d["person"], category=d["category"],
-            start_date=d["start_date"], end_date=d.get("end_date"), note=d.get("note", ""))
-
-    @extend_schema(summary="Снять категорию", request=CategoryEndSerializer,
-                   responses=CategorySerializer)
-    @action(detail=True, methods=["post"])
-    def end(self, request, pk=None):
-        item = self.get_object()
-        s = CategoryEndSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        item = services.category_end(user=request.user, item=item,
-                                     end_date=s.validated_data["end_date"])
-        return Response(CategorySerializer(item, context={"request": request}).data)
-
-
-class ConsentSerializer(serializers.ModelSerializer):
-    person = ScopedPersonField()
-    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
-    is_valid = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Consent
-        fields = ["id", "person", "purpose", "subject_address", "subject_document",
-                  "representative_name", "representative_document", "operator", "data_list",
-                  "processors", "recipients", "actions", "valid_from", "valid_until",
-                  "withdrawal_procedure",
-                  "taken_by", "is_active", "is_valid", "withdrawn_at", "withdrawal_reason",
-                  "withdrawn_by", "version"]
-        read_only_fields = ["operator", "taken_by", "is_active", "withdrawn_at",
-                            "withdrawal_reason", "withdrawn_by", "version",
-                            "withdrawal_procedure"]
-        extra_kwargs = {"valid_from": {"required": False}, "actions": {"required": False},
-                        "recipients": {"required": False}}
-
-    def get_is_valid(self, obj) -> bool:
-        return obj.is_valid()
-
-
-class WithdrawSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, allow_null=True)
-    reason = serializers.CharField(max_length=300)
-
-
-@extend_schema_view(list=extend_schema(summary="Согласия на обработку ПД"),
-                    create=extend_schema(summary="Записать согласие"))
-class ConsentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
-                     viewsets.GenericViewSet):
-    serializer_class = ConsentSerializer
-    filterset_fields = ["person", "purpose", "is_active"]
-    permission_classes = [RegistryAccess]
-    create_permission = (roles.CONSENT, roles.ADD)
-
-    def get_queryset(self):
-        qs = Consent.objects.restrict(self.request.user, roles.VIEW)
-        if self.action == "withdraw":
-            qs = qs.restrict(self.request.user, roles.CHANGE)
-        return qs.select_related("person").prefetch_related("recipients").order_by(
-            "-valid_from", "-id")
-
-    def perform_create(self, serializer):
-        d = dict(serializer.validated_data)
-        person = d.pop("person")
-        serializer.instance = services.consent_record(user=self.request.user, person=person,
-                                                      data=d)
-
-    @extend_schema(summary="Отзыв согласия", request=WithdrawSerializer,
-                   responses=ConsentSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        consent = self.get_object()
-        s = WithdrawSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        consent = services.consent_withdraw(user=request.user, consent=consent,
-                                            date=s.validated_data.get("date"),
-                                            reason=s.validated_data["reason"])
-        return Response(ConsentSerializer(consent, context={"request": request}).data)
-
-    @extend_schema(summary="Печатная форма согласия (PDF)",
-                   responses={(200, "application/pdf"): bytes})
-    @action(detail=True, methods=["get"])
-    def pdf(self, request, pk=None):
-        consent = self.get_object()
-        audit.log_access(user=request.user, kind=AccessKind.PRINT, person_id=consent.person_id,
-                         obj_repr=f"consent:{consent.pk}", detail="api")
-        pdf = render_pdf("people/consent_pdf.html", {"consent": consent,
-                                                     "person": consent.person})
-        return HttpResponse(pdf, content_type="application/pdf")
-
-
-class ContactSerializer(serializers.ModelSerializer):
-    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
-    channel = serializers.ChoiceField(choices=ContactChannel.choices)
-    purpose = serializers.ChoiceField(choices=ContactPurpose.choices)
-    author_name = serializers.CharField(source="author.full_name", read_only=True)
-
-    class Meta:
-        model = Contact
-        fields = ["id", "person", "household", "occurred_at", "author", "author_name", "channel",
-                  "purpose", "notes", "outcome", "next_contact_date", "client_uuid"]
-        read_only_fields = ["author", "household"]
-        extra_kwargs = {"occurred_at": {"required": False},
-                        "client_uuid": {"validators": []}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["person"].queryset = Person.objects.restrict(
-                request.user, roles.ADD, kind=roles.CONTACT)
-
-
-@extend_schema_view(list=extend_schema(summary="Контакты"),
-                    create=extend_schema(summary="Записать контакт (повтор с тем же client_uuid "
-                                                 "не создаёт дубль)"))
-class ContactViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
-                     viewsets.GenericViewSet):
-    serializer_class = ContactSerializer
-    filterset_fields = ["person", "channel", "purpose"]
-    permission_classes = [RegistryAccess]
-    create_permission = (roles.CONTACT, roles.ADD)
-
-    def get_queryset(self):
-        return Contact.objects.restrict(self.request.user, roles.VIEW).select_related(
-            "author").order_by("-occurred_at", "-id")
-
-    def perform_create(self, serializer):
-        d = dict(serializer.validated_data)
-        person = d.pop("person")
-        serializer.instance = services.contact_log(user=self.request.user, person=person,
-                                                   data=d)
-
-
-class DocumentSerializer(serializers.ModelSerializer):
-    person = ScopedPersonField()
-    doc_type = serializers.ChoiceField(choices=DocumentType.choices)
-    file = serializers.FileField(write_only=True)
-
-    class Meta:
-        model = PersonDocument
-        fields = ["id", "person", "doc_type", "doc_date", "title", "file", "original_name",
-                  "content_type", "size", "uploaded_by", "uploaded_at"]
-        read_only_fields = ["original_name", "content_type", "size", "uploaded_by",
-                            "uploaded_at"]
-
-
-@extend_schema_view(list=extend_schema(summary="Документы"),
-                    create=extend_schema(summary="Прикрепить документ"))
-class DocumentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
-                      viewsets.GenericViewSet):
-    serializer_class = DocumentSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-    filterset_fields = ["person", "doc_type"]
-    permission_classes = [RegistryAccess]
-    create_permission = (roles.DOCUMENT, roles.ADD)
-
-    def get_queryset(self):
-        qs = PersonDocument.objects.restrict(self.request.user, roles.VIEW).filter(
-            is_deleted=False)
-        if self.action == "delete":
-            qs = qs.restrict(self.request.user, roles.DELETE)
-        sensitive_ok = Person.objects.restrict(self.request.user, roles.VIEW,
-                                               kind=roles.SENSITIVE).values("pk")
-        from django.db.models import Q
-
-        qs = qs.filter(~Q(doc_type__in=SENSITIVE_DOCUMENT_TYPES) | Q(person__in=sensitive_ok))
-        return qs.order_by("-uploaded_at", "-id")
-
-    def perform_create(self, serializer):
-        d = serializer.validated_data
-        serializer.instance = services.document_attach(
-            user=self.request.user, person=d["person"], upload=d["file"],
-            doc_type=d["doc_type"], doc_date=d.get("doc_date"), title=d.get("title", ""))
-
-    @extend_schema(summary="Скачать файл документа",
-                   responses={(200, mime): bytes for mime in sorted(ALLOWED_UPLOAD_TYPES)})
-    @action(detail=True, methods=["get"])
-    def download(self, request, pk=None):
-        doc = self.get_object()
-        kind = (AccessKind.VIEW_SENSITIVE if doc.doc_type in SENSITIVE_DOCUMENT_TYPES
-                else AccessKind.VIEW_DOCUMENT)
-        audit.log_access(user=request.user, kind=kind, person_id=doc.person_id,
-                         obj_repr=f"document:{doc.pk}", detail="api")
-        response = FileResponse(doc.file.open("rb"), content_type=doc.content_type,
-                                as_attachment=True, filename=doc.original_name)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
-
-    @extend_schema(summary="Удалить документ (мягко, с причиной)", request=ReasonSerializer,
-                   responses={204: None})
-    @action(detail=True, methods=["post"])
-    def delete(self, request, pk=None):
-        doc = self.get_object()
-        s = ReasonSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        services.document_delete(user=request.user, document=doc,
-                                 reason=s.validated_data["reason"])
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class MemberSerializer(serializers.ModelSerializer):
-    full_name = serializers.CharField(source="person.full_name", read_only=True)
-
-    class Meta:
-        model = HouseholdMember
-        fields = ["id", "person", "full_name", "relation", "is_head", "since", "until"]
-
-
-class HouseholdSerializer(serializers.ModelSerializer):
-    members = MemberSerializer(many=True, read_only=True)
-    head = ScopedPersonField(write_only=True, required=False)
-    territory = ScopedTerritoryField(kind=roles.HOUSEHOLD, action=roles.ADD, required=False)
-    income_level = serializers.ChoiceField(choices=IncomeLevel.choices, required=False,
-                                           allow_blank=True)
-    housing_conditions = serializers.ChoiceField(choices=HousingConditions.choices,
-                                                 required=False, allow_blank=True)
-
-    class Meta:
-        model = Household
-        fields = ["id", "name", "address", "territory", "income_level", "per_capita_income",
-                  "housing_conditions", "housing_notes", "members", "head", "version"]
-        extra_kwargs = {"version": {"required": False, "read_only": False}}
-
-
-class MemberAddSerializer(serializers.Serializer):
-    person = ScopedPersonField()
-    relation = serializers.ChoiceField(choices=[c for c in Relation.choices if c[0] != "head"])
-    since = serializers.DateField(required=False, allow_null=True)
-
-
-class MemberRemoveSerializer(serializers.Serializer):
-    member = serializers.IntegerField(min_value=1)
-    until = serializers.DateField(required=False, allow_null=True)
-
-
-@extend_schema_view(list=extend_schema(summary="Домохозяйства"),
-                    create=extend_schema(summary="Создать домохозяйство (head обязателен)"))
-class HouseholdViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
-                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    serializer_class = HouseholdSerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
-    permission_classes = [RegistryAccess]
-    create_permission = (roles.HOUSEHOLD, roles.ADD)
-
-    def get_queryset(self):
-        from django.db.models import Prefetch
-
-        qs = selectors.household_queryset(self.request.user)
-        if self.action in ("update", "partial_update", "add_member", "remove_member"):
-            qs = qs.restrict(self.request.user, roles.CHANGE)
-        return qs.prefetch_related(
-            Prefetch("members", queryset=HouseholdMember.objects.select_related("person"))
-        ).order_by("name", "id")
-
-    def perform_create(self, serializer):
-        d = dict(serializer.validated_data)
-        head = d.pop("head", None)
-        if head is None:
-            raise serializers.ValidationError({"head": ["Укажите главу домохозяйства."]})
-        d.pop("version", None)
-        serializer.instance = services.household_create(user=self.request.user, data=d,
-                                                        head=head)
-
-    def perform_update(self, serializer):
-        d = dict(serializer.validated_data)
-        d.pop("head", None)
-        version = d.pop("version", None)
-        serializer.instance = services.household_update(
-            user=self.request.user, household=serializer.instance, data=d,
-            expected_version=version)
-
-    @extend_schema(summary="Добавить члена домохозяйства", request=MemberAddSerializer,
-                   responses=MemberSerializer)
-    @action(detail=True, methods=["post"], url_path="members")
-    def add_member(self, request, pk=None):
-        household = self.get_object()
-        s = MemberAddSerializer(data=request.data, context={"request": request})
-        s.is_valid(raise_exception=True)
-        member = services.household_add_member(
-            user=request.user, household=household, person=s.validated_data["person"],
-            relation=s.validated_data["relation"], since=s.validated_data.get("since"))
-        return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(summary="Отметить выбытие члена домохозяйства",
-                   request=MemberRemoveSerializer, responses=MemberSerializer)
-    @action(detail=True, methods=["post"], url_path="members/remove")
-    def remove_member(self, request, pk=None):
-        household = self.get_object()
-        s = MemberRemoveSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        member = HouseholdMember.objects.filter(household=household,
-                                                pk=s.validated_data["member"]).first()
-        if member is None:
-            raise Http404
-        member = services.household_remove_member(user=request.user, member=member,
-                                                  until=s.validated_data.get("until"))
-        return Response(MemberSerializer(member).data)
-

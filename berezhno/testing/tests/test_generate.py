@@ -107,10 +107,10 @@ def test_generated_data_work_with_the_services(generated):
     assert other not in selectors.person_search(user, q=other.surname)
     # Sequences moved past the generated ids: new records get fresh keys.
     with acting_as("test"):
-        person = services.person_register(user=user, data={
-            "surname": "Новикова", "name": "Мария", "patronymic": "Ивановна", "sex": "f",
-            "birth_date": datetime.date(1950, 1, 1), "territory": district.territory,
-        }, confirm_not_duplicate=True)
+        person = services.person_register(
+            user=user, surname="Новикова", name="Мария", patronymic="Ивановна", sex="f",
+            birth_date=datetime.date(1950, 1, 1), territory=district.territory,
+            confirm_not_duplicate=True)
     assert person.pk > max(Person.objects.exclude(pk=person.pk).values_list("pk", flat=True))
     assert Consent.objects.filter(person=person).count() == 0
     assert User.objects.filter(username__startswith="gen-ds-").count() == District.objects.filter(
