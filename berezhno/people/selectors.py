@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 from berezhno.core import audit
 from berezhno.core.access import territories_in_scope
 from berezhno.core.models import AccessKind, DomainEvent
+from berezhno.core.querysets import RestrictedQuerySet
 from berezhno.core.text import looks_like_phone, looks_like_snils, normalize_name, normalize_phone
 from berezhno.people import roles
 from berezhno.territories.choices import Level
@@ -95,10 +96,14 @@ class DuplicateCandidate:
     reasons: list[str] = field(default_factory=list)
 
 
-def person_find_duplicates(user, data: dict, exclude_id: int | None = None,
+def person_find_duplicates(user, *, surname: str = "", name: str = "", patronymic: str = "",
+                           birth_date: datetime.date | None = None, snils: str = "",
+                           settlement: Territory | None = None,
+                           territory: Territory | None = None, exclude_id: int | None = None,
                            limit: int = 10) -> list[DuplicateCandidate]:
-    """Likely duplicates within the user's scope: same СНИЛС; same name and birth date;
-    a similar name in the same settlement."""
+    """Likely duplicates within the user's scope: same СНИЛС (11 digits, as stored); same
+    name and birth date; a similar name in the same settlement (or territory, without
+    one)."""
     base = person_queryset(user, roles.VIEW).exclude(status=PersonStatus.MERGED)
     if exclude_id:
         base = base.exclude(pk=exclude_id)
@@ -108,23 +113,23 @@ def person_find_duplicates(user, data: dict, exclude_id: int | None = None,
         for p in persons:
             found.setdefault(p.pk, DuplicateCandidate(p)).reasons.append(reason)
 
-    if data.get("snils"):
-        add(base.filter(snils=data["snils"])[:limit], "snils")
-    name = normalize_name(" ".join(data.get(k) or "" for k in ("surname", "name", "patronymic")))
-    if name and data.get("birth_date"):
-        add(base.filter(search_name=name, birth_date=data["birth_date"])[:limit],
+    if snils:
+        add(base.filter(snils=snils)[:limit], "snils")
+    full_name = normalize_name(" ".join(x or "" for x in (surname, name, patronymic)))
+    if full_name and birth_date:
+        add(base.filter(search_name=full_name, birth_date=birth_date)[:limit],
             "name_birth_date")
-    settlement = data.get("settlement")
-    surname = normalize_name(data.get("surname") or "")
-    if name and surname and len(surname) >= 2:
+    surname = normalize_name(surname or "")
+    if full_name and surname and len(surname) >= 2:
         place = Q()
         if settlement is not None:
             place = Q(settlement=settlement)
-        elif data.get("territory") is not None:
-            place = Q(territory=data["territory"])
+        elif territory is not None:
+            place = Q(territory=territory)
         if place:
             pool = base.filter(place, search_name__startswith=surname[:2])[:500]
-            similar = [p for p in pool if fuzz.ratio(p.search_name, name) >= FUZZY_THRESHOLD]
+            similar = [p for p in pool
+                       if fuzz.ratio(p.search_name, full_name) >= FUZZY_THRESHOLD]
             add(similar[:limit], "similar_name")
     return list(found.values())[:limit]
 
@@ -235,7 +240,7 @@ def person_timeline(user, pk, limit: int = 200) -> tuple[Person, list[DomainEven
     return person, list(person_events(user, person)[:limit])
 
 
-def household_queryset(user, action: str = roles.VIEW) -> QuerySet:
+def household_queryset(user, action: str = roles.VIEW) -> RestrictedQuerySet:
     return Household.objects.restrict(user, action)
 
 

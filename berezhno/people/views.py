@@ -98,8 +98,8 @@ def person_create(request):
         confirm = request.POST.get("confirm_not_duplicate") == "1"
         try:
             person = services.person_register(
-                user=request.user, data=form.service_data(), confirm_not_duplicate=confirm,
-                consent=consent)
+                user=request.user, confirm_not_duplicate=confirm, consent=consent,
+                **form.service_data())
         except services.DuplicateCandidatesError as exc:
             ids = [c["id"] for c in exc.details["candidates"]]
             found = {p.pk: p for p in selectors.person_queryset(request.user).filter(
@@ -132,8 +132,8 @@ def unidentified_create(request):
         photo = data.pop("photo", None)
 
         def register():
-            person = services.person_register(user=request.user, data=data,
-                                              confirm_not_duplicate=True)
+            person = services.person_register(user=request.user, confirm_not_duplicate=True,
+                                              **data)
             if photo:
                 services.document_attach(user=request.user, person=person, upload=photo,
                                          doc_type="photo", title=_("Фото при встрече"))
@@ -187,8 +187,8 @@ def person_edit(request, pk):
                       action=roles.CHANGE, initial={"version": person.version})
     if request.method == "POST" and form.is_valid():
         result = apply_service(form, lambda: services.person_update(
-            user=request.user, person=person, data=form.service_data(),
-            expected_version=form.cleaned_data.get("version")))
+            user=request.user, person=person, expected_version=form.cleaned_data.get("version"),
+            **form.service_data()))
         if result is not None:
             messages.success(request, _("Изменения сохранены."))
             return redirect(result)
@@ -205,7 +205,7 @@ def contact_add(request, pk):
     form = ContactForm(request.POST)
     if form.is_valid():
         result = apply_service(form, lambda: services.contact_log(
-            user=request.user, person=person, data=form.cleaned_data))
+            user=request.user, person=person, **form.cleaned_data))
         if result is not None:
             messages.success(request, _("Контакт записан."))
             return redirect(person)
@@ -236,7 +236,7 @@ def consent_add(request, pk):
         "subject_document": person.passport and f"{_('паспорт')} {person.passport} "
                                                 f"{person.passport_issued}".strip()})
     return _simple(request, person, form,
-                   lambda d: services.consent_record(user=request.user, person=person, data=d),
+                   lambda d: services.consent_record(user=request.user, person=person, **d),
                    _("Согласие на обработку персональных данных"), _("Согласие записано."),
                    extra={"multipart": True})
 
@@ -306,9 +306,8 @@ def sensitive_edit(request, pk):
     form = SensitiveForm(request.POST or None, initial=initial)
     return _simple(request, person, form,
                    lambda d: services.sensitive_update(
-                       user=request.user, person=person,
-                       data={k: v for k, v in d.items() if k != "version"},
-                       expected_version=d.get("version")),
+                       user=request.user, person=person, expected_version=d.get("version"),
+                       **{k: v for k, v in d.items() if k != "version"}),
                    _("Сведения о здоровье (специальная категория)"), _("Сведения сохранены."))
 
 
@@ -448,7 +447,7 @@ def household_create(request, pk):
     if request.method == "POST" and form.is_valid():
         household = apply_service(form, lambda: services.household_create(
             user=request.user, head=head,
-            data={k: v for k, v in form.cleaned_data.items() if k != "version"}))
+            **{k: v for k, v in form.cleaned_data.items() if k != "version"}))
         if household is not None:
             messages.success(request, _("Домохозяйство создано."))
             return redirect(household)
@@ -484,8 +483,8 @@ def household_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         result = apply_service(form, lambda: services.household_update(
             user=request.user, household=household,
-            data={k: v for k, v in form.cleaned_data.items() if k != "version"},
-            expected_version=form.cleaned_data["version"]))
+            expected_version=form.cleaned_data["version"],
+            **{k: v for k, v in form.cleaned_data.items() if k != "version"}))
         if result is not None:
             messages.success(request, _("Изменения сохранены."))
             return redirect(result)

@@ -63,11 +63,11 @@ class TerritoryAdmin(AuditedAdmin):
         if change:
             data["parent"] = form.cleaned_data.get("parent")
             saved = services.territory_update(
-                user=request.user, territory=obj, data=data,
-                expected_version=form.cleaned_data.get("loaded_version"))
+                user=request.user, territory=obj,
+                expected_version=form.cleaned_data.get("loaded_version"), **data)
         else:
             saved = services.territory_create(user=request.user, level=obj.level,
-                                              parent=form.cleaned_data.get("parent"), data=data)
+                                              parent=form.cleaned_data.get("parent"), **data)
         obj.pk, obj.path, obj.version = saved.pk, saved.path, saved.version
         obj._state.adding = False
 

@@ -43,15 +43,15 @@ class TerritoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         level, parent = d.pop("level"), d.pop("parent", None)
         d.pop("version", None)
         serializer.instance = services.territory_create(user=self.request.user, level=level,
-                                                        parent=parent, data=d)
+                                                        parent=parent, **d)
 
     def perform_update(self, serializer):
         d = dict(serializer.validated_data)
         version = d.pop("version", None)
         d.pop("level", None)  # the level of a node never changes; "parent" moves it
         serializer.instance = services.territory_update(
-            user=self.request.user, territory=serializer.instance, data=d,
-            expected_version=version)
+            user=self.request.user, territory=serializer.instance, expected_version=version,
+            **d)
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -84,8 +84,8 @@ class DistrictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         d = dict(serializer.validated_data)
         version = d.pop("version", None)
         serializer.instance = services.district_update(
-            user=self.request.user, district=serializer.instance, data=d,
-            expected_version=version)
+            user=self.request.user, district=serializer.instance, expected_version=version,
+            **d)
 
 
 class DirectoryDistrictSerializer(serializers.Serializer):

@@ -1,5 +1,10 @@
 """Writes to the territory tree, districts and their coverage."""
 
+import datetime
+from collections.abc import Collection, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
@@ -16,10 +21,51 @@ from . import roles
 from .choices import PARENT_LEVEL, Level
 from .models import District, DistrictCoverage, Street, Territory
 
-TERRITORY_FIELDS = ("name", "kind", "time_zone", "code", "latitude", "longitude",
-                    "population", "is_remote", "is_active")
-DISTRICT_FIELDS = ("number", "specialist", "order_number", "order_date", "workplace_address",
-                   "phone", "email", "reception_schedule", "organisation")
+if TYPE_CHECKING:  # accounts is a sibling layer: only its types are used here
+    from berezhno.accounts.models import Organisation, User
+
+
+class TerritoryChanges(TypedDict, total=False):
+    """The keyword arguments of ``territory_update``; a field left out stays as it is, and
+    ``parent``, when given and different, moves the node."""
+
+    name: str
+    kind: str
+    time_zone: str
+    code: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    population: int | None
+    is_remote: bool
+    is_active: bool
+    parent: Territory | None
+
+
+class DistrictChanges(TypedDict, total=False):
+    """The keyword arguments of ``district_update``; a field left out stays as it is."""
+
+    number: str
+    specialist: "User | None"
+    order_number: str
+    order_date: datetime.date | None
+    workplace_address: str
+    phone: str
+    email: str
+    reception_schedule: str
+    organisation: "Organisation | None"
+
+
+TERRITORY_FIELDS = tuple(k for k in TerritoryChanges.__annotations__ if k != "parent")
+DISTRICT_FIELDS = tuple(DistrictChanges.__annotations__)
+
+
+def _reject_unknown(changes: Mapping[str, object], allowed: Collection[str],
+                    function: str) -> None:
+    """A partial update takes its fields as keyword arguments (``**changes``): an unknown
+    name is a programming error, as it is for any other keyword argument."""
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise TypeError(f"{function}() got unexpected keyword arguments: {', '.join(unknown)}")
 
 
 def _require(user, kind: str, action: str) -> None:
@@ -77,15 +123,24 @@ def _repath_subtree(old_prefix: str, new_prefix: str) -> int:
 
 
 @transaction.atomic
-def territory_create(*, user, level: int, parent: Territory | None, data: dict) -> Territory:
+def territory_create(*, user, level: int, parent: Territory | None, name: str, kind: str = "",
+                     time_zone: str | None = None, code: str = "",
+                     latitude: Decimal | None = None, longitude: Decimal | None = None,
+                     population: int | None = None, is_remote: bool = False,
+                     is_active: bool = True) -> Territory:
+    """Create a node under ``parent`` (a region has none); ``time_zone`` defaults to the
+    parent's (a region's to Moscow time)."""
     _require(user, roles.TERRITORY, roles.ADD)
-    name = (data.get("name") or "").strip()
+    name = (name or "").strip()
     validate_placement(level=level, parent=parent, name=name)
-    fields = {k: v for k, v in data.items() if k in TERRITORY_FIELDS}
-    fields["name"] = name
-    if parent is not None and "time_zone" not in data:
-        fields["time_zone"] = parent.time_zone
-    territory = Territory(level=level, parent=parent, path="", **fields)
+    territory = Territory(level=level, parent=parent, path="", name=name, kind=kind,
+                          code=code, latitude=latitude, longitude=longitude,
+                          population=population, is_remote=is_remote, is_active=is_active)
+    # Without a zone of its own a node takes its parent's; a region, the model's default.
+    if time_zone is None and parent is not None:
+        time_zone = parent.time_zone
+    if time_zone is not None:
+        territory.time_zone = time_zone
     territory.save()
     territory.path = f"{parent.path if parent else ''}{territory.pk}."
     territory.save(update_fields=["path"])
@@ -97,20 +152,23 @@ def territory_create(*, user, level: int, parent: Territory | None, data: dict) 
 
 
 @transaction.atomic
-def territory_update(*, user, territory: Territory, data: dict,
-                     expected_version: int | None) -> Territory:
-    """Change a territory; ``data["parent"]``, when given and different, moves it with its
-    whole subtree (see ``territory_move``)."""
+def territory_update(*, user, territory: Territory, expected_version: int | None,
+                     **changes: Unpack[TerritoryChanges]) -> Territory:
+    """Change the given fields of a territory (those left out stay as they are);
+    ``parent``, when given and different, moves it with its whole subtree (see
+    ``territory_move``)."""
+    _reject_unknown(changes, TerritoryChanges.__annotations__, "territory_update")
     _require(user, roles.TERRITORY, roles.CHANGE)
-    new_parent = data.get("parent")
+    new_parent = changes.get("parent")
     locked = _lock_nodes(territory.pk, new_parent.pk if new_parent is not None else None)
     territory = locked[territory.pk]
     before = audit.snapshot(territory)
     check_version(territory, expected_version, TERRITORY_FIELDS, before)
-    fields = {k: v for k, v in data.items() if k in TERRITORY_FIELDS}
+    fields: dict[str, Any] = {k: v for k, v in changes.items() if k in TERRITORY_FIELDS}
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
-    moving = "parent" in data and (new_parent.pk if new_parent else None) != territory.parent_id
+    moving = "parent" in changes and (
+        new_parent.pk if new_parent else None) != territory.parent_id
     parent = territory.parent
     if moving:
         parent = locked[new_parent.pk] if new_parent is not None else None
@@ -147,19 +205,21 @@ def territory_move(*, user, territory: Territory, new_parent: Territory | None,
     prefixes: people of a moved district are seen by the users of the new parent and no
     longer by those of the old one.
     """
-    return territory_update(user=user, territory=territory, data={"parent": new_parent},
+    return territory_update(user=user, territory=territory, parent=new_parent,
                             expected_version=expected_version)
 
 
 @transaction.atomic
-def district_update(*, user, district: District, data: dict,
-                    expected_version: int | None) -> District:
-    """Save the public and assignment details of a district."""
+def district_update(*, user, district: District, expected_version: int | None,
+                    **changes: Unpack[DistrictChanges]) -> District:
+    """Save the given public and assignment details of a district (those left out stay as
+    they are)."""
+    _reject_unknown(changes, DISTRICT_FIELDS, "district_update")
     _require(user, roles.DISTRICT, roles.CHANGE)
     district = lock(District, district.pk)
     before = audit.snapshot(district)
     check_version(district, expected_version, DISTRICT_FIELDS, before)
-    fields = {k: v for k, v in data.items() if k in DISTRICT_FIELDS}
+    fields: dict[str, Any] = dict(changes)
     errors = {}
     if fields.get("phone"):
         try:

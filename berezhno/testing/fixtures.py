@@ -101,12 +101,12 @@ def build_world() -> World:
             "dispatcher": make_user("disp", "dispatcher", mun, provider, last_name="Орлова"),
         }
         district = District.objects.get(territory=d1)
-        territories.district_update(user=root, district=district,
-                                    expected_version=district.version, data={
-            "specialist": users["specialist"], "order_number": "12-о",
-            "order_date": datetime.date(2025, 1, 15), "phone": "+73816121101",
-            "email": "d1@example.org", "workplace_address": "ул. Ленина, 66, каб. 11",
-            "reception_schedule": "Пн, ср 9:00–13:00"})
+        territories.district_update(
+            user=root, district=district, expected_version=district.version,
+            specialist=users["specialist"], order_number="12-о",
+            order_date=datetime.date(2025, 1, 15), phone="+73816121101",
+            email="d1@example.org", workplace_address="ул. Ленина, 66, каб. 11",
+            reception_schedule="Пн, ср 9:00–13:00")
         spec = users["specialist"]
         p1 = PersonFactory(user=spec, surname="Семёнова", name="Алёна", patronymic="Петровна",
                            sex="f", birth_date=datetime.date(1985, 3, 5), territory=d1,

@@ -292,7 +292,7 @@ class Generator:
                                              name=name).first()
         if territory is None:
             territory = territory_services.territory_create(
-                user=setup, level=Level.DISTRICT, parent=settlement, data={"name": name})
+                user=setup, level=Level.DISTRICT, parent=settlement, name=name)
         district = District.objects.select_related("specialist").get(territory=territory)
         DistrictCoverage.objects.get_or_create(district=district, settlement=settlement,
                                                street=None)

@@ -125,10 +125,11 @@ def build_scene(world) -> Scene:
     spec = world.user(IN)
     with acting_as("test"):
         p1 = world.p1
-        people.consent_record(user=spec, person=p1, data=dict(
+        people.consent_record(user=spec, person=p1, **dict(
             CONSENT, purpose="special_category", data_list="сведения о состоянии здоровья"))
-        people.sensitive_update(user=spec, person=p1, expected_version=None, data={
-            "disability_group": "2", "health_notes": "Сахарный диабет второго типа"})
+        people.sensitive_update(user=spec, person=p1, expected_version=None,
+                                disability_group="2",
+                                health_notes="Сахарный диабет второго типа")
         category = people.category_add(user=spec, person=p1, category="low_income",
                                        start_date=datetime.date(2025, 1, 10))
         document = people.document_attach(user=spec, person=p1, upload=pdf_upload(),
@@ -136,18 +137,19 @@ def build_scene(world) -> Scene:
         sensitive_doc = people.document_attach(user=spec, person=p1, upload=pdf_upload(),
                                                doc_type="medical",
                                                title="Выписка из больницы")
-        contact = people.contact_log(user=spec, person=p1, data={
-            "channel": "visit", "purpose": "patronage", "notes": "Проверены условия"})
+        contact = people.contact_log(user=spec, person=p1, channel="visit",
+                                     purpose="patronage", notes="Проверены условия")
 
         def register(surname, name, consent=True, **extra):
             return people.person_register(
                 user=spec, consent=dict(CONSENT) if consent else None,
-                confirm_not_duplicate=True,
-                data={"surname": surname, "name": name, "territory": world.d1, **extra})
+                confirm_not_duplicate=True, surname=surname, name=name, territory=world.d1,
+                **extra)
 
         child = register("Ветров", "Кирилл", sex="m", birth_date=datetime.date(2015, 6, 1))
-        household = people.household_create(user=spec, head=p1, data={
-            "name": "Домохозяйство Яблоковых", "address": "г. Называевск, ул. Ленина, 5"})
+        household = people.household_create(user=spec, head=p1,
+                                            name="Домохозяйство Яблоковых",
+                                            address="г. Называевск, ул. Ленина, 5")
         member = people.household_add_member(user=spec, household=household, person=child,
                                              relation="child")
         free = register("Громова", "Ольга")

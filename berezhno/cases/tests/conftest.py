@@ -21,7 +21,7 @@ __all__ = ["CONSENT"]
 
 def partner_consent(world, person, *orgs):
     with acting_as("test"):
-        return people.consent_record(user=world.user("specialist"), person=person, data={
+        return people.consent_record(user=world.user("specialist"), person=person, **{
             **CONSENT, "purpose": "partner_transfer", "recipients": list(orgs)})
 
 

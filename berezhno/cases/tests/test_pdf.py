@@ -144,7 +144,7 @@ def test_case_file_holds_everything(world, family, client):
         act = urgent_services.urgent_act_create(user=disp, person=world.p1, case=case, data={
             "date_from": local_today(world.d1), "date_to": local_today(world.d1)},
             lines=[{"service": "food", "description": "продуктовый набор"}])
-        people.contact_log(user=disp, person=world.p1, data={
+        people.contact_log(user=disp, person=world.p1, **{
             "channel": "visit", "purpose": "patronage", "notes": "Проверены условия жизни",
             "outcome": "Дрова закуплены"})
         sop = sop_services.sop_identify(user=disp, case=case, data={
@@ -195,7 +195,7 @@ def test_case_file_costs_a_fixed_number_of_queries(world, family, client):
                                            author=disp, notes=f"Занятие {i}")
         with acting_as("test"):
             while world.p1.contacts.count() < n:
-                people.contact_log(user=disp, person=world.p1, data={
+                people.contact_log(user=disp, person=world.p1, **{
                     "channel": "call", "purpose": "information",
                     "notes": f"Звонок {world.p1.contacts.count()}"})
         with CaptureQueriesContext(connection) as ctx:

@@ -84,7 +84,7 @@ def case_scene(scene):
         return services.case_decide(user=spec, case=c, decision=Decision.NEED_RECOGNISED)
 
     with acting_as("test"):
-        people.consent_record(user=spec, person=w.p1, data={
+        people.consent_record(user=spec, person=w.p1, **{
             **CONSENT, "purpose": "partner_transfer", "recipients": [w.partner_org]})
         intake = case()
         problem = services.problem_add(user=spec, case=intake, problem=fuel)

@@ -67,7 +67,7 @@ def test_intake_refusals_change_nothing(world, family):
     assert "направила" in exc.value.message_dict["referred_by"][0]
     # A person without consent: the case would hold personal data.
     with acting_as("test"):
-        bare = people.person_register(user=world.user("specialist"), data={
+        bare = people.person_register(user=world.user("specialist"), **{
             "surname": "Безсогласная", "name": "Мария", "sex": "f", "territory": world.d1})
         with pytest.raises(DomainError) as exc:
             services.case_open(user=disp, person=bare, data={
@@ -81,7 +81,7 @@ def test_intake_refusals_change_nothing(world, family):
     # A household the applicant is not a member of.
     with acting_as("test"):
         other = people.household_create(user=world.user("specialist_other"), head=world.p2,
-                                        data={"name": "Кузнецовы", "address": "ул. 2"})
+                                        name="Кузнецовы", address="ул. 2")
         with pytest.raises(ValidationError) as exc:
             services.case_open(user=disp, person=world.p1, data={
                 "channel": "walk_in", "problem_told": "x", "household": other})

@@ -87,18 +87,18 @@ def records(world):
     pdf = (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
            b"trailer\n%%EOF\n")
     with acting_as("test"):
-        people.consent_record(user=spec, person=p1, data=dict(
+        people.consent_record(user=spec, person=p1, **dict(
             CONSENT, purpose="special_category", data_list="сведения о здоровье"))
         people.sensitive_update(user=spec, person=p1, expected_version=None,
-                                data={"disability_group": "2", "health_notes": "Диабет"})
+                                disability_group="2", health_notes="Диабет")
         category = people.category_add(user=spec, person=p1, category="low_income",
                                        start_date=datetime.date(2025, 1, 10))
         document = people.document_attach(
             user=spec, person=p1, doc_type="application", title="Заявление",
             upload=SimpleUploadedFile("scan.pdf", pdf, content_type="application/pdf"))
-        contact = people.contact_log(user=spec, person=p1, data={
+        contact = people.contact_log(user=spec, person=p1, **{
             "channel": "visit", "purpose": "patronage", "notes": "Проверены условия"})
-        household = people.household_create(user=spec, head=p1, data={
+        household = people.household_create(user=spec, head=p1, **{
             "name": "Домохозяйство Семёновых", "address": "г. Называевск, ул. Ленина, 5"})
         agreement = Agreement.objects.create(
             organisation=world.partner_org, provider=world.provider, number="7-С",

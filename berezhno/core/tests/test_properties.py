@@ -403,19 +403,19 @@ def colliding_tree(world):
             _set_next_territory_id(_next_id_with_prefix(node.pk, above))
             sibling = territories.territory_create(
                 user=root, level=node.level, parent=node.parent,
-                data={"name": f"{node.name} (соседний)"})
+                name=f"{node.name} (соседний)")
             assert str(sibling.pk).startswith(str(node.pk)) and sibling.pk != node.pk
             made.append(sibling)
             pairs.append((node.pk, sibling.pk))
         # Something below the sibling region and the sibling settlement.
         sibling_region, _mun, sibling_town, _d = made
         mun = territories.territory_create(user=root, level=Level.MUNICIPALITY,
-                                           parent=sibling_region, data={"name": "Район"})
+                                           parent=sibling_region, name="Район")
         town = territories.territory_create(user=root, level=Level.SETTLEMENT, parent=mun,
-                                            data={"name": "Посёлок"})
+                                            name="Посёлок")
         for parent in (town, sibling_town):
             territories.territory_create(user=root, level=Level.DISTRICT, parent=parent,
-                                         data={"name": "Участок"})
+                                         name="Участок")
     return world, pairs
 
 

@@ -70,7 +70,7 @@ class Builder:
     def person(self, surname, name, born, territory, settlement, sex="f"):
         with acting_as("test"):
             return people.person_register(
-                user=self.root, consent=self.consent(), confirm_not_duplicate=True, data={
+                user=self.root, consent=self.consent(), confirm_not_duplicate=True, **{
                     "surname": surname, "name": name, "sex": sex, "birth_date": born,
                     "territory": territory, "settlement": settlement})
 
@@ -78,7 +78,7 @@ class Builder:
         """A household with ``children`` (birth dates); ``left``: children who left it on
         31 December 2025. Every membership dates from 2020."""
         with acting_as("test"):
-            household = people.household_create(user=self.root, head=head, data={
+            household = people.household_create(user=self.root, head=head, **{
                 "name": f"Семья {head.surname}"})
             for i, born in enumerate([*children, *left]):
                 child = self.person(head.surname, CHILD_NAMES[i], born, head.territory,
@@ -156,7 +156,7 @@ class Builder:
     def referral_done(self, case, on):
         org = self.world.partner_org
         with acting_as("test"):
-            people.consent_record(user=self.root, person=case.person, data={
+            people.consent_record(user=self.root, person=case.person, **{
                 **self.consent(), "purpose": "partner_transfer", "recipients": [org]})
             referral = referrals_services.referral_send(user=self.root, case=case, data={
                 "organisation": org, "services": "Консультация инспектора ПДН"})

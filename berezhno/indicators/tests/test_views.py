@@ -244,7 +244,7 @@ def test_xlsx_text_cannot_become_a_formula(world, client):
     with acting_as("test"):
         hostile = territories.territory_create(
             user=world.user("root"), level=Level.REGION, parent=None,
-            data={"name": "=1+2"})
+            name="=1+2")
     client.force_login(world.user("root"))
     r = client.get(reverse("indicators:xlsx"), {**Q1, "territory": hostile.pk})
     sheet = load_workbook(io.BytesIO(r.content)).active

@@ -16,9 +16,8 @@ def make_people(world, n):
     spec = world.user("specialist")
     for i in range(n):
         services.person_register(user=spec, confirm_not_duplicate=True, consent=dict(CONSENT),
-                                 data={"surname": f"Иванова{i:03d}", "name": "Анна",
-                                       "sex": "f", "territory": world.d1,
-                                       "birth_date": datetime.date(1960, 1, 1)})
+                                 surname=f"Иванова{i:03d}", name="Анна", sex="f",
+                                 territory=world.d1, birth_date=datetime.date(1960, 1, 1))
 
 
 @pytest.mark.django_db
@@ -92,8 +91,7 @@ def test_card_constant_queries(client, world):
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for _ in range(10):
-        services.contact_log(user=spec, person=world.p1, data={"channel": "call",
-                                                               "purpose": "information"})
+        services.contact_log(user=spec, person=world.p1, channel="call", purpose="information")
     with CaptureQueriesContext(connection) as many:
         r = client.get(url)
     assert r.status_code == 200 and "Последние контакты" in r.content.decode()
@@ -191,7 +189,7 @@ def test_consent_pdf_declines_the_subject_and_the_representative(client, world):
 
     spec = world.user("specialist")
     with acting_as("test"):
-        consent = services.consent_record(user=spec, person=world.p1, data={
+        consent = services.consent_record(user=spec, person=world.p1, **{
             **CONSENT, "purpose": "special_category",
             "representative_name": "Семёнов Игорь Павлович",
             "representative_document": "доверенность № 5"})

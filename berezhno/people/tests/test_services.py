@@ -19,10 +19,10 @@ class TestRegister:
     def test_registers_with_normalised_fields_and_audit(self, world):
         spec = world.user("specialist")
         p = services.person_register(user=spec, confirm_not_duplicate=True, consent=dict(CONSENT),
-                                     data={"surname": " орлова ", "name": "мария", "sex": "f",
-                                           "birth_date": datetime.date(1990, 1, 2),
-                                           "territory": world.d1, "phone": "8(913)000-11-22",
-                                           "snils": "08765430300"})
+                                     surname=" орлова ", name="мария", sex="f",
+                                     birth_date=datetime.date(1990, 1, 2),
+                                     territory=world.d1, phone="8(913)000-11-22",
+                                     snils="08765430300")
         p.refresh_from_db()
         assert (p.surname, p.name, p.phone, p.snils) == ("Орлова", "Мария", "+79130001122",
                                                          "08765430300")
@@ -41,34 +41,33 @@ class TestRegister:
         before = snapshot_counts()
         with pytest.raises(ValidationError) as exc:
             services.person_register(user=world.user("specialist"), consent=dict(CONSENT),
-                                     data={"surname": "Новая", "name": "Анна", "sex": "f",
-                                           "territory": world.d1, field: value})
+                                     surname="Новая", name="Анна", sex="f",
+                                     territory=world.d1, **{field: value})
         assert message in " ".join(exc.value.message_dict[field])
         assert snapshot_counts() == before
 
     def test_extra_data_without_consent_is_refused(self, world):
         before = snapshot_counts()
         with pytest.raises(ConsentRequiredError) as exc:
-            services.person_register(user=world.user("specialist"), data={
-                "surname": "Без", "name": "Согласия", "territory": world.d1,
-                "phone": "+79131112233"})
+            services.person_register(user=world.user("specialist"), surname="Без",
+                                     name="Согласия", territory=world.d1,
+                                     phone="+79131112233")
         assert "согласия" in str(exc.value.message)
         assert "«телефон»" in str(exc.value.message)
         assert snapshot_counts() == before
 
     def test_minimal_data_without_consent_and_urgent_exception(self, world):
         spec = world.user("specialist")
-        p = services.person_register(user=spec, data={"surname": "Минимум", "name": "Иван",
-                                                      "territory": world.d1})
+        p = services.person_register(user=spec, surname="Минимум", name="Иван",
+                                     territory=world.d1)
         with pytest.raises(ConsentRequiredError):
             services.person_update(user=spec, person=p, expected_version=p.version,
-                                   data={"phone": "+79131112233"})
+                                   phone="+79131112233")
         with pytest.raises(ConsentRequiredError):
-            services.contact_log(user=spec, person=p, data={"channel": "call",
-                                                            "purpose": "information"})
-        urgent = services.person_register(user=spec, confirm_not_duplicate=True, data={
-            "surname": "Срочный", "name": "Пётр", "territory": world.d1,
-            "legal_basis": "urgent_help", "phone": "+79131112234"})
+            services.contact_log(user=spec, person=p, channel="call", purpose="information")
+        urgent = services.person_register(user=spec, confirm_not_duplicate=True,
+                                          surname="Срочный", name="Пётр", territory=world.d1,
+                                          legal_basis="urgent_help", phone="+79131112234")
         assert urgent.phone == "+79131112234"
 
     def test_duplicates_offered_then_confirmed(self, world):
@@ -77,26 +76,26 @@ class TestRegister:
                 "birth_date": datetime.date(1985, 3, 5), "territory": world.d1,
                 "settlement": world.town}
         with pytest.raises(services.DuplicateCandidatesError) as exc:
-            services.person_register(user=spec, data=data)
+            services.person_register(user=spec, **data)
         cand = exc.value.details["candidates"]
         assert cand[0]["id"] == world.p1.pk
         assert "name_birth_date" in cand[0]["reasons"]
-        fuzzy = selectors.person_find_duplicates(spec, dict(data, name="Алёнка",
-                                                             birth_date=None))
+        fuzzy = selectors.person_find_duplicates(
+            spec, surname=data["surname"], name="Алёнка", patronymic=data["patronymic"],
+            territory=world.d1, settlement=world.town)
         assert [c.person.pk for c in fuzzy] == [world.p1.pk]
-        assert services.person_register(user=spec, data=data, confirm_not_duplicate=True).pk
+        assert services.person_register(user=spec, confirm_not_duplicate=True, **data).pk
 
     def test_same_snils_cannot_be_forced(self, world):
         with pytest.raises(services.DuplicateCandidatesError):
             services.person_register(user=world.user("specialist"), confirm_not_duplicate=True,
-                                     consent=dict(CONSENT), data={
-                                         "surname": "Другая", "name": "Анна",
-                                         "territory": world.d1, "snils": "11223344595"})
+                                     consent=dict(CONSENT), surname="Другая", name="Анна",
+                                     territory=world.d1, snils="11223344595")
 
     def test_out_of_scope_territory_refused(self, world):
         with pytest.raises(ValidationError) as exc:
-            services.person_register(user=world.user("specialist"), data={
-                "surname": "Чужой", "name": "Иван", "territory": world.d2})
+            services.person_register(user=world.user("specialist"), surname="Чужой",
+                                     name="Иван", territory=world.d2)
         assert "вне вашей зоны" in exc.value.message_dict["territory"][0]
 
 
@@ -107,10 +106,10 @@ class TestUpdate:
         p = world.p1
         v = p.version
         services.person_update(user=spec, person=p, expected_version=v,
-                               data={"messenger": "@alena"})
+                               messenger="@alena")
         with pytest.raises(ConflictError) as exc:
             services.person_update(user=spec, person=p, expected_version=v,
-                                   data={"messenger": "@other"})
+                                   messenger="@other")
         assert "другой пользователь" in str(exc.value.message)
         p.refresh_from_db()
         assert p.messenger == "@alena"
@@ -133,11 +132,10 @@ class TestUpdate:
 class TestMerge:
     def test_merge_and_unmerge_restore_both(self, world):
         head = world.user("head")
-        dup = services.person_register(user=head, confirm_not_duplicate=True, data={
-            "surname": "Семёнова", "name": "Алёна", "territory": world.d1,
-            "legal_basis": "signal", "messenger": "@sem"})
-        services.contact_log(user=head, person=dup, data={"channel": "call",
-                                                          "purpose": "information"})
+        dup = services.person_register(user=head, confirm_not_duplicate=True,
+                                       surname="Семёнова", name="Алёна", territory=world.d1,
+                                       legal_basis="signal", messenger="@sem")
+        services.contact_log(user=head, person=dup, channel="call", purpose="information")
         merge = services.person_merge(user=head, source=dup, target=world.p1, reason="дубль")
         dup.refresh_from_db()
         world.p1.refresh_from_db()
@@ -161,15 +159,15 @@ class TestContactsConsents:
         spec = world.user("specialist")
         key = uuid.uuid4()
         data = {"channel": "visit", "purpose": "patronage", "client_uuid": key}
-        a = services.contact_log(user=spec, person=world.p1, data=dict(data))
-        b = services.contact_log(user=spec, person=world.p1, data=dict(data))
+        a = services.contact_log(user=spec, person=world.p1, **data)
+        b = services.contact_log(user=spec, person=world.p1, **data)
         assert a.pk == b.pk and Contact.objects.count() == 1
 
     def test_consent_withdraw_blocks_new_data(self, world):
         spec = world.user("specialist")
         consent = world.p1.consents.get()
         with pytest.raises(ValidationError):
-            services.consent_record(user=spec, person=world.p1, data=dict(CONSENT))
+            services.consent_record(user=spec, person=world.p1, **CONSENT)
         services.consent_withdraw(user=spec, consent=consent, date=None,
                                   reason="заявление гражданина")
         with pytest.raises(ConsentRequiredError):
@@ -181,11 +179,10 @@ class TestContactsConsents:
     def test_household(self, world):
         spec = world.user("specialist")
         kid = services.person_register(user=spec, confirm_not_duplicate=True,
-                                       consent=dict(CONSENT), data={
-                                           "surname": "Семёнов", "name": "Кирилл",
-                                           "birth_date": datetime.date(2015, 6, 1),
-                                           "territory": world.d1})
-        hh = services.household_create(user=spec, head=world.p1, data={})
+                                       consent=dict(CONSENT), surname="Семёнов",
+                                       name="Кирилл", birth_date=datetime.date(2015, 6, 1),
+                                       territory=world.d1)
+        hh = services.household_create(user=spec, head=world.p1)
         services.household_add_member(user=spec, household=hh, person=kid, relation="child")
         members = list(hh.members.select_related("person"))
         assert len(members) == 2

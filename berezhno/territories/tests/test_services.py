@@ -39,7 +39,7 @@ def visible(user: User) -> set[int]:
 def region2(world):
     with acting_as("test"):
         return services.territory_create(user=world.user("root"), level=Level.REGION,
-                                         parent=None, data={"name": "Тюменская область"})
+                                         parent=None, name="Тюменская область")
 
 
 @pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_subtree_is_repathed_in_one_update_whatever_its_size(world):
     with acting_as("test"):
         for i in range(20):
             services.territory_create(user=root, level=Level.DISTRICT, parent=world.village,
-                                      data={"name": f"Участок {i + 10}"})
+                                      name=f"Участок {i + 10}")
     with CaptureQueriesContext(connection) as ctx:
         services.territory_move(user=root, territory=world.village, new_parent=world.mun2,
                                 expected_version=world.village.version)
@@ -144,7 +144,7 @@ def test_move_refused_for_a_stale_version_a_name_clash_or_without_the_right(worl
                                 expected_version=world.mun.version - 1 or 99)
     with acting_as("test"):
         services.territory_create(user=root, level=Level.SETTLEMENT, parent=world.mun2,
-                                  data={"name": "Называевск"})
+                                  name="Называевск")
     before, counts = tree(), audit_counts()
     with pytest.raises(ValidationError) as exc:
         services.territory_move(user=root, territory=world.town, new_parent=world.mun2,
@@ -161,7 +161,7 @@ def test_move_refused_for_a_stale_version_a_name_clash_or_without_the_right(worl
 def test_update_without_moving_keeps_paths(world):
     before = tree()
     services.territory_update(user=world.user("root"), territory=world.town,
-                              data={"parent": world.mun, "population": 11000},
+                              parent=world.mun, population=11000,
                               expected_version=world.town.version)
     after = tree()
     assert {pk: p for pk, (_, p, _) in after.items()} == {pk: p for pk, (_, p, _) in

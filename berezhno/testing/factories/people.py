@@ -41,8 +41,8 @@ class PersonFactory(ServiceFactory):
     @classmethod
     def create_through_service(cls, *, user, consent, confirm_not_duplicate,
                                **data: Any) -> Person:
-        return services.person_register(user=user, data=data, consent=consent,
-                                        confirm_not_duplicate=confirm_not_duplicate)
+        return services.person_register(user=user, consent=consent,
+                                        confirm_not_duplicate=confirm_not_duplicate, **data)
 
 
 class HouseholdFactory(ServiceFactory):
@@ -56,7 +56,7 @@ class HouseholdFactory(ServiceFactory):
 
     @classmethod
     def create_through_service(cls, *, user, head, **data: Any) -> Household:
-        return services.household_create(user=user, head=head, data=data)
+        return services.household_create(user=user, head=head, **data)
 
 
 class HouseholdMemberFactory(ServiceFactory):
@@ -88,7 +88,7 @@ class ConsentFactory(ServiceFactory):
 
     @classmethod
     def create_through_service(cls, *, user, person, **data: Any) -> Consent:
-        return services.consent_record(user=user, person=person, data={**CONSENT, **data})
+        return services.consent_record(user=user, person=person, **{**CONSENT, **data})
 
 
 class ContactFactory(ServiceFactory):
@@ -106,4 +106,4 @@ class ContactFactory(ServiceFactory):
 
     @classmethod
     def create_through_service(cls, *, user, person, **data: Any) -> Contact:
-        return services.contact_log(user=user, person=person, data=data)
+        return services.contact_log(user=user, person=person, **data)

@@ -25,8 +25,8 @@ class TerritoryFactory(ServiceFactory):
 
     @classmethod
     def create_through_service(cls, *, user, level, parent, name, **data: Any) -> Territory:
-        return services.territory_create(user=user, level=level, parent=parent,
-                                         data={"name": name, **data})
+        return services.territory_create(user=user, level=level, parent=parent, name=name,
+                                         **data)
 
 
 class DistrictFactory(ServiceFactory):
@@ -43,9 +43,9 @@ class DistrictFactory(ServiceFactory):
     @classmethod
     def create_through_service(cls, *, user, parent, name, **data: Any) -> District:
         territory = services.territory_create(user=user, level=Level.DISTRICT, parent=parent,
-                                              data={"name": name})
+                                              name=name)
         district = District.objects.get(territory=territory)
         if data:
-            district = services.district_update(user=user, district=district, data=data,
-                                                expected_version=district.version)
+            district = services.district_update(user=user, district=district,
+                                                expected_version=district.version, **data)
         return district

@@ -72,8 +72,8 @@ def test_generates_households_staff_and_the_consent_gate(generated):
 def test_generated_cases_are_consistent(generated):
     from berezhno.cases.choices import ActivityStatus, CaseStatus, PlanStatus
     from berezhno.cases.models import Activity, SupportCase
-    from berezhno.referrals.services import partner_consent_covers
     from berezhno.referrals.models import Referral
+    from berezhno.referrals.services import partner_consent_covers
 
     cases = SupportCase.objects.all()
     assert "cases " in generated and 60 <= cases.count() <= 180  # 0.2 per person
@@ -108,10 +108,10 @@ def test_generated_data_work_with_the_services(generated):
     assert other not in selectors.person_search(user, q=other.surname)
     # Sequences moved past the generated ids: new records get fresh keys.
     with acting_as("test"):
-        person = services.person_register(user=user, data={
-            "surname": "Новикова", "name": "Мария", "patronymic": "Ивановна", "sex": "f",
-            "birth_date": datetime.date(1950, 1, 1), "territory": district.territory,
-        }, confirm_not_duplicate=True)
+        person = services.person_register(
+            user=user, surname="Новикова", name="Мария", patronymic="Ивановна", sex="f",
+            birth_date=datetime.date(1950, 1, 1), territory=district.territory,
+            confirm_not_duplicate=True)
     assert person.pk > max(Person.objects.exclude(pk=person.pk).values_list("pk", flat=True))
     assert Consent.objects.filter(person=person).count() == 0
     assert User.objects.filter(username__startswith="gen-ds-").count() == District.objects.filter(

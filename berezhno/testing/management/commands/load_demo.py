@@ -132,7 +132,7 @@ class Command(BaseCommand):
         districts = {}
         for name, seat, covered, org in district_plan:
             d_terr = territories.territory_create(user=root, level=Level.DISTRICT, parent=seat,
-                                                  data={"name": name})
+                                                  name=name)
             district = District.objects.get(territory=d_terr)
             district.organisation = org
             district.save(update_fields=["organisation"])
@@ -156,16 +156,15 @@ class Command(BaseCommand):
                                                    ["specialist1", "specialist2", "belozersk"],
                                                    ["12-о", "13-о", "7-од"], strict=True):
             d = districts[name]
-            territories.district_update(user=root, district=d, expected_version=d.version,
-                                        data={
-                "specialist": users[username], "order_number": order,
-                "order_date": datetime.date(2025, 1, 15), "number": name[-1],
-                "phone": "+7 (38161) 2-11-0" + name[-1], "email": f"{username}@kcson.example",
-                "workplace_address": f"{d.territory.parent.name}, ул. Ленина, д. 66, каб. "
-                                     f"{10 + int(name[-1])}",
-                "reception_schedule": "Понедельник, среда: 9:00–13:00\nПятница: 14:00–17:00 "
-                                      "(выезд в сёла по графику)",
-            })
+            territories.district_update(
+                user=root, district=d, expected_version=d.version,
+                specialist=users[username], order_number=order,
+                order_date=datetime.date(2025, 1, 15), number=name[-1],
+                phone="+7 (38161) 2-11-0" + name[-1], email=f"{username}@kcson.example",
+                workplace_address=f"{d.territory.parent.name}, ул. Ленина, д. 66, каб. "
+                                  f"{10 + int(name[-1])}",
+                reception_schedule="Понедельник, среда: 9:00–13:00\nПятница: 14:00–17:00 "
+                                   "(выезд в сёла по графику)")
         User.objects.filter(pk=root.pk).update(is_active=False)
         self._persons(n_persons, rng, users, districts)
 
@@ -193,9 +192,10 @@ class Command(BaseCommand):
                 surname_item, father = None, random_male_name_item(rng)
                 s, nm, p, surname_item, _f = random_person_name(rng, "f", father=father)
                 mother = self._register(staff, base, s, nm, p, "f", today, rng, 25, 45, consent)
-                household = people.household_create(user=staff, head=mother, data={
-                    "income_level": rng.choice(["below_minimum", "below_1_5", ""]),
-                    "housing_conditions": rng.choice(["good", "poor", ""])})
+                household = people.household_create(
+                    user=staff, head=mother,
+                    income_level=rng.choice(["below_minimum", "below_1_5", ""]),
+                    housing_conditions=rng.choice(["good", "poor", ""]))
                 made += 1
                 if rng.random() < 0.6:
                     s2, nm2, p2, _si, _f = random_person_name(rng, "m", surname_item)
@@ -234,28 +234,30 @@ class Command(BaseCommand):
                     people.category_add(user=staff, person=person, category=Category.DISABILITY,
                                         start_date=today - datetime.timedelta(days=1500))
                 if rng.random() < 0.1:
-                    people.person_update(user=staff, person=person,
-                                         expected_version=person.version, data={
-                        "special_attention": True,
-                        "special_attention_reason": "одиноко проживает, риск мошенничества"})
+                    people.person_update(
+                        user=staff, person=person, expected_version=person.version,
+                        special_attention=True,
+                        special_attention_reason="одиноко проживает, риск мошенничества")
                 self._contacts(staff, person, rng, today)
         # One record without consent and one unidentified person met by the patrol.
         staff = users["specialist1"]
         d1 = districts["Называевск — участок № 1"].territory
-        people.person_register(user=staff, confirm_not_duplicate=True, data={
-            "surname": "Пахомов", "name": "Виктор", "patronymic": "Ильич", "sex": "m",
-            "birth_date": datetime.date(1961, 4, 2), "territory": d1})
-        people.person_register(user=users["patrol"], confirm_not_duplicate=True, data={
-            "is_unidentified": True, "nickname": "Дядя Коля", "sex": "m",
-            "estimated_birth_year": 1968, "appearance": "рост около 175 см, седая борода, "
-            "тёмная куртка", "meeting_place": "г. Называевск, вокзал",
-            "legal_basis": "signal", "territory": d1.parent.parent})
-        agent_ward = people.person_register(user=staff, confirm_not_duplicate=True, consent={
-            "purpose": "social_service", "subject_address": "г. Югорск",
-            "subject_document": "паспорт РФ", "data_list": "ФИО, телефон, адрес"}, data={
-            "surname": "Гарипова", "name": "Алсу", "patronymic": "Ринатовна", "sex": "f",
-            "birth_date": datetime.date(1990, 8, 9), "territory": d1,
-            "phone": "+79088001122", "actual_address": "г. Называевск, ул. Мира, д. 3"})
+        people.person_register(
+            user=staff, confirm_not_duplicate=True, surname="Пахомов", name="Виктор",
+            patronymic="Ильич", sex="m", birth_date=datetime.date(1961, 4, 2), territory=d1)
+        people.person_register(
+            user=users["patrol"], confirm_not_duplicate=True, is_unidentified=True,
+            nickname="Дядя Коля", sex="m", estimated_birth_year=1968,
+            appearance="рост около 175 см, седая борода, тёмная куртка",
+            meeting_place="г. Называевск, вокзал", legal_basis="signal",
+            territory=d1.parent.parent)
+        agent_ward = people.person_register(
+            user=staff, confirm_not_duplicate=True, consent={
+                "purpose": "social_service", "subject_address": "г. Югорск",
+                "subject_document": "паспорт РФ", "data_list": "ФИО, телефон, адрес"},
+            surname="Гарипова", name="Алсу", patronymic="Ринатовна", sex="f",
+            birth_date=datetime.date(1990, 8, 9), territory=d1, phone="+79088001122",
+            actual_address="г. Называевск, ул. Мира, д. 3")
         people.person_assign(user=staff, person=agent_ward, assignee=users["agent"],
                              reason="социальный контракт: помощь с поиском работы")
 
@@ -268,24 +270,24 @@ class Command(BaseCommand):
             data["snils"] = random_snils(rng)
         if age_from >= 18:
             data["phone"] = f"+79{rng.randint(100000000, 999999999)}"
-        return people.person_register(user=staff, data=data, confirm_not_duplicate=True,
-                                      consent=dict(consent))
+        return people.person_register(user=staff, confirm_not_duplicate=True,
+                                      consent=dict(consent), **data)
 
     def _contacts(self, staff, person, rng, today):
         for i in range(rng.randint(1, 4)):
             when = timezone.now() - datetime.timedelta(days=rng.randint(1, 120), hours=i)
-            people.contact_log(user=staff, person=person, data={
-                "occurred_at": when,
-                "channel": rng.choice([ContactChannel.VISIT, ContactChannel.CALL,
-                                       ContactChannel.OFFICE, ContactChannel.MESSENGER]),
-                "purpose": rng.choice([ContactPurpose.PATRONAGE, ContactPurpose.INFORMATION,
-                                       ContactPurpose.NEEDS, ContactPurpose.PSYCHOLOGICAL]),
-                "notes": rng.choice(["Беседа о текущих потребностях.",
-                                     "Проверены условия проживания.",
-                                     "Разъяснён порядок получения мер соцподдержки.",
-                                     "Жалоб нет, самочувствие удовлетворительное."]),
-                "outcome": rng.choice(["Помощь не требуется.", "Нужна консультация юриста.",
-                                       "Передано заявление на оформление пособия."]),
-                "next_contact_date": timezone.localtime(when).date()
+            people.contact_log(
+                user=staff, person=person, occurred_at=when,
+                channel=rng.choice([ContactChannel.VISIT, ContactChannel.CALL,
+                                    ContactChannel.OFFICE, ContactChannel.MESSENGER]),
+                purpose=rng.choice([ContactPurpose.PATRONAGE, ContactPurpose.INFORMATION,
+                                    ContactPurpose.NEEDS, ContactPurpose.PSYCHOLOGICAL]),
+                notes=rng.choice(["Беседа о текущих потребностях.",
+                                  "Проверены условия проживания.",
+                                  "Разъяснён порядок получения мер соцподдержки.",
+                                  "Жалоб нет, самочувствие удовлетворительное."]),
+                outcome=rng.choice(["Помощь не требуется.", "Нужна консультация юриста.",
+                                    "Передано заявление на оформление пособия."]),
+                next_contact_date=timezone.localtime(when).date()
                 + datetime.timedelta(days=rng.randint(20, 45)),
-            })
+            )

@@ -1,0 +1,66 @@
+"""Contacts with a person: visits, calls, receptions, safe to re-send from a phone."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from berezhno.core import audit
+from berezhno.core.errors import DomainError, ErrorCode
+from berezhno.core.models import ChangeAction
+
+from .. import roles
+from ..choices import ContactChannel, ContactPurpose, PersonStatus
+from ..models import Contact, Household, Person
+from .consents import require_consent_for
+
+
+@transaction.atomic
+def contact_log(*, user, person: Person, channel: str, purpose: str,
+                occurred_at: datetime.datetime | None = None, notes: str = "",
+                outcome: str = "", next_contact_date: datetime.date | None = None,
+                household: Household | None = None,
+                client_uuid: uuid.UUID | None = None) -> Contact:
+    """Log an interaction (``occurred_at`` defaults to now). Re-sending with the same
+    ``client_uuid`` returns the first record."""
+    if client_uuid:
+        existing = Contact.objects.filter(client_uuid=client_uuid).first()
+        if existing is not None:
+            if existing.person_id != person.pk or existing.author_id != user.pk:
+                raise ValidationError({"client_uuid": [_("Идентификатор уже использован.")]})
+            return existing
+    if not Person.objects.restrict(user, roles.ADD, kind=roles.CONTACT).filter(
+            pk=person.pk).exists():
+        raise DomainError(_("У вас нет права вносить контакты с этим гражданином."),
+                          code=ErrorCode.FORBIDDEN)
+
+    errors = {}
+    occurred_at = occurred_at or timezone.now()
+    if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+        errors["occurred_at"] = [_("Дата контакта не может быть в будущем.")]
+    if channel not in ContactChannel.values:
+        errors["channel"] = [_("Выберите форму контакта.")]
+    if purpose not in ContactPurpose.values:
+        errors["purpose"] = [_("Выберите цель контакта.")]
+    if next_contact_date and next_contact_date < timezone.localtime(occurred_at).date():
+        errors["next_contact_date"] = [_("Следующий контакт не может быть раньше этого.")]
+    if household is not None and not household.members.filter(person=person).exists():
+        errors["household"] = [_("Гражданин не состоит в этом домохозяйстве.")]
+    if person.status == PersonStatus.MERGED:
+        errors["person"] = [_("Запись объединена с другой; вносите контакт в основную.")]
+    if errors:
+        raise ValidationError(errors)
+    require_consent_for(person, _("контакт"))
+    contact = Contact.objects.create(
+        person=person, household=household, occurred_at=occurred_at, author=user,
+        channel=channel, purpose=purpose, notes=(notes or "").strip(),
+        outcome=(outcome or "").strip(), next_contact_date=next_contact_date,
+        client_uuid=client_uuid or None,
+    )
+    audit.record(user=user, obj=contact, action=ChangeAction.CREATE, person_id=person.pk,
+                 event_type="contact.logged",
+                 summary=f"{contact.get_channel_display()}: {contact.get_purpose_display()}")
+    return contact

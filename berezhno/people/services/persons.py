@@ -1,0 +1,333 @@
+"""Registration, changes, status and work assignment of persons."""
+
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, TypedDict, Unpack
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from berezhno.core import audit
+from berezhno.core.access import can, forget_grants, territories_in_scope
+from berezhno.core.errors import DomainError, ErrorCode
+from berezhno.core.models import ChangeAction
+from berezhno.core.services import apply_fields, check_version, lock
+from berezhno.core.text import clean_name_part, normalize_phone, normalize_snils
+from berezhno.territories.choices import Level
+from berezhno.territories.models import Territory
+
+from .. import roles, selectors
+from ..choices import LegalBasis, PersonStatus, Sex
+from ..models import Person, PersonAssignment
+from .common import (
+    person_field_label,
+    person_scope_check,
+    person_today,
+    reject_unknown,
+    search_name,
+)
+from .consents import ConsentData, check_consent, consent_record
+
+
+class PersonChanges(TypedDict, total=False):
+    """The fields of a person a caller may set: the keyword arguments of ``person_update``
+    (a field left out stays as it is) and, with their defaults, of ``person_register``."""
+
+    surname: str
+    name: str
+    patronymic: str
+    sex: str
+    birth_date: datetime.date | None
+    estimated_birth_year: int | None
+    snils: str
+    passport: str
+    passport_issued: str
+    phone: str
+    messenger: str
+    registration_address: str
+    actual_address: str
+    no_fixed_abode: bool
+    settlement: Territory | None
+    territory: Territory | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+    special_attention: bool
+    special_attention_reason: str
+    legal_basis: str
+    is_unidentified: bool
+    nickname: str
+    appearance: str
+    meeting_place: str
+
+
+PERSON_FIELDS = tuple(PersonChanges.__annotations__)
+MIN_BIRTH_DATE = datetime.date(1900, 1, 1)
+
+
+class DuplicateCandidatesError(DomainError):
+    """Likely duplicates exist; the caller may confirm and register anyway."""
+
+    code = ErrorCode.DUPLICATE
+    status = 409
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _clean_person(user, data: Mapping[str, Any], *, action: str,
+                  instance: Person | None) -> dict[str, Any]:
+    """Normalise and validate person fields; all problems are reported at once."""
+    errors: dict[str, list[str]] = {}
+    cleaned = {k: v for k, v in data.items() if k in PERSON_FIELDS}
+    for key in ("surname", "name", "patronymic"):
+        if key in cleaned:
+            cleaned[key] = clean_name_part(cleaned[key] or "")
+    for key in ("passport", "passport_issued", "messenger", "registration_address",
+                "actual_address", "special_attention_reason", "nickname", "appearance",
+                "meeting_place"):
+        if key in cleaned:
+            cleaned[key] = (cleaned[key] or "").strip()
+    today = timezone.localdate()
+    if cleaned.get("birth_date"):
+        if cleaned["birth_date"] > today:
+            errors["birth_date"] = [_("Дата рождения не может быть в будущем.")]
+        elif cleaned["birth_date"] < MIN_BIRTH_DATE:
+            errors["birth_date"] = [_("Дата рождения не может быть раньше 1900 года.")]
+    year = cleaned.get("estimated_birth_year")
+    if year is not None and not (MIN_BIRTH_DATE.year <= int(year) <= today.year):
+        errors["estimated_birth_year"] = [
+            _("Год рождения должен быть между 1900 и %(year)s.") % {"year": today.year}
+        ]
+    if cleaned.get("snils"):
+        try:
+            cleaned["snils"] = normalize_snils(cleaned["snils"])
+        except ValidationError as exc:
+            errors["snils"] = exc.messages
+    elif "snils" in cleaned:
+        cleaned["snils"] = ""
+    if cleaned.get("phone"):
+        try:
+            cleaned["phone"] = normalize_phone(cleaned["phone"])
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    elif "phone" in cleaned:
+        cleaned["phone"] = ""
+    if "sex" in cleaned and cleaned["sex"] not in Sex.values:
+        errors["sex"] = [_("Выберите пол из списка.")]
+    if "legal_basis" in cleaned and (cleaned["legal_basis"] or "") not in LegalBasis.values:
+        errors["legal_basis"] = [_("Выберите основание из списка.")]
+    lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
+    if lat is not None and not (Decimal(-90) <= Decimal(lat) <= Decimal(90)):
+        errors["latitude"] = [_("Широта должна быть от −90 до 90.")]
+    if lon is not None and not (Decimal(-180) <= Decimal(lon) <= Decimal(180)):
+        errors["longitude"] = [_("Долгота должна быть от −180 до 180.")]
+
+    merged = {f: getattr(instance, f) for f in PERSON_FIELDS} if instance else {}
+    merged.update(cleaned)
+    if merged.get("special_attention") and not merged.get("special_attention_reason"):
+        errors["special_attention_reason"] = [_("Укажите причину особого внимания.")]
+    identified = merged.get("surname") or merged.get("name")
+    described = merged.get("nickname") or merged.get("appearance")
+    if not identified and not (merged.get("is_unidentified") and described):
+        errors["surname"] = [_("Укажите фамилию или имя. Для неустановленного лица укажите "
+                               "прозвище или приметы.")]
+
+    territory = merged.get("territory")
+    settlement = merged.get("settlement")
+    if settlement is not None and settlement.level != Level.SETTLEMENT:
+        errors["settlement"] = [_("Выберите населённый пункт.")]
+    if territory is None and settlement is not None:
+        territory = selectors.district_for_settlement(user, settlement)
+        cleaned["territory"] = territory
+    if territory is None:
+        errors["territory"] = [_("Укажите участок или территорию учёта.")]
+    elif "territory" in cleaned or instance is None:
+        if not territories_in_scope(user, roles.PERSON, action).filter(pk=territory.pk).exists():
+            errors["territory"] = [_("Эта территория вне вашей зоны доступа.")]
+        elif territory.level < Level.MUNICIPALITY:
+            errors["territory"] = [_("Укажите муниципальное образование, населённый пункт "
+                                     "или участок, а не регион целиком.")]
+    if cleaned.get("snils") and "snils" not in errors:
+        clash = Person.objects.filter(snils=cleaned["snils"]).exclude(
+            status=PersonStatus.MERGED)
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if instance is not None and clash.exists():
+            errors["snils"] = [_("Гражданин с таким СНИЛС уже зарегистрирован. "
+                                 "Если это один человек, объедините записи.")]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+# --------------------------------------------------------------------------- persons
+
+
+@transaction.atomic
+def person_register(*, user, surname: str = "", name: str = "", patronymic: str = "",
+                    sex: str = Sex.UNKNOWN, birth_date: datetime.date | None = None,
+                    estimated_birth_year: int | None = None, snils: str = "",
+                    passport: str = "", passport_issued: str = "", phone: str = "",
+                    messenger: str = "", registration_address: str = "",
+                    actual_address: str = "", no_fixed_abode: bool = False,
+                    settlement: Territory | None = None, territory: Territory | None = None,
+                    latitude: Decimal | None = None, longitude: Decimal | None = None,
+                    special_attention: bool = False, special_attention_reason: str = "",
+                    legal_basis: str = LegalBasis.NONE, is_unidentified: bool = False,
+                    nickname: str = "", appearance: str = "", meeting_place: str = "",
+                    confirm_not_duplicate: bool = False,
+                    consent: ConsentData | None = None) -> Person:
+    """Register a person; likely duplicates are offered first unless confirmed.
+
+    Without ``territory`` the district serving ``settlement`` is taken. A surname or a name
+    is needed, or, for an unidentified person, a nickname or a description. ``consent``
+    (the keyword arguments of ``consent_record``) records the consent in the same
+    transaction, so that the extra fields may be held from the start.
+    """
+    if not can(user, roles.PERSON, roles.ADD):
+        raise DomainError(_("У вас нет права регистрировать граждан."), code=ErrorCode.FORBIDDEN)
+    fields: PersonChanges = {
+        "surname": surname, "name": name, "patronymic": patronymic, "sex": sex,
+        "birth_date": birth_date, "estimated_birth_year": estimated_birth_year,
+        "snils": snils, "passport": passport, "passport_issued": passport_issued,
+        "phone": phone, "messenger": messenger, "registration_address": registration_address,
+        "actual_address": actual_address, "no_fixed_abode": no_fixed_abode,
+        "settlement": settlement, "territory": territory, "latitude": latitude,
+        "longitude": longitude, "special_attention": special_attention,
+        "special_attention_reason": special_attention_reason, "legal_basis": legal_basis,
+        "is_unidentified": is_unidentified, "nickname": nickname, "appearance": appearance,
+        "meeting_place": meeting_place,
+    }
+    cleaned = _clean_person(user, fields, action=roles.ADD, instance=None)
+    check_consent(None, cleaned, cleaned.get("legal_basis") or "", consent_given=bool(consent))
+    candidates = selectors.person_find_duplicates(
+        user, surname=cleaned["surname"], name=cleaned["name"],
+        patronymic=cleaned["patronymic"], birth_date=cleaned["birth_date"],
+        snils=cleaned["snils"], settlement=cleaned["settlement"],
+        territory=cleaned["territory"])
+    if candidates:
+        exact = [c for c in candidates if "snils" in c.reasons]
+        if exact or not confirm_not_duplicate:
+            raise DuplicateCandidatesError(
+                _("Гражданин с таким СНИЛС уже зарегистрирован.") if exact else
+                _("Найдены возможные дубликаты. Проверьте их; если это другой человек, "
+                  "подтвердите регистрацию."),
+                details={"candidates": [{"id": c.person.pk, "name": c.person.full_name,
+                                         "reasons": c.reasons} for c in candidates]},
+            )
+    person = Person(created_by=user if user.is_authenticated else None, **cleaned)
+    person.search_name = search_name(person)
+    person.save()
+    audit.record(user=user, obj=person, action=ChangeAction.CREATE, person_id=person.pk,
+                 event_type="person.registered", summary=person.full_name)
+    if consent:
+        consent_record(user=user, person=person, **consent)
+    person_scope_check(user, person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, user, person: Person, expected_version: int | None,
+                  loaded: dict | None = None, **changes: Unpack[PersonChanges]) -> Person:
+    """Change the given person fields (those left out stay as they are); a save over a
+    newer version is refused (optimistic locking)."""
+    reject_unknown(changes, PERSON_FIELDS, "person_update")
+    person = lock(Person, person.pk)
+    if not Person.objects.restrict(user, roles.CHANGE).filter(pk=person.pk).exists():
+        raise DomainError(_("У вас нет права изменять сведения об этом гражданине."),
+                          code=ErrorCode.FORBIDDEN)
+    before = audit.snapshot(person)
+    check_version(person, expected_version, PERSON_FIELDS, before, loaded)
+    if person.status == PersonStatus.MERGED:
+        raise DomainError(_("Запись объединена с другой; изменяйте основную запись."))
+    cleaned = _clean_person(user, changes, action=roles.CHANGE, instance=person)
+    legal_basis = cleaned.get("legal_basis", person.legal_basis) or ""
+    check_consent(person, cleaned, legal_basis)
+    changed = apply_fields(person, cleaned)
+    if not changed:
+        return person
+    person.search_name = search_name(person)
+    person.version += 1
+    person.save()
+    after = audit.snapshot(person)
+    labels = ", ".join(person_field_label(n) for n in changed if n in PERSON_FIELDS)
+    audit.record(user=user, obj=person, action=ChangeAction.UPDATE, before=before, after=after,
+                 person_id=person.pk, event_type="person.changed",
+                 summary=_("Изменено: %(fields)s") % {"fields": labels})
+    person_scope_check(user, person)
+    return person
+
+
+@transaction.atomic
+def person_set_status(*, user, person: Person, status: str, date: datetime.date | None,
+                      reason: str, expected_version: int | None) -> Person:
+    """Mark a person deceased or moved out (soft: restorable)."""
+    if status not in (PersonStatus.DECEASED, PersonStatus.MOVED_OUT):
+        raise DomainError(_("Можно отметить только смерть или выбытие."), field="status")
+    person = lock(Person, person.pk)
+    if not Person.objects.restrict(user, roles.DELETE).filter(pk=person.pk).exists():
+        raise DomainError(_("У вас нет права снимать граждан с учёта."),
+                          code=ErrorCode.FORBIDDEN)
+    check_version(person, expected_version, (), {})
+    if person.status != PersonStatus.ACTIVE:
+        raise DomainError(_("Гражданин уже снят с учёта."), code=ErrorCode.INVALID_TRANSITION)
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = [_("Укажите основание.")]
+    if date and date > person_today(person):
+        errors["date"] = [_("Дата не может быть в будущем.")]
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(person)
+    person.status, person.status_date, person.status_reason = status, date, reason
+    person.version += 1
+    person.save(update_fields=["status", "status_date", "status_reason", "version",
+                               "updated_at"])
+    audit.record(user=user, obj=person, action=ChangeAction.DELETE, before=before,
+                 after=audit.snapshot(person), person_id=person.pk,
+                 event_type="person.status_changed",
+                 summary=f"{person.get_status_display()}: {reason}")
+    return person
+
+
+@transaction.atomic
+def person_restore(*, user, person: Person, reason: str) -> Person:
+    person = lock(Person, person.pk)
+    if not Person.objects.restrict(user, roles.DELETE).filter(pk=person.pk).exists():
+        raise DomainError(_("У вас нет права восстанавливать граждан на учёте."),
+                          code=ErrorCode.FORBIDDEN)
+    if person.status not in (PersonStatus.DECEASED, PersonStatus.MOVED_OUT):
+        raise DomainError(_("Гражданин и так состоит на учёте."),
+                          code=ErrorCode.INVALID_TRANSITION)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Укажите основание восстановления.")]})
+    before = audit.snapshot(person)
+    person.status, person.status_date, person.status_reason = PersonStatus.ACTIVE, None, ""
+    person.version += 1
+    person.save(update_fields=["status", "status_date", "status_reason", "version",
+                               "updated_at"])
+    audit.record(user=user, obj=person, action=ChangeAction.RESTORE, before=before,
+                 after=audit.snapshot(person), person_id=person.pk,
+                 event_type="person.restored", summary=reason.strip())
+    return person
+
+
+@transaction.atomic
+def person_assign(*, user, person: Person, assignee, reason: str) -> PersonAssignment:
+    """Assign a person to a user by work (e.g. a social agent)."""
+    if not Person.objects.restrict(user, roles.CHANGE).filter(pk=person.pk).exists():
+        raise DomainError(_("У вас нет права закреплять этого гражданина."),
+                          code=ErrorCode.FORBIDDEN)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Укажите основание закрепления.")]})
+    assignment, _created = PersonAssignment.objects.update_or_create(
+        person=person, user=assignee, defaults={"reason": reason.strip(), "is_active": True})
+    forget_grants(assignee)
+    audit.record(user=user, obj=assignment, action=ChangeAction.CREATE, person_id=person.pk,
+                 event_type="person.assigned", summary=str(assignee))
+    return assignment
+
