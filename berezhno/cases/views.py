@@ -135,7 +135,7 @@ def intake(request):
             form.add_error(None, _("Заявитель не найден: выберите его заново."))
         else:
             case = apply_service(form, lambda: services.case_open(
-                user=user, person=person, data=form.service_data(),
+                user=user, person=person, **form.service_data(),
                 problems=list(form.cleaned_data.get("problems") or [])))
             if case is not None:
                 messages.success(request, _("Обращение зарегистрировано, открыт случай № "
@@ -182,7 +182,7 @@ def case_edit(request, pk):
 
     return action_form(request, form, lambda d: services.case_update(
         user=request.user, case=case, expected_version=d.get("version"),
-        data=changed(d)), title=_("Сведения об обращении и договор"),
+        **changed(d)), title=_("Сведения об обращении и договор"),
         success=_("Изменения сохранены."), case=case)
 
 
@@ -269,7 +269,7 @@ def plan_create(request, pk):
     case = case_or_404(request.user, pk, roles.CHANGE)
     form = PlanForm(post_data(request))
     return action_form(request, form, lambda d: services.plan_create(
-        user=request.user, case=case, data=d), title=_("Новая программа (проект)"),
+        user=request.user, case=case, **d), title=_("Новая программа (проект)"),
         success=_("Проект программы составлен: добавьте мероприятия."), case=case)
 
 
@@ -288,7 +288,7 @@ def plan_edit(request, pk, plan_pk):
     form = PlanForm(post_data(request), initial={
         "service_form": plan.service_form, "goal": plan.goal, "valid_until": plan.valid_until})
     return action_form(request, form, lambda d: services.plan_update(
-        user=request.user, plan=plan, data=d),
+        user=request.user, plan=plan, **d),
         title=_("Программа, редакция %(n)s") % {"n": plan.number},
         success=_("Изменения сохранены."), case=case)
 
@@ -313,7 +313,7 @@ def activity_add(request, pk, plan_pk):
     plan = _plan_or_404(request, case, plan_pk)
     form = ActivityForm(post_data(request), user=request.user, case=case)
     return action_form(request, form, lambda d: services.activity_add(
-        user=request.user, plan=plan, data=form.service_data()),
+        user=request.user, plan=plan, **form.service_data()),
         title=_("Мероприятие программы (редакция %(n)s)") % {"n": plan.number},
         success=_("Мероприятие добавлено в проект программы."), case=case)
 
@@ -328,7 +328,7 @@ def activity_edit(request, pk, activity_pk):
             "service_type", "title", "description", "problem", "responsible_user", "partner",
             "due_date", "volume", "frequency")}, "version": activity.version})
     return action_form(request, form, lambda d: services.activity_update(
-        user=request.user, activity=activity, data=form.service_data(),
+        user=request.user, activity=activity, **form.service_data(),
         expected_version=d.get("version")),
         title=_("Мероприятие: %(t)s") % {"t": activity.title},
         success=_("Изменения сохранены."), case=case)
@@ -405,7 +405,7 @@ def activity_fail(request, activity_pk):
 @require_http_methods(["GET", "POST"])
 def session_record(request, activity_pk):
     return _activity_action(request, activity_pk, SessionForm, lambda a, d: services.session_record(
-        user=request.user, activity=a, data=d),
+        user=request.user, activity=a, **d),
         title=_("Занятие: %(t)s"), success=_("Занятие записано."))
 
 

@@ -1,6 +1,6 @@
 """Helpers every service uses: locking with a version check, field application."""
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Protocol
 
 from django.db import models
@@ -35,6 +35,15 @@ def check_version(obj: Versioned, expected_version: int | None, fields: Iterable
             % {"current": obj.version, "yours": expected_version},
             details={"current_version": obj.version, "changed_fields": changed},
         )
+
+
+def reject_unknown(changes: Mapping[str, object], allowed: Collection[str],
+                   function: str) -> None:
+    """A partial update takes its fields as keyword arguments (``**changes``): an unknown
+    name is a programming error, as it is for any other keyword argument."""
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise TypeError(f"{function}() got unexpected keyword arguments: {', '.join(unknown)}")
 
 
 def apply_fields(obj: models.Model, data: dict) -> list[str]:

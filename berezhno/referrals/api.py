@@ -109,7 +109,7 @@ class ReferralViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMi
         s = ReferralWriteSerializer(data=request.data, context={"request": request})
         s.is_valid(raise_exception=True)
         d = dict(s.validated_data)
-        referral = services.referral_send(user=request.user, case=d.pop("case"), data=d)
+        referral = services.referral_send(user=request.user, case=d.pop("case"), **d)
         return self._answer(referral, status.HTTP_201_CREATED)
 
     def _serializer(self, cls):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from berezhno.accounts.choices import OrganisationKind
+from berezhno.accounts.models import Organisation
 from berezhno.cases import roles as case_roles
 from berezhno.cases.choices import ActivityStatus, CaseStatus, PlanStatus
 from berezhno.cases.models import Activity, SupportCase
@@ -48,7 +49,12 @@ def partner_consent_covers(person: Person, organisation, on: datetime.date) -> b
 
 
 @transaction.atomic
-def referral_send(*, user, case: SupportCase, data: dict) -> Referral:
+def referral_send(*, user, case: SupportCase, organisation: Organisation | None = None,
+                  services: str = "", activity: Activity | None = None,
+                  sent_on: datetime.date | None = None,
+                  result_due: datetime.date | None = None) -> Referral:
+    """Send the family to a partner organisation (for an activity of its programme, whose
+    partner it takes when none is named), if the person's consent covers that partner."""
     require_case(user, case)
     if not SupportCase.objects.restrict(user, case_roles.ADD, kind=roles.REFERRAL).filter(
             pk=case.pk).exists():
@@ -57,8 +63,8 @@ def referral_send(*, user, case: SupportCase, data: dict) -> Referral:
     require_status(case, (CaseStatus.INTAKE, CaseStatus.PLANNING, CaseStatus.IN_PROGRESS,
                            CaseStatus.REVIEW), _("Из закрытого случая не направляют."))
     errors: dict[str, list] = {}
-    organisation = data.get("organisation")
-    activity = data.get("activity")
+    organisation = organisation
+    activity = activity
     if activity is not None:
         if activity.case_id != case.pk:
             errors["activity"] = [_("Мероприятие относится к другому случаю.")]
@@ -67,14 +73,14 @@ def referral_send(*, user, case: SupportCase, data: dict) -> Referral:
     if organisation is None or organisation.kind != OrganisationKind.PARTNER \
             or not organisation.is_active:
         errors["organisation"] = [_("Выберите действующую организацию-партнёра.")]
-    services = (data.get("services") or "").strip()
+    services = (services or "").strip()
     if not services:
         errors["services"] = [_("Опишите, какая помощь нужна семье.")]
     today = case_today(case)
-    sent_on = data.get("sent_on") or today
+    sent_on = sent_on or today
     if sent_on > today or sent_on < case.received_on():
         errors["sent_on"] = [_("Дата направления вне срока случая.")]
-    result_due = data.get("result_due") or (activity.due_date if activity else None)
+    result_due = result_due or (activity.due_date if activity else None)
     if result_due and result_due < sent_on:
         errors["result_due"] = [_("Срок результата раньше даты направления.")]
     if errors:

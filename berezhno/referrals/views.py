@@ -35,7 +35,7 @@ def referral_send(request, pk):
         initial["activity"] = request.GET["activity"]
     form = ReferralForm(post_data(request), case=case, initial=initial)
     return action_form(request, form, lambda d: services.referral_send(
-        user=request.user, case=case, data=d), title=_("Направление в организацию-партнёр"),
+        user=request.user, case=case, **d), title=_("Направление в организацию-партнёр"),
         success=_("Направление отправлено."), case=case,
         submit=_("Направить"))
 

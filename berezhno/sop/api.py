@@ -105,7 +105,7 @@ class SopViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                    request=SopWriteSerializer, responses={201: SopSerializer, **ERRORS})
     def create(self, request, *args, **kwargs):
         d = self._input(SopWriteSerializer)
-        record = services.sop_identify(user=request.user, case=d.pop("case"), data=d)
+        record = services.sop_identify(user=request.user, case=d.pop("case"), **d)
         return self._answer(record, status.HTTP_201_CREATED)
 
     @extend_schema(summary="Сообщение в КДН и ЗП", request=SopNoticeSerializer,

@@ -62,7 +62,9 @@ def _sop_transition(user, record, event, summary, **fields):
 
 
 @transaction.atomic
-def sop_identify(*, user, case: SupportCase, data: dict):
+def sop_identify(*, user, case: SupportCase, source: str = "", grounds: str = "",
+                 identified_on: datetime.date | None = None,
+                 child_threat: bool = False) -> SopRecord:
     """Register that the family of a case is in a socially dangerous position."""
 
     require_case(user, case)
@@ -73,20 +75,20 @@ def sop_identify(*, user, case: SupportCase, data: dict):
                                 "положении."))
     errors: dict[str, list] = {}
     today = case_today(case)
-    identified_on = data.get("identified_on") or today
+    identified_on = identified_on or today
     if identified_on > today:
         errors["identified_on"] = [_("Дата выявления — не позже сегодняшнего дня.")]
-    if data.get("source") not in SopSource.values:
+    if source not in SopSource.values:
         errors["source"] = [_("Укажите, кем выявлена семья.")]
-    grounds = (data.get("grounds") or "").strip()
+    grounds = (grounds or "").strip()
     if not grounds:
         errors["grounds"] = [_("Опишите признаки социально опасного положения.")]
     if errors:
         raise ValidationError(errors)
     record = SopRecord.objects.create(
         case=case, practice=case.practice, identified_on=identified_on, identified_by=user,
-        source=data["source"],
-        grounds=grounds, child_threat=bool(data.get("child_threat")),
+        source=source,
+        grounds=grounds, child_threat=bool(child_threat),
         kdn_notice_due=deadline("sop_kdn_notice", identified_on),
         first_survey_due=deadline("sop_first_survey", identified_on))
     audit.record(user=user, obj=record, action=ChangeAction.CREATE, person_id=case.person_id,

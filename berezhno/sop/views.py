@@ -47,7 +47,7 @@ def sop_identify(request, pk):
         raise Http404
     form = SopIdentifyForm(post_data(request))
     return action_form(request, form, lambda d: services.sop_identify(
-        user=request.user, case=case, data=d),
+        user=request.user, case=case, **d),
         title=_("Семья в социально опасном положении: выявление"),
         success=_("Семья отмечена как находящаяся в социально опасном положении. Сообщите в "
                   "КДН и ЗП."), case=case, done=case, submit=_("Записать"))

@@ -1,7 +1,6 @@
 """Writes to the territory tree, districts and their coverage."""
 
 import datetime
-from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
@@ -14,7 +13,7 @@ from berezhno.core import audit
 from berezhno.core.access import can
 from berezhno.core.errors import DomainError, ErrorCode
 from berezhno.core.models import ChangeAction
-from berezhno.core.services import apply_fields, check_version, lock
+from berezhno.core.services import apply_fields, check_version, lock, reject_unknown
 from berezhno.core.text import normalize_name, normalize_phone
 
 from . import roles
@@ -57,15 +56,6 @@ class DistrictChanges(TypedDict, total=False):
 
 TERRITORY_FIELDS = tuple(k for k in TerritoryChanges.__annotations__ if k != "parent")
 DISTRICT_FIELDS = tuple(DistrictChanges.__annotations__)
-
-
-def _reject_unknown(changes: Mapping[str, object], allowed: Collection[str],
-                    function: str) -> None:
-    """A partial update takes its fields as keyword arguments (``**changes``): an unknown
-    name is a programming error, as it is for any other keyword argument."""
-    unknown = sorted(set(changes) - set(allowed))
-    if unknown:
-        raise TypeError(f"{function}() got unexpected keyword arguments: {', '.join(unknown)}")
 
 
 def _require(user, kind: str, action: str) -> None:
@@ -157,7 +147,7 @@ def territory_update(*, user, territory: Territory, expected_version: int | None
     """Change the given fields of a territory (those left out stay as they are);
     ``parent``, when given and different, moves it with its whole subtree (see
     ``territory_move``)."""
-    _reject_unknown(changes, TerritoryChanges.__annotations__, "territory_update")
+    reject_unknown(changes, TerritoryChanges.__annotations__, "territory_update")
     _require(user, roles.TERRITORY, roles.CHANGE)
     new_parent = changes.get("parent")
     locked = _lock_nodes(territory.pk, new_parent.pk if new_parent is not None else None)
@@ -214,7 +204,7 @@ def district_update(*, user, district: District, expected_version: int | None,
                     **changes: Unpack[DistrictChanges]) -> District:
     """Save the given public and assignment details of a district (those left out stay as
     they are)."""
-    _reject_unknown(changes, DISTRICT_FIELDS, "district_update")
+    reject_unknown(changes, DISTRICT_FIELDS, "district_update")
     _require(user, roles.DISTRICT, roles.CHANGE)
     district = lock(District, district.pk)
     before = audit.snapshot(district)

@@ -66,7 +66,7 @@ class UrgentActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         s.is_valid(raise_exception=True)
         d = dict(s.validated_data)
         person, case, lines = d.pop("person"), d.pop("case", None), d.pop("lines")
-        act = services.urgent_act_create(user=request.user, person=person, data=d,
+        act = services.urgent_act_create(user=request.user, person=person, **d,
                                          lines=[dict(line) for line in lines], case=case)
         act = self.get_queryset().get(pk=act.pk)
         return Response(UrgentActSerializer(act).data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,7 @@
 """Writing an act of urgent social services (442-ФЗ ст. 21): given to a person at once,
 without a programme, by whoever may open cases of the practice where the person lives."""
 
+import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from berezhno.accounts.choices import OrganisationKind
+from berezhno.accounts.models import Organisation
 from berezhno.cases import roles as case_roles
 from berezhno.cases.models import SupportCase
 from berezhno.cases.services import default_practice, forbidden
@@ -25,13 +27,18 @@ from .models import UrgentServiceAct, UrgentServiceLine
 
 
 @transaction.atomic
-def urgent_act_create(*, user, person: Person, data: dict, lines: list[dict],
-                      case: SupportCase | None = None) -> UrgentServiceAct:
+def urgent_act_create(*, user, person: Person, lines: list[dict],
+                      case: SupportCase | None = None, practice: str = "",
+                      date_from: datetime.date | None = None,
+                      date_to: datetime.date | None = None,
+                      act_date: datetime.date | None = None,
+                      provider: Organisation | None = None,
+                      notes: str = "") -> UrgentServiceAct:
     """Urgent services given at once, without a programme or contract (442-ФЗ ст. 21)."""
     if not Person.objects.restrict(user, case_roles.VIEW_MINIMAL).filter(pk=person.pk).exists():
         raise forbidden(_("Гражданин вне вашей зоны доступа."))
     practice = case.practice if case is not None else (
-        data.get("practice") or default_practice(user, person.territory))
+        practice or default_practice(user, person.territory))
     if practice not in {p.code for p in access.practices()}:
         raise ValidationError({"practice": [_("Выберите практику.")]})
     if not territories_in_scope(user, roles.CASE, case_roles.ADD, practice=practice).filter(
@@ -41,8 +48,7 @@ def urgent_act_create(*, user, person: Person, data: dict, lines: list[dict],
     if case is not None and case.person_id != person.pk:
         errors["case"] = [_("Случай относится к другому гражданину.")]
     today = local_today(person.territory)
-    date_from, date_to = data.get("date_from"), data.get("date_to")
-    act_date = data.get("act_date") or today
+    act_date = act_date or today
     if date_from is None:
         errors["date_from"] = [_("Укажите, с какой даты оказаны услуги.")]
     if date_to is None:
@@ -51,7 +57,7 @@ def urgent_act_create(*, user, person: Person, data: dict, lines: list[dict],
         errors["date_to"] = [_("Дата окончания раньше начала.")]
     if act_date > today or (date_from and date_from > today):
         errors["act_date"] = [_("Дата не может быть в будущем.")]
-    provider = data.get("provider") or getattr(user, "organisation", None)
+    provider = provider or getattr(user, "organisation", None)
     if provider is None or provider.kind != OrganisationKind.PROVIDER:
         errors["provider"] = [_("Укажите поставщика социальных услуг.")]
     if not lines:
@@ -70,7 +76,7 @@ def urgent_act_create(*, user, person: Person, data: dict, lines: list[dict],
         number=f"tmp-{uuid.uuid4().hex[:24]}", act_date=act_date, person=person, case=case,
         practice=practice,
         territory=person.territory, provider=provider, date_from=date_from, date_to=date_to,
-        notes=(data.get("notes") or "").strip(), created_by=user)
+        notes=(notes or "").strip(), created_by=user)
     act.number = f"С-{act_date.year}-{act.pk:05d}"
     act.save(update_fields=["number"])
     for line in lines:

@@ -31,7 +31,7 @@ def urgent_act(request, pk):
         rows = [{k: v for k, v in f.cleaned_data.items() if v} for f in lines.forms
                 if f.cleaned_data and any(f.cleaned_data.values())]
         act = apply_service(form, lambda: services.urgent_act_create(
-            user=request.user, person=case.person, case=case, data=form.cleaned_data,
+            user=request.user, person=case.person, case=case, **form.cleaned_data,
             lines=rows))
         if act is not None:
             messages.success(request, _("Акт о срочных социальных услугах № %(n)s "

@@ -3,20 +3,22 @@
 
 import datetime
 import uuid
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from berezhno.accounts.models import Organisation, User
 from berezhno.cases import roles
 from berezhno.core import access, audit
 from berezhno.core.access import territories_in_scope
 from berezhno.core.models import ChangeAction
-from berezhno.core.services import apply_fields, check_version
+from berezhno.core.services import apply_fields, check_version, reject_unknown
 from berezhno.core.workdays import local_date, local_today
 from berezhno.people.choices import PersonStatus
-from berezhno.people.models import HouseholdMember, Person
+from berezhno.people.models import Household, HouseholdMember, Person
 from berezhno.people.services import require_consent_for
 
 from .. import extensions
@@ -133,9 +135,30 @@ def _clean_case(user, data: dict, *, person: Person | None, territory,
     return cleaned
 
 
+class CaseFields(TypedDict, total=False):
+    """The fields of a case a caller sets: the keyword arguments of ``case_open`` (a field
+    left out takes its default: the user's practice there, the user as responsible, ...)
+    and of ``case_update`` (a field left out stays as it is)."""
+
+    practice: str
+    household: Household | None
+    channel: str
+    referred_by: Organisation | None
+    problem_told: str
+    urgency: str
+    circumstances: list[str]
+    is_social_support: bool
+    responsible: User | None
+    contract_number: str
+    contract_date: datetime.date | None
+    contract_until: datetime.date | None
+
+
 @transaction.atomic
-def case_open(*, user, person: Person, data: dict, problems=()) -> SupportCase:
+def case_open(*, user, person: Person, problems=(), received_at: datetime.datetime | None = None,
+              **fields: Unpack[CaseFields]) -> SupportCase:
     """Register an intake (обращение) and open the case with its deadlines."""
+    reject_unknown(fields, CASE_FIELDS, "case_open")
     if not Person.objects.restrict(user, roles.VIEW).filter(pk=person.pk).exists():
         raise forbidden(_("Гражданин вне вашей зоны доступа."))
     territory = person.territory
@@ -145,12 +168,12 @@ def case_open(*, user, person: Person, data: dict, problems=()) -> SupportCase:
     if person.status != PersonStatus.ACTIVE:
         errors["person"] = [_("Гражданин снят с учёта (%(status)s): сначала восстановите его.")
                             % {"status": person.get_status_display()}]
-    received_at = data.get("received_at") or timezone.now()
+    received_at = received_at or timezone.now()
     if received_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["received_at"] = [_("Дата обращения не может быть в будущем.")]
     if errors:
         raise ValidationError(errors)
-    data = {**data, "responsible": data.get("responsible") or user}
+    data = {**fields, "responsible": fields.get("responsible") or user}
     cleaned = _clean_case(user, data, person=person, territory=territory)
     require_consent_for(person, _("случай сопровождения"))
     received_on = local_date(received_at, territory)
@@ -169,9 +192,12 @@ def case_open(*, user, person: Person, data: dict, problems=()) -> SupportCase:
 
 
 @transaction.atomic
-def case_update(*, user, case: SupportCase, data: dict,
-                expected_version: int | None) -> SupportCase:
-    """Edit the intake data and the cooperation contract of an active case."""
+def case_update(*, user, case: SupportCase, expected_version: int | None,
+                **changes: Unpack[CaseFields]) -> SupportCase:
+    """Edit the intake data and the cooperation contract of an active case (the fields
+    given; those left out stay as they are)."""
+    reject_unknown(changes, CASE_FIELDS, "case_update")
+    data: dict = dict(changes)
     require_case(user, case)
     case = lock_case(case)
     require_status(case, ACTIVE_STATUSES, _("Закрытый случай не редактируется."))

@@ -2,17 +2,19 @@
 
 
 import datetime
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from berezhno.accounts.choices import OrganisationKind
+from berezhno.accounts.models import Organisation, User
 from berezhno.cases import roles
 from berezhno.core import audit
 from berezhno.core.errors import TransitionError
 from berezhno.core.models import ChangeAction
-from berezhno.core.services import apply_fields, check_version
+from berezhno.core.services import apply_fields, check_version, reject_unknown
 
 from ..choices import (
     ActivityStatus,
@@ -25,6 +27,7 @@ from ..models import (
     Activity,
     ActivitySession,
     Plan,
+    Problem,
     SupportCase,
 )
 from .common import (
@@ -48,8 +51,38 @@ def current_plan(case: SupportCase) -> Plan | None:
 
 
 @transaction.atomic
-def plan_create(*, user, case: SupportCase, data: dict | None = None) -> Plan:
+class PlanFields(TypedDict, total=False):
+    """The fields of a programme a caller sets (``plan_create``, ``plan_update``)."""
+
+    service_form: str
+    goal: str
+    valid_until: datetime.date | None
+
+
+PLAN_FIELDS = tuple(PlanFields.__annotations__)
+
+
+class ActivityFields(TypedDict, total=False):
+    """The fields of an activity a caller sets: ``activity_add`` (what, by when and one
+    executor are required) and ``activity_update`` (a field left out stays as it is)."""
+
+    service_type: str
+    title: str
+    description: str
+    volume: str
+    frequency: str
+    problem: Problem | None
+    due_date: datetime.date | None
+    responsible_user: User | None
+    partner: Organisation | None
+
+
+ACTIVITY_FIELDS = tuple(ActivityFields.__annotations__)
+
+
+def plan_create(*, user, case: SupportCase, **fields: Unpack[PlanFields]) -> Plan:
     """Start a draft programme (the first, or a new version while continuing)."""
+    reject_unknown(fields, PLAN_FIELDS, "plan_create")
     require_case(user, case)
     case = lock_case(case)
     require_status(case, (CaseStatus.PLANNING,),
@@ -57,7 +90,7 @@ def plan_create(*, user, case: SupportCase, data: dict | None = None) -> Plan:
                       "редакции продолжите сопровождение на подведении итогов."))
     if case.plans.filter(status=PlanStatus.DRAFT).exists():
         raise TransitionError(_("Проект программы уже есть: дополните его."))
-    return _new_plan(user, case, data or {})
+    return _new_plan(user, case, dict(fields))
 
 
 def _clean_plan(data: dict) -> dict:
@@ -90,7 +123,10 @@ def _new_plan(user, case: SupportCase, data: dict, copy_from: Plan | None = None
 
 
 @transaction.atomic
-def plan_update(*, user, plan: Plan, data: dict) -> Plan:
+def plan_update(*, user, plan: Plan, **changes: Unpack[PlanFields]) -> Plan:
+    """Change the given fields of a draft programme."""
+    reject_unknown(changes, PLAN_FIELDS, "plan_update")
+    data: dict = dict(changes)
     require_case(user, plan.case)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DRAFT:
@@ -191,7 +227,10 @@ def _clean_activity(user, case: SupportCase, data: dict, instance: Activity | No
 
 
 @transaction.atomic
-def activity_add(*, user, plan: Plan, data: dict) -> Activity:
+def activity_add(*, user, plan: Plan, **fields: Unpack[ActivityFields]) -> Activity:
+    """Add an activity to a draft programme."""
+    reject_unknown(fields, ACTIVITY_FIELDS, "activity_add")
+    data: dict = dict(fields)
     require_case(user, plan.case)
     case = lock_case(plan.case)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -208,8 +247,11 @@ def activity_add(*, user, plan: Plan, data: dict) -> Activity:
 
 
 @transaction.atomic
-def activity_update(*, user, activity: Activity, data: dict,
-                    expected_version: int | None) -> Activity:
+def activity_update(*, user, activity: Activity, expected_version: int | None,
+                    **changes: Unpack[ActivityFields]) -> Activity:
+    """Change the given fields of an activity of a draft programme."""
+    reject_unknown(changes, ACTIVITY_FIELDS, "activity_update")
+    data: dict = dict(changes)
     require_case(user, activity.case)
     activity = Activity.objects.select_for_update().select_related("plan", "case").get(
         pk=activity.pk)
@@ -326,20 +368,22 @@ def activity_fail(*, user, activity: Activity, reason: str,
 
 
 @transaction.atomic
-def session_record(*, user, activity: Activity, data: dict) -> ActivitySession:
+def session_record(*, user, activity: Activity, notes: str = "",
+                   held_on: datetime.date | None = None, duration_minutes: int | None = None,
+                   result: str = "") -> ActivitySession:
     """Record a session held within an activity; a planned activity becomes in progress."""
     activity = _lock_activity_for_work(user, activity)
     if activity.is_finished:
         raise TransitionError(_("Мероприятие уже завершено: занятия не добавляются."))
     errors = {}
-    notes = (data.get("notes") or "").strip()
+    notes = (notes or "").strip()
     if not notes:
         errors["notes"] = [_("Опишите содержание занятия.")]
-    duration = data.get("duration_minutes")
+    duration = duration_minutes
     if duration is not None and not 1 <= int(duration) <= 24 * 60:
         errors["duration_minutes"] = [_("Продолжительность — от 1 до 1440 минут.")]
     try:
-        held_on = _work_date(activity, data.get("held_on"))
+        held_on = _work_date(activity, held_on)
     except ValidationError as exc:
         errors["held_on"] = exc.error_dict["date"][0].messages
         held_on = None
@@ -347,7 +391,7 @@ def session_record(*, user, activity: Activity, data: dict) -> ActivitySession:
         raise ValidationError(errors)
     session = ActivitySession.objects.create(
         activity=activity, held_on=held_on, author=user, duration_minutes=duration,
-        notes=notes, result=(data.get("result") or "").strip())
+        notes=notes, result=(result or "").strip())
     audit.record(user=user, obj=session, action=ChangeAction.CREATE,
                  person_id=activity.case.person_id, event_type="activity.session",
                  summary=activity.title)

@@ -149,7 +149,7 @@ def test_lists_keep_a_constant_number_of_queries(client, world, family):
             with acting_as("test"):
                 services.problem_add(user=world.user("dispatcher"), case=case,
                                      problem=Problem.objects.get(code="fuel"))
-                referrals_services.referral_send(user=world.user("dispatcher"), case=case, data={
+                referrals_services.referral_send(user=world.user("dispatcher"), case=case, **{
                     "organisation": world.partner_org, "services": "Помощь"})
 
     grow(1)

@@ -124,7 +124,7 @@ def test_the_referral_inbox_and_api_agree(client, world, family):
     for _ in range(3):
         case = recognised(world, open_case(world, family))
         with acting_as("test"):
-            sent.append(referrals_services.referral_send(user=disp, case=case, data={
+            sent.append(referrals_services.referral_send(user=disp, case=case, **{
                 "organisation": world.partner_org, "services": "Помощь"}))
     Referral.objects.filter(pk=sent[0].pk).update(response_due=today - DAY)
     Referral.objects.filter(pk=sent[1].pk).update(status="accepted", result_due=today - DAY)
@@ -148,7 +148,7 @@ def test_the_sop_register_and_api_agree(client, world, cases):
     records = []
     for key in ("fresh", "on_time", "late_decision"):
         with acting_as("test"):
-            records.append(sop_services.sop_identify(user=disp, case=cases[key], data={
+            records.append(sop_services.sop_identify(user=disp, case=cases[key], **{
                 "source": "police", "grounds": "Сообщение полиции"}))
     SopRecord.objects.filter(pk=records[0].pk).update(kdn_notice_due=today - DAY)
     SopRecord.objects.filter(pk=records[2].pk).update(status="removed", removed_on=today)

@@ -136,18 +136,18 @@ def test_case_file_holds_everything(world, family, client):
     partner_consent(world, world.p1, world.partner_org)
     with acting_as("test"):
         services.session_record(user=world.user("specialist_psy"), activity=job,
-                                data={"notes": "Первичная консультация матери"})
-        referral = referrals_services.referral_send(user=disp, case=case, data={
+                                **{"notes": "Первичная консультация матери"})
+        referral = referrals_services.referral_send(user=disp, case=case, **{
             "organisation": world.partner_org, "services": "Обследование условий"})
         referrals_services.referral_reject(user=world.user("partner"), referral=referral,
                                  reason="Нет оснований")
-        act = urgent_services.urgent_act_create(user=disp, person=world.p1, case=case, data={
+        act = urgent_services.urgent_act_create(user=disp, person=world.p1, case=case, **{
             "date_from": local_today(world.d1), "date_to": local_today(world.d1)},
             lines=[{"service": "food", "description": "продуктовый набор"}])
         people.contact_log(user=disp, person=world.p1, **{
             "channel": "visit", "purpose": "patronage", "notes": "Проверены условия жизни",
             "outcome": "Дрова закуплены"})
-        sop = sop_services.sop_identify(user=disp, case=case, data={
+        sop = sop_services.sop_identify(user=disp, case=case, **{
             "source": "school", "grounds": "Дети не посещают школу"})
         sop_services.sop_notify_kdn(user=disp, record=sop, number="17-исх")
     client.force_login(disp)
@@ -180,7 +180,7 @@ def test_case_file_costs_a_fixed_number_of_queries(world, family, client):
     disp = world.user("dispatcher")
     case = recognised(world, open_case(world, family))
     with acting_as("test"):
-        plan = services.plan_create(user=disp, case=case, data={"goal": "x"})
+        plan = services.plan_create(user=disp, case=case, **{"goal": "x"})
     client.force_login(disp)
     url = reverse("cases:case_pdf", args=[case.pk])
     counts = []

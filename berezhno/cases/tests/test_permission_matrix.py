@@ -77,7 +77,7 @@ def case_scene(scene):
     fuel = Problem.objects.get(code="fuel")
 
     def case(**extra):
-        return services.case_open(user=spec, person=w.p1, data={
+        return services.case_open(user=spec, person=w.p1, **{
             "channel": "walk_in", "problem_told": "Нет средств на топливо", **extra})
 
     def recognise(c):
@@ -91,31 +91,31 @@ def case_scene(scene):
         recognised = recognise(case())
         planning = recognise(case())
         draft = services.plan_create(user=spec, case=planning)
-        draft_activity = services.activity_add(user=spec, plan=draft, data={
+        draft_activity = services.activity_add(user=spec, plan=draft, **{
             "service_type": "legal", "title": "Консультация юриста",
             "responsible_user": psy, "due_date": due})
         running = recognise(case())
         plan = services.plan_create(user=spec, case=running)
-        psy_activity = services.activity_add(user=spec, plan=plan, data={
+        psy_activity = services.activity_add(user=spec, plan=plan, **{
             "service_type": "psychological", "title": "Занятия с психологом",
             "responsible_user": psy, "due_date": due})
-        services.activity_add(user=spec, plan=plan, data={
+        services.activity_add(user=spec, plan=plan, **{
             "service_type": "labour", "title": "Подбор работы", "partner": w.partner_org,
             "due_date": due})
         services.plan_approve(user=spec, plan=plan)
-        referral = referrals_services.referral_send(user=spec, case=running, data={
+        referral = referrals_services.referral_send(user=spec, case=running, **{
             "organisation": w.partner_org, "services": "Подбор вакансий"})
-        accepted = referrals_services.referral_send(user=spec, case=recognised, data={
+        accepted = referrals_services.referral_send(user=spec, case=recognised, **{
             "organisation": w.partner_org, "services": "Консультация"})
         referrals_services.referral_accept(user=w.user(PARTNER), referral=accepted)
         review = recognise(case())
         plan2 = services.plan_create(user=spec, case=review)
-        last = services.activity_add(user=spec, plan=plan2, data={
+        last = services.activity_add(user=spec, plan=plan2, **{
             "service_type": "household", "title": "Продуктовый набор",
             "responsible_user": spec, "due_date": due})
         services.plan_approve(user=spec, plan=plan2)
         services.activity_complete(user=spec, activity=last, result="Выдан")
-        act = urgent_services.urgent_act_create(user=spec, person=w.p1, data={
+        act = urgent_services.urgent_act_create(user=spec, person=w.p1, **{
             "date_from": today, "date_to": today}, lines=[{"service": "food"}])
         diagnostics = Questionnaire.objects.get(code="family_diagnostics")
         assessment = assessments_services.assessment_record(user=psy, case=intake,

@@ -41,19 +41,19 @@ def running_case(world):
     spec = world.user("specialist")
     partner_consent(world, world.p1, world.partner_org)
     with acting_as("test"):
-        case = services.case_open(user=spec, person=world.p1, data={
+        case = services.case_open(user=spec, person=world.p1, **{
             "channel": "walk_in", "problem_told": "Нет денег на дрова"})
         services.case_decide(user=spec, case=case, decision="recognised")
         plan = services.plan_create(user=spec, case=case)
-        services.activity_add(user=spec, plan=plan, data={
+        services.activity_add(user=spec, plan=plan, **{
             "service_type": "legal", "title": "Консультация юриста", "responsible_user": spec,
             "due_date": local_today(world.d1) + datetime.timedelta(days=10)})
-        referrals_services.referral_send(user=spec, case=case, data={
+        referrals_services.referral_send(user=spec, case=case, **{
             "organisation": world.partner_org, "services": "Консультация"})
-        urgent_services.urgent_act_create(user=spec, person=world.p1, case=case, data={
+        urgent_services.urgent_act_create(user=spec, person=world.p1, case=case, **{
             "date_from": local_today(world.d1), "date_to": local_today(world.d1)},
             lines=[{"service": "food"}])
-        sop_services.sop_identify(user=spec, case=case, data={
+        sop_services.sop_identify(user=spec, case=case, **{
             "source": "police", "grounds": "Родители злоупотребляют алкоголем"})
         diagnostics = Questionnaire.objects.get(code="family_diagnostics")
         assessments_services.assessment_record(user=spec, case=case, questionnaire=diagnostics,
@@ -85,7 +85,7 @@ def test_same_district_other_practice_sees_the_person_but_no_case_record(world):
 def test_a_case_of_the_assignments_practice_is_seen(world):
     yard = world.user("specialist_yard")
     with acting_as("test"):
-        case = services.case_open(user=yard, person=world.p1, data={
+        case = services.case_open(user=yard, person=world.p1, **{
             "channel": "walk_in", "problem_told": "Одиноко проживает, нужна помощь по дому"})
     assert case.practice == "yard"  # the user's only practice, without being asked
     assert SupportCase.objects.restrict(yard, "view").filter(pk=case.pk).exists()
@@ -100,7 +100,7 @@ def test_opening_a_case_of_another_practice_is_refused_and_changes_nothing(world
     yard = world.user("specialist_yard")
     before = SupportCase.objects.count()
     with pytest.raises(ValidationError) as exc, acting_as("test"):
-        services.case_open(user=yard, person=world.p1, data={
+        services.case_open(user=yard, person=world.p1, **{
             "practice": "family_dispatch", "channel": "walk_in", "problem_told": "Помощь"})
     assert "Семейная диспетчерская" in str(exc.value.message_dict["practice"])
     assert SupportCase.objects.count() == before
@@ -109,12 +109,12 @@ def test_opening_a_case_of_another_practice_is_refused_and_changes_nothing(world
 def test_an_urgent_act_needs_a_practice_the_user_covers(world):
     dispatcher = world.user("dispatcher")
     with pytest.raises(DomainError), acting_as("test"):
-        urgent_services.urgent_act_create(user=dispatcher, person=world.p1, data={
+        urgent_services.urgent_act_create(user=dispatcher, person=world.p1, **{
             "practice": "patrol", "date_from": local_today(world.d1),
             "date_to": local_today(world.d1)}, lines=[{"service": "food"}])
     assert not UrgentServiceAct.objects.exists()
     with acting_as("test"):
-        act = urgent_services.urgent_act_create(user=dispatcher, person=world.p1, data={
+        act = urgent_services.urgent_act_create(user=dispatcher, person=world.p1, **{
             "date_from": local_today(world.d1), "date_to": local_today(world.d1)},
             lines=[{"service": "food"}])
     assert act.practice == "family_dispatch"
@@ -134,7 +134,7 @@ def test_changing_the_practice_moves_the_records_with_the_case(world):
     case = running_case(world)
     head = world.user("head")
     with acting_as("test"):
-        services.case_update(user=head, case=case, data={"practice": "district"},
+        services.case_update(user=head, case=case, **{"practice": "district"},
                              expected_version=case.version)
     for model in PRACTICE_MODELS:
         assert set(model.objects.filter(case=case).values_list("practice", flat=True)) == {
@@ -151,12 +151,12 @@ def test_two_assignments_with_different_practices_are_one_query(world):
     RoleAssignment.objects.create(user=user, role="district_specialist", territory=world.d2,
                                   organisation=world.provider, practices=["patrol"])
     with acting_as("test"):
-        yard_case = services.case_open(user=user, person=world.p1, data={
+        yard_case = services.case_open(user=user, person=world.p1, **{
             "practice": "yard", "channel": "walk_in", "problem_told": "Помощь по дому"})
-        patrol_case = services.case_open(user=user, person=world.p2, data={
+        patrol_case = services.case_open(user=user, person=world.p2, **{
             "practice": "patrol", "channel": "walk_in", "problem_told": "Ночлег"})
         with pytest.raises(ValidationError):
-            services.case_open(user=user, person=world.p2, data={
+            services.case_open(user=user, person=world.p2, **{
                 "practice": "yard", "channel": "walk_in", "problem_told": "Не там"})
     fd_case = open_case(world)
     access.forget_grants(user)

@@ -48,7 +48,7 @@ def test_overdue_activity_goes_to_its_executor(world, family):
     with acting_as("test"):
         services.case_decide(user=disp, case=case, decision="recognised")
         plan = services.plan_create(user=disp, case=case)
-        activity = services.activity_add(user=disp, plan=plan, data={
+        activity = services.activity_add(user=disp, plan=plan, **{
             "service_type": "psychological", "title": "Консультация психолога",
             "responsible_user": psy, "due_date": today + datetime.timedelta(days=3)})
         services.plan_approve(user=disp, plan=plan)

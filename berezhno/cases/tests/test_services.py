@@ -29,13 +29,13 @@ def _plan_with_two_activities(world, case):
     disp = world.user("dispatcher")
     today = local_today(world.d1)
     with acting_as("test"):
-        plan = services.plan_create(user=disp, case=case, data={"goal": "Выход из ТЖС"})
-        psy = services.activity_add(user=disp, plan=plan, data={
+        plan = services.plan_create(user=disp, case=case, **{"goal": "Выход из ТЖС"})
+        psy = services.activity_add(user=disp, plan=plan, **{
             "service_type": "psychological", "title": "Коррекция детско-родительских отношений",
             "responsible_user": world.user("specialist_psy"),
             "due_date": today + datetime.timedelta(days=30), "volume": "8 занятий",
             "frequency": "1 раз в неделю"})
-        job = services.activity_add(user=disp, plan=plan, data={
+        job = services.activity_add(user=disp, plan=plan, **{
             "service_type": "labour", "title": "Содействие в трудоустройстве матери",
             "partner": world.partner_org, "due_date": today + datetime.timedelta(days=20)})
     return plan, psy, job
@@ -61,7 +61,7 @@ def test_intake_refusals_change_nothing(world, family):
     disp = world.user("dispatcher")
     before = SupportCase.objects.count()
     with acting_as("test"), pytest.raises(ValidationError) as exc:
-        services.case_open(user=disp, person=world.p1, data={
+        services.case_open(user=disp, person=world.p1, **{
             "channel": "school", "problem_told": "  "})
     assert set(exc.value.message_dict) == {"referred_by", "problem_told"}
     assert "направила" in exc.value.message_dict["referred_by"][0]
@@ -70,12 +70,12 @@ def test_intake_refusals_change_nothing(world, family):
         bare = people.person_register(user=world.user("specialist"), **{
             "surname": "Безсогласная", "name": "Мария", "sex": "f", "territory": world.d1})
         with pytest.raises(DomainError) as exc:
-            services.case_open(user=disp, person=bare, data={
+            services.case_open(user=disp, person=bare, **{
                 "channel": "phone", "problem_told": "Просит помощи"})
     assert exc.value.code == ErrorCode.NO_CONSENT and "согласия" in str(exc.value.message)
     # Out of territory: the far specialist does not even see the person.
     with acting_as("test"), pytest.raises(DomainError) as exc:
-        services.case_open(user=world.user("specialist_far"), person=world.p1, data={
+        services.case_open(user=world.user("specialist_far"), person=world.p1, **{
             "channel": "walk_in", "problem_told": "x"})
     assert exc.value.code == ErrorCode.FORBIDDEN
     # A household the applicant is not a member of.
@@ -83,7 +83,7 @@ def test_intake_refusals_change_nothing(world, family):
         other = people.household_create(user=world.user("specialist_other"), head=world.p2,
                                         name="Кузнецовы", address="ул. 2")
         with pytest.raises(ValidationError) as exc:
-            services.case_open(user=disp, person=world.p1, data={
+            services.case_open(user=disp, person=world.p1, **{
                 "channel": "walk_in", "problem_told": "x", "household": other})
     assert "household" in exc.value.message_dict
     assert SupportCase.objects.count() == before
@@ -128,13 +128,13 @@ def test_plan_and_activities(world, family):
             services.plan_approve(user=disp, plan=plan)
         assert "activities" in exc.value.message_dict
         with pytest.raises(ValidationError) as exc:
-            services.activity_add(user=disp, plan=plan, data={
+            services.activity_add(user=disp, plan=plan, **{
                 "service_type": "legal", "title": "Консультация юриста",
                 "responsible_user": world.user("specialist_psy"),
                 "partner": world.partner_org, "due_date": local_today(world.d1)})
         assert "одного исполнителя" in exc.value.message_dict["responsible_user"][0]
         with pytest.raises(ValidationError) as exc:
-            services.activity_add(user=disp, plan=plan, data={
+            services.activity_add(user=disp, plan=plan, **{
                 "service_type": "legal", "title": "Консультация юриста",
                 "responsible_user": world.user("specialist_far"),
                 "due_date": local_today(world.d1)})
@@ -150,7 +150,7 @@ def test_plan_and_activities(world, family):
     assert plan.status == PlanStatus.APPROVED and case.status == CaseStatus.IN_PROGRESS
     assert case.programme_date == local_today(world.d1)
     with acting_as("test"), pytest.raises(TransitionError):
-        services.activity_add(user=disp, plan=plan, data={
+        services.activity_add(user=disp, plan=plan, **{
             "service_type": "legal", "title": "x", "partner": world.partner_org,
             "due_date": local_today(world.d1)})
     assert case.activities.count() == 2
@@ -166,7 +166,7 @@ def test_execution_review_and_closure(world, family):
         with pytest.raises(DomainError) as exc:
             services.activity_start(user=world.user("specialist_far"), activity=psy)
         assert exc.value.code == ErrorCode.FORBIDDEN
-        services.session_record(user=psy_user, activity=psy, data={
+        services.session_record(user=psy_user, activity=psy, **{
             "notes": "Первичная консультация, диагностика отношений", "duration_minutes": 45})
         psy.refresh_from_db()
         assert psy.status == ActivityStatus.IN_PROGRESS and psy.sessions.count() == 1
@@ -245,12 +245,12 @@ def test_referral_needs_consent_naming_the_partner(world, family, other_partner)
     case = recognised(world, open_case(world, family))
     data = {"organisation": world.partner_org, "services": "Подбор вакансий для матери"}
     with acting_as("test"), pytest.raises(DomainError) as exc:
-        referrals_services.referral_send(user=disp, case=case, data=data)
+        referrals_services.referral_send(user=disp, case=case, **data)
     assert exc.value.code == ErrorCode.NO_CONSENT and "согласия" in str(exc.value.message)
     # A consent naming another organisation does not cover this one.
     partner_consent(world, world.p1, other_partner[0])
     with acting_as("test"), pytest.raises(DomainError):
-        referrals_services.referral_send(user=disp, case=case, data=data)
+        referrals_services.referral_send(user=disp, case=case, **data)
     assert not Referral.objects.exists()
     with acting_as("test"):
         consent = world.p1.consents.get(purpose="partner_transfer")
@@ -258,7 +258,7 @@ def test_referral_needs_consent_naming_the_partner(world, family, other_partner)
                                 reason="Новое согласие")
     partner_consent(world, world.p1, world.partner_org, other_partner[0])
     with acting_as("test"):
-        referral = referrals_services.referral_send(user=disp, case=case, data=data)
+        referral = referrals_services.referral_send(user=disp, case=case, **data)
     assert referral.status == ReferralStatus.SENT
     assert referral.response_due == add_working_days(referral.sent_on, 5)
 
@@ -268,7 +268,7 @@ def test_partner_answers_only_its_referrals(world, family, other_partner):
     case = recognised(world, open_case(world, family))
     partner_consent(world, world.p1, world.partner_org)
     with acting_as("test"):
-        referral = referrals_services.referral_send(user=disp, case=case, data={
+        referral = referrals_services.referral_send(user=disp, case=case, **{
             "organisation": world.partner_org, "services": "Консультация по вакансиям"})
     assert list(Referral.objects.restrict(partner, "view")) == [referral]
     assert not Referral.objects.restrict(other_partner[1], "view").exists()
@@ -308,7 +308,7 @@ def test_problems_from_the_catalogue(world, family):
         services.problem_remove(user=disp, item=item, reason="Выявлена ошибочно")
     assert not CaseProblem.objects.filter(case=case).exists()
     with acting_as("test"):
-        case2 = services.case_open(user=disp, person=world.p1, problems=[fuel], data={
+        case2 = services.case_open(user=disp, person=world.p1, problems=[fuel], **{
             "channel": "phone", "problem_told": "Нечем топить"})
     assert case2.problems.get().source == "intake"
 
@@ -317,11 +317,11 @@ def test_concurrent_edit_conflicts(world, family):
     disp = world.user("dispatcher")
     case = open_case(world, family)
     with acting_as("test"):
-        services.case_update(user=disp, case=case, expected_version=case.version, data={
+        services.case_update(user=disp, case=case, expected_version=case.version, **{
             "contract_number": "15", "contract_date": local_today(world.d1)})
         with pytest.raises(ConflictError) as exc:
             services.case_update(user=disp, case=case, expected_version=case.version,
-                                 data={"urgency": "urgent"})
+                                 **{"urgency": "urgent"})
     assert "другой пользователь" in str(exc.value.message)
     case.refresh_from_db()
     assert case.urgency == "routine" and case.contract_number == "15"
@@ -332,10 +332,10 @@ def test_urgent_services_without_a_plan(world):
     today = local_today(world.d1)
     with acting_as("test"):
         with pytest.raises(ValidationError) as exc:
-            urgent_services.urgent_act_create(user=disp, person=world.p1, data={
+            urgent_services.urgent_act_create(user=disp, person=world.p1, **{
                 "date_from": today, "date_to": today - datetime.timedelta(days=1)}, lines=[])
         assert {"date_to", "lines"} <= set(exc.value.message_dict)
-        act = urgent_services.urgent_act_create(user=disp, person=world.p1, data={
+        act = urgent_services.urgent_act_create(user=disp, person=world.p1, **{
             "date_from": today, "date_to": today}, lines=[
             {"service": "food", "description": "продуктовый набор", "quantity": "1"},
             {"service": "clothing", "description": "зимняя куртка детская"}])
@@ -407,15 +407,15 @@ def test_family_in_a_socially_dangerous_position(world, family):
     today = local_today(world.d1)
     with acting_as("test"):
         with pytest.raises(ValidationError) as exc:
-            sop_services.sop_identify(user=disp, case=case, data={"source": "", "grounds": ""})
+            sop_services.sop_identify(user=disp, case=case, **{"source": "", "grounds": ""})
         assert {"source", "grounds"} <= set(exc.value.message_dict)
-        record = sop_services.sop_identify(user=disp, case=case, data={
+        record = sop_services.sop_identify(user=disp, case=case, **{
             "source": "school", "grounds": "Дети не посещают школу, родители пьют",
             "child_threat": True})
         assert record.kdn_notice_due == today + datetime.timedelta(days=1)
         assert record.first_survey_due == today + datetime.timedelta(days=5)
         with pytest.raises(TransitionError):
-            sop_services.sop_identify(user=disp, case=case, data={
+            sop_services.sop_identify(user=disp, case=case, **{
                 "source": "school", "grounds": "повторно"})
         with pytest.raises(TransitionError):
             sop_services.sop_survey(user=disp, record=record, date=None, notes="рано")
@@ -450,7 +450,7 @@ def test_family_in_a_socially_dangerous_position(world, family):
                                              end_date__isnull=True).exists()
     # A record whose notice is late is overdue.
     with acting_as("test"):
-        late = sop_services.sop_identify(user=disp, case=case, data={
+        late = sop_services.sop_identify(user=disp, case=case, **{
             "source": "police", "grounds": "Сообщение полиции"})
     assert late.overdue(today + datetime.timedelta(days=2)) == ["сообщение в КДН и ЗП"]
     assert late.overdue(today + datetime.timedelta(days=6)) == [

@@ -20,18 +20,18 @@ def sop_scene(scene):
     today = local_today(w.d1)
 
     def case():
-        return services.case_open(user=spec, person=w.p1, data={
+        return services.case_open(user=spec, person=w.p1, **{
             "channel": "police", "referred_by": w.partner_org,
             "problem_told": "Сообщение о неблагополучии"})
 
     with acting_as("test"):
-        fresh = sop_services.sop_identify(user=spec, case=case(), data={
+        fresh = sop_services.sop_identify(user=spec, case=case(), **{
             "source": "police", "grounds": "Родители злоупотребляют алкоголем"})
-        surveyed = sop_services.sop_identify(user=spec, case=case(), data={
+        surveyed = sop_services.sop_identify(user=spec, case=case(), **{
             "source": "school", "grounds": "Ребёнок не посещает школу"})
         sop_services.sop_notify_kdn(user=spec, record=surveyed, date=today, number="1-исх")
         sop_services.sop_survey(user=spec, record=surveyed, date=today, notes="Обследованы")
-        registered = sop_services.sop_identify(user=spec, case=case(), data={
+        registered = sop_services.sop_identify(user=spec, case=case(), **{
             "source": "health", "grounds": "Травма ребёнка"})
         sop_services.sop_notify_kdn(user=spec, record=registered, date=today, number="2-исх")
         sop_services.sop_survey(user=spec, record=registered, date=today, notes="Обследованы")

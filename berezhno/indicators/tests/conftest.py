@@ -98,7 +98,7 @@ class Builder:
     def open(self, key, person, household, *, received, practice="family_dispatch",
              social=True):
         with acting_as("test"):
-            case = services.case_open(user=self.root, person=person, data={
+            case = services.case_open(user=self.root, person=person, **{
                 "channel": "walk_in", "problem_told": "Трудная жизненная ситуация",
                 "household": household, "practice": practice, "is_social_support": social})
         SupportCase.objects.filter(pk=case.pk).update(received_at=aware(received))
@@ -123,8 +123,8 @@ class Builder:
         due = self.today() + datetime.timedelta(days=30)
         with acting_as("test"):
             plan = services.plan_create(user=self.root, case=case,
-                                        data={"service_form": service_form})
-            made = [services.activity_add(user=self.root, plan=plan, data={
+                                        **{"service_form": service_form})
+            made = [services.activity_add(user=self.root, plan=plan, **{
                 "service_type": "psychological", "title": f"Занятия с психологом {i}",
                 "responsible_user": self.root, "due_date": due})
                 for i in range(activities)]
@@ -141,7 +141,7 @@ class Builder:
     def session(self, activity, on):
         with acting_as("test"):
             session = services.session_record(user=self.root, activity=activity,
-                                               data={"notes": "Консультация"})
+                                               **{"notes": "Консультация"})
         ActivitySession.objects.filter(pk=session.pk).update(held_on=on)
 
     def urgent(self, case, on):
@@ -149,7 +149,7 @@ class Builder:
         with acting_as("test"):
             act = urgent_services.urgent_act_create(
                 user=self.root, person=case.person, case=case,
-                data={"date_from": today, "date_to": today, "provider": self.world.provider},
+                **{"date_from": today, "date_to": today, "provider": self.world.provider},
                 lines=[{"service": "food"}])
         UrgentServiceAct.objects.filter(pk=act.pk).update(act_date=on, date_from=on, date_to=on)
 
@@ -158,7 +158,7 @@ class Builder:
         with acting_as("test"):
             people.consent_record(user=self.root, person=case.person, **{
                 **self.consent(), "purpose": "partner_transfer", "recipients": [org]})
-            referral = referrals_services.referral_send(user=self.root, case=case, data={
+            referral = referrals_services.referral_send(user=self.root, case=case, **{
                 "organisation": org, "services": "Консультация инспектора ПДН"})
             referrals_services.referral_accept(user=self.root, referral=referral)
             referrals_services.referral_complete(user=self.root, referral=referral,

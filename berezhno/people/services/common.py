@@ -1,23 +1,13 @@
 """Small helpers shared by the service modules of the registry."""
 
 import datetime
-from collections.abc import Collection, Mapping
 
-from berezhno.core.services import require_scope
+from berezhno.core.services import reject_unknown, require_scope  # noqa: F401  (re-exported)
 from berezhno.core.text import normalize_name
 from berezhno.core.workdays import local_today
 
 from .. import roles
 from ..models import Person
-
-
-def reject_unknown(changes: Mapping[str, object], allowed: Collection[str],
-                   function: str) -> None:
-    """A partial update takes its fields as keyword arguments (``**changes``): an unknown
-    name is a programming error, as it is for any other keyword argument."""
-    unknown = sorted(set(changes) - set(allowed))
-    if unknown:
-        raise TypeError(f"{function}() got unexpected keyword arguments: {', '.join(unknown)}")
 
 
 def is_empty(value: object) -> bool:

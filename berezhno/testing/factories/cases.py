@@ -29,7 +29,7 @@ class SupportCaseFactory(ServiceFactory):
 
     @classmethod
     def create_through_service(cls, *, user, person, problems, **data: Any) -> SupportCase:
-        return case_services.case_open(user=user, person=person, data=data, problems=problems)
+        return case_services.case_open(user=user, person=person, **data, problems=problems)
 
 
 class PlanFactory(ServiceFactory):
@@ -45,7 +45,7 @@ class PlanFactory(ServiceFactory):
 
     @classmethod
     def create_through_service(cls, *, user, case, **data: Any) -> Plan:
-        return case_services.plan_create(user=user, case=case, data=data)
+        return case_services.plan_create(user=user, case=case, **data)
 
 
 class ActivityFactory(ServiceFactory):
@@ -65,7 +65,7 @@ class ActivityFactory(ServiceFactory):
 
     @classmethod
     def create_through_service(cls, *, user, plan, **data: Any) -> Activity:
-        return case_services.activity_add(user=user, plan=plan, data=data)
+        return case_services.activity_add(user=user, plan=plan, **data)
 
 
 class ReferralFactory(ServiceFactory):
@@ -82,4 +82,4 @@ class ReferralFactory(ServiceFactory):
 
     @classmethod
     def create_through_service(cls, *, user, case, **data: Any) -> Referral:
-        return referrals_services.referral_send(user=user, case=case, data=data)
+        return referrals_services.referral_send(user=user, case=case, **data)
