@@ -6,15 +6,14 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from berezhno.cases.tests.conftest import open_case
+from berezhno.cases.tests.test_views import body, post, text
 from berezhno.core.models import DomainEvent
 from berezhno.core.workdays import local_today
 from berezhno.people.choices import Category
 from berezhno.people.models import PersonCategory
 from berezhno.sop import selectors as sop_selectors
 from berezhno.sop.models import SopRecord, SopReview
-
-from .conftest import open_case
-from .test_views import body, post, text
 
 pytestmark = pytest.mark.django_db
 
