@@ -50,7 +50,6 @@ def current_plan(case: SupportCase) -> Plan | None:
     return plans.get(PlanStatus.DRAFT) or plans.get(PlanStatus.APPROVED)
 
 
-@transaction.atomic
 class PlanFields(TypedDict, total=False):
     """The fields of a programme a caller sets (``plan_create``, ``plan_update``)."""
 
@@ -80,6 +79,7 @@ class ActivityFields(TypedDict, total=False):
 ACTIVITY_FIELDS = tuple(ActivityFields.__annotations__)
 
 
+@transaction.atomic
 def plan_create(*, user, case: SupportCase, **fields: Unpack[PlanFields]) -> Plan:
     """Start a draft programme (the first, or a new version while continuing)."""
     reject_unknown(fields, PLAN_FIELDS, "plan_create")
