@@ -5,22 +5,16 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from berezhno.assessments import services as assessments_services
 from berezhno.cases import services
 from berezhno.cases.choices import ActivityStatus, CaseStatus, Decision, Outcome, PlanStatus
 from berezhno.cases.models import Activity, CaseProblem, DeadlineRule, Problem, SupportCase
 from berezhno.core.context import acting_as
 from berezhno.core.errors import ConflictError, DomainError, ErrorCode, TransitionError
-from berezhno.core.models import DomainEvent, ObjectChange
+from berezhno.core.models import DomainEvent
 from berezhno.core.workdays import add_working_days, local_today
 from berezhno.people import services as people
-from berezhno.referrals import services as referrals_services
-from berezhno.referrals.choices import ReferralStatus
-from berezhno.referrals.models import Referral
-from berezhno.sop import services as sop_services
-from berezhno.urgent import services as urgent_services
 
-from .conftest import open_case, partner_consent, recognised
+from .conftest import open_case, recognised
 
 pytestmark = pytest.mark.django_db
 
@@ -240,59 +234,8 @@ def test_family_may_refuse_at_any_stage(world, family):
     assert set(case.activities.values_list("status", flat=True)) == {ActivityStatus.NOT_DONE}
 
 
-def test_referral_needs_consent_naming_the_partner(world, family, other_partner):
-    disp = world.user("dispatcher")
-    case = recognised(world, open_case(world, family))
-    data = {"organisation": world.partner_org, "services": "Подбор вакансий для матери"}
-    with acting_as("test"), pytest.raises(DomainError) as exc:
-        referrals_services.referral_send(user=disp, case=case, **data)
-    assert exc.value.code == ErrorCode.NO_CONSENT and "согласия" in str(exc.value.message)
-    # A consent naming another organisation does not cover this one.
-    partner_consent(world, world.p1, other_partner[0])
-    with acting_as("test"), pytest.raises(DomainError):
-        referrals_services.referral_send(user=disp, case=case, **data)
-    assert not Referral.objects.exists()
-    with acting_as("test"):
-        consent = world.p1.consents.get(purpose="partner_transfer")
-        people.consent_withdraw(user=world.user("specialist"), consent=consent, date=None,
-                                reason="Новое согласие")
-    partner_consent(world, world.p1, world.partner_org, other_partner[0])
-    with acting_as("test"):
-        referral = referrals_services.referral_send(user=disp, case=case, **data)
-    assert referral.status == ReferralStatus.SENT
-    assert referral.response_due == add_working_days(referral.sent_on, 5)
 
 
-def test_partner_answers_only_its_referrals(world, family, other_partner):
-    disp, partner = world.user("dispatcher"), world.user("partner")
-    case = recognised(world, open_case(world, family))
-    partner_consent(world, world.p1, world.partner_org)
-    with acting_as("test"):
-        referral = referrals_services.referral_send(user=disp, case=case, **{
-            "organisation": world.partner_org, "services": "Консультация по вакансиям"})
-    assert list(Referral.objects.restrict(partner, "view")) == [referral]
-    assert not Referral.objects.restrict(other_partner[1], "view").exists()
-    assert not SupportCase.objects.restrict(partner, "view").exists()
-    with acting_as("test"):
-        with pytest.raises(DomainError) as exc:
-            referrals_services.referral_accept(user=other_partner[1], referral=referral)
-        assert exc.value.code == ErrorCode.FORBIDDEN
-        with pytest.raises(ConflictError):
-            referrals_services.referral_accept(user=partner, referral=referral, expected_version=99)
-        with pytest.raises(TransitionError):
-            referrals_services.referral_complete(user=partner, referral=referral,
-                                                 result="Трудоустроена")
-        referrals_services.referral_accept(user=partner, referral=referral)
-        with pytest.raises(TransitionError):
-            referrals_services.referral_reject(user=partner, referral=referral, reason="поздно")
-        with pytest.raises(ValidationError):
-            referrals_services.referral_complete(user=partner, referral=referral, result=" ")
-        done = referrals_services.referral_complete(user=partner, referral=referral,
-                                          result="Предложены 3 вакансии, мать трудоустроена")
-    assert done.status == ReferralStatus.DONE and done.responded_by == partner
-    changes = ObjectChange.objects.filter(object_id=referral.pk,
-                                          content_type__model="referral").count()
-    assert changes == 3  # sent, accepted, done
 
 
 def test_problems_from_the_catalogue(world, family):
@@ -327,131 +270,7 @@ def test_concurrent_edit_conflicts(world, family):
     assert case.urgency == "routine" and case.contract_number == "15"
 
 
-def test_urgent_services_without_a_plan(world):
-    disp = world.user("dispatcher")
-    today = local_today(world.d1)
-    with acting_as("test"):
-        with pytest.raises(ValidationError) as exc:
-            urgent_services.urgent_act_create(user=disp, person=world.p1, **{
-                "date_from": today, "date_to": today - datetime.timedelta(days=1)}, lines=[])
-        assert {"date_to", "lines"} <= set(exc.value.message_dict)
-        act = urgent_services.urgent_act_create(user=disp, person=world.p1, **{
-            "date_from": today, "date_to": today}, lines=[
-            {"service": "food", "description": "продуктовый набор", "quantity": "1"},
-            {"service": "clothing", "description": "зимняя куртка детская"}])
-    assert act.number.startswith(f"С-{today.year}-") and act.lines.count() == 2
-    assert act.provider == world.provider
-    assert DomainEvent.objects.filter(event_type="urgent.act", person_id=world.p1.pk).exists()
 
 
-def test_assessment_identifies_problems_and_tests_income(world, family):
-    from decimal import Decimal
-
-    from berezhno.assessments.models import Questionnaire
-    from berezhno.cases.models import SubsistenceMinimum
-
-    case = open_case(world, family)
-    needs = Questionnaire.objects.get(code="needs_assessment")
-    questions = {q.code or q.text: q for q in needs.questions.prefetch_related("options")}
-
-    def option(q, label):
-        return next(o.pk for o in q.options.all() if o.label.startswith(label))
-
-    heating = questions["Отопление и обеспеченность топливом"]
-    employment = questions["Занятость трудоспособных членов семьи"]
-    # The first variant of every required question (no difficulty), then two problems.
-    answers = {q.pk: q.options.order_by("order").first().pk
-               for q in needs.questions.filter(answer_type="single", required=True)}
-    answers[heating.pk] = option(heating, "печное, топлива не хватает")
-    answers[employment.pk] = [option(employment, "есть безработные")]
-    answers[questions["family_size"].pk] = "4"
-    answers[questions["family_income"].pk] = "40 000"
-    psy = world.user("specialist_psy")
-    missing = dict(answers)
-    missing.pop(heating.pk)
-    with acting_as("test"), pytest.raises(ValidationError) as exc:
-        assessments_services.assessment_record(user=psy, case=case, questionnaire=needs,
-                                                answers=missing)
-    assert f"q{heating.pk}" in exc.value.message_dict
-    with acting_as("test"), pytest.raises(ValidationError) as exc:
-        assessments_services.assessment_record(user=psy, case=case, questionnaire=needs,
-                                   answers={**answers, questions["family_size"].pk: "-1"})
-    assert "неотрицательное" in exc.value.message_dict[f"q{questions['family_size'].pk}"][0]
-    assert not case.assessments.exists()
-    SubsistenceMinimum.objects.create(region=world.region, year=2020,
-                                      per_capita=Decimal("15000"))
-    with acting_as("test"):
-        assessment = assessments_services.assessment_record(
-            user=psy, case=case, questionnaire=needs,
-                                                answers=answers)
-    assert assessment.per_capita_income == Decimal("10000.00")
-    assert assessment.subsistence_minimum == Decimal("15000.00")
-    assert assessment.income_ratio == Decimal("0.67")
-    codes = set(case.problems.values_list("problem__code", flat=True))
-    assert {"fuel", "employment", "low_income"} <= codes
-    case.refresh_from_db()
-    assert "no_work_no_means" in case.circumstances
-    assert assessment.answers.count() == len(answers)
-    # A district specialist of another municipality may not assess it.
-    with acting_as("test"), pytest.raises(DomainError):
-        assessments_services.assessment_record(user=world.user("specialist_far"), case=case,
-                                   questionnaire=needs, answers=answers)
 
 
-def test_family_in_a_socially_dangerous_position(world, family):
-    from berezhno.people.models import PersonCategory
-    from berezhno.sop.choices import SopStatus
-
-    disp = world.user("dispatcher")
-    case = open_case(world, family)
-    today = local_today(world.d1)
-    with acting_as("test"):
-        with pytest.raises(ValidationError) as exc:
-            sop_services.sop_identify(user=disp, case=case, **{"source": "", "grounds": ""})
-        assert {"source", "grounds"} <= set(exc.value.message_dict)
-        record = sop_services.sop_identify(user=disp, case=case, **{
-            "source": "school", "grounds": "Дети не посещают школу, родители пьют",
-            "child_threat": True})
-        assert record.kdn_notice_due == today + datetime.timedelta(days=1)
-        assert record.first_survey_due == today + datetime.timedelta(days=5)
-        with pytest.raises(TransitionError):
-            sop_services.sop_identify(user=disp, case=case, **{
-                "source": "school", "grounds": "повторно"})
-        with pytest.raises(TransitionError):
-            sop_services.sop_survey(user=disp, record=record, date=None, notes="рано")
-        with pytest.raises(ValidationError) as exc:
-            sop_services.sop_notify_kdn(user=disp, record=record, date=None, number="15-исх")
-        assert "guardianship_date" in exc.value.message_dict
-        sop_services.sop_notify_kdn(user=disp, record=record, date=None, number="15-исх",
-                                guardianship_date=today)
-        sop_services.sop_survey(user=disp, record=record, date=None,
-                            notes="Условия проживания неудовлетворительные")
-        with pytest.raises(ValidationError) as exc:
-            sop_services.sop_register(user=disp, record=record, decision_date=today,
-                                  decision_number="7", curator=world.user("specialist_far"))
-        assert "curator" in exc.value.message_dict
-        sop_services.sop_register(user=disp, record=record, decision_date=today,
-                              decision_number="7", curator=world.user("specialist_psy"))
-    record.refresh_from_db()
-    assert record.status == SopStatus.REGISTERED
-    assert record.next_review_due == today + datetime.timedelta(days=90)
-    assert record.overdue(today) == []
-    assert PersonCategory.objects.filter(person=world.p1, category="sop",
-                                         end_date__isnull=True).exists()
-    with acting_as("test"):
-        sop_services.sop_review(user=disp, record=record, date=None, notes="Отец трудоустроен")
-        with pytest.raises(ValidationError):
-            sop_services.sop_remove(user=disp, record=record, date=None, reason="Исправились")
-        sop_services.sop_remove(user=disp, record=record, date=None, reason="Исправились",
-                            decision_number="12")
-    record.refresh_from_db()
-    assert record.status == SopStatus.REMOVED and record.next_review_due is None
-    assert not PersonCategory.objects.filter(person=world.p1, category="sop",
-                                             end_date__isnull=True).exists()
-    # A record whose notice is late is overdue.
-    with acting_as("test"):
-        late = sop_services.sop_identify(user=disp, case=case, **{
-            "source": "police", "grounds": "Сообщение полиции"})
-    assert late.overdue(today + datetime.timedelta(days=2)) == ["сообщение в КДН и ЗП"]
-    assert late.overdue(today + datetime.timedelta(days=6)) == [
-        "сообщение в КДН и ЗП", "первичное обследование"]
