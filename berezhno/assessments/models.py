@@ -135,6 +135,10 @@ class AnswerOption(models.Model):
 class Assessment(models.Model):
     """A questionnaire run for one subject (a case, a person, a household, a place); its
     answers score it and, for a case, identify problems."""
+    # Set on loaded rows by the selectors for display (not fields).
+    raised: list
+    answer_rows: list
+
 
     case = models.ForeignKey("cases.SupportCase", verbose_name=_("случай"),
                              on_delete=models.CASCADE, null=True, blank=True,
@@ -196,6 +200,9 @@ class Assessment(models.Model):
 
 
 class AssessmentAnswer(models.Model):
+    # Set on loaded rows by the selectors for display (not fields).
+    labels: list[str]
+
     assessment = models.ForeignKey(Assessment, verbose_name=_("диагностика"),
                                    on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, verbose_name=_("вопрос"), on_delete=models.PROTECT,

@@ -114,6 +114,9 @@ class CaseQuerySet(RestrictedQuerySet):
 
 class SupportCase(VersionedModel):
     """A person or family on support: from the intake to the outcome."""
+    # Annotations of the lists (deadlines.with_pending), not fields.
+    pending_activity: datetime.date | None  # deadlines.with_pending
+
 
     number = models.CharField(_("номер"), max_length=30, unique=True, editable=False)
     practice = models.CharField(_("практика"), max_length=20, choices=access.practice_choices,
@@ -235,6 +238,9 @@ class CaseProblem(models.Model):
 
 class Plan(models.Model):
     """One version of the individual programme (ИППСУ / программа реабилитации)."""
+    # Set on loaded rows by the selectors for display (not fields).
+    is_open: bool
+
 
     case = models.ForeignKey(SupportCase, verbose_name=_("случай"), on_delete=models.CASCADE,
                              related_name="plans")
@@ -273,6 +279,9 @@ class Plan(models.Model):
 
 class Activity(VersionedModel):
     """An activity of a plan: what, who (a specialist or a partner), by when, result."""
+    # Set on loaded rows by the selectors for display (not fields).
+    overdue: bool
+
 
     plan = models.ForeignKey(Plan, verbose_name=_("программа"), on_delete=models.CASCADE,
                              related_name="activities")

@@ -280,6 +280,9 @@ class Household(VersionedModel):
 
 class HouseholdMember(models.Model):
     """A person in a household with their relation to its head."""
+    # Set on loaded rows by the selectors for display (not fields).
+    age: int | None
+
 
     household = models.ForeignKey(Household, verbose_name=_("домохозяйство"),
                                   on_delete=models.CASCADE, related_name="members")

@@ -63,8 +63,6 @@ def referral_send(*, user, case: SupportCase, organisation: Organisation | None 
     require_status(case, (CaseStatus.INTAKE, CaseStatus.PLANNING, CaseStatus.IN_PROGRESS,
                            CaseStatus.REVIEW), _("Из закрытого случая не направляют."))
     errors: dict[str, list] = {}
-    organisation = organisation
-    activity = activity
     if activity is not None:
         if activity.case_id != case.pk:
             errors["activity"] = [_("Мероприятие относится к другому случаю.")]
@@ -96,6 +94,7 @@ def referral_send(*, user, case: SupportCase, organisation: Organisation | None 
                                activity=activity).exists():
         raise ValidationError({"organisation": [_("В эту организацию по этому случаю уже есть "
                                                   "действующее направление.")]})
+    assert organisation is not None  # refused above (errors["organisation"])
     referral = Referral.objects.create(
         case=case, practice=case.practice, activity=activity, organisation=organisation,
         services=services,

@@ -25,6 +25,11 @@ def sop_late_q(today: datetime.date) -> Q:
 class SopRecord(VersionedModel):
     """A family in a socially dangerous position: identification → notice to the КДН и ЗП →
     first survey → commission decision with a curator → periodic reviews → removal."""
+    # Set on loaded rows by the selectors for display (not fields).
+    is_open: bool
+    missed_list: list[tuple[str, str, datetime.date]]
+    next: tuple[str, datetime.date] | None
+
 
     case = models.ForeignKey("cases.SupportCase", verbose_name=_("случай"),
                              on_delete=models.PROTECT,

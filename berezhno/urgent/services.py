@@ -72,6 +72,8 @@ def urgent_act_create(*, user, person: Person, lines: list[dict],
                 _("Строка %(i)s: дата вне периода акта.") % {"i": i})
     if errors:
         raise ValidationError(errors)
+    # refused above when missing (errors["date_from"], ["date_to"], ["provider"])
+    assert date_from is not None and date_to is not None and provider is not None
     act = UrgentServiceAct.objects.create(
         number=f"tmp-{uuid.uuid4().hex[:24]}", act_date=act_date, person=person, case=case,
         practice=practice,

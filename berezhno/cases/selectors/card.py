@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import (
     Prefetch,
     Q,
@@ -74,7 +75,8 @@ def case_events(case: SupportCase, limit: int = 100) -> QuerySet:
     finds records removed since (a problem struck out, an activity dropped from a draft).
     Events of the applicant's other cases and of the person card are left out.
     """
-    child_models = [CaseProblem, Plan, Activity, *extensions.history_records()]
+    child_models: list[type[models.Model]] = [CaseProblem, Plan, Activity,
+                                              *extensions.history_records()]
     ct = ContentType.objects.get_for_models(SupportCase, ActivitySession, *child_models)
     children = [ct[m].pk for m in child_models]
     return DomainEvent.objects.filter(person_id=case.person_id).filter(
@@ -206,7 +208,7 @@ def _recipient(user, case: SupportCase) -> Recipient:
 
     person = case.person
     full = exists_in(Person.objects.restrict(user, roles.VIEW), person.pk)
-    family_address = case.household.address if case.household_id else ""
+    family_address = case.household.address if case.household else ""
     if not full:
         address = family_address
     elif person.no_fixed_abode:

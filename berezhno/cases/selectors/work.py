@@ -5,6 +5,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -249,7 +250,8 @@ def board(user, *, on: deadlines.When_ = None, territory: Territory | None = Non
 def _workload(qs, ids_qs, on) -> list[dict]:
     responsible = dict(qs.order_by().values("responsible_id").annotate(n=Count("pk"))
                        .values_list("responsible_id", "n"))
-    activities = {row["responsible_user_id"]: row for row in Activity.objects.filter(
+    activities: dict[int, Any] = {
+        row["responsible_user_id"]: row for row in Activity.objects.filter(
         case_id__in=ids_qs, plan__status=PlanStatus.APPROVED, status__in=OPEN_ACTIVITY,
         responsible_user__isnull=False).order_by().values("responsible_user_id").annotate(
         open=Count("pk"), late=Count("pk", filter=deadlines.activity_overdue_q(on)))}

@@ -6,7 +6,7 @@ import uuid
 from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -225,9 +225,10 @@ def case_update(*, user, case: SupportCase, expected_version: int | None,
 
 def _move_to_practice(case: SupportCase) -> None:
     """The records of the case follow it into its new practice (they carry it for scope)."""
-    for model, case_field in {Plan: "case", Activity: "case",
-                              **extensions.practice_records()}.items():
-        model.objects.filter(**{case_field: case}).update(practice=case.practice)
+    records: dict[type[models.Model], str] = {Plan: "case", Activity: "case",
+                                              **extensions.practice_records()}
+    for model, case_field in records.items():
+        model._default_manager.filter(**{case_field: case}).update(practice=case.practice)
 
 
 @transaction.atomic

@@ -389,6 +389,7 @@ def session_record(*, user, activity: Activity, notes: str = "",
         held_on = None
     if errors:
         raise ValidationError(errors)
+    assert held_on is not None  # refused above (errors["held_on"])
     session = ActivitySession.objects.create(
         activity=activity, held_on=held_on, author=user, duration_minutes=duration,
         notes=notes, result=(result or "").strip())
