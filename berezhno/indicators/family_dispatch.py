@@ -353,14 +353,13 @@ def _by_period(node: Territory, periods: list[Span]) -> list[PeriodCounts]:
         with_minors = set(itertools.compress(member_households, minor[i]))
         minor_applicant_cases = set(itertools.compress(pks, minor_applicant[i]))
         helped_households = {household_of.get(pk) for pk in helped_in[i]} & with_minors
-        helped_applicants = {applicant_of[pk] for pk in helped_in[i]
-                             if pk in minor_applicant_cases}
+        helped_applicants = {applicant_of[pk] for pk in helped_in[i] & minor_applicant_cases}
         children = {person for household, person in itertools.compress(
             zip(member_households, member_persons, strict=True), minor[i])
             if household in helped_households}
         supported_households = set(itertools.compress(households, support[i])) & with_minors
-        supported_applicants = {applicant_of[pk] for pk in itertools.compress(pks, support[i])
-                                if pk in minor_applicant_cases}
+        supported_applicants = {applicant_of[pk] for pk in
+                                set(itertools.compress(pks, support[i])) & minor_applicant_cases}
         result.append(PeriodCounts(
             families_helped=len(helped_households) + len(helped_applicants),
             children=len(children | helped_applicants),
