@@ -15,14 +15,17 @@ measurements).
 """
 
 import datetime
+import functools
+import itertools
+import operator
 from dataclasses import dataclass
 from typing import cast
 
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
-    Count,
     Exists,
     F,
     FilteredRelation,
@@ -87,6 +90,14 @@ def _current_q(prefix: str, start: datetime.date, end: datetime.date) -> Q:
     """A household membership current at some time of the period."""
     return ((Q(**{f"{prefix}since__isnull": True}) | Q(**{f"{prefix}since__lte": end}))
             & (Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": start})))
+
+
+def _on_support_q(start: datetime.date, end: datetime.date) -> Q:
+    """A case on social support at some time of the period: marked so, the need
+    recognised, a programme approved by the end and not closed before the start."""
+    return (Q(is_social_support=True, decision=Decision.NEED_RECOGNISED,
+              programme_date__lte=end)
+            & (Q(closed_on__isnull=True) | Q(closed_on__gte=start)))
 
 
 def minor_members(start: datetime.date, end: datetime.date) -> QuerySet:
@@ -207,24 +218,29 @@ def _helped(node: Territory, start: datetime.date, end: datetime.date) -> Helped
 # --------------------------------------------------------------------------- grouped forms
 #
 # The chart asks for the four quarters of a year. Evaluated quarter by quarter, each count
-# joins the cases, their households' members and the members' persons again (on the
-# benchmark region about 0.5 s a time). The grouped forms below join them once for the span
-# of all the periods and decide, row by row, which periods the row counts in, with exactly
-# the conditions of the per-period computation written for each period (same builders:
-# ``_case_filter``, ``_help_records``, ``_current_q``, ``_minor_q``). The periods are
-# disjoint (``Indicator.compute_each`` sees to it), so a record of help falls in one.
+# joins the cases, their households' members and the members' persons again. The grouped
+# forms below read what the three counts need once for the span of all the periods, and
+# decide row by row which periods a row counts in, with exactly the conditions of the
+# per-period computation written for each period (same builders: ``_case_filter``,
+# ``_help_records``, ``_on_support_q``, ``_current_q``, ``_minor_q``,
+# ``_minor_applicant_q``). The periods are disjoint (``Indicator.compute_each`` sees to
+# it), so a record of help falls in one.
+#
+# The three counts share one reading (``by_period``): the quarters in which each case got
+# help; the cases that count in some period (helped, or on support) with, per period,
+# whether they are on support and whether the applicant of a case without a household is a
+# minor; and the minor members of those cases' households, per period. The households'
+# members and their birth dates — the bulk of the work, a few hundred thousand rows for a
+# region — are thus read once for the three counts and once per household, not once per
+# case and count. The persons are read through the covering index ``person_birth_by_id``
+# (``people`` migration 0004), not from the persons table.
+#
 # The dates counted are local dates (``DateField``s in the territory's calendar), so a
 # record's period is that of its date as stored; no time zone arithmetic is needed.
 
 
 def _span(periods: list[Span]) -> tuple[datetime.date, datetime.date]:
     return min(p.start for p in periods), max(p.end for p in periods)
-
-
-def _family_key():
-    """The family of a case as one integer: the household, or minus the applicant."""
-    return Case(When(household__isnull=False, then=F("household_id")),
-                default=-F("person_id"), output_field=BigIntegerField())
 
 
 def _minor_applicant_q(end: datetime.date) -> Q:
@@ -234,25 +250,9 @@ def _minor_applicant_q(end: datetime.date) -> Q:
         _minor_q("", end), pk=OuterRef("person_id"))))
 
 
-def _with_members(cases: QuerySet, first: datetime.date, last: datetime.date) -> QuerySet:
-    """``cases`` joined with the memberships current at some time of ``first``…``last``:
-    every membership any of the periods can count, one row each (or one empty row)."""
-    return cases.annotate(member=FilteredRelation(
-        "household__members", condition=_current_q("household__members__", first, last)))
-
-
-def _minor_member_q(start: datetime.date, end: datetime.date) -> Q:
-    """The row's membership is current during the period and its person a minor at end."""
-    return (Q(household__isnull=False) & _current_q("member__", start, end)
-            & _minor_q("member__person__", end))
-
-
-def helped_by_period(node: Territory, periods: list[Span]) -> list[tuple[int, int]]:
-    """(families, children) of ``fd_families_helped`` and ``fd_children`` for each period,
-    in two queries; read once per report (``shared``)."""
-    key = ("family_dispatch.helped_by_period", node.pk, node.path,
-           tuple((p.start, p.end) for p in periods))
-    return shared(key, lambda: _helped_by_period(node, periods))
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False),
+                output_field=BooleanField())
 
 
 def _period_of(field: str, periods: list[Span]) -> Case:
@@ -271,72 +271,115 @@ def helped_case_periods(node: Territory, periods: list[Span]) -> QuerySet:
     return first.union(*others).order_by()
 
 
-def _helped_by_period(node: Territory, periods: list[Span]) -> list[tuple[int, int]]:
+def counted_cases(node: Territory, periods: list[Span], helped_ids: list[int]) -> QuerySet:
+    """The node's cases that can count in one of the periods: helped in one of them
+    (``helped_ids``, the cases of ``helped_case_periods``), or on support at some time of
+    their span."""
     first, last = _span(periods)
-    # Which periods each case got help in: one pass over the records of help, grouped by
-    # the period of their dates.
-    got_help = set(helped_case_periods(node, periods))
-    if not got_help:
-        return [(0, 0) for _p in periods]
-    # The cases helped in any of the periods with their memberships: for each period, the
-    # child the row counts there (a minor member current during the period, or the minor
-    # applicant of a case without a household), or none.
-    columns = {"family": _family_key()}
-    for i, p in enumerate(periods):
-        columns[f"child_{i}"] = Case(
-            When(_minor_member_q(p.start, p.end), then=F("member__person_id")),
-            When(_minor_applicant_q(p.end), then=F("person_id")),
-            output_field=BigIntegerField())
     if connection.vendor == "postgresql":
         # The ids just read, as one array parameter, rather than reading the records of
-        # help a second time (on the benchmark region that second read took a quarter of
-        # the query). SQLite would need one parameter per id.
-        cases = practice_cases(node).filter(pk__any=sorted({pk for pk, _i in got_help}))
+        # help a second time. SQLite would need one parameter per id.
+        helped_q = Q(pk__any=helped_ids) if helped_ids else Q(pk__in=[])
     else:
-        cases = helped_cases(node, first, last)
-    rows = (_with_members(cases, first, last)
-            .annotate(**columns).values_list("pk", *columns).distinct())
-    families = [set() for _p in periods]
-    children = [set() for _p in periods]
-    for case_id, family, *counted in rows:
-        for i, child in enumerate(counted):
-            if child is not None and (case_id, i) in got_help:
-                families[i].add(family)
-                children[i].add(child)
-    return [(len(f), len(c)) for f, c in zip(families, children, strict=True)]
+        helped_q = Q(pk__in=helped_case_ids(node, first, last))
+    return practice_cases(node).filter(helped_q | _on_support_q(first, last))
 
 
-def families_on_support_by_period(node: Territory, periods: list[Span]) -> list[int]:
-    """``fd_families_on_support`` for each period, in one query: a family counts in a
-    period by ``COUNT(DISTINCT …) FILTER (WHERE <the period's conditions>)``."""
-    first, last = _span(periods)
-    cases = practice_cases(node).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=first), is_social_support=True,
-        decision=Decision.NEED_RECOGNISED, programme_date__lte=last)
-    aggregates = {}
-    for i, p in enumerate(periods):
-        on_support = (Q(programme_date__lte=p.end)
-                      & (Q(closed_on__isnull=True) | Q(closed_on__gte=p.start)))
-        target = _minor_member_q(p.start, p.end) | _minor_applicant_q(p.end)
-        aggregates[f"families_{i}"] = Count(_family_key(), distinct=True,
-                                            filter=on_support & target)
-    counts = _with_members(cases, first, last).aggregate(**aggregates)
-    return [counts[f"families_{i}"] for i in range(len(periods))]
+def minor_members_by_period(households: Q, periods: list[Span]) -> QuerySet:
+    """(household id, person id, then for each period whether the membership is current
+    during it and the person a minor at its end) of the memberships of the ``households``
+    that count in at least one of the periods."""
+    counts = [_current_q("", p.start, p.end) & _minor_q("person__", p.end) for p in periods]
+    flags = {f"minor_{i}": _flag(q) for i, q in enumerate(counts)}
+    return (HouseholdMember.objects.filter(households, functools.reduce(operator.or_, counts))
+            .annotate(**flags).values_list("household_id", "person_id", *flags).order_by())
+
+
+@dataclass(frozen=True)
+class PeriodCounts:
+    """The three counts of the chart for one period."""
+
+    families_helped: int
+    children: int
+    families_on_support: int
+
+
+def by_period(node: Territory, periods: list[Span]) -> list[PeriodCounts]:
+    """``fd_families_helped``, ``fd_children`` and ``fd_families_on_support`` for each
+    period, in three queries; read once per report (``shared``)."""
+    key = ("family_dispatch.by_period", node.pk, node.path,
+           tuple((p.start, p.end) for p in periods))
+    return shared(key, lambda: _by_period(node, periods))
+
+
+def _by_period(node: Territory, periods: list[Span]) -> list[PeriodCounts]:
+    n = len(periods)
+    # Which periods each case got help in: one pass over the records of help, grouped by
+    # the period of their dates.
+    helped_in: list[set[int]] = [set() for _p in periods]
+    for pk, i in helped_case_periods(node, periods):
+        helped_in[i].add(pk)
+    # The cases that can count: id, household, applicant, then for each period whether the
+    # case is on support, then for each period whether the applicant of a case without a
+    # household is a minor at its end.
+    cases = counted_cases(node, periods, sorted(set().union(*helped_in)))
+    flags = {**{f"support_{i}": _flag(_on_support_q(p.start, p.end))
+                for i, p in enumerate(periods)},
+             **{f"applicant_{i}": _flag(_minor_applicant_q(p.end))
+                for i, p in enumerate(periods)}}
+    rows = list(cases.annotate(**flags).values_list("pk", "household_id", "person_id", *flags))
+    if not rows:
+        return [PeriodCounts(0, 0, 0) for _p in periods]
+    pks, households, applicants, *case_flags = zip(*rows, strict=True)
+    support, minor_applicant = case_flags[:n], case_flags[n:]
+    household_of = dict(zip(pks, households, strict=True))
+    applicant_of = dict(zip(pks, applicants, strict=True))
+    # The minor members of those households, for each period: each household read once,
+    # whatever the number of its cases and counts.
+    if connection.vendor == "postgresql":
+        # The households just read, as one array (the cases are not read a third time).
+        of_households = Q(household_id__any=sorted(set(households) - {None}))
+    else:
+        of_households = Q(household_id__in=cases.filter(household__isnull=False)
+                          .values("household_id"))
+    members = list(minor_members_by_period(of_households, periods))
+    member_households, member_persons, *minor = (list(zip(*members, strict=True))
+                                                 or [() for _column in range(2 + n)])
+    result = []
+    for i in range(n):
+        # The target group in the period: households with a minor member current during
+        # it, and cases without a household whose applicant is a minor at its end. A family
+        # is its household, or its applicant alone (``count_families``).
+        with_minors = set(itertools.compress(member_households, minor[i]))
+        minor_applicant_cases = set(itertools.compress(pks, minor_applicant[i]))
+        helped_households = {household_of.get(pk) for pk in helped_in[i]} & with_minors
+        helped_applicants = {applicant_of[pk] for pk in helped_in[i] & minor_applicant_cases}
+        children = {person for household, person in itertools.compress(
+            zip(member_households, member_persons, strict=True), minor[i])
+            if household in helped_households}
+        supported_households = set(itertools.compress(households, support[i])) & with_minors
+        supported_applicants = {applicant_of[pk] for pk in
+                                set(itertools.compress(pks, support[i])) & minor_applicant_cases}
+        result.append(PeriodCounts(
+            families_helped=len(helped_households) + len(helped_applicants),
+            children=len(children | helped_applicants),
+            families_on_support=len(supported_households) + len(supported_applicants)))
+    return result
 
 
 @one_report
 def families_helped_series(node: Territory, periods: list[Span]) -> list[Result]:
-    return [Result.count(families) for families, _children in helped_by_period(node, periods)]
+    return [Result.count(p.families_helped) for p in by_period(node, periods)]
 
 
 @one_report
 def children_series(node: Territory, periods: list[Span]) -> list[Result]:
-    return [Result.count(children) for _families, children in helped_by_period(node, periods)]
+    return [Result.count(p.children) for p in by_period(node, periods)]
 
 
 @one_report
 def families_on_support_series(node: Territory, periods: list[Span]) -> list[Result]:
-    return [Result.count(n) for n in families_on_support_by_period(node, periods)]
+    return [Result.count(p.families_on_support) for p in by_period(node, periods)]
 
 
 # --------------------------------------------------------------------------- indicators
@@ -354,9 +397,7 @@ def children(node: Territory, start: datetime.date, end: datetime.date) -> Resul
 
 @one_report
 def families_on_support(node: Territory, start: datetime.date, end: datetime.date) -> Result:
-    cases = practice_cases(node).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=start), is_social_support=True,
-        decision=Decision.NEED_RECOGNISED, programme_date__lte=end)
+    cases = practice_cases(node).filter(_on_support_q(start, end))
     return Result.count(count_families(cases, start, end))
 
 

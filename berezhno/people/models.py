@@ -150,6 +150,11 @@ class Person(VersionedModel):
             models.Index(fields=["territory", "status", "search_name"],
                          name="person_territory_name"),
             models.Index(fields=["birth_date"], name="person_birth_date"),
+            # The birth date by person, without the persons table: the indicators read the
+            # age of every member of the families counted (docs/performance.md, "Indicator
+            # charts"). Key columns rather than INCLUDE, which SQLite lacks.
+            models.Index(fields=["id", "birth_date", "estimated_birth_year"],
+                         name="person_birth_by_id"),
         ]
 
     def __str__(self) -> str:

@@ -35,3 +35,18 @@ def test_the_list_is_one_parameter_on_postgresql(world):
         assert "= ANY(" in sql
     else:
         assert " IN (" in sql
+
+
+def test_the_array_has_the_type_of_the_column_on_postgresql(world):
+    """Not ``int4[]`` against a ``bigint`` key: of one type, PostgreSQL hashes the array
+    where the condition is a filter (under an OR) instead of walking it for every row."""
+    ids = list(Territory.objects.values_list("pk", flat=True))
+    paths = list(Territory.objects.values_list("path", flat=True)[:2])
+    with CaptureQueriesContext(connection) as ctx:
+        either = Territory.objects.filter(Q(pk__any=ids) | Q(path__any=paths)).count()
+    assert either == len(ids)
+    assert set(Territory.objects.filter(path__any=paths).values_list("path", flat=True)) == set(
+        paths)
+    if connection.vendor == "postgresql":
+        sql = ctx.captured_queries[-1]["sql"]
+        assert "::bigint[])" in sql and "::varchar(255)[])" in sql

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from berezhno.cases.choices import Improvement, Outcome
+from berezhno.core.context import acting_as
 from berezhno.indicators import periods
 from berezhno.indicators.registry import (
     Indicator,
@@ -25,7 +26,8 @@ from berezhno.indicators.registry import (
     disjoint,
     registry,
 )
-from berezhno.indicators.selectors import quarterly_series, report_scope
+from berezhno.indicators.selectors import evaluate, quarterly_series, report_scope
+from berezhno.people import services as people
 from berezhno.people.models import HouseholdMember
 
 from .test_family_dispatch import _data_queries
@@ -118,6 +120,20 @@ def test_the_grouped_quarters_equal_the_quarters_one_by_one(world, edges, year):
         assert nonzero > 40  # the comparison is not between zeros
 
 
+@pytest.mark.parametrize("key", ["region", "mun", "d2", "d3"])
+def test_the_charts_show_the_numbers_of_the_table_for_each_quarter(world, edges, key):
+    """What the chart draws for a quarter (``quarterly_series``, grouped) is what the table
+    of that quarter shows (``evaluate``), for every count indicator."""
+    territory = getattr(world, key)
+    series = quarterly_series("family_dispatch", territory, 2026, on=D(2026, 12, 31))
+    assert [s.indicator.code for s in series] == [i.code for i in GROUPED]
+    for number, quarter in enumerate(periods.quarters(2026)):
+        table = {row.indicator.code: row.result.value
+                 for row in evaluate("family_dispatch", territory, quarter.start, quarter.end)}
+        chart = {s.indicator.code: s.points[number][1] for s in series}
+        assert chart == {code: table[code] for code in chart}, (key, quarter.label)
+
+
 def test_the_numbers_of_2026_by_quarter(world, edges):
     """Known values, so that both forms are checked against the rules too."""
     by_code = {i.code: [r.value for r in _grouped(i, world.region, periods.quarters(2026))]
@@ -132,6 +148,45 @@ def test_the_numbers_of_2026_by_quarter(world, edges):
     # (programme on 30 June); Q3 F6, G1, G3 — G2's applicant is 18 at the end of the
     # quarter; Q4 F6, G1 (closed on 1 October, the first day), G3.
     assert by_code["fd_families_on_support"] == [4, 7, 3, 3]
+
+
+def test_a_child_counted_in_two_families_is_one_child(world, builder):
+    """A child who moves from one helped family to another within a quarter, and a minor
+    who is a member of a helped family and has her own case without a household: each is
+    one child, and each family counts once, in the grouped form as quarter by quarter."""
+    b, w = builder, world
+    child = D(2014, 4, 4)
+    head1, first = b.family("Белова", w.d1, w.town, children=[child])
+    head2, second = b.family("Зуева", w.d1, w.town)
+    moving = HouseholdMember.objects.get(household=first, relation="child")
+    with acting_as("test"):
+        people.household_remove_member(user=b.root, member=moving)
+        people.household_add_member(user=b.root, household=second, person=moving.person,
+                                    relation="child")
+    HouseholdMember.objects.filter(pk=moving.pk).update(until=D(2026, 5, 15))
+    HouseholdMember.objects.filter(household=second, relation="child").update(
+        since=D(2026, 5, 16))
+    teen = b.person("Белова", "Ольга", D(2011, 2, 2), w.d1, w.town)
+    with acting_as("test"):
+        joined = people.household_add_member(user=b.root, household=first, person=teen,
+                                             relation="child")
+    HouseholdMember.objects.filter(pk=joined.pk).update(since=D(2026, 1, 1))
+    for key, person, household in (("H1", head1, first), ("H2", head2, second),
+                                   ("H3", teen, None)):
+        case = b.open(key, person, household, received=D(2026, 1, 10))
+        b.recognise(case, D(2026, 1, 11))
+        (activity,) = b.programme(case, D(2026, 1, 12))
+        b.done(activity, D(2026, 6, 1))
+    quarters = periods.quarters(2026)
+    for indicator in GROUPED:
+        assert _grouped(indicator, w.d1, quarters) == _per_period(indicator, w.d1, quarters)
+    by_code = {i.code: [r.value for r in _grouped(i, w.d1, quarters)] for i in GROUPED}
+    # Q2: both households (the moving child in each, the teenager in the first) and the
+    # teenager's own case; two children, each once.
+    assert by_code["fd_families_helped"] == [0, 3, 0, 0]
+    assert by_code["fd_children"] == [0, 2, 0, 0]
+    # The second household has no child before the move.
+    assert by_code["fd_families_on_support"] == [2, 3, 3, 3]
 
 
 def test_any_disjoint_periods_in_any_order(world, edges):
