@@ -330,9 +330,9 @@ class Activity(VersionedModel):
                    models.Index(fields=["responsible_user", "-finished_on"],
                                 condition=Q(status__in=["done", "not_done"]),
                                 name="activity_finished"),
-                   # indicators: help given in a period
-                   models.Index(fields=["finished_on"], condition=Q(status="done"),
-                                name="activity_done_on")]
+                   # indicators: help given in a period, and to which cases (index only)
+                   models.Index(fields=["finished_on", "case"], condition=Q(status="done"),
+                                name="activity_done_on_case")]
         constraints = [models.CheckConstraint(condition=~Q(practice=""),
                                               name="activity_has_practice")]
 

@@ -50,8 +50,9 @@ class Referral(VersionedModel):
         verbose_name_plural = _("направления")
         ordering = ["-sent_on", "-id"]
         indexes = [models.Index(fields=["organisation", "status"], name="referral_org_status"),
-                   models.Index(fields=["completed_on"], condition=Q(status="done"),
-                                name="referral_done_on")]
+                   # indicators: help given in a period, and to which cases (index only)
+                   models.Index(fields=["completed_on", "case"], condition=Q(status="done"),
+                                name="referral_done_on_case")]
         constraints = [models.CheckConstraint(condition=~Q(practice=""),
                                               name="referral_has_practice")]
 
