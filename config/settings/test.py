@@ -17,7 +17,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A commit need not wait for the WAL to reach the disk: nothing of a test run has to
     # survive a crash, and the migrations and the transactional tests commit often.
-    DATABASES["default"]["OPTIONS"] = {"options": "-c synchronous_commit=off"}
+    DATABASES["default"]["OPTIONS"] = {
+        "options": DATABASES["default"]["OPTIONS"]["options"] + " -c synchronous_commit=off"}
 else:
     # SQLITE_TEST_PATH lets two suites run side by side without sharing one file.
     DATABASES["default"]["TEST"] = {
