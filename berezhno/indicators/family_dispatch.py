@@ -47,6 +47,7 @@ from berezhno.cases.choices import (
     Practice,
 )
 from berezhno.cases.models import Activity, ActivitySession, SupportCase
+from berezhno.core.lookups import ids
 from berezhno.people.models import HouseholdMember, Person, years_ago
 from berezhno.referrals.choices import ReferralStatus
 from berezhno.referrals.models import Referral
@@ -279,7 +280,7 @@ def counted_cases(node: Territory, periods: list[Span], helped_ids: list[int]) -
     if connection.vendor == "postgresql":
         # The ids just read, as one array parameter, rather than reading the records of
         # help a second time. SQLite would need one parameter per id.
-        helped_q = Q(pk__any=helped_ids) if helped_ids else Q(pk__in=[])
+        helped_q = Q(pk__any=ids(helped_ids)) if helped_ids else Q(pk__in=[])
     else:
         helped_q = Q(pk__in=helped_case_ids(node, first, last))
     return practice_cases(node).filter(helped_q | _on_support_q(first, last))
@@ -338,7 +339,7 @@ def _by_period(node: Territory, periods: list[Span]) -> list[PeriodCounts]:
     # whatever the number of its cases and counts.
     if connection.vendor == "postgresql":
         # The households just read, as one array (the cases are not read a third time).
-        of_households = Q(household_id__any=sorted(set(households) - {None}))
+        of_households = Q(household_id__any=ids(sorted(set(households) - {None})))
     else:
         of_households = Q(household_id__in=cases.filter(household__isnull=False)
                           .values("household_id"))

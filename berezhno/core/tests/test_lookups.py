@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
+from berezhno.core.lookups import ids
 from berezhno.territories.models import Territory
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +51,24 @@ def test_the_array_has_the_type_of_the_column_on_postgresql(world):
     if connection.vendor == "postgresql":
         sql = ctx.captured_queries[-1]["sql"]
         assert "::bigint[])" in sql and "::varchar(255)[])" in sql
+
+
+def test_integer_keys_go_as_one_text_array_and_a_wrapped_list_works_alike(world):
+    """On PostgreSQL the integers of a key are sent as the array's text form (one string);
+    ``ids(...)`` keeps the query builder from walking a long list; rows stand for their keys
+    and NULL is dropped (it matches nothing)."""
+    rows = list(Territory.objects.order_by("pk")[:3])
+    keys = [t.pk for t in rows]
+    expected = set(Territory.objects.filter(pk__in=keys))
+    with CaptureQueriesContext(connection) as ctx:
+        assert set(Territory.objects.filter(pk__any=ids(keys))) == expected
+    assert set(Territory.objects.filter(pk__any=ids(iter(keys)))) == expected
+    assert set(Territory.objects.filter(pk__any=[*rows, None])) == expected
+    assert set(Territory.objects.filter(parent_id__any=ids(keys))) == set(
+        Territory.objects.filter(parent_id__in=keys))
+    if connection.vendor == "postgresql":
+        params = ctx.captured_queries[-1]["sql"]
+        assert "::bigint[])" in params
+        assert "'{" + ",".join(map(str, keys)) + "}'" in params
+    with pytest.raises((TypeError, ValueError)):
+        list(Territory.objects.filter(pk__any=["1; drop table x"]))
