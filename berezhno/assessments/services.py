@@ -3,6 +3,7 @@ income compared with the region's subsistence minimum, and the problems they ide
 added to the case (``cases.services.add_problem``) and linked to the assessment."""
 
 import datetime
+import decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,9 +45,6 @@ def subsistence_minimum_for(territory, year: int):
 
 def _parse_answer(question, raw, options: dict):
     """The stored form of one answer, or raise ValueError with a Russian message."""
-    import decimal
-
-
     if question.answer_type == AnswerType.SINGLE:
         try:
             option = options[int(raw)]

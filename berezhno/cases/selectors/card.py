@@ -12,6 +12,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils.translation import gettext as _
 
 from berezhno.cases import roles
 from berezhno.core.models import DomainEvent
@@ -204,8 +205,6 @@ class Recipient:
 
 
 def _recipient(user, case: SupportCase) -> Recipient:
-    from django.utils.translation import gettext as _
-
     person = case.person
     full = exists_in(Person.objects.restrict(user, roles.VIEW), person.pk)
     family_address = case.household.address if case.household else ""

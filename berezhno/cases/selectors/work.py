@@ -16,6 +16,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils.translation import gettext as _
 
 from berezhno.cases import roles
 from berezhno.core.views_utils import Page
@@ -138,8 +139,6 @@ def worklist(user, page: int = 1, finished_limit: int = 20, filters: dict | None
 
 
 def _next_deadline(case: SupportCase) -> tuple[str, datetime.date | None]:
-    from django.utils.translation import gettext as _
-
     if case.status == CaseStatus.INTAKE:
         return _("решение о нуждаемости"), case.decision_due
     if case.status == CaseStatus.PLANNING:
@@ -168,8 +167,6 @@ class Board:
 
     @cached_property
     def _cards(self) -> list:
-        from django.utils.translation import gettext as _
-
         cases = deadlines.mark_overdue(deadlines.with_pending(self.scope).select_related(
             # decision_due is never null: NULLS FIRST only keeps PostgreSQL from walking the
             # region-wide decision_due index in search of the scope's first cases (140 ms
@@ -218,8 +215,6 @@ class Board:
     def counts(self) -> list[dict]:
         """Every case of the scope counted per problem (not only the cards shown), then
         those without a problem: ``problem`` (id or None), ``name``, ``cases``."""
-        from django.utils.translation import gettext as _
-
         rows = (CaseProblem.objects.filter(case__in=self.scope.values("pk"))
                 .values("problem_id", "problem__name", "problem__order")
                 .annotate(n=Count("case_id")).order_by("problem__order", "problem__name"))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from berezhno.cases.choices import ActivityStatus, CaseStatus, PlanStatus
 from berezhno.cases.models import Activity, Plan, SupportCase
 from berezhno.cases.reminders import collect_due
+from berezhno.cases.tests.test_views import url
 from berezhno.core.context import acting_as
 from berezhno.core.workdays import local_today
 from berezhno.referrals import services as referrals_services
@@ -26,7 +27,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def _page_ids(client, name, query, attr="page"):
-    r = client.get(reverse(name if ":" in name else f"cases:{name}"), query)
+    r = client.get(url(name), query)
     assert r.status_code == 200, (name, query)
     items = r.context[attr].items if attr == "page" else r.context["work"].activities.items
     return [x.pk for x in items]

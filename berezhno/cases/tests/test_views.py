@@ -31,8 +31,13 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body(response)))
 
 
+def url(name, args=None) -> str:
+    """The address of a named page: a bare name is the case app's (``cases:<name>``)."""
+    return reverse(name if ":" in name else f"cases:{name}", args=args)
+
+
 def post(client, name, args, data, expect=302):
-    r = client.post(reverse(name if ":" in name else f"cases:{name}", args=args), data)
+    r = client.post(url(name, args), data)
     assert r.status_code == expect, (name, r.status_code, text(r)[:3000])
     return r
 
@@ -251,8 +256,7 @@ def test_scope_out_of_territory_is_404(world, family, client):
     client.force_login(world.user("specialist_far"))
     assert client.get(case.get_absolute_url()).status_code == 404
     for name in ("edit", "decide", "plan_create", "referrals:send", "close"):
-        url = reverse(name if ":" in name else f"cases:{name}", args=[case.pk])
-        assert client.get(url).status_code == 404, name
+        assert client.get(url(name, [case.pk])).status_code == 404, name
     r = client.get(reverse("cases:list"))
     assert r.status_code == 200 and case.number not in body(r)
     # The psychologist sees the case but may not decide on it: no button, and a 404.
@@ -276,7 +280,7 @@ def test_navigation_by_role(world, client):
     def links(page):
         return set(re.findall(r'href="(/cases/[^"]*)"', page))
 
-    assert links(page) == {reverse(name if ":" in name else f"cases:{name}")
+    assert links(page) == {url(name)
                            for name in ("list", "worklist", "referrals:inbox", "board", "sop:list")}
     client.force_login(world.user("partner"))
     assert links(body(client.get(reverse("core:home")))) == {reverse("referrals:inbox")}
@@ -443,7 +447,7 @@ def test_constant_queries_on_the_list_and_the_board(world, client):
         _make_cases(world, n - SupportCase.objects.count())
         for name in ("list", "board"):
             with CaptureQueriesContext(connection) as ctx:
-                r = client.get(reverse(name if ":" in name else f"cases:{name}"))
+                r = client.get(url(name))
             assert r.status_code == 200
             counts.setdefault(name, []).append(len(ctx.captured_queries))
         assert body(client.get(reverse("cases:list"))).count('<tr class="overdue">') == n // 2
