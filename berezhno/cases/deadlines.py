@@ -41,6 +41,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from berezhno.core.workdays import local_date, working_days
 from berezhno.territories.choices import TIME_ZONES
@@ -141,12 +142,15 @@ class CaseDeadline:
     deadline is missed on ``day``; ``pending()``: an expression on ``SupportCase`` — the
     earliest such deadline still to meet (null if none), the date ``late`` compares with the
     day. The case is overdue by it from the day after ``pending``: both must say the same.
+    ``short_label`` names it in a list's deadline column («СОП: 01.02.2026»), ``label`` if
+    not given.
     """
 
     code: str
     label: StrOrPromise
     late: Callable[[datetime.date], Any]
     pending: Callable[[], Any]
+    short_label: StrOrPromise = ""
 
 
 @dataclass(frozen=True)
@@ -236,6 +240,17 @@ def with_pending(qs: QuerySet) -> QuerySet:
 
 
 SPINE_DEADLINES = ("decision", "programme", "activity")
+SPINE_DEADLINE_LABELS = {"decision": gettext_lazy("решение"),
+                         "programme": gettext_lazy("программа"),
+                         "activity": gettext_lazy("мероприятие")}
+
+
+def deadline_short_label(code: str) -> StrOrPromise:
+    """How a list's deadline column names a missed deadline of a case."""
+    if code in SPINE_DEADLINE_LABELS:
+        return SPINE_DEADLINE_LABELS[code]
+    deadline = _deadlines[code]
+    return deadline.short_label or deadline.label
 
 
 def case_deadline_codes() -> tuple[str, ...]:

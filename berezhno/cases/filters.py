@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from berezhno.accounts.models import User
 from berezhno.core import access
+from berezhno.core import forms as fields
 from berezhno.people.forms import TerritoryChoiceField
 from berezhno.territories.models import Territory
 
@@ -41,11 +42,11 @@ class Flag(forms.CheckboxInput):
         return self.VALUES.get(value)
 
 
-class TerritoryFilter(django_filters.ModelChoiceFilter):
+class TerritoryFilter(fields.ModelChoiceFilter):
     field_class = TerritoryChoiceField
 
 
-class UserFilter(django_filters.ModelChoiceFilter):
+class UserFilter(fields.ModelChoiceFilter):
     field_class = UserChoiceField
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from berezhno.accounts.models import Organisation
 from berezhno.core import access
+from berezhno.core import forms as fields
 
 from . import roles, selectors
 from .choices import (
@@ -36,7 +37,7 @@ def text_field(label, rows=3, required=False, **kwargs):
                            widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(fields.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.full_name or obj.username
 
@@ -49,12 +50,12 @@ class CaseForm(forms.Form):
 
     practice = forms.ChoiceField(label=_("Практика"), choices=access.practice_choices,
                                  initial=Practice.FAMILY_DISPATCH)
-    household = forms.ModelChoiceField(
+    household = fields.ModelChoiceField(
         label=_("Семья (домохозяйство)"), required=False, queryset=None,
         empty_label=_("— без семьи (одиноко проживающий) —"))
     channel = forms.ChoiceField(label=_("Канал обращения"),
                                 choices=[("", "—"), *IntakeChannel.choices], required=False)
-    referred_by = forms.ModelChoiceField(
+    referred_by = fields.ModelChoiceField(
         label=_("Направившая организация"), required=False, queryset=None, empty_label=NONE,
         help_text=_("Обязательно для обращения по направлению школы, полиции, больницы, "
                     "центра занятости, КДН и ЗП."))
@@ -105,7 +106,7 @@ class IntakeForm(CaseForm):
     person = forms.IntegerField(widget=forms.HiddenInput, required=False)
     received_at = forms.DateTimeField(label=_("Дата и время обращения"), required=False,
                                       widget=DATETIME, help_text=_("Если не указать — сейчас."))
-    problems = forms.ModelMultipleChoiceField(
+    problems = fields.ModelMultipleChoiceField(
         label=_("Проблемы со слов заявителя (из каталога)"), required=False,
         queryset=Problem.objects.filter(is_active=True), widget=CHECKS)
 
@@ -145,7 +146,7 @@ class DecideForm(forms.Form):
 
 
 class ProblemAddForm(forms.Form):
-    problem = forms.ModelChoiceField(label=_("Проблема"), queryset=None, empty_label=NONE)
+    problem = fields.ModelChoiceField(label=_("Проблема"), queryset=None, empty_label=NONE)
     source = forms.ChoiceField(label=_("Как выявлена"), choices=ProblemSource.choices,
                                initial=ProblemSource.SPECIALIST)
     note = forms.CharField(label=_("Примечание"), required=False, max_length=300)
@@ -181,11 +182,11 @@ class ActivityForm(forms.Form):
                                      choices=[("", "—"), *ServiceType.choices], required=False)
     title = forms.CharField(label=_("Мероприятие"), max_length=300, required=False)
     description = text_field(_("Содержание"), rows=2)
-    problem = forms.ModelChoiceField(label=_("На решение какой проблемы"), required=False,
+    problem = fields.ModelChoiceField(label=_("На решение какой проблемы"), required=False,
                                      queryset=None, empty_label=NONE)
     responsible_user = UserChoiceField(label=_("Исполнитель — специалист"), required=False,
                                        queryset=None, empty_label=NONE)
-    partner = forms.ModelChoiceField(label=_("или организация-партнёр"), required=False,
+    partner = fields.ModelChoiceField(label=_("или организация-партнёр"), required=False,
                                      queryset=None, empty_label=NONE)
     due_date = forms.DateField(label=_("Срок"), required=False, widget=DATE)
     volume = forms.CharField(label=_("Объём"), max_length=100, required=False,

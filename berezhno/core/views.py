@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from . import access, registry, selectors
+from . import forms as fields
 from .access import can
 from .models import AccessKind
 from .views_utils import paginate
@@ -22,7 +23,7 @@ def home(request):
 class AuditFilterForm(forms.Form):
     view = forms.ChoiceField(label=_("Журнал"), required=False, choices=[
         ("access", _("Просмотры и выгрузки")), ("changes", _("Изменения"))])
-    user = forms.ModelChoiceField(label=_("Пользователь"), required=False, queryset=None)
+    user = fields.ModelChoiceField(label=_("Пользователь"), required=False, queryset=None)
     person = forms.IntegerField(label=_("Номер записи гражданина"), required=False, min_value=1)
     kind = forms.ChoiceField(label=_("Вид доступа"), required=False,
                              choices=[("", _("любой")), *AccessKind.choices])

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from berezhno.cases.choices import Practice
+from berezhno.core import forms as fields
 from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
 
@@ -17,7 +18,7 @@ MAX_YEARS = 5
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
-class TerritoryChoiceField(forms.ModelChoiceField):
+class TerritoryChoiceField(fields.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         indent = "\u00a0\u00a0" * max(obj.level - Level.REGION, 0)
         return f"{indent}{obj.name}"

@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from berezhno.core import forms as fields
 from berezhno.core.access import territories_in_scope
 from berezhno.people import roles
 
@@ -19,7 +20,7 @@ def _territories(request):
 
 class PersonFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("ФИО, СНИЛС или телефон"), method="filter_noop")
-    territory = django_filters.ModelChoiceFilter(label=_("Территория"), queryset=_territories,
+    territory = fields.ModelChoiceFilter(label=_("Территория"), queryset=_territories,
                                                  method="filter_noop")
     category = django_filters.ChoiceFilter(
         label=_("Категория"), choices=[(SENIOR, "55+"), *Category.choices],

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from berezhno.accounts.choices import OrganisationKind
 from berezhno.accounts.models import Organisation
+from berezhno.core import forms as fields
 from berezhno.core.access import territories_in_scope
 from berezhno.people import roles
 from berezhno.territories.choices import Level
@@ -29,7 +30,7 @@ from .models import Person
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class TerritoryChoiceField(forms.ModelChoiceField):
+class TerritoryChoiceField(fields.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.label_with_parent() if obj.level >= Level.SETTLEMENT else obj.name
 
@@ -121,7 +122,7 @@ class ConsentForm(forms.Form):
                                 widget=forms.Textarea(attrs={"rows": 3}))
     processors = forms.CharField(label=_("Лица, обрабатывающие данные по поручению оператора"),
                                  required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = fields.ModelMultipleChoiceField(
         label=_("Кому передаются сведения (для согласия на передачу партнёрам)"),
         queryset=Organisation.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from berezhno.accounts.models import Organisation
 from berezhno.cases.filters import ALL, SelectorFilterSet, flag, user_of
+from berezhno.core import forms as fields
 
 from . import selectors
 from .choices import ReferralStatus
@@ -25,7 +26,7 @@ class ReferralFilterSet(SelectorFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Состояние"), empty_label=ALL, method="filter_noop",
         choices=[("open", _("ожидают ответа или исполнения")), *ReferralStatus.choices])
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = fields.ModelChoiceFilter(
         label=_("Организация"), queryset=_organisations, empty_label=ALL,
         method="filter_noop")
     overdue = flag(_("Только просроченные"))

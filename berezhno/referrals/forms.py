@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from berezhno.cases import selectors as case_selectors
 from berezhno.cases.choices import PlanStatus
 from berezhno.cases.forms import DATE, NONE, text_field
+from berezhno.core import forms as fields
 
 
 class ReferralForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Организация-партнёр"), required=False,
+    organisation = fields.ModelChoiceField(label=_("Организация-партнёр"), required=False,
                                           queryset=None, empty_label=NONE)
-    activity = forms.ModelChoiceField(label=_("Мероприятие программы"), required=False,
+    activity = fields.ModelChoiceField(label=_("Мероприятие программы"), required=False,
                                       queryset=None, empty_label=NONE)
     services = text_field(_("Какая помощь нужна"))
     sent_on = forms.DateField(label=_("Дата направления"), required=False, widget=DATE,

@@ -84,7 +84,7 @@ def overdue_reminders(on: When_ = None) -> dict:
 
 def register() -> None:
     register_case_deadline(CaseDeadline(code="sop", label=gettext_lazy("срок по СОП"),
-                                        late=_late_case,
+                                        short_label=gettext_lazy("СОП"), late=_late_case,
                                         pending=_pending_case))
     register_case_flag(CaseFlag(code="sop", label=gettext_lazy("СОП"),
                                 title=gettext_lazy("семья в социально опасном положении"),

@@ -5,11 +5,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from berezhno.core import forms as fields
+
 from . import selectors
 
 
 class DirectoryForm(forms.Form):
-    settlement = forms.ModelChoiceField(label=_("Населённый пункт"), queryset=None,
+    settlement = fields.ModelChoiceField(label=_("Населённый пункт"), queryset=None,
                                         required=False, empty_label=_("— выберите —"))
     q = forms.CharField(label=_("или введите населённый пункт или улицу"), required=False,
                         max_length=100)

@@ -74,7 +74,8 @@ def test_every_plural_entry_is_translated_and_compiled():
 def test_worklist_note_on_more_cases(shown, note):
     cases = [SimpleNamespace(pk=i, number=str(i), person=SimpleNamespace(full_name="—"),
                              get_status_display="", next_deadline=("", None),
-                             overdue_since=None) for i in range(1, shown + 1)]
+                             overdue_since=None, status="closed", late={})
+             for i in range(1, shown + 1)]
     html = render_to_string("cases/worklist.html", {
         "work": {"cases": cases, "more_cases": True}, "me": 1})
     assert note in html

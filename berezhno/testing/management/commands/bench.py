@@ -1,5 +1,7 @@
 """Measure the registry's pages and API on generated data beside the bare SQL."""
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -28,8 +30,22 @@ class Command(BaseCommand):
         persons = _count("people_person")
         self.stdout.write("")
         self.stdout.write(f"Database: {connection.vendor}, persons: {persons}, "
-                          f"iterations: {options['iterations']}")
+                          f"iterations: {options['iterations']}, "
+                          f"CPU reference: {cpu_reference():.2f} s")
         self.stdout.write(markdown(results))
+
+
+def cpu_reference() -> float:
+    """Seconds for a fixed pure-Python loop (the best of three): machines of one kind differ
+    by twice in speed, and the page figures scale with it, so a figure is read beside it."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def _count(table: str) -> int:
