@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from berezhno.cases import roles as case_roles
 from berezhno.cases.api import ERRORS, ScopedField
 from berezhno.cases.models import SupportCase
+from berezhno.core.api import LoggedReads
 from berezhno.people.api import RegistryAccess
 
 from . import services
@@ -94,7 +95,7 @@ class AssessmentWriteSerializer(serializers.Serializer):
                   "идентификаторов, число, текст или дата ГГГГ-ММ-ДД.")
 
 
-class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class AssessmentViewSet(LoggedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Diagnostics and needs assessments of cases; answers identify problems."""
 

@@ -11,4 +11,5 @@ from .models import AnswerOption, Assessment, Question, Questionnaire
 def register_scopes() -> None:
     for model in (Questionnaire, Question, AnswerOption):
         access.register_scope(model, kind=CATALOGUE)
-    access.register_scope(Assessment, kind=CASE, territory="territory", practice="practice")
+    access.register_scope(Assessment, kind=CASE, territory="territory", practice="practice",
+                          persons=["person", "case__person", "household__members__person"])

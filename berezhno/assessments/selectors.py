@@ -13,6 +13,7 @@ from berezhno.cases.choices import ACTIVE_STATUSES
 from berezhno.cases.extensions import SectionView
 from berezhno.cases.models import CaseProblem, SupportCase
 from berezhno.cases.selectors import case_queryset, exists_in
+from berezhno.core import audit
 from berezhno.core.access import can
 
 from .models import AnswerOption, Assessment, AssessmentAnswer, Question, Questionnaire
@@ -84,7 +85,7 @@ def assessment_get(user, case: SupportCase, pk) -> Assessment:
     assessment = case.assessments.select_related("questionnaire", "conducted_by").get(pk=pk)
     with_answers([assessment])
     assessment.raised = list(assessment.raised_problems.select_related("problem"))
-    return assessment
+    return audit.read(user, assessment)
 
 
 # --------------------------------------------------------------------------- case sections

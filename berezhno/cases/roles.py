@@ -97,10 +97,13 @@ def register_scopes() -> None:
     for model in (DeadlineRule, Problem, SubsistenceMinimum):
         scope(model, kind=CATALOGUE)
     scope(SupportCase, kind=CASE, territory="territory", practice="practice",
-          grants=[case_grant])
-    scope(CaseProblem, kind=CASE, territory="case__territory", practice="case__practice")
-    scope(Plan, kind=CASE, territory="case__territory", practice="practice")
+          grants=[case_grant], persons=["person"])
+    scope(CaseProblem, kind=CASE, territory="case__territory", practice="case__practice",
+          persons=["case__person"])
+    scope(Plan, kind=CASE, territory="case__territory", practice="practice",
+          persons=["case__person"])
     scope(Activity, kind=ACTIVITY, territory="case__territory", practice="practice",
-          grants=[activity_grant])
+          grants=[activity_grant], persons=["case__person"])
     scope(ActivitySession, kind=ACTIVITY, territory="activity__case__territory",
-          practice="activity__practice", grants=[session_grant])
+          practice="activity__practice", grants=[session_grant],
+          persons=["activity__case__person"])

@@ -226,7 +226,10 @@ class ScopeRule:
 
     ``territory``: the path to the record's territory (``None`` for reference data that is
     not territorial); ``practice``: the path to its practice (``None`` when the record is
-    shared by all practices, like a person); ``grants``: work-assignment grants.
+    shared by all practices, like a person); ``grants``: work-assignment grants;
+    ``persons``: the paths to the people a record is about, whose reads the access log
+    records (``audit.log_reads``): ``("pk",)`` for a person, ``("person",)`` for a record of
+    one, ``("members__person",)`` for a household; empty for records about nobody.
     """
 
     model: type[Model]
@@ -234,6 +237,7 @@ class ScopeRule:
     territory: str | None = None
     practice: str | None = None
     grants: list[GrantFn] = field(default_factory=list)
+    persons: tuple[str, ...] = ()
 
 
 _scopes: dict[type[Model], ScopeRule] = {}
@@ -241,11 +245,15 @@ _pending_grants: dict[type[Model], list[GrantFn]] = {}
 
 
 def register_scope(model: type[Model], *, kind: str, territory: str | None = None,
-                   practice: str | None = None, grants: Iterable[GrantFn] = ()) -> ScopeRule:
+                   practice: str | None = None, grants: Iterable[GrantFn] = (),
+                   persons: Iterable[str] = ()) -> ScopeRule:
     if model in _scopes:
         raise RegistryError(f"scope of {model._meta.label} registered twice")
     rule = ScopeRule(model, kind, territory, practice,
-                     [*grants, *_pending_grants.pop(model, [])])
+                     [*grants, *_pending_grants.pop(model, [])], tuple(persons))
+    if _kinds.get(kind) is not None and _kinds[kind].personal and not rule.persons:
+        raise RegistryError(f"{model._meta.label} holds personal data ({kind}): register "
+                            "the paths to its persons (persons=...) for the access log")
     _scopes[model] = rule
     return rule
 

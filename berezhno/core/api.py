@@ -1,6 +1,7 @@
 """Shared API plumbing: pagination, error format, scoped viewset base."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -8,8 +9,9 @@ from rest_framework import exceptions, pagination, permissions, serializers, sta
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import access
+from . import access, audit
 from .errors import ConflictError, DomainError
+from .models import AccessKind
 
 METHOD_ACTIONS = {"GET": access.VIEW, "HEAD": access.VIEW, "OPTIONS": access.VIEW,
                   "POST": access.ADD, "PUT": access.CHANGE, "PATCH": access.CHANGE,
@@ -25,6 +27,42 @@ class CanManage(permissions.BasePermission):
             return False
         action = METHOD_ACTIONS.get(request.method)
         return action is not None and access.can(request.user, view.permission_kind, action)
+
+
+class LoggedReads:
+    """A viewset whose answers log the personal data they show (152-ФЗ): every record it
+    serializes — a list page, a record, an action's records — goes to ``audit.log_reads``
+    (one insert for the whole page at the end of the request). Every viewset of a personal
+    record kind has it (a test walks the routes)."""
+
+    access_log_kind = AccessKind.API_READ
+
+    def shown(self, objects) -> None:
+        """Records the answer shows that it serialized without ``get_serializer``."""
+        audit.log_reads(user=self.request.user, objects=objects,  # type: ignore[attr-defined]
+                        kind=self.access_log_kind,
+                        detail=self.request.path[:200])  # type: ignore[attr-defined]
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if args and args[0] is not None:
+            self.shown(list(args[0]) if kwargs.get("many") else [args[0]])
+        return serializer
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """What an action serialized by itself (``Serializer(obj).data`` keeps its
+        serializer, a page keeps it in ``results``): created, changed or read."""
+        data = getattr(response, "data", None)
+        for part in (data, data.get("results") if isinstance(data, dict) else None):
+            instance = getattr(getattr(part, "serializer", None), "instance", None)
+            if instance is None or not 200 <= response.status_code < 300:
+                continue
+            if isinstance(instance, Model):
+                self.shown([instance])
+            elif isinstance(instance, list | tuple | QuerySet):
+                self.shown(list(instance))
+        return super().finalize_response(
+            request, response, *args, **kwargs)
 
 
 class Pagination(pagination.PageNumberPagination):

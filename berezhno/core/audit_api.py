@@ -4,8 +4,9 @@ from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 
-from . import access, selectors
+from . import access, audit, selectors
 from .access import can
+from .api import LoggedReads
 from .models import AccessLog, ObjectChange
 
 PARAMS = [OpenApiParameter("user", int, required=False),
@@ -57,7 +58,7 @@ def _filters(request) -> dict:
 
 
 @extend_schema(parameters=PARAMS, summary="Журнал доступа к персональным данным")
-class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class AccessLogViewSet(LoggedReads, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AccessLogSerializer
     permission_classes = [CanReadAudit]
 
@@ -66,9 +67,13 @@ class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 @extend_schema(parameters=PARAMS, summary="Журнал изменений")
-class ChangeLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ChangeLogViewSet(LoggedReads, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ObjectChangeSerializer
     permission_classes = [CanReadAudit]
 
     def get_queryset(self):
         return selectors.change_log(self.request.user, **_filters(self.request))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else audit.mask_sensitive(self.request.user, page)

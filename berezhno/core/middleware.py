@@ -7,7 +7,7 @@ from django.contrib.auth import logout
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
-from . import context
+from . import audit, context
 
 
 def client_ip(request) -> str:
@@ -23,7 +23,9 @@ class RequestContextMiddleware:
         request.request_id = ctx.request_id
         token = context.set_context(ctx)
         try:
-            response = self.get_response(request)
+            # The request's reads of personal data: one insert at its end.
+            with audit.collecting_reads(lambda: getattr(request, "user", None)):
+                response = self.get_response(request)
         finally:
             context.reset_context(token)
         response["X-Request-ID"] = ctx.request_id

@@ -31,6 +31,10 @@ class ChangeAction(models.TextChoices):
 class ObjectChange(models.Model):
     """One change of one record: who, when, from which request, before and after."""
 
+    # Set on loaded rows whose special-category values are masked (audit.mask_sensitive).
+    masked: bool
+    hidden_fields: list[str]
+
     time = models.DateTimeField(_("время"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("пользователь"), null=True, blank=True,
@@ -58,6 +62,10 @@ class ObjectChange(models.Model):
         return f"{self.get_action_display()}: {self.object_repr}"
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
+        hidden = getattr(self, "hidden_fields", None)
+        if hidden is not None:  # special-category values masked (audit.mask_sensitive)
+            return [(name, self.before.get(name) if self.before else None,
+                     self.after.get(name) if self.after else None) for name in hidden]
         before = self.before or {}
         after = self.after or {}
         keys = sorted(set(before) | set(after))
@@ -102,6 +110,7 @@ class DomainEvent(models.Model):
 
 class AccessKind(models.TextChoices):
     VIEW_CARD = "view_card", _("просмотр карточки")
+    VIEW_LIST = "view_list", _("просмотр в списке")
     VIEW_SENSITIVE = "view_sensitive", _("просмотр специальных категорий данных")
     VIEW_DOCUMENT = "view_document", _("просмотр документа")
     EXPORT = "export", _("выгрузка")

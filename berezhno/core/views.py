@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from . import access, registry, selectors
 from . import forms as fields
 from .access import can
+from .audit import mask_sensitive
 from .models import AccessKind
 from .views_utils import paginate
 
@@ -49,6 +50,7 @@ def audit(request):
             "date_from": data.get("date_from"), "date_to": data.get("date_to")}
     if view == "changes":
         page = paginate(selectors.change_log(request.user, **args), request)
+        page.items = mask_sensitive(request.user, page.items)
     else:
         page = paginate(selectors.access_log(request.user, kind=data.get("kind", ""), **args),
                         request)

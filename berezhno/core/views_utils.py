@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from . import audit
 from .errors import DomainError
 
 
@@ -37,9 +38,11 @@ def apply_service(form, call: Callable):
 def get_or_404(queryset, **lookup):
     """A scoped lookup: out of scope and missing are the same 404."""
     try:
-        return queryset.get(**lookup)
+        found = queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    audit.log_request_read(found)  # the page shows it: a read by the request's user
+    return found
 
 
 @dataclass
@@ -72,4 +75,7 @@ def paginate(queryset, request, size: int = 50) -> Page:
     number = min(number, 10000)
     start = (number - 1) * size
     rows = list(queryset[start:start + size + 1])
+    # A page of personal records is a read of each (152-ФЗ): logged at the request's end.
+    audit.log_reads(user=getattr(request, "user", None), objects=rows[:size],
+                    detail=request.path[:200])
     return Page(items=rows[:size], number=number, has_next=len(rows) > size, size=size)

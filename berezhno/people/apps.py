@@ -12,6 +12,7 @@ class PeopleConfig(AppConfig):
         from berezhno.core.registry import HomePanel, MenuEntry
 
         from . import events, home, roles  # noqa: F401  (events: registers the event types)
+        from .choices import SENSITIVE_DOCUMENT_TYPES
         from .models import (
             Consent,
             Contact,
@@ -24,17 +25,24 @@ class PeopleConfig(AppConfig):
 
         roles.register_kinds_and_rights()
         access.register_scope(Person, kind=roles.PERSON, territory="territory",
-                              grants=[roles.person_grant])
-        access.register_scope(PersonCategory, kind=roles.PERSON, territory="person__territory")
+                              grants=[roles.person_grant], persons=["pk"])
+        access.register_scope(PersonCategory, kind=roles.PERSON, territory="person__territory",
+                              persons=["person"])
         access.register_scope(SensitiveInfo, kind=roles.SENSITIVE,
-                              territory="person__territory")
-        access.register_scope(Household, kind=roles.HOUSEHOLD, territory="territory")
-        access.register_scope(Consent, kind=roles.CONSENT, territory="person__territory")
+                              territory="person__territory", persons=["person"])
+        access.register_scope(Household, kind=roles.HOUSEHOLD, territory="territory",
+                              persons=["members__person"])
+        access.register_scope(Consent, kind=roles.CONSENT, territory="person__territory",
+                              persons=["person"])
         access.register_scope(PersonDocument, kind=roles.DOCUMENT,
-                              territory="person__territory")
+                              territory="person__territory", persons=["person"])
         access.register_scope(Contact, kind=roles.CONTACT, territory="person__territory",
-                              grants=[roles.person_record_grant])
+                              grants=[roles.person_record_grant], persons=["person"])
         audit.register_subject(Person)
+        audit.register_sensitive(SensitiveInfo, kind=roles.SENSITIVE)
+        audit.register_sensitive(
+            PersonDocument, lambda doc: getattr(doc, "doc_type", "") in SENSITIVE_DOCUMENT_TYPES,
+            kind=roles.SENSITIVE)
 
         registry.register_pages("people/", "berezhno.people.urls")
         for prefix, viewset, basename in (

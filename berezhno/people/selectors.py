@@ -42,7 +42,8 @@ def person_queryset(user, action: str = roles.VIEW) -> PersonQuerySet:
 
 def person_get(user, pk, action: str = roles.VIEW_MINIMAL) -> Person:
     """One person within scope, or Person.DoesNotExist (the caller answers 404)."""
-    return person_queryset(user, action).select_related("territory", "settlement").get(pk=pk)
+    return audit.read(user, person_queryset(user, action).select_related(
+        "territory", "settlement").get(pk=pk))
 
 
 def person_search(user, *, q: str = "", territory: Territory | None = None,
@@ -187,9 +188,8 @@ def person_card(user, pk, *, contacts_limit: int = 20, events_limit: int = 50) -
     """Everything the card shows, in a fixed number of queries; the view is logged."""
     person = person_get(user, pk, roles.VIEW_MINIMAL)
     full = Person.objects.restrict(user, roles.VIEW).filter(pk=person.pk).exists()
-    audit.log_access(user=user, kind=AccessKind.VIEW_CARD, person_id=person.pk,
-                     obj_repr=f"person:{person.pk}",
-                     detail="" if full else "minimal")
+    audit.log_reads(user=user, objects=[person], kind=AccessKind.VIEW_CARD,
+                    detail="" if full else "minimal")
     if not full:
         return PersonCard(person=person, full=False, can_change=False, has_consent=False,
                           categories=[], senior=False, membership=None, household_members=[],
@@ -214,14 +214,15 @@ def person_card(user, pk, *, contacts_limit: int = 20, events_limit: int = 50) -
     if can_view_sensitive:
         sensitive = SensitiveInfo.objects.filter(person=person).first()
         if sensitive is not None:
-            audit.log_access(user=user, kind=AccessKind.VIEW_SENSITIVE, person_id=person.pk,
-                             obj_repr=f"sensitive:{person.pk}")
+            audit.log_reads(user=user, objects=[sensitive])  # logged as view_sensitive
     documents = PersonDocument.objects.filter(person=person, is_deleted=False).select_related(
         "uploaded_by")
     if not can_view_sensitive:
         documents = documents.exclude(doc_type__in=SENSITIVE_DOCUMENT_TYPES)
     events = list(person_events(user, person, can_view_sensitive=can_view_sensitive)
                   [:events_limit])
+    _log_health_events(user, person, events)
+    audit.log_reads(user=user, objects=[m.person for m in members])
     return PersonCard(
         person=person, full=True, can_change=can_change, has_consent=has_consent,
         categories=list(PersonCategory.objects.filter(person=person)),
@@ -237,7 +238,25 @@ def person_card(user, pk, *, contacts_limit: int = 20, events_limit: int = 50) -
 
 def person_timeline(user, pk, limit: int = 200) -> tuple[Person, list[DomainEvent]]:
     person = person_get(user, pk, roles.VIEW)
-    return person, list(person_events(user, person)[:limit])
+    events = list(person_events(user, person)[:limit])
+    _log_health_events(user, person, events)
+    return person, events
+
+
+def _log_health_events(user, person: Person, events: list[DomainEvent]) -> None:
+    """Health entries of a timeline (their summaries and before/after values) are
+    special-category data: shown only to holders of the right (``person_events``), and
+    that read is logged."""
+    info = ContentType.objects.get_for_model(SensitiveInfo).pk
+    doc = ContentType.objects.get_for_model(PersonDocument).pk
+    doc_ids = {e.object_id for e in events if e.content_type_id == doc and e.object_id}
+    health_docs = set(PersonDocument.objects.filter(
+        pk__in=doc_ids, doc_type__in=SENSITIVE_DOCUMENT_TYPES).values_list("pk", flat=True)
+    ) if doc_ids else set()
+    if any(e.content_type_id == info or (e.content_type_id == doc and e.object_id in health_docs)
+           for e in events):
+        audit.log_person_read(user=user, person_id=person.pk, kind=AccessKind.VIEW_SENSITIVE,
+                              what="timeline")
 
 
 def household_queryset(user, action: str = roles.VIEW) -> RestrictedQuerySet:
@@ -245,10 +264,11 @@ def household_queryset(user, action: str = roles.VIEW) -> RestrictedQuerySet:
 
 
 def household_get(user, pk, action: str = roles.VIEW) -> Household:
-    return household_queryset(user, action).select_related("territory").prefetch_related(
+    return audit.read(user, household_queryset(user, action).select_related(
+        "territory").prefetch_related(
         Prefetch("members", queryset=HouseholdMember.objects.select_related("person")
                  .order_by("-is_head", "until", "id"))
-    ).get(pk=pk)
+    ).get(pk=pk))
 
 
 def household_search(user, *, q: str = "", territory: Territory | None = None) -> QuerySet:

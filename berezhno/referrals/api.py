@@ -18,6 +18,7 @@ from berezhno.cases.api import (
     ListFilters,
     PartnerField,
 )
+from berezhno.core.api import LoggedReads
 from berezhno.people.api import RegistryAccess
 
 from . import deadlines, roles, services
@@ -82,7 +83,7 @@ class ReferralResultSerializer(AnswerSerializer):
     result = serializers.CharField(max_length=5000)
 
 
-class ReferralViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ReferralViewSet(LoggedReads, ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Referrals: sent by case workers, answered by the partner organisation's users. The
     list is the inbox page's (``ReferralFilterSet``, ``selectors.referral_inbox``)."""

@@ -32,4 +32,5 @@ def referral_grant(user, action: str) -> Q | None:
 
 def register_scopes() -> None:
     access.register_scope(Referral, kind=REFERRAL, territory="case__territory",
-                          practice="practice", grants=[referral_grant])
+                          practice="practice", grants=[referral_grant],
+                          persons=["case__person"])

@@ -14,6 +14,7 @@ from berezhno.cases import roles as case_roles
 from berezhno.cases.extensions import CardAction, SectionView
 from berezhno.cases.models import SupportCase
 from berezhno.cases.selectors import case_queryset, exists_in
+from berezhno.core import audit
 
 from . import deadlines, roles
 from .choices import ReferralStatus
@@ -67,8 +68,8 @@ def referrals_answerable(user, ids) -> set[int]:
 
 
 def referral_get(user, pk, action: str = roles.CHANGE) -> Referral:
-    return Referral.objects.restrict(user, action).select_related(
-        "case__person", "case__territory", "organisation", "activity").get(pk=pk)
+    return audit.read(user, Referral.objects.restrict(user, action).select_related(
+        "case__person", "case__territory", "organisation", "activity").get(pk=pk))
 
 
 # --------------------------------------------------------------------------- case sections

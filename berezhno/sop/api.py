@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.cases.api import ERRORS, CaseField, ListFilters, StaffField
+from berezhno.core.api import LoggedReads
 from berezhno.people.api import RegistryAccess
 
 from . import deadlines, roles, services
@@ -76,7 +77,7 @@ class SopRemoveSerializer(serializers.Serializer):
     decision_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 
-class SopViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class SopViewSet(LoggedReads, ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                  mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Families in a socially dangerous position (120-ФЗ) and their deadlines. The list is
     the register page's (``SopFilterSet``, ``selectors.sop_search``); without ``status``

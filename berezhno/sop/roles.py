@@ -18,4 +18,5 @@ def sop_grant(user, action: str) -> Q | None:
 
 def register_scopes() -> None:
     access.register_scope(SopRecord, kind=CASE, territory="case__territory",
-                          practice="practice", grants=[sop_grant])
+                          practice="practice", grants=[sop_grant],
+                          persons=["case__person"])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from berezhno.cases.extensions import CardDeadline, SectionView
 from berezhno.cases.models import SupportCase
 from berezhno.cases.selectors import case_queryset
+from berezhno.core import audit
 from berezhno.territories.models import Territory
 
 from . import deadlines, roles
@@ -47,8 +48,9 @@ def _mark_sop(record: SopRecord, on: deadlines.When_) -> None:
 def sop_get(user, pk, action: str = roles.CHANGE) -> SopRecord:
     """One СОП record whose case is in the user's scope for ``action`` (else
     SopRecord.DoesNotExist → 404)."""
-    return SopRecord.objects.filter(case__in=case_queryset(user, action)).select_related(
-        "case__person", "case__territory", "curator").get(pk=pk)
+    return audit.read(user, SopRecord.objects.filter(
+        case__in=case_queryset(user, action)).select_related(
+        "case__person", "case__territory", "curator").get(pk=pk))
 
 
 def sop_search(user, *, on: deadlines.When_ = None, today: datetime.date | None = None,

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from berezhno.accounts.models import Agreement, RoleAssignment
 from berezhno.core.context import acting_as
-from berezhno.core.models import AccessLog, ObjectChange
+from berezhno.core.models import AccessKind, AccessLog, ObjectChange
 from berezhno.people import services as people
 from berezhno.people.models import Person, SensitiveInfo
 from berezhno.testing.factories import CONSENT
@@ -101,6 +101,10 @@ class Scene:
     world: object
     objects: dict
     secrets: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+    # secret text → (the person it is about, whether it is special-category data): a
+    # response that shows it must have written an access-log row for that person (and a
+    # ``view_sensitive`` row for health data) in the same request.
+    subjects: dict[str, tuple[int, bool]] = field(default_factory=dict)
 
     def __getattr__(self, name):
         try:
@@ -188,7 +192,11 @@ def build_scene(world) -> Scene:
         ("Кузнецов", frozenset({OUT, HEAD, PSY, ROOT})),  # p2, district 2
         ("Далёкий", frozenset({ROOT})),  # p3, another municipality
     ]
-    return Scene(world=world, objects=objects, secrets=secrets)
+    subjects = {"Семёнова": (p1.pk, False), "112-233-445 95": (p1.pk, False),
+                "11223344595": (p1.pk, False), "Яблоковых": (p1.pk, False),
+                "Сахарный диабет": (p1.pk, True), "Выписка из больницы": (p1.pk, True),
+                "Кузнецов": (world.p2.pk, False), "Далёкий": (world.p3.pk, False)}
+    return Scene(world=world, objects=objects, secrets=secrets, subjects=subjects)
 
 
 # ------------------------------------------------------------------------ cases
@@ -293,14 +301,33 @@ def _check_outcome(response, expected) -> str | None:
     return None
 
 
-def _leaks(response, actor: str, scene: Scene) -> list[str]:
+def _body(response) -> str:
     if response.streaming:
-        return []
+        return ""
     content_type = response.get("Content-Type", "")
     if not (content_type.startswith("text/") or "json" in content_type):
-        return []
-    body = response.content.decode("utf-8", errors="replace")
+        return ""
+    return response.content.decode("utf-8", errors="replace")
+
+
+def _leaks(response, actor: str, scene: Scene) -> list[str]:
+    body = _body(response)
     return [text for text, allowed in scene.secrets if actor not in allowed and text in body]
+
+
+def _unlogged(response, actor: str, scene: Scene, logged: set[tuple[int, str]]) -> list[str]:
+    """The secrets the response shows with no access-log row of their person (152-ФЗ)."""
+    body = _body(response)
+    missing = []
+    for text, allowed in scene.secrets:
+        if actor not in allowed or text not in body or text not in scene.subjects:
+            continue
+        person_id, sensitive = scene.subjects[text]
+        if sensitive and (person_id, AccessKind.VIEW_SENSITIVE) not in logged:
+            missing.append(f"{text!r} (special category) with no view_sensitive row")
+        elif not any(pid == person_id for pid, _kind in logged):
+            missing.append(f"{text!r} with no access-log row")
+    return missing
 
 
 def run_case(case: Case, scene: Scene) -> list[str]:
@@ -313,6 +340,7 @@ def run_case(case: Case, scene: Scene) -> list[str]:
                 client.force_login(scene.users[actor])
             before = fingerprint() if case.is_write else None
             changes_before = ObjectChange.objects.count()
+            last_read = AccessLog.objects.order_by("-pk").values_list("pk", flat=True).first()
             try:
                 response = _send(client, case, scene)
             except Exception as exc:  # a 500: the test client re-raises it
@@ -325,6 +353,11 @@ def run_case(case: Case, scene: Scene) -> list[str]:
                 failures.append(f"{actor}: {problem} {body!r}")
             for text in _leaks(response, actor, scene):
                 failures.append(f"{actor}: the response shows {text!r}")
+            if actor != ANON:
+                logged = set(AccessLog.objects.filter(pk__gt=last_read or 0).values_list(
+                    "person_id", "kind"))
+                for problem in _unlogged(response, actor, scene, logged):
+                    failures.append(f"{actor}: the response shows {problem}")
             if case.is_write:
                 changed = fingerprint() != before
                 if expected in DENIED and changed:

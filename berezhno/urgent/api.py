@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from berezhno.cases import roles as case_roles
 from berezhno.cases.api import ERRORS, CaseField, OrganisationField, PersonField
+from berezhno.core.api import LoggedReads
 from berezhno.people.api import RegistryAccess
 
 from . import roles, services
@@ -45,7 +46,7 @@ class UrgentActWriteSerializer(serializers.Serializer):
     lines = UrgentLineSerializer(many=True)
 
 
-class UrgentActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class UrgentActViewSet(LoggedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Acts of urgent social services (without a programme)."""
 

@@ -9,4 +9,4 @@ from .models import UrgentServiceAct
 
 def register_scopes() -> None:
     access.register_scope(UrgentServiceAct, kind=CASE, territory="territory",
-                          practice="practice")
+                          practice="practice", persons=["person"])

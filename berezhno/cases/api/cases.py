@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.cases import roles
+from berezhno.core.api import LoggedReads
 from berezhno.people.api import RegistryAccess
 
 from .. import deadlines, selectors, services
@@ -171,7 +172,7 @@ class ListFilters:
         return super().filter_queryset(queryset)
 
 
-class CaseViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class CaseViewSet(LoggedReads, ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                   mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Support cases: intake, decision, problems, review and closure. The list is the
     page's (``CaseFilterSet``, ``selectors.case_search``)."""
@@ -266,7 +267,7 @@ class CaseViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-class CaseProblemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class CaseProblemViewSet(LoggedReads, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Problems identified in cases; removal needs a reason."""
 
     serializer_class = CaseProblemSerializer

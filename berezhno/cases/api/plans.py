@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.cases import roles
+from berezhno.core.api import LoggedReads
 from berezhno.people.api import RegistryAccess
 
 from .. import services
@@ -45,7 +46,8 @@ class DateSerializer(serializers.Serializer):
     date = serializers.DateField(required=False, allow_null=True)
 
 
-class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class PlanViewSet(LoggedReads,
+                  mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   viewsets.GenericViewSet):
     """Versions of the individual programme with their activities."""
 
@@ -138,7 +140,7 @@ class SessionWriteSerializer(serializers.Serializer):
     result = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
-class ActivityViewSet(ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ActivityViewSet(LoggedReads, ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Activities of programmes: the worklist (``?mine=true``; ``ActivityFilterSet`` and
     ``selectors.activity_search``, as the page), execution and sessions."""

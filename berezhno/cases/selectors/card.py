@@ -15,6 +15,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from berezhno.cases import roles
+from berezhno.core import audit
 from berezhno.core.models import DomainEvent
 from berezhno.core.workdays import local_today
 from berezhno.people.models import Consent, Contact, HouseholdMember, Person
@@ -61,9 +62,9 @@ class CaseCard:
 
 def case_get(user, pk, action: str = roles.VIEW, kind: str | None = None) -> SupportCase:
     """One case within scope for ``action`` (else SupportCase.DoesNotExist → 404)."""
-    return case_queryset(user, action, kind).select_related(
+    return audit.read(user, case_queryset(user, action, kind).select_related(
         "person", "household", "territory", "responsible", "registered_by", "referred_by",
-        "decision_by", "closed_by", "provider").get(pk=pk)
+        "decision_by", "closed_by", "provider").get(pk=pk))
 
 
 def case_events(case: SupportCase, limit: int = 100) -> QuerySet:
@@ -91,9 +92,9 @@ def case_events(case: SupportCase, limit: int = 100) -> QuerySet:
 
 def _case_with_pending(user, pk) -> SupportCase:
     """``case_get`` with the pending deadlines of ``deadlines.with_pending``."""
-    return deadlines.with_pending(case_queryset(user)).select_related(
+    return audit.read(user, deadlines.with_pending(case_queryset(user)).select_related(
         "person", "household", "territory", "responsible", "registered_by", "referred_by",
-        "decision_by", "closed_by", "provider").get(pk=pk)
+        "decision_by", "closed_by", "provider").get(pk=pk))
 
 
 def exists_in(qs, pk) -> bool:
@@ -106,6 +107,8 @@ def case_card(user, pk) -> CaseCard:
     today = local_today(case.territory)
     person_link = exists_in(Person.objects.restrict(user, roles.VIEW_MINIMAL), case.person_id)
     members = _members(case, today)
+    # The card names the family: a read of each member (152-ФЗ).
+    audit.log_reads(user=user, objects=[m.person for m in members])
     member_links = set()
     if members:
         member_links = set(Person.objects.restrict(user, roles.VIEW_MINIMAL).filter(
@@ -292,7 +295,8 @@ def case_file(user, pk) -> CaseFile:
 
 
 def plan_get(user, case: SupportCase, pk, action: str = roles.CHANGE) -> Plan:
-    return Plan.objects.restrict(user, action).select_related("case").get(pk=pk, case=case)
+    return audit.read(user, Plan.objects.restrict(user, action).select_related("case").get(
+        pk=pk, case=case))
 
 
 def activity_get(user, pk, action: str = roles.CHANGE, case: SupportCase | None = None
@@ -301,6 +305,6 @@ def activity_get(user, pk, action: str = roles.CHANGE, case: SupportCase | None 
         "case__person", "case__territory", "plan", "responsible_user", "partner")
     if case is not None:
         qs = qs.filter(case=case)
-    return qs.get(pk=pk)
+    return audit.read(user, qs.get(pk=pk))
 
 

@@ -11,7 +11,7 @@ from django.db.models import (
 from berezhno.accounts.choices import OrganisationKind
 from berezhno.accounts.models import Organisation, RoleAssignment
 from berezhno.cases import roles
-from berezhno.core import access
+from berezhno.core import access, audit
 from berezhno.core.access import territories_in_scope, user_grants
 from berezhno.core.text import normalize_name
 from berezhno.core.workdays import local_today
@@ -151,12 +151,15 @@ def applicant_choices(user, q: str = "", limit: int = 30) -> list[Person]:
     q = (q or "").strip()
     if not q:
         return []
-    return list(person_search(user, q=q)[:limit])
+    found = list(person_search(user, q=q)[:limit])
+    audit.log_reads(user=user, objects=found)
+    return found
 
 
 def intake_person(user, pk) -> Person:
     """The chosen applicant, within the user's scope (else Person.DoesNotExist)."""
-    return Person.objects.restrict(user, roles.VIEW).select_related("territory").get(pk=pk)
+    return audit.read(user, Person.objects.restrict(user, roles.VIEW).select_related(
+        "territory").get(pk=pk))
 
 
 def applicant_households(user, person: Person | None, also=None) -> QuerySet:

@@ -19,6 +19,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from berezhno.cases import roles
+from berezhno.core import audit
 from berezhno.core.views_utils import Page
 from berezhno.territories.models import Territory
 
@@ -132,6 +133,7 @@ def worklist(user, page: int = 1, finished_limit: int = 20, filters: dict | None
         [:WORKLIST_CASES + 1]))
     for case in cases:
         case.next_deadline = _next_deadline(case)
+    audit.log_reads(user=user, objects=[*open_items, *finished, *cases[:WORKLIST_CASES]])
     return Worklist(today=today, activities=Page(
         items=open_items, number=page, has_next=len(found) > WORKLIST_PAGE,
         size=WORKLIST_PAGE),
@@ -179,6 +181,7 @@ class Board:
             c.card_status = statuses.get(c.status, c.status)
             c.card_responsible = c.responsible.short_name
         by_id = {c.pk: c for c in cases[:BOARD_LIMIT]}
+        audit.log_request_reads(by_id.values())  # the cards name the applicants
         links = CaseProblem.objects.filter(case_id__in=list(by_id)).values_list(
             "case_id", "problem_id").order_by("problem__order", "problem__name", "case_id")
         grouped: dict[int, list] = defaultdict(list)

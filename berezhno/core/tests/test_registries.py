@@ -122,8 +122,9 @@ def test_per_request_values_are_kept_on_the_lazy_request_user(world):
 
 @pytest.mark.django_db
 def test_person_list_api_reads_the_scope_once(client, world, django_assert_num_queries):
-    """Session, user, assignments, the work-assignment check, count, page, ids: 7."""
+    """Session, user, assignments, the work-assignment check, count, page, ids, and the
+    access log's one insert for the page: 8."""
     client.force_login(world.user("specialist"))
     client.get(reverse("person-list"))  # content types and the like cached
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(reverse("person-list")).status_code == 200

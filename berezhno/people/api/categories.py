@@ -5,6 +5,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from berezhno.core.api import LoggedReads
+
 from .. import roles, services
 from ..choices import Category
 from ..models import PersonCategory
@@ -26,7 +28,8 @@ class CategoryEndSerializer(serializers.Serializer):
 
 @extend_schema_view(list=extend_schema(summary="Категории граждан"),
                     create=extend_schema(summary="Отметить категорию"))
-class CategoryViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+class CategoryViewSet(LoggedReads,
+                      mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
                       viewsets.GenericViewSet):
     serializer_class = CategorySerializer
     filterset_fields = ["person", "category"]

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.core import audit
+from berezhno.core.api import LoggedReads
 from berezhno.core.models import AccessKind
 from berezhno.core.pdf import render_pdf
 
@@ -46,7 +47,8 @@ class WithdrawSerializer(serializers.Serializer):
 
 @extend_schema_view(list=extend_schema(summary="Согласия на обработку ПД"),
                     create=extend_schema(summary="Записать согласие"))
-class ConsentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+class ConsentViewSet(LoggedReads,
+                     mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
                      viewsets.GenericViewSet):
     serializer_class = ConsentSerializer
     filterset_fields = ["person", "purpose", "is_active"]

@@ -3,6 +3,8 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
+from berezhno.core.api import LoggedReads
+
 from .. import roles, services
 from ..choices import ContactChannel, ContactPurpose
 from ..models import Contact, Person
@@ -34,7 +36,8 @@ class ContactSerializer(serializers.ModelSerializer):
 @extend_schema_view(list=extend_schema(summary="Контакты"),
                     create=extend_schema(summary="Записать контакт (повтор с тем же client_uuid "
                                                  "не создаёт дубль)"))
-class ContactViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+class ContactViewSet(LoggedReads,
+                     mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
                      viewsets.GenericViewSet):
     serializer_class = ContactSerializer
     filterset_fields = ["person", "channel", "purpose"]

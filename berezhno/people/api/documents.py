@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from berezhno.core import audit
+from berezhno.core.api import LoggedReads
 from berezhno.core.files import ALLOWED_UPLOAD_TYPES
 from berezhno.core.models import AccessKind
 
@@ -33,7 +34,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 @extend_schema_view(list=extend_schema(summary="Документы"),
                     create=extend_schema(summary="Прикрепить документ"))
-class DocumentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+class DocumentViewSet(LoggedReads,
+                      mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
                       viewsets.GenericViewSet):
     serializer_class = DocumentSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]

@@ -7,6 +7,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from berezhno.core.api import LoggedReads
+
 from .. import roles, selectors, services
 from ..choices import HousingConditions, IncomeLevel, Relation
 from ..models import Household, HouseholdMember
@@ -50,7 +52,8 @@ class MemberRemoveSerializer(serializers.Serializer):
 
 @extend_schema_view(list=extend_schema(summary="Домохозяйства"),
                     create=extend_schema(summary="Создать домохозяйство (head обязателен)"))
-class HouseholdViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+class HouseholdViewSet(LoggedReads,
+                       mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
                        mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = HouseholdSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]

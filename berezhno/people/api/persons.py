@@ -7,9 +7,8 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from berezhno.core import audit
-from berezhno.core.api import ErrorSerializer
-from berezhno.core.models import AccessKind, DomainEvent
+from berezhno.core.api import ErrorSerializer, LoggedReads
+from berezhno.core.models import DomainEvent
 from berezhno.core.text import normalize_snils
 
 from .. import roles, selectors, services
@@ -173,7 +172,8 @@ def _person_or_404(user, pk, action=roles.VIEW):
                                  responses={200: PersonSerializer, 400: ErrorSerializer,
                                             409: CONFLICT}),
 )
-class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class PersonViewSet(LoggedReads,
+                    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
@@ -211,12 +211,12 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         minimal = iter(PersonMinimalSerializer([p for p in page if p.pk not in full_ids],
                                                many=True).data)
         data = [next(full) if p.pk in full_ids else next(minimal) for p in page]
+        self.shown(page)
         return self.get_paginated_response(data)
 
     def retrieve(self, request, *args, **kwargs):
         person = _person_or_404(request.user, kwargs["pk"], roles.VIEW_MINIMAL)
-        audit.log_access(user=request.user, kind=AccessKind.VIEW_CARD, person_id=person.pk,
-                         obj_repr=f"person:{person.pk}", detail="api")
+        self.shown([person])
         return Response(self._serialize(person))
 
     def create(self, request, *args, **kwargs):
@@ -265,6 +265,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             patronymic=data.get("patronymic", ""), birth_date=data.get("birth_date"),
             snils=normalize_snils(data["snils"]) if data.get("snils") else "",
             settlement=data.get("settlement"), territory=data.get("territory"))
+        self.shown([c.person for c in found])
         return Response([{"id": c.person.pk, "full_name": c.person.full_name,
                           "reasons": c.reasons} for c in found])
 
@@ -333,9 +334,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             info = SensitiveInfo.objects.filter(person=person).first()
             if info is None:
                 raise Http404
-            audit.log_access(user=request.user, kind=AccessKind.VIEW_SENSITIVE,
-                             person_id=person.pk, obj_repr=f"sensitive:{person.pk}",
-                             detail="api")
+            self.shown([info])  # special-category data: logged as view_sensitive
             return Response(SensitiveSerializer(info).data)
         s = SensitiveSerializer(data=request.data)
         s.is_valid(raise_exception=True)

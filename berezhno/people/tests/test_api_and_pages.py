@@ -65,7 +65,7 @@ def test_api_search_by_fragment_snils_phone(client, world):
 
 @pytest.mark.django_db
 def test_constant_queries_whatever_the_page_size(client, world):
-    make_people(world, 30)
+    make_people(world, 60)  # two full pages of the list (50 a page)
     client.force_login(world.user("specialist"))
     counts = []
     for size in (5, 30):

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from berezhno.core.models import AccessLog
+from berezhno.people.models import Person
 from berezhno.testing.matrix import (
     ADMIN,
     AGENT,
@@ -418,7 +419,11 @@ def test_audit_journal_shows_only_scope(client, scene):
     client.get(reverse("people:person", args=[far.pk]))
     client.force_login(scene.users[HEAD])
     access = client.get(reverse("access-log-list")).json()["results"]
-    assert {r["person_id"] for r in access} == {scene.pk("p1")}
+    # p1's card, and the members of p1's household it names (logged as read with it).
+    read = {r["person_id"] for r in access}
+    assert scene.pk("p1") in read and far.pk not in read
+    assert read <= set(Person.objects.restrict(scene.users[HEAD], "view").values_list(
+        "pk", flat=True))
     changes = client.get(reverse("change-log-list")).json()["results"]
     assert changes and far.pk not in {r["person_id"] for r in changes}
     client.force_login(scene.users[ADMIN])
