@@ -37,3 +37,6 @@ class CasesConfig(AppConfig):
                 ("board", _("Доска"), "cases:board",
                  allowed(roles.CASE, roles.ADD, Practice.FAMILY_DISPATCH), 70)):
             registry.register_menu(MenuEntry(code, label, url, rule, order=order))
+
+        from . import exports
+        exports.register()  # its registers as XLSX and CSV (core.exports)

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit, name="audit"),
+    path("exports/<slug:code>.<slug:fmt>", exports.export, name="export"),
 ]

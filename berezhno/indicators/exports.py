@@ -10,17 +10,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from berezhno.core.exports import safe_text
+
 from .registry import DASH, Unit
 from .selectors import Row
-
-# A text cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value) -> str:
-    """Text that a spreadsheet shows as typed: a leading formula character is escaped."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 @dataclass(frozen=True)

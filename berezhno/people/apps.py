@@ -67,3 +67,6 @@ class PeopleConfig(AppConfig):
                                                home.search_panel, order=10))
         registry.register_home_panel(HomePanel("due", "people/_home_due.html", home.due_panel,
                                                order=40))
+
+        from . import exports
+        exports.register()  # its registers as XLSX and CSV (core.exports)

@@ -34,3 +34,6 @@ class ReferralsConfig(AppConfig):
             file_template="referrals/_file.html", file=selectors.file_section))
         extensions.register_close_hook(services.withdraw_on_early_close)
         reminders.register_source(deadlines.overdue_reminders)
+
+        from . import exports
+        exports.register()  # its registers as XLSX and CSV (core.exports)

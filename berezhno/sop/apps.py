@@ -34,3 +34,6 @@ class SopConfig(AppConfig):
             file_template="sop/_file.html", file=selectors.file_section))
         deadlines.register()
         reminders.register_source(deadlines.overdue_reminders)
+
+        from . import exports
+        exports.register()  # its registers as XLSX and CSV (core.exports)

@@ -1,0 +1,71 @@
+"""The registry's registers as XLSX and CSV (``core.exports``): persons, households and
+contacts, exactly as the lists filter them."""
+
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
+
+from berezhno.core.exports import Column, Register, register_export
+
+from . import roles, selectors
+from .filters import PersonFilterSet
+from .models import Contact
+
+
+def _persons(request, data):
+    filterset = PersonFilterSet(data or None, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        return None
+    return filterset.qs.select_related("territory", "settlement")
+
+
+def _households(request, data):
+    q = (data.get("q") or "")[:100]
+    return selectors.household_search(request.user, q=q).prefetch_related("members")
+
+
+def _contacts(request, data):
+    start = parse_date(data.get("date_from") or "") if data.get("date_from") else None
+    end = parse_date(data.get("date_to") or "") if data.get("date_to") else None
+    if (data.get("date_from") and start is None) or (data.get("date_to") and end is None):
+        return None
+    qs = Contact.objects.restrict(request.user, roles.VIEW).select_related(
+        "person", "author").order_by("-occurred_at", "-id")
+    if start is not None:
+        qs = qs.filter(occurred_at__date__gte=start)
+    if end is not None:
+        qs = qs.filter(occurred_at__date__lte=end)
+    return qs
+
+
+def register() -> None:
+    register_export(Register(
+        code="persons", label=_("Граждане"), kind=roles.PERSON, back="people:list",
+        rows=_persons, columns=(
+            Column(_("Фамилия"), lambda p: p.surname), Column(_("Имя"), lambda p: p.name),
+            Column(_("Отчество"), lambda p: p.patronymic),
+            Column(_("Дата рождения"), lambda p: p.birth_date),
+            Column(_("Пол"), lambda p: p.get_sex_display()),
+            Column(_("СНИЛС"), lambda p: p.snils), Column(_("Телефон"), lambda p: p.phone),
+            Column(_("Адрес проживания"), lambda p: p.actual_address),
+            Column(_("Населённый пункт"), lambda p: p.settlement.name if p.settlement else ""),
+            Column(_("Территория"), lambda p: p.territory.name),
+            Column(_("Особое внимание"), lambda p: p.special_attention),
+            Column(_("Учёт"), lambda p: p.get_status_display()))))
+    register_export(Register(
+        code="households", label=_("Домохозяйства"), kind=roles.PERSON,
+        back="people:household_list", rows=_households, columns=(
+            Column(_("Название"), lambda h: h.name), Column(_("Адрес"), lambda h: h.address),
+            Column(_("Территория"), lambda h: h.territory.name),
+            Column(_("Членов"), lambda h: sum(1 for m in h.members.all() if m.until is None)),
+            Column(_("Доход"), lambda h: h.get_income_level_display()),
+            Column(_("Жилищные условия"), lambda h: h.get_housing_conditions_display()))))
+    register_export(Register(
+        code="contacts", label=_("Контакты"), kind=roles.PERSON, back="people:list",
+        rows=_contacts, columns=(
+            Column(_("Дата и время"), lambda c: c.occurred_at),
+            Column(_("Гражданин"), lambda c: c.person.full_name),
+            Column(_("Способ"), lambda c: c.get_channel_display()),
+            Column(_("Цель"), lambda c: c.get_purpose_display()),
+            Column(_("Итог"), lambda c: c.outcome),
+            Column(_("Следующий контакт"), lambda c: c.next_contact_date),
+            Column(_("Специалист"), lambda c: c.author.short_name if c.author else ""))))
