@@ -100,3 +100,16 @@ def test_the_row_limit_is_a_message_not_a_file(client, scene, settings):
     response = client.post(_url("persons"), {})
     assert response.status_code == 302
     assert not AccessLog.objects.filter(kind=AccessKind.EXPORT).exists()
+
+
+def test_the_list_pages_offer_the_export_to_those_who_may_only(client, scene):
+    client.force_login(scene.users[IN])
+    page = client.get(reverse("people:list"), {"q": "Семёнова"}).content.decode()
+    assert reverse("core:export", args=["persons", "xlsx"]) in page
+    assert 'name="q" value="Семёнова"' in page  # the filters travel in the POST body
+    assert reverse("core:export", args=["contacts", "csv"]) in page
+    for name in ("cases:list", "sop:list", "referrals:inbox", "people:household_list"):
+        client.force_login(scene.users[HEAD])
+        assert "export-buttons" in client.get(reverse(name)).content.decode(), name
+    client.force_login(scene.users[PSY])
+    assert "export-buttons" not in client.get(reverse("people:list")).content.decode()
