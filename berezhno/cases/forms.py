@@ -171,6 +171,7 @@ class DateForm(forms.Form):
 
 
 class PlanForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     service_form = forms.ChoiceField(label=_("Форма социального обслуживания"),
                                      choices=ServiceForm.choices, required=False)
     goal = text_field(_("Цель программы"))

@@ -254,6 +254,8 @@ class Plan(models.Model):
                                     choices=ServiceForm.choices, blank=True)
     goal = models.TextField(_("цель программы"), blank=True)
     valid_until = models.DateField(_("срок программы до"), null=True, blank=True)
+    # Optimistic locking of the draft (core.services.check_version), as VersionedModel.
+    version = models.PositiveIntegerField(_("версия"), default=1)
     created_at = models.DateTimeField(_("создана"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто составил"),
                                    on_delete=models.PROTECT, related_name="+")

@@ -268,6 +268,7 @@ def case_pdf(request, pk):
 def plan_create(request, pk):
     case = case_or_404(request.user, pk, roles.CHANGE)
     form = PlanForm(post_data(request))
+    form.fields.pop("version")  # a new draft has no version to check yet
     return action_form(request, form, lambda d: services.plan_create(
         user=request.user, case=case, **d), title=_("Новая программа (проект)"),
         success=_("Проект программы составлен: добавьте мероприятия."), case=case)
@@ -286,9 +287,10 @@ def plan_edit(request, pk, plan_pk):
     case = case_or_404(request.user, pk, roles.CHANGE)
     plan = _plan_or_404(request, case, plan_pk)
     form = PlanForm(post_data(request), initial={
-        "service_form": plan.service_form, "goal": plan.goal, "valid_until": plan.valid_until})
+        "service_form": plan.service_form, "goal": plan.goal, "valid_until": plan.valid_until,
+        "version": plan.version})
     return action_form(request, form, lambda d: services.plan_update(
-        user=request.user, plan=plan, **d),
+        user=request.user, plan=plan, expected_version=d.pop("version", None), **d),
         title=_("Программа, редакция %(n)s") % {"n": plan.number},
         success=_("Изменения сохранены."), case=case)
 

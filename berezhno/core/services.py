@@ -3,6 +3,7 @@
 from collections.abc import Collection, Iterable, Mapping
 from typing import Protocol
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -21,20 +22,56 @@ def lock[M: models.Model](model: type[M], pk) -> M:
 
 def check_version(obj: Versioned, expected_version: int | None, fields: Iterable[str],
                   current_snapshot: dict, loaded_snapshot: dict | None = None) -> None:
-    """Refuse a save made on top of an older version (optimistic locking)."""
+    """Refuse a save made on top of an older version (optimistic locking). The conflict
+    names the fields that another user changed (those the user saw, ``loaded_snapshot``,
+    when known; else the fields being saved) and gives their current values, so the user
+    can compare and enter the change again."""
     if expected_version is None:
         raise DomainError(_("Не указана версия записи: обновите страницу и повторите."),
                           field="version")
-    if int(expected_version) != obj.version:
-        changed = []
-        if loaded_snapshot is not None:
-            changed = [f for f in fields if loaded_snapshot.get(f) != current_snapshot.get(f)]
-        raise ConflictError(
-            _("Запись уже изменил другой пользователь (версия %(current)s, у вас %(yours)s). "
-              "Ваши изменения не сохранены: обновите страницу и внесите их заново.")
-            % {"current": obj.version, "yours": expected_version},
-            details={"current_version": obj.version, "changed_fields": changed},
-        )
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise DomainError(_("Версия записи указана неверно: обновите страницу и повторите."),
+                          field="version") from None
+    if expected == obj.version:
+        return
+    fields = list(fields)
+    if loaded_snapshot is not None:
+        names = [f for f in fields if loaded_snapshot.get(_attname(obj, f))
+                 != current_snapshot.get(_attname(obj, f))]
+    else:
+        names = [f for f in fields if f not in ("version",)]
+    current = {f: current_snapshot.get(_attname(obj, f)) for f in names}
+    shown = "; ".join(f"{_label(obj, f)}: {_shown(v)}" for f, v in current.items())
+    message = _("Запись уже изменил другой пользователь (версия %(current)s, у вас "
+                "%(yours)s). Ваши изменения не сохранены: сверьте их с текущими значениями и "
+                "внесите заново.") % {"current": obj.version, "yours": expected}
+    if shown:
+        message = f"{message} " + _("Сейчас в записи — %(values)s.") % {"values": shown}
+    raise ConflictError(message, details={"current_version": obj.version,
+                                          "changed_fields": names, "current_values": current})
+
+
+def _attname(obj, name: str) -> str:
+    try:
+        return obj._meta.get_field(name).attname
+    except FieldDoesNotExist:  # a name that is no field (a computed one) is kept
+        return name
+
+
+def _label(obj, name: str) -> str:
+    try:
+        return str(obj._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _shown(value) -> str:
+    if value in (None, ""):
+        return "—"
+    text = str(value)
+    return f"«{text[:80]}»" if len(text) <= 80 else f"«{text[:80]}…»"
 
 
 def reject_unknown(changes: Mapping[str, object], allowed: Collection[str],

@@ -64,7 +64,8 @@ class PlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = Plan
         fields = ["id", "case", "number", "status", "service_form", "goal", "valid_until",
-                  "created_at", "created_by", "approved_on", "approved_by", "activities"]
+                  "created_at", "created_by", "approved_on", "approved_by", "activities",
+                  "version"]
         read_only_fields = fields
 
 

@@ -36,6 +36,8 @@ class PlanWriteSerializer(serializers.Serializer):
 
 
 class PlanUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="Версия проекта, на которую сделаны правки "
+                                       "(из ответа GET); другая версия — конфликт 409.")
     service_form = serializers.ChoiceField(choices=ServiceForm.choices, required=False,
                                            allow_blank=True)
     goal = serializers.CharField(max_length=5000, required=False, allow_blank=True)
@@ -82,7 +84,10 @@ class PlanViewSet(LoggedReads,
         plan = self.get_object()
         s = PlanUpdateSerializer(data=request.data, partial=True)
         s.is_valid(raise_exception=True)
-        plan = services.plan_update(user=request.user, plan=plan, **s.validated_data)
+        d = dict(s.validated_data)
+        version = d.pop("version", None)
+        plan = services.plan_update(user=request.user, plan=plan, expected_version=version,
+                                    **d)
         return self._answer(plan)
 
     @extend_schema(summary="Утвердить программу", request=DateSerializer,

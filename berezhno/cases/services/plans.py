@@ -123,8 +123,10 @@ def _new_plan(user, case: SupportCase, data: dict, copy_from: Plan | None = None
 
 
 @transaction.atomic
-def plan_update(*, user, plan: Plan, **changes: Unpack[PlanFields]) -> Plan:
-    """Change the given fields of a draft programme."""
+def plan_update(*, user, plan: Plan, expected_version: int | None,
+                **changes: Unpack[PlanFields]) -> Plan:
+    """Change the given fields of a draft programme saved on top of ``expected_version``
+    (two people editing one draft: the second save is refused, naming the fields)."""
     reject_unknown(changes, PLAN_FIELDS, "plan_update")
     data: dict = dict(changes)
     require_case(user, plan.case)
@@ -133,7 +135,9 @@ def plan_update(*, user, plan: Plan, **changes: Unpack[PlanFields]) -> Plan:
         raise TransitionError(_("Утверждённая программа не меняется: составьте новую "
                                 "редакцию."))
     before = audit.snapshot(plan)
+    check_version(plan, expected_version, list(data), before)
     if apply_fields(plan, _clean_plan(data)):
+        plan.version += 1
         plan.save()
         audit.record(user=user, obj=plan, action=ChangeAction.UPDATE, before=before,
                      person_id=plan.case.person_id, event_type="plan.created",
