@@ -107,9 +107,8 @@ class RoleAssignmentForm(forms.ModelForm):
         data = super().clean()
         if self.request_user is None or not data.get("role"):
             return data
-        target = data.get("user") if "user" in self.fields else None
-        if target is None and self.instance.user_id:
-            target = self.instance.user
+        # The admin's "user" field, or the inline's parent (the account of the page).
+        target = data.get("user") or (self.instance.user if self.instance.user_id else None)
         if self.instance.pk and not self.has_changed():
             return data
         errors = services.role_assignment_errors(
@@ -118,11 +117,12 @@ class RoleAssignmentForm(forms.ModelForm):
             practices=data.get("practices") or [],
             instance=self._saved_instance() if self.instance.pk else None,
             # A row of the page that creates the account: its creator sets the password.
-            new_account="user" not in self.fields and not self.instance.user_id)
+            new_account=target is not None and target.pk is None)
         for name, messages in errors.items():
+            field = self.fields.get(name)
+            shown = field is not None and not field.widget.is_hidden
             for message in messages:
-                self.add_error(None if name == "__all__" or name not in self.fields else name,
-                               message)
+                self.add_error(name if shown else None, message)
         return data
 
     def _saved_instance(self) -> RoleAssignment:
