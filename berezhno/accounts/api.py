@@ -164,10 +164,20 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             position=d.get("position", ""), email=d.get("email", ""), phone=d.get("phone", ""))
 
 
+class CanGrantRoles(CanManage):
+    """Reading role assignments needs "user: view"; giving one, a row of the grant matrix
+    (decision 0016) — the service then checks the role, the place and the person."""
+
+    def has_permission(self, request, view):
+        if request.method == "POST":
+            return request.user.is_authenticated and access.may_grant_any(request.user)
+        return super().has_permission(request, view)
+
+
 class RoleAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                             mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = RoleAssignmentSerializer
-    permission_classes = [CanManage]
+    permission_classes = [CanGrantRoles]
     permission_kind = roles.USER
     filterset_fields = ["user", "role", "territory"]
 
@@ -180,4 +190,5 @@ class RoleAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         serializer.instance = services.role_assign(
             user=self.request.user, target=d["user"], role=d["role"], territory=d["territory"],
             include_subtree=d.get("include_subtree", True), organisation=d.get("organisation"),
-            practices=d.get("practices"))
+            practices=d.get("practices"), valid_until=d.get("valid_until"),
+            is_active=d.get("is_active", True))

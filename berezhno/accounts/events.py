@@ -4,6 +4,7 @@ from berezhno.core import events
 
 events.register("user.created", _("Создан пользователь"))
 events.register("user.changed", _("Изменён пользователь"))
+events.register("user.password_set", _("Задан пароль пользователя"))
 events.register("role.assigned", _("Назначена роль"))
 events.register("role.changed", _("Изменено назначение роли"))
 events.register("organisation.saved", _("Сохранена организация"))

@@ -67,6 +67,17 @@ def register() -> None:
         grant(code, organisation="view", agreement="view")
     grant("partner", organisation="view")
 
+    # The grant matrix (decision 0016): who gives which role, at their own node and below.
+    # The administrator staffs the service but appoints no administrator (the superuser
+    # does); a head staffs their territory; the patrol's HQ its patrol members; a
+    # coordinator the social agents. Nobody gives a role to themselves.
+    staff = ("district_specialist", "dispatcher", "specialist", "patrol_member", "patrol_hq",
+             "coordinator", "social_agent", "partner")
+    access.allow_grant("admin", "head", *staff, "analyst")
+    access.allow_grant("head", "head", *staff)
+    access.allow_grant("patrol_hq", "patrol_member")
+    access.allow_grant("coordinator", "social_agent")
+
 
 def __getattr__(name: str):
     # The assembled roles exist only once every app has contributed (after start-up).

@@ -508,3 +508,115 @@ def territories_in_scope(user, kind: str, action: str, practice: str | None = No
     if tq is None:
         return tree._default_manager.none()
     return tree._default_manager.filter(tq)
+
+
+# ------------------------------------------------------------------------ the grant matrix
+#
+# Who may give which role, and where (decision 0016). A row is a fragment like a role's
+# rights: ``allow_grant("head", "district_specialist", ...)`` says that a holder of "head"
+# may give those roles at the node of their assignment (and below it, when the assignment
+# includes the subtree), for the practices of their assignment at most. An app that
+# declares a role says who gives it; nothing else may. Nobody gives a role to themselves;
+# a superuser (the emergency account) may give any role to anyone else.
+
+_grant_rights: dict[str, set[str]] = {}
+
+
+def allow_grant(granter: str, *granted: str) -> None:
+    """A row of the grant matrix: holders of ``granter`` may give the ``granted`` roles."""
+    _grant_rights.setdefault(granter, set()).update(granted)
+
+
+def grant_matrix() -> dict[str, frozenset[str]]:
+    """Every role (in display order) with the roles its holders may give."""
+    known = roles()
+    unknown = ({g for g in _grant_rights if g not in known}
+               | {r for given in _grant_rights.values() for r in given if r not in known})
+    if unknown:
+        raise RegistryError(f"grant matrix names undeclared roles: {sorted(unknown)}")
+    return {code: frozenset(r for r in known if r in _grant_rights.get(code, ()))
+            for code in known}
+
+
+def granters_of(role_code: str) -> list[str]:
+    """The roles whose holders may give ``role_code``, in display order."""
+    return [code for code, given in grant_matrix().items() if role_code in given]
+
+
+def role_sees_personal_data(role: Role) -> bool:
+    """Whether the role reads a record kind that holds personal data (the audit journal
+    aside: it shows a reader only the rows of kinds they read themselves)."""
+    return any(role.allows(k.code, VIEW) or role.allows(k.code, VIEW_MINIMAL)
+               for k in _kinds.values() if k.personal and k.code != AUDIT)
+
+
+def _practices_within(new: frozenset[str] | None, held: frozenset[str] | None) -> bool:
+    if held is None:
+        return True
+    return new is not None and new <= held
+
+
+def granting_grants(user, role_code: str) -> list[Grant]:
+    """The user's assignments through which they may give ``role_code``."""
+    matrix = grant_matrix()
+    return [g for g in user_grants(user)
+            if g.role.territorial and role_code in matrix.get(g.role.code, ())]
+
+
+def may_grant_any(user) -> bool:
+    """Whether the user may give some role somewhere (menus, the API's permission)."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    matrix = grant_matrix()
+    return any(g.role.territorial and matrix.get(g.role.code) for g in user_grants(user))
+
+
+def grantable_roles(user) -> list[str]:
+    """The roles the user may give somewhere, in display order."""
+    if not _active(user):
+        return []
+    if user.is_superuser:
+        return list(roles())
+    matrix = grant_matrix()
+    given: set[str] = set()
+    for g in user_grants(user):
+        if g.role.territorial:
+            given |= matrix.get(g.role.code, frozenset())
+    return [code for code in roles() if code in given]
+
+
+def grant_territories(user, role_code: str | None = None) -> QuerySet:
+    """Territory nodes where the user may give ``role_code`` (any role when ``None``)."""
+    tree = tree_model()
+    if not _active(user):
+        return tree._default_manager.none()
+    if user.is_superuser:
+        return tree._default_manager.all()
+    if role_code is None:
+        matrix = grant_matrix()
+        grants = [g for g in user_grants(user) if g.role.territorial and matrix.get(g.role.code)]
+    else:
+        grants = granting_grants(user, role_code)
+    tq = _tree_q(grants)
+    return tree._default_manager.none() if tq is None else tree._default_manager.filter(tq)
+
+
+def may_grant(user, role_code: str, node, *, include_subtree: bool,
+              practices: Iterable[str] = ()) -> bool:
+    """Whether the user may give ``role_code`` at ``node`` (a tree record), with or without
+    its subtree, for ``practices`` (empty: the role's default)."""
+    if not _active(user) or role_code not in roles():
+        return False
+    if user.is_superuser:
+        return True
+    wanted = covered_practices(practices, roles()[role_code])
+    for g in granting_grants(user, role_code):
+        if not g.covers_node(node):
+            continue
+        if include_subtree and not g.include_subtree:
+            continue  # a node-only assignment gives node-only roles
+        if _practices_within(wanted, g.practices):
+            return True
+    return False

@@ -65,6 +65,20 @@ class AuditedAdmin(RoleAdminMixin, admin.ModelAdmin):
     create_event_type: str | None = None  # the event of a new record, if not event_type
     snapshot_exclude: tuple[str, ...] = ("created_at", "updated_at")
 
+    def get_search_results(self, request, queryset, search_term):
+        """An autocomplete lists what the asking form offers: the form's admin may narrow
+        it with ``limit_autocomplete(request, field_name, queryset)`` (the territories
+        where a role may be given, decision 0016)."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset,
+                                                                   search_term)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "autocomplete":
+            source = _autocomplete_source(self.admin_site, request)
+            limit = getattr(source, "limit_autocomplete", None)
+            if limit is not None:
+                queryset = limit(request, request.GET.get("field_name", ""), queryset)
+        return queryset, may_have_duplicates
+
     def _snapshot(self, obj) -> dict:
         return audit.snapshot(obj, exclude=self.snapshot_exclude)
 
@@ -162,6 +176,18 @@ class AuditedAdmin(RoleAdminMixin, admin.ModelAdmin):
                 audit.record(user=request.user, obj=obj, action=ChangeAction.UPDATE,
                              before=audit.snapshot(old) if old else None,
                              event_type=event_type, summary=str(obj))
+
+
+def _autocomplete_source(site, request):
+    """The admin of the model whose form asks an autocomplete (its GET parameters)."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(request.GET.get("app_label", ""),
+                               request.GET.get("model_name", ""))
+    except (LookupError, ValueError):
+        return None
+    return site._registry.get(model)
 
 
 class AuditedInlineMixin(RoleAdminMixin):

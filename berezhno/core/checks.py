@@ -16,6 +16,11 @@ def registries_check(app_configs, **kwargs) -> list[Error]:
     except access.RegistryError as exc:
         errors.append(Error(str(exc), id="berezhno.E001",
                             hint="A role fragment names an undeclared role or record kind."))
+    try:
+        access.grant_matrix()
+    except access.RegistryError as exc:
+        errors.append(Error(str(exc), id="berezhno.E004",
+                            hint="access.allow_grant names an undeclared role."))
     for rule in access.scoped_models():
         if rule.kind not in access.kinds():
             errors.append(Error(f"{rule.model._meta.label}: unregistered kind {rule.kind!r}",

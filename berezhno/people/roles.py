@@ -18,7 +18,7 @@ from berezhno.core.access import (  # noqa: F401  (re-exported for the app's cod
     VIEW_MINIMAL,
 )
 
-from .models import PersonAssignment
+from .models import HouseholdMember, PersonAssignment
 
 PERSON = "person"
 HOUSEHOLD = "household"
@@ -50,6 +50,13 @@ def register_kinds_and_rights() -> None:
     access.grant("coordinator", person="view", household="view", consent="view",
                  contact="view add")
     access.grant("social_agent", person="view_minimal", contact="add")
+    # Not read through restricted querysets, but audited: their kind classifies their rows
+    # in the audit journal (decision 0016; a row of a model without a kind is the
+    # superuser's only).
+    access.register_scope(HouseholdMember, kind=HOUSEHOLD, territory="household__territory",
+                          persons=["person"])
+    access.register_scope(PersonAssignment, kind=PERSON, territory="person__territory",
+                          persons=["person"])
 
 
 def has_work_assignments(user) -> bool:

@@ -93,7 +93,8 @@ REFERENCE_CASES = [
               "first_name": "Ян"}),
     ref("user-detail", USER_READERS, args=("spec_user",)),
     ref("role-assignment-list", USER_READERS),
-    ref("role-assignment-list", MANAGERS, 201, method="post",
+    # The head may give roles too (the grant matrix), but not the analyst's: 400 with why.
+    ref("role-assignment-list", MANAGERS, 201, method="post", extra={HEAD: 400},
         data=lambda s: {"user": s.pk("no_role_user"), "role": "analyst",
                         "territory": s.pk("mun")}),
     ref("role-assignment-detail", USER_READERS, args=("spec_assignment",)),
@@ -125,6 +126,12 @@ def site(allowed, ok=200, *, denied=ADMIN_LOGIN, actors=ADMIN_ACTORS, **kw) -> C
     return Case(kw.pop("name"), table, **kw)
 
 
+# The account of a holder of a personal-data role (spec_user, a district specialist): the
+# administrator sees it, but neither changes nor deletes it, nor sets its password
+# (decision 0016).
+PROTECTED = {User}
+
+
 def _model_cases(model, key: str | None) -> list[Case]:
     opts = model._meta
     base = f"admin:{opts.app_label}_{opts.model_name}"
@@ -133,12 +140,13 @@ def _model_cases(model, key: str | None) -> list[Case]:
     actors = ADMIN_ACTORS if ours else ACTORS  # third-party pages are Django's business
     obj = (lambda s: s.pk(key)) if key else None
     prefix = f"admin/{opts.app_label}/{opts.model_name}/"
+    protected = {ADMIN: 403} if model in PROTECTED else None
     return [
         site(allowed, name=f"{base}_changelist", actors=actors),
         site(allowed, name=f"{base}_add", actors=actors),
         site(allowed, name=f"{base}_change", args=(obj,), actors=actors),
         site(allowed, name=f"{base}_history", args=(obj,), actors=actors),
-        site(allowed, name=f"{base}_delete", args=(obj,), actors=actors),
+        site(allowed, name=f"{base}_delete", args=(obj,), actors=actors, extra=protected),
         # the bare object URL redirects to its change page, for anyone inside the site
         site(SITE, 302, name=prefix + "<path:object_id>/", actors=actors,
              path=lambda s, p=prefix: f"/{p}{obj(s)}/"),
@@ -170,7 +178,15 @@ ADMIN_CASES += [
     site({ROOT}, name="admin:app_list", args=(lambda s: "axes",), label="axes",
          extra={ADMIN: 404}),
     site(SITE, 404, name="admin/(?P<url>.*)$", path=lambda s: "/admin/no-such-page/"),
-    site(SITE, name="admin:auth_user_password_change", args=("spec_user",)),
+    site(SITE, name="admin:auth_user_password_change", args=("spec_user",),
+         extra={ADMIN: 403}),
+    site(SITE, name="admin:auth_user_password_change", args=("no_role_user",),
+         label="manageable"),
+    site(SITE, 302, name="admin:auth_user_password_change", method="post",
+         args=("no_role_user",), label="manageable",
+         data={"password1": "Новый-длинный-пароль-2026", "password2": "Новый-длинный-пароль-2026",
+               "usable_password": "true", "set-password": "1"}),
+    site(SITE, name="admin:accounts_user_delete", args=("no_role_user",), label="manageable"),
     # writes through the admin: audited for the administrator, refused for the rest
     site(SITE, 302, name="admin:accounts_organisation_change", method="post",
          args=("partner_org",), label="save",
@@ -179,10 +195,19 @@ ADMIN_CASES += [
                          "departments-TOTAL_FORMS": "1", "departments-INITIAL_FORMS": "0",
                          "departments-0-name": "Отдел участковых"}),
     site(SITE, 302, name="admin:accounts_user_change", method="post", args=("spec_user",),
-         label="save",
+         label="save", extra={ADMIN: 403},
          data=lambda s: {"username": "spec1", "last_name": "Белова", "first_name": "Анна",
                          "patronymic": "Ивановна", "is_active": "on",
                          "role_assignments-TOTAL_FORMS": "1",
+                         "role_assignments-INITIAL_FORMS": "0",
+                         "role_assignments-0-role": "specialist",
+                         "role_assignments-0-territory": s.pk("mun"),
+                         "role_assignments-0-include_subtree": "on",
+                         "role_assignments-0-is_active": "on"}),
+    site(SITE, 302, name="admin:accounts_user_change", method="post",
+         args=("no_role_user",), label="manageable",
+         data=lambda s: {"username": "norole", "last_name": "Тестова", "first_name": "Анна",
+                         "is_active": "on", "role_assignments-TOTAL_FORMS": "1",
                          "role_assignments-INITIAL_FORMS": "0",
                          "role_assignments-0-role": "specialist",
                          "role_assignments-0-territory": s.pk("mun"),

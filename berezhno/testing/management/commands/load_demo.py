@@ -147,8 +147,9 @@ class Command(BaseCommand):
                 username=username, password=DEMO_PASSWORD, last_name=surname, first_name=name,
                 patronymic=patronymic, position=position, email=f"{username}@berezhno.example",
                 organisation=partners[0] if role == "partner" else (
-                    kcson_b if username == "belozersk" else kcson),
-                is_staff=role == "admin", is_superuser=role == "admin")
+                    kcson_b if username == "belozersk" else kcson))
+            # "admin" is the administrator role, not a superuser (decision 0016): the
+            # emergency account is made with `manage.py createsuperuser` when needed.
             RoleAssignment.objects.create(user=u, role=role, territory=places[place],
                                           organisation=u.organisation)
             users[username] = u
