@@ -43,6 +43,7 @@ DOCUMENTS = {IN, HEAD, PSY}  # may attach documents to p1
 REGISTRARS = {IN, OUT, HEAD}  # may register people (OUT only in district 2)
 HOUSEHOLD_READERS = {IN, OUT, HEAD, PSY}  # have the household list (OUT sees district 2's)
 AUDITORS = {HEAD, ADMIN}
+EXPORTERS = {IN, OUT, HEAD}  # hold the "export" right of persons and cases
 
 
 def ui(name, allowed, ok=200, **kw) -> Case:
@@ -80,6 +81,12 @@ UI_CASES = [
     ui("core:home", SIGNED_IN),
     ui("core:audit", AUDITORS),
     ui("core:audit", AUDITORS, query={"view": "changes"}, label="changes"),
+    # Register exports: for those with the right to export persons, each their own scope
+    # (OUT gets district 2's people); filters in the POST body; a read, not a write.
+    ui("core:export", EXPORTERS, method="post", args=(lambda s: "persons", lambda s: "xlsx"),
+       writes=False),
+    ui("core:export", EXPORTERS, method="post", args=(lambda s: "cases", lambda s: "csv"),
+       writes=False, label="cases"),
     Case("accounts:login", outcomes(set(), 200, denied=302, anon=200)),
     Case("accounts:login", outcomes(set(), 200, denied=302, anon=200), method="post",
          data={"username": "spec1", "password": "wrong"}, writes=False),
