@@ -440,3 +440,16 @@ def grant_matrix_table() -> str:
         personal = "yes" if access.role_sees_personal_data(known[code]) else "no"
         lines.append(f"| `{code}` | {personal} | {names} |")
     return "\n".join(lines)
+
+
+def test_a_matrix_row_naming_an_undeclared_role_is_a_start_up_error():
+    from berezhno.core.checks import registries_check
+
+    access.allow_grant("head", "no_such_role")
+    try:
+        with pytest.raises(access.RegistryError):
+            access.grant_matrix()
+        assert [e.id for e in registries_check(None)] == ["berezhno.E004"]
+    finally:
+        access._grant_rights["head"].discard("no_such_role")
+    assert "no_such_role" not in access.grant_matrix()["head"]
