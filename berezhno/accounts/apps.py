@@ -14,6 +14,7 @@ class AccountsConfig(AppConfig):
         from .models import Agreement, Department, Organisation, RoleAssignment, User
         from .permissions import load_grants
 
+        _two_factor_plumbing()
         roles.register()
         access.register_grant_loader(load_grants)
         access.register_scope(Organisation, kind=roles.ORGANISATION)
@@ -28,3 +29,25 @@ class AccountsConfig(AppConfig):
                 ("users", "UserViewSet", "user"),
                 ("role-assignments", "RoleAssignmentViewSet", "role-assignment")):
             registry.register_api_route(prefix, f"berezhno.accounts.api.{viewset}", basename)
+
+
+def _two_factor_plumbing() -> None:
+    """Sign-in records whether a code is owed (decision 0015); the devices stay out of the
+    admin, whose pages would show an authenticator's key."""
+    from django.contrib import admin
+    from django.contrib.auth.signals import user_logged_in
+    from django.core import checks
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from . import two_factor
+
+    def remember(sender, request, user, **kwargs):
+        if request is not None:
+            two_factor.remember_device_state(request, user)
+
+    user_logged_in.connect(remember, weak=False, dispatch_uid="berezhno.accounts.two_factor")
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+    checks.register(two_factor.check_required_roles)

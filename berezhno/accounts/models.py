@@ -181,3 +181,41 @@ class RoleAssignment(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:accounts_roleassignment_change", args=[self.pk])
+
+
+class ApiToken(models.Model):
+    """A key for the REST API (decision 0015).
+
+    Only the SHA-256 of the key is stored; the key itself is shown once, when it is issued.
+    A token works until ``expires_at`` unless revoked by its owner or an administrator.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("пользователь"), on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    digest = models.CharField(_("отпечаток ключа (SHA-256)"), max_length=64, unique=True)
+    prefix = models.CharField(_("начало ключа"), max_length=8,
+                              help_text=_("Первые символы ключа, чтобы узнать его в списке."))
+    created_at = models.DateTimeField(_("выпущен"), default=timezone.now)
+    expires_at = models.DateTimeField(_("действует до"))
+    last_used_at = models.DateTimeField(_("последнее использование"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("отозван"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("кем отозван"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("ключ API")
+        verbose_name_plural = _("ключи API")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return _("Ключ %(prefix)s… (%(user)s)") % {"prefix": self.prefix,
+                                                  "user": self.user.username}
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

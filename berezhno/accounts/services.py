@@ -1,17 +1,25 @@
 """Writes to users, role assignments, organisations and agreements."""
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import verify_token
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from berezhno.core import access, audit
 from berezhno.core.access import can, forget_grants
 from berezhno.core.errors import DomainError, ErrorCode
 from berezhno.core.models import ChangeAction
 
-from . import roles
-from .models import Organisation, RoleAssignment, User
+from . import roles, two_factor
+from .authentication import key_digest, new_key
+from .models import ApiToken, Organisation, RoleAssignment, User
 from .permissions import may_manage_account, set_password_of
 
 
@@ -201,3 +209,203 @@ def user_password_set(*, user, target: User, password: str | None) -> User:
     audit.record(user=user, obj=target, action=ChangeAction.UPDATE,
                  event_type="user.password_set", after={}, summary=target.username)
     return target
+
+# ------------------------------------------------------------------------ API tokens
+
+TOKEN_FIELDS = ("user", "prefix", "created_at", "expires_at", "revoked_at", "revoked_by")
+
+
+def _token_snapshot(token: ApiToken) -> dict:
+    # Never the digest: the journal shows which key, not anything derived from it.
+    return audit.snapshot(token, fields=TOKEN_FIELDS)
+
+
+@transaction.atomic
+def api_token_issue(*, user, second_factor_verified: bool) -> tuple[ApiToken, str]:
+    """A new API key for ``user`` itself; the previous active key is revoked.
+
+    Returns the token and the key, which exists only in this return value: the caller shows
+    it once. A user who has (or must have) two factors issues keys only from a session that
+    passed the second factor."""
+    if not user.is_authenticated or not user.is_active:
+        raise DomainError(_("Недостаточно прав для этого действия."), code=ErrorCode.FORBIDDEN)
+    if two_factor.needs_second_factor(user) and not second_factor_verified:
+        raise DomainError(_("Ключ API выпускается только после входа с кодом второго "
+                            "фактора."), code=ErrorCode.FORBIDDEN)
+    for old in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
+        _revoke(user=user, token=old)
+    key = new_key()
+    now = timezone.now()
+    token = ApiToken.objects.create(user=user, digest=key_digest(key), prefix=key[:8],
+                                    created_at=now,
+                                    expires_at=now + settings.BEREZHNO_API_TOKEN_LIFETIME)
+    audit.record(user=user, obj=token, action=ChangeAction.CREATE,
+                 event_type="api_token.issued", after=_token_snapshot(token),
+                 summary=str(token))
+    return token, key
+
+
+def _revoke(*, user, token: ApiToken) -> None:
+    before = _token_snapshot(token)
+    token.revoked_at = timezone.now()
+    token.revoked_by = user
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    audit.record(user=user, obj=token, action=ChangeAction.UPDATE,
+                 event_type="api_token.revoked", before=before, after=_token_snapshot(token),
+                 summary=str(token))
+
+
+def may_revoke_any_token(user) -> bool:
+    """Administrators (the right to change users) revoke any user's key."""
+    return can(user, roles.USER, roles.CHANGE)
+
+
+@transaction.atomic
+def api_token_revoke(*, user, token_id: int) -> ApiToken:
+    """Revoke a key: its owner, or an administrator for a user in their scope. A key the
+    user may not revoke looks exactly like a missing one."""
+    owners = (access.restrict_queryset(User.objects.all(), user, roles.CHANGE)
+              if may_revoke_any_token(user) else User.objects.none())
+    token = (ApiToken.objects.select_for_update()
+             .filter(Q(user=user) | Q(user__in=owners), pk=token_id).first())
+    if token is None:
+        raise DomainError(_("Ключ не найден."), code=ErrorCode.NOT_FOUND)
+    if token.revoked_at is not None:
+        raise DomainError(_("Этот ключ уже отозван."), code=ErrorCode.INVALID_TRANSITION)
+    _revoke(user=user, token=token)
+    return token
+
+
+# ------------------------------------------------------------------------ two factors
+
+
+def _two_factor_audit(*, user, target: User, event_type: str, enabled: bool | None,
+                      summary: str = "") -> None:
+    # The change is recorded on the user; no key or code ever goes into the journal.
+    state = {"two_factor": enabled}
+    before = None if enabled is None else {"two_factor": not enabled}
+    audit.record(user=user, obj=target, action=ChangeAction.UPDATE, event_type=event_type,
+                 before=before, after=state, summary=summary or target.username)
+
+
+@transaction.atomic
+def two_factor_begin(*, user) -> TOTPDevice:
+    """The unconfirmed authenticator of ``user`` (made on the first call): its key is shown
+    as a QR code until a code from the app confirms it. Nothing counts before that."""
+    if two_factor.totp_device(user) is not None:
+        raise DomainError(_("Вход с кодом уже включён."), code=ErrorCode.INVALID_TRANSITION)
+    device = two_factor.totp_device(user, confirmed=False)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=two_factor.TOTP_NAME,
+                                           confirmed=False)
+    return device
+
+
+def _new_recovery_codes(user) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=two_factor.RECOVERY_NAME, defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [two_factor.new_recovery_code() for _i in range(two_factor.RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=two_factor.recovery_digest(c)) for c in codes)
+    return codes
+
+
+def two_factor_confirm(*, user, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the authenticator with its first code; returns the device and the new
+    recovery codes (shown once).
+
+    The code is checked in its own transaction before the confirming one, so that a wrong
+    code's throttling step (django-otp) is kept when the refusal is raised."""
+    device = two_factor.totp_device(user, confirmed=False)
+    if device is None or two_factor.totp_device(user) is not None:
+        raise DomainError(_("Нет приложения, ожидающего подтверждения: начните настройку "
+                            "заново."), code=ErrorCode.INVALID_TRANSITION)
+    if (not two_factor.looks_like_totp(code)
+            or verify_token(user, device.persistent_id, code.replace(" ", "")) is None):
+        raise ValidationError({"code": [_("Код не подошёл. Введите шесть цифр, которые "
+                                          "приложение показывает сейчас.")]})
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        codes = _new_recovery_codes(user)
+        _two_factor_audit(user=user, target=user, event_type="two_factor.enabled",
+                          enabled=True)
+    return device, codes
+
+
+def two_factor_check(*, user, code: str) -> Device | None:
+    """The device that accepts ``code`` (authenticator or recovery code), or None.
+
+    Each device throttles itself (django-otp: after a failure the next try waits 1, 2, 4…
+    seconds); a recovery code is spent when it is used, and that is recorded."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    if two_factor.looks_like_totp(code):
+        device = two_factor.totp_device(user)
+        token = code.replace(" ", "")
+    else:
+        device = two_factor.recovery_device(user)
+        token = two_factor.recovery_digest(code)
+    if device is None:
+        return None
+    with transaction.atomic():
+        accepted = verify_token(user, device.persistent_id, token)
+        if accepted is not None and isinstance(accepted, StaticDevice):
+            left = accepted.token_set.count()
+            audit.record_event(user=user, event_type="two_factor.recovery_used", obj=user,
+                               summary=_("Осталось кодов восстановления: %(n)s")
+                               % {"n": left})
+    return accepted
+
+
+@transaction.atomic
+def two_factor_recovery_renew(*, user) -> list[str]:
+    """New recovery codes for ``user`` (the old ones stop working)."""
+    if two_factor.totp_device(user) is None:
+        raise DomainError(_("Сначала включите вход с кодом."),
+                          code=ErrorCode.INVALID_TRANSITION)
+    codes = _new_recovery_codes(user)
+    _two_factor_audit(user=user, target=user, event_type="two_factor.recovery_renewed",
+                      enabled=None)
+    return codes
+
+
+def two_factor_disable(*, user, code: str) -> None:
+    """Switch two factors off for ``user`` itself, confirmed by a current code; refused
+    when one of the user's roles requires them. (The code is checked before the removing
+    transaction, so that a wrong code's throttling step is kept.)"""
+    if two_factor.totp_device(user) is None:
+        raise DomainError(_("Вход с кодом не включён."), code=ErrorCode.INVALID_TRANSITION)
+    if two_factor.is_required(user):
+        raise DomainError(_("Для вашей роли вход с кодом обязателен: отключить его нельзя."),
+                          code=ErrorCode.FORBIDDEN)
+    if two_factor_check(user=user, code=code) is None:
+        raise ValidationError({"code": [_("Код не подошёл.")]})
+    with transaction.atomic():
+        _remove_devices(user)
+        _two_factor_audit(user=user, target=user, event_type="two_factor.disabled",
+                          enabled=False)
+
+
+def _remove_devices(target: User) -> None:
+    TOTPDevice.objects.filter(user=target).delete()
+    StaticDevice.objects.filter(user=target).delete()
+
+
+@transaction.atomic
+def two_factor_reset(*, user, target: User, reason: str) -> None:
+    """Remove ``target``'s devices (a lost phone), from the operator's command line
+    (``manage.py reset_two_factor``): the next sign-in sets them up again if required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Укажите основание сброса.")]})
+    if not TOTPDevice.objects.filter(user=target).exists():
+        raise DomainError(_("У пользователя не включён вход с кодом."),
+                          code=ErrorCode.INVALID_TRANSITION)
+    _remove_devices(target)
+    _two_factor_audit(user=user, target=target, event_type="two_factor.reset", enabled=False,
+                      summary=f"{target.username}: {reason}")

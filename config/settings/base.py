@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .env import BASE_DIR, database_from_env, env, env_int
+from .env import BASE_DIR, database_from_env, env, env_int, env_list
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-development-key-change-me")
 DEBUG = False
@@ -19,11 +19,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "berezhno.core",
     "berezhno.accounts",
@@ -50,6 +52,7 @@ MIDDLEWARE = [
     "berezhno.core.middleware.RequestContextMiddleware",
     "berezhno.core.middleware.NulCharacterMiddleware",
     "berezhno.core.middleware.IdleSessionMiddleware",
+    "berezhno.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -113,6 +116,18 @@ AXES_VERBOSE = False
 SESSION_IDLE_SECONDS = env_int("BEREZHNO_IDLE_MINUTES", 30) * 60
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
+
+# Two-factor authentication (decision 0015): optional TOTP for everyone, required for the
+# roles listed here (comma-separated role codes; empty: nobody is required). A superuser
+# counts as holding "admin". Failed codes count towards the AXES_* lockout like failed
+# passwords; each device also backs off exponentially (django-otp's throttling).
+BEREZHNO_2FA_REQUIRED_ROLES = env_list("BEREZHNO_2FA_REQUIRED_ROLES", "head,patrol_hq,admin")
+OTP_TOTP_ISSUER = "Бережно"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# API tokens (decision 0015): stored as SHA-256, valid for BEREZHNO_API_TOKEN_DAYS.
+BEREZHNO_API_TOKEN_LIFETIME = timedelta(days=env_int("BEREZHNO_API_TOKEN_DAYS", 90))
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
@@ -153,10 +168,15 @@ BEREZHNO_MAX_UPLOAD_BYTES = env_int("BEREZHNO_MAX_UPLOAD_MB", 15) * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Signed-in clients (session or token) are throttled per user, anonymous ones per address;
+# the public directory keeps its own "anon" rate.
+API_THROTTLE_RATES = {"anon": "120/minute", "user": env("BEREZHNO_API_USER_RATE", "600/minute")}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token class first: DRF takes the WWW-Authenticate header of the first class,
+        # so a request without valid credentials is answered 401, not 403.
+        "berezhno.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "berezhno.core.api.Pagination",
@@ -164,7 +184,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "berezhno.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute"},
+    "DEFAULT_THROTTLE_CLASSES": ["berezhno.accounts.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Berezhno API",

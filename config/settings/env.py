@@ -22,6 +22,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated list (spaces and empty items dropped)."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 PG_OPTIONS = "-c jit=off"
 
 

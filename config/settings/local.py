@@ -1,9 +1,14 @@
 """Settings for a developer's machine and the embedded first run (SQLite, demo data)."""
 
 from .base import *  # noqa: F403
+from .env import env_list
 
 DEBUG = True
 INTERNAL_IPS = ["127.0.0.1"]
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The demo's heads and administrators sign in with the password alone (README): two factors
+# stay optional for everyone; BEREZHNO_2FA_REQUIRED_ROLES=head,patrol_hq,admin tries the rule.
+BEREZHNO_2FA_REQUIRED_ROLES = env_list("BEREZHNO_2FA_REQUIRED_ROLES", "")

@@ -1,7 +1,7 @@
 """Settings for the test suite; the database is chosen by BEREZHNO_DB like everywhere."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import API_THROTTLE_RATES, DATABASES, REST_FRAMEWORK
 from .env import BASE_DIR, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -27,3 +27,11 @@ else:
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The permission matrix and most tests sign heads and administrators in with force_login:
+# the two-factor rule is tested on its own with the production default (override_settings
+# in accounts/tests/test_two_factor.py), and the per-user API rate, which the fuzzer and the
+# matrix would exceed, in accounts/tests/test_api_tokens.py.
+BEREZHNO_2FA_REQUIRED_ROLES = []
+REST_FRAMEWORK = {**REST_FRAMEWORK,
+                  "DEFAULT_THROTTLE_RATES": {**API_THROTTLE_RATES, "user": None}}
