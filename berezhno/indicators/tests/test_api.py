@@ -74,12 +74,16 @@ def test_a_node_out_of_scope_is_a_404(world, client):
 
 @pytest.mark.parametrize("role", [None, "partner", "agent", "specialist_psy", "no_role"])
 def test_who_may_not_view_indicators_gets_403(world, client, role):
+    """Signed in without the right: 403; not signed in: 401 asking for a key (0015)."""
     if role:
         client.force_login(world.user(role))
     for name in ("api-indicators", "api-indicator-definitions"):
         r = get(client, name, Q2)
-        assert r.status_code == 403
-        assert r.json()["code"] in ("not_authenticated", "permission_denied")
+        if role:
+            assert r.status_code == 403 and r.json()["code"] == "permission_denied"
+        else:
+            assert r.status_code == 401 and r["WWW-Authenticate"].startswith("Token")
+            assert r.json()["code"] == "not_authenticated"
 
 
 def test_definitions(world, client):
