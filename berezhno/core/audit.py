@@ -112,15 +112,6 @@ def log_access(*, user, kind: str, person_id: int | None = None, obj_repr: str =
     )
 
 
-def log_access_many(*, user, kind: str, person_ids: Iterable[int], detail: str = "") -> None:
-    ctx = context.current()
-    AccessLog.objects.bulk_create(
-        AccessLog(user_id=_actor_id(user), request_id=ctx.request_id, ip=ctx.ip, kind=kind,
-                  person_id=pid, detail=detail[:500])
-        for pid in person_ids
-    )
-
-
 # --------------------------------------------------------------------------- reads
 #
 # Every read of personal data leaves a row per person read (152-ФЗ): the selectors and the
@@ -163,10 +154,6 @@ def is_sensitive(obj: models.Model) -> bool:
         return True
     snapshot = getattr(obj, "after", None) or getattr(obj, "before", None)
     return isinstance(snapshot, dict) and bool(when(SimpleNamespace(**snapshot)))
-
-
-def sensitive_models() -> list[type[models.Model]]:
-    return list(_sensitive)
 
 
 def persons_of(objects: Iterable[models.Model]) -> dict[tuple[type, object], set[int]]:

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from . import audit
 from .errors import DomainError
+from .models import AccessKind
 
 
 def add_validation_errors(exc: ValidationError, form, *others) -> None:
@@ -67,7 +68,8 @@ class Page:
         return self.number - 1
 
 
-def paginate(queryset, request, size: int = 50) -> Page:
+def paginate(queryset, request, size: int = 50, *, read_kind: str = AccessKind.VIEW_LIST,
+             read_detail: str = "") -> Page:
     try:
         number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
@@ -76,6 +78,7 @@ def paginate(queryset, request, size: int = 50) -> Page:
     start = (number - 1) * size
     rows = list(queryset[start:start + size + 1])
     # A page of personal records is a read of each (152-ФЗ): logged at the request's end.
+    # ``read_kind``: a page that shows as much as a card (the partner's inbox) says so.
     audit.log_reads(user=getattr(request, "user", None), objects=rows[:size],
-                    detail=request.path[:200])
+                    kind=read_kind, detail=read_detail or request.path[:200])
     return Page(items=rows[:size], number=number, has_next=len(rows) > size, size=size)

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 from berezhno.cases import selectors as case_selectors
 from berezhno.cases.forms import ReasonForm
 from berezhno.cases.views import action_form, case_or_404, post_data
-from berezhno.core import audit
 from berezhno.core.access import can
 from berezhno.core.models import AccessKind
 from berezhno.core.views_utils import paginate
@@ -68,17 +67,15 @@ def referral_inbox(request):
         raise Http404
     filterset = ReferralFilterSet(request.GET or None, request=request)
     valid = not filterset.is_bound or filterset.is_valid()
-    page = paginate(filterset.qs if valid else Referral.objects.none(), request)
+    # The applicant's name, birth date, phone and address are personal data read outside
+    # the person card: each read is logged like a card view.
+    page = paginate(filterset.qs if valid else Referral.objects.none(), request,
+                    read_kind=AccessKind.VIEW_CARD, read_detail="referral")
     selectors.mark_referrals(page.items)
     answerable = selectors.referrals_answerable(user, [r.pk for r in page.items])
     for r in page.items:
         r.answerable = r.pk in answerable
     visible_cases = case_selectors.cases_in_scope(user, {r.case_id for r in page.items})
-    # The applicant's name, birth date, phone and address are personal data read outside
-    # the person card: each read is logged like a card view.
-    audit.log_access_many(user=user, kind=AccessKind.VIEW_CARD,
-                          person_ids=sorted({r.case.person_id for r in page.items}),
-                          detail="referral")
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "referrals/referrals.html", {
