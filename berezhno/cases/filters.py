@@ -142,7 +142,7 @@ class CaseFilterSet(SelectorFilterSet):
             self.scope = (self.given_queryset if self.given_queryset is not None
                           else selectors.case_queryset(user))
             self.filters["responsible"].queryset = selectors.responsible_choices(
-                user, scope=self.scope)
+                user, scope=self.scope, cached=self.given_queryset is None)
             # Only the practices the user works in (all of them for a head).
             self.filters["practice"].extra["choices"] = access.practice_choices_for(
                 user, roles.CASE, roles.VIEW)

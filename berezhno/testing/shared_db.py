@@ -28,6 +28,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
@@ -211,6 +212,14 @@ def _media_root(request, settings, tmp_path):
     if shared is not None:
         shutil.copytree(shared, media)
     settings.MEDIA_ROOT = media
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached choices are keyed by user id, and a
+    test database rolled back reuses ids (SQLite)."""
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
 @pytest.hookimpl(wrapper=True)

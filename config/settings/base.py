@@ -128,6 +128,9 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 
 # API tokens (decision 0015): stored as SHA-256, valid for BEREZHNO_API_TOKEN_DAYS.
 BEREZHNO_API_TOKEN_LIFETIME = timedelta(days=env_int("BEREZHNO_API_TOKEN_DAYS", 90))
+# Filter choices that are costly to read (the case list's responsible users) are kept this
+# many seconds in the default cache, keyed by the user and their grants; 0 turns it off.
+BEREZHNO_CHOICES_CACHE_SECONDS = env_int("BEREZHNO_CHOICES_CACHE_SECONDS", 300)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 

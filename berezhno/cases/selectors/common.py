@@ -35,8 +35,9 @@ class TwoStep:
     ``ids`` (a query that index scans answer: no joins, ordered and limited), then the
     rows of those ids from ``rows`` (the scope, the joins the page shows), put back in the
     order of the ids. Sliced like a queryset and counted, so that the page's ``paginate``
-    and the API's paginator read it as they read a queryset; ``rows`` filters to the
-    user's scope again, so an id that ``ids`` found outside it is dropped."""
+    and the API's paginator read it as they read a queryset. ``rows`` is usually the
+    scope again, so an id that ``ids`` found outside it is dropped; where ``ids`` is the
+    user's scope itself (the case list), ``rows`` may be the bare model."""
 
     def __init__(self, *, ids: QuerySet, rows: QuerySet):
         self.ids = ids

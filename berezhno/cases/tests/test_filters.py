@@ -221,3 +221,32 @@ def test_overdue_is_counted_in_the_territory_s_local_date(client, world, family,
     Territory.objects.filter(pk=world.d1.pk).update(time_zone="Europe/Moscow")
     assert _api_ids(client, "/api/v1/activities/", {"overdue": "true"}) == []
     assert client.get(f"/api/v1/activities/{activity.pk}/").json()["is_overdue"] is False
+
+
+def test_responsible_choices_are_cached_per_user_and_grants(client, world, cases, settings):
+    """The filter's responsible choices are those of the cases in scope, kept in the cache
+    for the user and their grants: a new responsible shows when the entry expires, and a
+    user whose grants change gets a new entry at once."""
+    from django.core.cache import cache
+
+    from berezhno.cases.selectors import responsible_choices
+
+    disp, psy = world.user("dispatcher"), world.user("specialist_psy")
+    settings.BEREZHNO_CHOICES_CACHE_SECONDS = 300
+    first = set(responsible_choices(disp, cached=True).values_list("pk", flat=True))
+    assert first == set(responsible_choices(disp).values_list("pk", flat=True))
+    assert disp.pk in first and psy.pk not in first
+    SupportCase.objects.filter(pk=cases["fresh"].pk).update(responsible=psy)
+    # Cached: unchanged until the entry expires; uncached: at once.
+    assert set(responsible_choices(disp, cached=True).values_list("pk", flat=True)) == first
+    assert psy.pk in set(responsible_choices(disp).values_list("pk", flat=True))
+    cache.clear()
+    assert psy.pk in set(responsible_choices(disp, cached=True).values_list("pk", flat=True))
+    # The page offers the choice and filters by it.
+    client.force_login(disp)
+    assert _page_ids(client, "list", {"responsible": psy.pk}) == [cases["fresh"].pk]
+    # Without a cache lifetime the choices are read every time.
+    settings.BEREZHNO_CHOICES_CACHE_SECONDS = 0
+    SupportCase.objects.filter(pk=cases["fresh"].pk).update(responsible=disp)
+    assert psy.pk not in set(responsible_choices(disp, cached=True).values_list(
+        "pk", flat=True))
