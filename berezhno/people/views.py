@@ -16,7 +16,14 @@ from berezhno.core.access import can
 from berezhno.core.errors import DomainError
 from berezhno.core.models import AccessKind
 from berezhno.core.pdf import render_pdf
-from berezhno.core.views_utils import add_validation_errors, apply_service, get_or_404, paginate
+from berezhno.core.views_utils import (
+    add_validation_errors,
+    apply_service,
+    get_or_404,
+    paginate,
+    search_by_post,
+    search_data,
+)
 from berezhno.people import roles
 
 from . import selectors, services
@@ -66,14 +73,16 @@ def _post_status(form) -> int:
     return error.status if error is not None else 400
 
 
+@search_by_post("q")
 @login_required
+@require_http_methods(["GET", "POST"])
 def person_list(request):
-    """The person list; the same FilterSet serves this page and the API."""
-    filterset = PersonFilterSet(request.GET or None, request=request)
-    page = paginate(filterset.qs, request) if (not request.GET or filterset.is_valid()) else None
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": filterset.form, "page": page, "query": query.urlencode()}
+    """The person list; the same FilterSet serves this page and the API. A search by name,
+    СНИЛС or phone is POSTed (decision 0017): the term is in no address, history or log."""
+    data = search_data(request)
+    filterset = PersonFilterSet(data or None, request=request)
+    page = paginate(filterset.qs, request) if (not data or filterset.is_valid()) else None
+    context = {"form": filterset.form, "page": page, "search_form": "person-search"}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         return render(request, "people/_person_results.html", context)
     return render(request, "people/person_list.html", context)
@@ -425,13 +434,19 @@ def person_unmerge(request, pk, merge_pk):
 # ------------------------------------------------------------------ households
 
 
+@search_by_post("q")
 @login_required
+@require_http_methods(["GET", "POST"])
 def household_list(request):
+    """Households found by a member's name, POSTed like every personal search (0017)."""
     if not can(request.user, roles.HOUSEHOLD, roles.VIEW):
         raise Http404
-    q = request.GET.get("q", "")[:100]
+    q = request.POST.get("q", "")[:100].strip() if request.method == "POST" else ""
     page = paginate(selectors.household_search(request.user, q=q), request)
-    return render(request, "people/household_list.html", {"page": page, "q": q})
+    context = {"page": page, "q": q, "search_form": "household-search"}
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        return render(request, "people/_household_results.html", context)
+    return render(request, "people/household_list.html", context)
 
 
 @login_required

@@ -8,12 +8,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.core.api import ErrorSerializer, LoggedReads
+from berezhno.core.api_search import BodyFilters, PostedSearch, SearchBody
 from berezhno.core.models import DomainEvent
 from berezhno.core.text import normalize_snils
 
 from .. import roles, selectors, services
-from ..choices import DisabilityGroup, LegalBasis, PersonStatus, Sex
-from ..filters import PersonFilterSet
+from ..choices import SENIOR, Category, DisabilityGroup, LegalBasis, PersonStatus, Sex
+from ..filters import PersonFilterSet, PersonListFilterSet
 from ..models import Person, PersonMerge, SensitiveInfo
 from .common import (
     CONFLICT,
@@ -152,6 +153,22 @@ class SensitiveSerializer(serializers.ModelSerializer):
         extra_kwargs = {"version": {"required": False}}
 
 
+class PersonSearchSerializer(SearchBody):
+    """The body of ``POST /api/v1/persons/search/``: the list's filters and the term."""
+
+    q = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                              help_text="ФИО (или его часть), СНИЛС или телефон")
+    territory = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    category = serializers.ChoiceField(choices=[(SENIOR, "55+"), *Category.choices],
+                                       required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=PersonStatus.choices, required=False,
+                                     allow_blank=True)
+    special_attention = serializers.BooleanField(required=False, allow_null=True,
+                                                 default=None)
+    no_consent = serializers.BooleanField(required=False, allow_null=True, default=None)
+    unidentified = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
 def _person_or_404(user, pk, action=roles.VIEW):
     try:
         return selectors.person_queryset(user, action).select_related(
@@ -161,7 +178,7 @@ def _person_or_404(user, pk, action=roles.VIEW):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Список и поиск граждан"),
+    list=extend_schema(summary="Список граждан (поиск по ФИО, СНИЛС, телефону: POST search)"),
     retrieve=extend_schema(summary="Карточка гражданина (просмотр записывается)"),
     create=extend_schema(summary="Регистрация гражданина", request=PersonWriteSerializer,
                          responses={201: PersonSerializer, 400: ErrorSerializer,
@@ -172,11 +189,13 @@ def _person_or_404(user, pk, action=roles.VIEW):
                                  responses={200: PersonSerializer, 400: ErrorSerializer,
                                             409: CONFLICT}),
 )
-class PersonViewSet(LoggedReads,
+class PersonViewSet(PostedSearch, LoggedReads,
                     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = PersonSerializer
-    filterset_class = PersonFilterSet
+    filterset_class = PersonListFilterSet
+    search_filterset_class = PersonFilterSet
+    search_body = PersonSearchSerializer
     # "put" for the health action only; a person is changed with PATCH.
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
     permission_classes = [RegistryAccess]
@@ -213,6 +232,18 @@ class PersonViewSet(LoggedReads,
         data = [next(full) if p.pk in full_ids else next(minimal) for p in page]
         self.shown(page)
         return self.get_paginated_response(data)
+
+    @extend_schema(
+        summary="Поиск граждан по ФИО, СНИЛС или телефону (просмотр записывается)",
+        description="Условия поиска — в теле запроса, не в адресе: ФИО, СНИЛС и телефон не "
+                    "должны попадать в журналы прокси и веб-сервера. Номер и размер страницы — "
+                    "в адресе (?page=2&page_size=100). Ответ — страница, как у списка.",
+        request=PersonSearchSerializer,
+        responses={200: PersonSerializer(many=True), 400: ErrorSerializer})
+    @action(detail=False, methods=["post"], filter_backends=[BodyFilters])
+    def search(self, request):
+        self.check_search_body(request)
+        return self.list(request)
 
     def retrieve(self, request, *args, **kwargs):
         person = _person_or_404(request.user, kwargs["pk"], roles.VIEW_MINIMAL)
