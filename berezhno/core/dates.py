@@ -29,9 +29,11 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 if TYPE_CHECKING:
     from berezhno.territories.models import Territory
@@ -99,7 +101,21 @@ HISTORY = Span("history", first=EARLIEST, years_ahead=0)
 EVENT = Span("event", years_back=10, years_ahead=0)
 PLANNED = Span("planned", years_back=10, years_ahead=10)
 PERIOD = Span("period", first=datetime.date(2000, 1, 1), years_ahead=1)
-SPANS = (BIRTH, HISTORY, EVENT, PLANNED, PERIOD)
+# A date answered to a question, or a field no rule names yet: sane, not specific.
+ANY = Span("any", first=EARLIEST, years_ahead=10)
+SPANS = (BIRTH, HISTORY, EVENT, PLANNED, PERIOD, ANY)
+
+# The span of a date a form or serializer builds from a model field, by the field's name
+# (a class may say otherwise in ``date_spans``); a name not here gets ``ANY``.
+MODEL_FIELD_SPANS = {
+    "birth_date": BIRTH,
+    "since": HISTORY, "start_date": HISTORY, "doc_date": HISTORY,
+    "disability_since": HISTORY, "order_date": HISTORY, "date": HISTORY,
+    "occurred_at": EVENT, "valid_from": EVENT, "identified_on": EVENT,
+    "unmerged_at": EVENT, "received_at": EVENT,
+    "until": PLANNED, "end_date": PLANNED, "valid_until": PLANNED,
+    "next_contact_date": PLANNED, "disability_until": PLANNED, "due_date": PLANNED,
+}
 
 
 def as_local_date(value) -> datetime.date:
@@ -109,6 +125,41 @@ def as_local_date(value) -> datetime.date:
             value = timezone.localtime(value)
         return value.date()
     return value
+
+
+def span_for(name: str, overrides: dict | None = None) -> Span:
+    return (overrides or {}).get(name) or MODEL_FIELD_SPANS.get(name, ANY)
+
+
+def formfields(**overrides: Span):
+    """``Meta.formfield_callback`` of a ModelForm whose date fields get their span
+    (``MODEL_FIELD_SPANS`` by name, or the ``overrides``)."""
+
+    def callback(db_field, **kwargs):
+        field = db_field.formfield(**kwargs)
+        if isinstance(field, forms.DateField | forms.DateTimeField) and span_of(field) is None:
+            field.validators.append(span_for(db_field.name, overrides))
+        return field
+
+    return callback
+
+
+formfield = formfields()
+
+
+class BoundedDatesSerializer:
+    """A ModelSerializer mixin: the date fields it builds from the model get their span
+    (``date_spans`` on the class overrides ``MODEL_FIELD_SPANS``)."""
+
+    date_spans: dict[str, Span] = {}
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(  # type: ignore[misc]
+            field_name, model_field)
+        if issubclass(field_class, serializers.DateField | serializers.DateTimeField):
+            kwargs["validators"] = [*kwargs.get("validators", []),
+                                    span_for(field_name, self.date_spans)]
+        return field_class, kwargs
 
 
 def span_of(field) -> Span | None:

@@ -76,13 +76,20 @@ class PersonalDataFilter(logging.Filter):
     record). Put on the handlers, it covers every logger that propagates to them."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = scrub(record.msg)
         args = record.args
-        if isinstance(args, Mapping):
+        if isinstance(args, Mapping):  # a WSGI server's atoms (``%(r)s``)
             record.args = {key: _clean(value) for key, value in args.items()}
         elif isinstance(args, tuple):
             record.args = tuple(_clean(value) for value in args)
+        # The whole message too: a term split between the format and its arguments
+        # ("?q=%s" % term) is only whole once formatted.
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed record: leave it to the handler
+            return True
+        cleaned = scrub(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
         # A server that logs the request line as an attribute (``request_line``, ``r``).
         for name in ("request_line", "r", "uri", "url", "path"):
             value = record.__dict__.get(name)

@@ -49,7 +49,7 @@ LAST_DAY = datetime.date(2199, 12, 31)
 MAX_WORKING_DAYS = 3660  # about fourteen years of working days: far beyond any deadline
 
 
-class DateOutOfRange(ValueError):
+class DateRangeError(ValueError):
     """A date outside the production calendar's range (a Russian message)."""
 
     def __init__(self, day: datetime.date) -> None:
@@ -62,7 +62,7 @@ def _check_date(value: object) -> None:
     if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
         raise TypeError("a date is expected; convert a datetime with local_date()")
     if not FIRST_DAY <= value <= LAST_DAY:
-        raise DateOutOfRange(value)
+        raise DateRangeError(value)
 
 
 class _Calendar:
@@ -113,13 +113,13 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date:
     if n == 0:
         while not calendar.is_working(day):
             if day >= LAST_DAY:
-                raise DateOutOfRange(day + ONE_DAY)
+                raise DateRangeError(day + ONE_DAY)
             day += ONE_DAY
         return day
     counted = 0
     while counted < n:
         if day >= LAST_DAY:
-            raise DateOutOfRange(day + ONE_DAY)
+            raise DateRangeError(day + ONE_DAY)
         day += ONE_DAY
         if calendar.is_working(day):
             counted += 1

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from berezhno.core import audit
+from berezhno.core import audit, dates
 from berezhno.core.access import can
 from berezhno.core.errors import DomainError
 from berezhno.core.models import AccessKind
@@ -36,8 +36,10 @@ from .forms import (
     ConsentWithdrawForm,
     ContactForm,
     DocumentForm,
+    HouseholdCreateForm,
     HouseholdForm,
     MemberForm,
+    MemberLeaveForm,
     MergeForm,
     PersonForm,
     ReasonForm,
@@ -456,7 +458,7 @@ def household_create(request, pk):
     if not Person.objects.restrict(request.user, roles.ADD, kind=roles.HOUSEHOLD).filter(
             pk=head.pk).exists():
         raise Http404  # may change the person but not add households where they live
-    form = HouseholdForm(request.POST or None, initial={
+    form = HouseholdCreateForm(request.POST or None, initial={
         "name": _("Семья %(s)s") % {"s": head.surname} if head.surname else "",
         "address": head.actual_address})
     if request.method == "POST" and form.is_valid():
@@ -478,9 +480,10 @@ def household_detail(request, pk):
     except Exception as exc:
         raise Http404 from exc
     members = list(household.members.all())
+    today = dates.territory_today(household.territory)  # ages where the family lives
     return render(request, "people/household_detail.html", {
-        "household": household, "members": members,
-        "children_ages": selectors.children_ages(members),
+        "household": household, "members": members, "today": today,
+        "children_ages": selectors.children_ages(members, on=today),
         "can_change": can(request.user, roles.HOUSEHOLD, roles.CHANGE),
         "member_form": MemberForm(),
     })
@@ -537,10 +540,21 @@ def household_member_add(request, pk):
 def household_member_remove(request, pk, member_pk):
     household = get_or_404(selectors.household_queryset(request.user, roles.CHANGE), pk=pk)
     member = get_or_404(HouseholdMember.objects.filter(household=household), pk=member_pk)
+    form = MemberLeaveForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(household)
     try:
-        services.household_remove_member(user=request.user, member=member)
+        # The date the user gave is kept (decision 0017); none: today where they live.
+        services.household_remove_member(user=request.user, member=member,
+                                         until=form.cleaned_data.get("until"))
     except DomainError as exc:
         messages.error(request, str(exc.message))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     else:
         messages.success(request, _("Гражданин отмечен как выбывший из домохозяйства."))
     return redirect(household)

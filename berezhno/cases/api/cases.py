@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.cases import roles
+from berezhno.core import dates
 from berezhno.core.api import LoggedReads
 from berezhno.core.api_search import BodyFilters, PostedSearch, SearchBody
 from berezhno.people.api import RegistryAccess
@@ -73,7 +74,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 
-class CaseProblemSerializer(serializers.ModelSerializer):
+class CaseProblemSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
     name = serializers.CharField(source="problem.name", read_only=True)
 
     class Meta:
@@ -109,7 +110,7 @@ class CaseWriteSerializer(serializers.Serializer):
     practice = serializers.ChoiceField(choices=Practice.choices, required=False)
     person = PersonField()
     household = HouseholdField(required=False, allow_null=True)
-    received_at = serializers.DateTimeField(required=False)
+    received_at = serializers.DateTimeField(validators=[dates.EVENT], required=False)
     channel = serializers.ChoiceField(choices=IntakeChannel.choices)
     referred_by = OrganisationField(required=False, allow_null=True)
     problem_told = serializers.CharField(max_length=5000)
@@ -119,8 +120,9 @@ class CaseWriteSerializer(serializers.Serializer):
     is_social_support = serializers.BooleanField(required=False)
     responsible = StaffField(required=False, allow_null=True)
     contract_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    contract_date = serializers.DateField(required=False, allow_null=True)
-    contract_until = serializers.DateField(required=False, allow_null=True)
+    contract_date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
+    contract_until = serializers.DateField(validators=[dates.PLANNED],
+                                           required=False, allow_null=True)
     problems = serializers.ListField(child=ProblemField(), required=False)
 
 
@@ -136,14 +138,15 @@ class CaseUpdateSerializer(serializers.Serializer):
     is_social_support = serializers.BooleanField(required=False)
     responsible = StaffField(required=False)
     contract_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    contract_date = serializers.DateField(required=False, allow_null=True)
-    contract_until = serializers.DateField(required=False, allow_null=True)
+    contract_date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
+    contract_until = serializers.DateField(validators=[dates.PLANNED],
+                                           required=False, allow_null=True)
 
 
 class DecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[Decision.NEED_RECOGNISED,
                                                 Decision.NEED_NOT_RECOGNISED])
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
@@ -151,7 +154,7 @@ class CloseSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     improved = serializers.ChoiceField(choices=Improvement.choices)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     version = serializers.IntegerField(required=False)
 
 

@@ -7,6 +7,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from berezhno.core import dates
 from berezhno.core.api import ErrorSerializer, LoggedReads
 from berezhno.core.api_search import BodyFilters, PostedSearch, SearchBody
 from berezhno.core.models import DomainEvent
@@ -64,7 +65,7 @@ class PersonWriteSerializer(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     patronymic = serializers.CharField(required=False, allow_blank=True, max_length=100)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
-    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_date = serializers.DateField(validators=[dates.BIRTH], required=False, allow_null=True)
     estimated_birth_year = serializers.IntegerField(required=False, allow_null=True,
                                                     min_value=1800, max_value=2200)
     snils = serializers.CharField(required=False, allow_blank=True, max_length=20)
@@ -98,7 +99,7 @@ class PersonWriteSerializer(serializers.Serializer):
 
 class StatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[PersonStatus.DECEASED, PersonStatus.MOVED_OUT])
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     reason = serializers.CharField(max_length=300)
     version = serializers.IntegerField(min_value=1)
 
@@ -108,7 +109,7 @@ class MergeSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class MergeResultSerializer(serializers.ModelSerializer):
+class MergeResultSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
     class Meta:
         model = PersonMerge
         fields = ["id", "source", "target", "merged_by", "merged_at", "reason", "unmerged_at",
@@ -142,7 +143,7 @@ class DuplicateSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class SensitiveSerializer(serializers.ModelSerializer):
+class SensitiveSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
     disability_group = serializers.ChoiceField(choices=DisabilityGroup.choices, required=False,
                                                allow_blank=True)
 
