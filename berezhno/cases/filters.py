@@ -155,7 +155,7 @@ class CaseListFilterSet(CaseFilterSet):
     """``GET /api/v1/cases/``: the page's filters but the applicant's surname, which is
     searched by ``POST /api/v1/cases/search/`` (decision 0017)."""
 
-    q = None  # type: ignore[assignment]
+    q = None
 
 
 class BoardFilterSet(SelectorFilterSet):

@@ -27,7 +27,8 @@ def body_query(data) -> QueryDict:
     for booleans, no key for ``null``)."""
     query = QueryDict(mutable=True)
     if isinstance(data, QueryDict):
-        query.update(data)
+        for key in data:
+            query.setlist(key, data.getlist(key))
         return query
     for key, value in (data or {}).items():
         if value is None:
@@ -74,7 +75,7 @@ class PostedSearch:
     search_body: type[serializers.Serializer]
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)
         if (getattr(self, "action", None) == "list"
                 and logsafe.has_personal(request.query_params, self.search_params)):
             raise SearchInAddress()

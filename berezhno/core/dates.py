@@ -127,6 +127,16 @@ def as_local_date(value) -> datetime.date:
     return value
 
 
+def check(span: Span, value) -> str | None:
+    """The span's Russian message for ``value``, or None: for services, which must refuse
+    a date out of range from any caller (an import, a task), not only from a form."""
+    try:
+        span(value)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return None
+
+
 def span_for(name: str, overrides: dict | None = None) -> Span:
     return (overrides or {}).get(name) or MODEL_FIELD_SPANS.get(name, ANY)
 
@@ -154,7 +164,7 @@ class BoundedDatesSerializer:
     date_spans: dict[str, Span] = {}
 
     def build_standard_field(self, field_name, model_field):
-        field_class, kwargs = super().build_standard_field(  # type: ignore[misc]
+        field_class, kwargs = super().build_standard_field(
             field_name, model_field)
         if issubclass(field_class, serializers.DateField | serializers.DateTimeField):
             kwargs["validators"] = [*kwargs.get("validators", []),

@@ -116,7 +116,7 @@ def search_by_post(*params: str):
                 return SeeOther(request.path + (f"?{query}" if query else ""))
             return view(request, *args, **kwargs)
 
-        wrapped.search_params = names  # type: ignore[attr-defined]
+        wrapped.search_params = names
         return wrapped
 
     return decorator

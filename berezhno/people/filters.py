@@ -62,4 +62,4 @@ class PersonListFilterSet(PersonFilterSet):
     """``GET /api/v1/persons/``: the same filters but the personal term, which is searched
     by ``POST /api/v1/persons/search/`` (decision 0017)."""
 
-    q = None  # type: ignore[assignment]
+    q = None

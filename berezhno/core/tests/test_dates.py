@@ -200,3 +200,17 @@ def test_membership_dates_the_user_gives_are_kept_ui_and_api(client, world):
         content_type="application/json")
     assert response.status_code == 201
     assert HouseholdMember.objects.get(person=third, is_head=True).since == D(2018, 3, 8)
+
+
+@pytest.mark.django_db
+def test_services_refuse_out_of_range_dates_from_any_caller(world):
+    from berezhno.people import services as people
+
+    before = Contact.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        people.contact_log(user=world.user("specialist"), person=world.p1, channel="call",
+                           purpose="information",
+                           occurred_at=datetime.datetime(1, 1, 2, tzinfo=datetime.UTC),
+                           next_contact_date=D(9999, 12, 31))
+    assert set(caught.value.message_dict) >= {"occurred_at", "next_contact_date"}
+    assert Contact.objects.count() == before
