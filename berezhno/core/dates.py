@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -68,6 +68,7 @@ class Span:
     years_back: int | None = None
     years_ahead: int | None = None
     last: datetime.date | None = None
+    message: Any = ""  # one (lazy) message for both ends, instead of the default two
 
     def bounds(self, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
         today = today or server_today()
@@ -80,6 +81,8 @@ class Span:
             return
         day = as_local_date(value)
         first, last = self.bounds()
+        if self.message and not first <= day <= last:
+            raise ValidationError(self.message, code="date_out_of_range")
         if day < first:
             if first == EARLIEST:
                 message = _("Дата не может быть раньше 01.01.1900.")
@@ -101,9 +104,12 @@ HISTORY = Span("history", first=EARLIEST, years_ahead=0)
 EVENT = Span("event", years_back=10, years_ahead=0)
 PLANNED = Span("planned", years_back=10, years_ahead=10)
 PERIOD = Span("period", first=datetime.date(2000, 1, 1), years_ahead=1)
+# Indicator reports: whole years of the calendar the reports know (``indicators.forms``).
+REPORT = Span("report", first=datetime.date(2000, 1, 1), last=datetime.date(2099, 12, 31),
+              message=_("Укажите дату с 2000 по 2099 год."))
 # A date answered to a question, or a field no rule names yet: sane, not specific.
 ANY = Span("any", first=EARLIEST, years_ahead=10)
-SPANS = (BIRTH, HISTORY, EVENT, PLANNED, PERIOD, ANY)
+SPANS = (BIRTH, HISTORY, EVENT, PLANNED, PERIOD, REPORT, ANY)
 
 # The span of a date a form or serializer builds from a model field, by the field's name
 # (a class may say otherwise in ``date_spans``); a name not here gets ``ANY``.

@@ -37,9 +37,9 @@ class ReportQueryForm(forms.Form):
     territory = TerritoryChoiceField(label=gettext_lazy("Территория"),
                                      queryset=Territory.objects.none(),
                                      empty_label=None)
-    start = forms.DateField(validators=[dates.PERIOD],
+    start = forms.DateField(validators=[dates.REPORT],
                             label=gettext_lazy("Период с"), widget=DateInput())
-    end = forms.DateField(validators=[dates.PERIOD], label=gettext_lazy("по"), widget=DateInput())
+    end = forms.DateField(validators=[dates.REPORT], label=gettext_lazy("по"), widget=DateInput())
 
     def __init__(self, data, *, user):
         super().__init__(data)
