@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.core import access, audit
+from berezhno.core import access, audit, dates
 from berezhno.core.admin_base import AuditedAdmin, AuditedInlineMixin
 from berezhno.core.files import check_upload
 from berezhno.core.models import ChangeAction
@@ -35,6 +35,7 @@ class OrganisationAdmin(AuditedAdmin):
 
 class AgreementAdminForm(forms.ModelForm):
     class Meta:
+        formfield_callback = dates.formfield
         model = Agreement
         fields = ["organisation", "provider", "number", "date", "valid_until", "subject",
                   "file", "is_active"]
@@ -87,6 +88,7 @@ class RoleAssignmentForm(forms.ModelForm):
     request_user = None
 
     class Meta:
+        formfield_callback = dates.formfield
         model = RoleAssignment
         fields = ["role", "territory", "include_subtree", "organisation", "practices",
                   "valid_until", "is_active"]

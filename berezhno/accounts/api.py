@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from berezhno.core import access, audit
+from berezhno.core import access, audit, dates
 from berezhno.core.api import CanManage
 from berezhno.core.files import check_upload
 from berezhno.core.models import ChangeAction
@@ -79,7 +79,7 @@ class OrganisationViewSet(AuditedSaveMixin, mixins.ListModelMixin, mixins.Retrie
         return Organisation.objects.order_by("name")
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
     class Meta:
         model = Agreement
         fields = ["id", "organisation", "provider", "number", "date", "valid_until", "subject",
@@ -118,7 +118,7 @@ class AgreementViewSet(AuditedSaveMixin, mixins.ListModelMixin, mixins.RetrieveM
         return Agreement.objects.order_by("-date", "id")
 
 
-class RoleAssignmentSerializer(serializers.ModelSerializer):
+class RoleAssignmentSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=roles.ROLE_CHOICES)
     practices = serializers.ListField(
         child=serializers.ChoiceField(choices=access.practice_choices()), required=False,

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from berezhno.cases import roles as case_roles
 from berezhno.cases.api import ERRORS, ScopedField
 from berezhno.cases.models import SupportCase
+from berezhno.core import dates
 from berezhno.core.api import LoggedReads
 from berezhno.people.api import RegistryAccess
 
@@ -53,7 +54,7 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
             "questions__options").order_by("title", "id")
 
 
-class AssessmentAnswerSerializer(serializers.ModelSerializer):
+class AssessmentAnswerSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
     class Meta:
         model = AssessmentAnswer
         fields = ["question", "option_ids", "value_number", "value_text", "value_date"]
@@ -87,7 +88,7 @@ class QuestionnaireField(ScopedField):
 class AssessmentWriteSerializer(serializers.Serializer):
     case = CaseViewField()
     questionnaire = QuestionnaireField()
-    conducted_on = serializers.DateField(required=False, allow_null=True)
+    conducted_on = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     conclusion = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     answers = serializers.DictField(
         child=serializers.JSONField(),

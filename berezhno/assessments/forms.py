@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.cases.forms import CHECKS, DATE, text_field
+from berezhno.core import dates
 
 from .models import AnswerType
 
@@ -31,7 +32,8 @@ def _answer_field(question) -> forms.Field:
 class AssessmentForm(forms.Form):
     """A questionnaire run: a field ``q<question id>`` per question, shown by section."""
 
-    conducted_on = forms.DateField(label=_("Дата проведения"), required=False, widget=DATE,
+    conducted_on = forms.DateField(validators=[dates.EVENT],
+                                   label=_("Дата проведения"), required=False, widget=DATE,
                                    help_text=_("Если не указать — сегодня."))
     conclusion = text_field(_("Заключение"), rows=4)
 

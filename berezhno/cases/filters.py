@@ -151,6 +151,13 @@ class CaseFilterSet(SelectorFilterSet):
         return selectors.case_search(user, scope=self.scope, **values)
 
 
+class CaseListFilterSet(CaseFilterSet):
+    """``GET /api/v1/cases/``: the page's filters but the applicant's surname, which is
+    searched by ``POST /api/v1/cases/search/`` (decision 0017)."""
+
+    q = None
+
+
 class BoardFilterSet(SelectorFilterSet):
     """The dispatcher's board (``/cases/board/``, ``/api/v1/board/``)."""
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.accounts.models import Organisation
-from berezhno.core import access
+from berezhno.core import access, dates
 from berezhno.core import forms as fields
 
 from . import roles, selectors
@@ -72,8 +72,10 @@ class CaseForm(forms.Form):
                                   help_text=_("Если не указать — вы."))
     contract_number = forms.CharField(label=_("Номер договора о сотрудничестве"),
                                       required=False, max_length=50)
-    contract_date = forms.DateField(label=_("Дата договора"), required=False, widget=DATE)
-    contract_until = forms.DateField(label=_("Договор действует до"), required=False,
+    contract_date = forms.DateField(validators=[dates.EVENT],
+                                    label=_("Дата договора"), required=False, widget=DATE)
+    contract_until = forms.DateField(validators=[dates.PLANNED],
+                                     label=_("Договор действует до"), required=False,
                                      widget=DATE)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -104,7 +106,8 @@ class CaseForm(forms.Form):
 class IntakeForm(CaseForm):
     version = None  # type: ignore[assignment]  # the intake has no version: Django drops the field
     person = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    received_at = forms.DateTimeField(label=_("Дата и время обращения"), required=False,
+    received_at = forms.DateTimeField(validators=[dates.EVENT],
+                                      label=_("Дата и время обращения"), required=False,
                                       widget=DATETIME, help_text=_("Если не указать — сейчас."))
     problems = fields.ModelMultipleChoiceField(
         label=_("Проблемы со слов заявителя (из каталога)"), required=False,
@@ -137,7 +140,8 @@ class DecideForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Решение"), widget=RADIOS, required=False,
         choices=[c for c in Decision.choices if c[0]])
-    date = forms.DateField(label=_("Дата решения"), required=False, widget=DATE,
+    date = forms.DateField(validators=[dates.EVENT],
+                           label=_("Дата решения"), required=False, widget=DATE,
                            help_text=_("Если не указать — сегодня."))
     notes = text_field(_("Обоснование (обязательно при отказе)"))
 
@@ -166,7 +170,7 @@ class ReasonForm(forms.Form):
 
 
 class DateForm(forms.Form):
-    date = forms.DateField(label=_("Дата"), required=False, widget=DATE,
+    date = forms.DateField(validators=[dates.EVENT], label=_("Дата"), required=False, widget=DATE,
                            help_text=_("Если не указать — сегодня."))
 
 
@@ -175,7 +179,8 @@ class PlanForm(forms.Form):
     service_form = forms.ChoiceField(label=_("Форма социального обслуживания"),
                                      choices=ServiceForm.choices, required=False)
     goal = text_field(_("Цель программы"))
-    valid_until = forms.DateField(label=_("Срок программы до"), required=False, widget=DATE)
+    valid_until = forms.DateField(validators=[dates.PLANNED],
+                                  label=_("Срок программы до"), required=False, widget=DATE)
 
 
 class ActivityForm(forms.Form):
@@ -189,7 +194,8 @@ class ActivityForm(forms.Form):
                                        queryset=None, empty_label=NONE)
     partner = fields.ModelChoiceField(label=_("или организация-партнёр"), required=False,
                                      queryset=None, empty_label=NONE)
-    due_date = forms.DateField(label=_("Срок"), required=False, widget=DATE)
+    due_date = forms.DateField(validators=[dates.PLANNED],
+                               label=_("Срок"), required=False, widget=DATE)
     volume = forms.CharField(label=_("Объём"), max_length=100, required=False,
                              help_text=_("Например: 10 занятий по 45 минут."))
     frequency = forms.CharField(label=_("Периодичность"), max_length=100, required=False,
@@ -210,18 +216,20 @@ class ActivityForm(forms.Form):
 
 class ActivityCompleteForm(forms.Form):
     result = text_field(_("Результат"))
-    date = forms.DateField(label=_("Дата завершения"), required=False, widget=DATE,
+    date = forms.DateField(validators=[dates.EVENT],
+                           label=_("Дата завершения"), required=False, widget=DATE,
                            help_text=_("Если не указать — сегодня."))
 
 
 class ActivityFailForm(forms.Form):
     reason = forms.CharField(label=_("Причина невыполнения"), max_length=300, required=False)
-    date = forms.DateField(label=_("Дата"), required=False, widget=DATE,
+    date = forms.DateField(validators=[dates.EVENT], label=_("Дата"), required=False, widget=DATE,
                            help_text=_("Если не указать — сегодня."))
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Дата занятия"), required=False, widget=DATE,
+    held_on = forms.DateField(validators=[dates.EVENT],
+                              label=_("Дата занятия"), required=False, widget=DATE,
                               help_text=_("Если не указать — сегодня."))
     duration_minutes = forms.IntegerField(label=_("Продолжительность, мин"), required=False,
                                           min_value=1, max_value=24 * 60)
@@ -241,7 +249,8 @@ class CloseForm(forms.Form):
                                  required=False, choices=Improvement.choices,
                                  widget=RADIOS)
     notes = text_field(_("Анализ результатов"), rows=4)
-    date = forms.DateField(label=_("Дата закрытия"), required=False, widget=DATE,
+    date = forms.DateField(validators=[dates.EVENT],
+                           label=_("Дата закрытия"), required=False, widget=DATE,
                            help_text=_("Если не указать — сегодня."))
 
     def __init__(self, *args, case, **kwargs):

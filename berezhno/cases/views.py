@@ -20,7 +20,13 @@ from berezhno.core import audit
 from berezhno.core.access import can
 from berezhno.core.models import AccessKind
 from berezhno.core.pdf import render_pdf
-from berezhno.core.views_utils import apply_service, get_or_404, paginate
+from berezhno.core.views_utils import (
+    apply_service,
+    get_or_404,
+    paginate,
+    search_by_post,
+    search_data,
+)
 
 from . import deadlines, selectors, services
 from .choices import ACTIVE_STATUSES, Practice
@@ -86,19 +92,21 @@ def action_form(request, form, call, *, title, success, case=None, back=None, do
 # --------------------------------------------------------------------------- lists
 
 
+@search_by_post("q")
 @login_required
+@require_http_methods(["GET", "POST"])
 def case_list(request):
-    """The case list; the same FilterSet and selector serve ``/api/v1/cases/``."""
+    """The case list; the same FilterSet and selector serve ``/api/v1/cases/``. The
+    applicant's surname is searched by POST (decision 0017); the other filters may also
+    come in the address (the worklist links to "my overdue cases")."""
     if not can(request.user, roles.CASE, roles.VIEW):
         raise Http404
-    filterset = CaseFilterSet(request.GET or None, request=request)
+    filterset = CaseFilterSet(search_data(request) or None, request=request)
     page = None
     if not filterset.is_bound or filterset.is_valid():
         page = paginate(filterset.qs, request)
         page.items = deadlines.mark_overdue(page.items)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": filterset.form, "page": page, "query": query.urlencode(),
+    context = {"form": filterset.form, "page": page, "search_form": "case-search",
                "today": selectors.user_today(request.user),
                "can_add": can(request.user, roles.CASE, roles.ADD)}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
@@ -110,15 +118,18 @@ def case_list(request):
 # --------------------------------------------------------------------------- intake
 
 
+@search_by_post("q")
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request):
+    """Find the applicant (a POSTed search: decision 0017), then open the case."""
     user = request.user
     if not can(user, roles.CASE, roles.ADD):
         raise Http404
-    search = PersonSearchForm(request.GET or None)
-    person_id = request.POST.get("person") if request.method == "POST" else request.GET.get(
-        "person")
+    searching = request.method == "POST" and "search" in request.POST
+    search = PersonSearchForm(request.POST if searching else None)
+    person_id = (request.POST.get("person") if request.method == "POST" and not searching
+                 else request.GET.get("person"))
     person = None
     if person_id:
         try:
@@ -128,9 +139,10 @@ def intake(request):
     households = selectors.applicant_households(user, person)
     initial = {"person": person.pk if person else None, "responsible": user,
                "household": households.first() if person is not None else None}
-    form = IntakeForm(post_data(request), user=user, households=households,
-                      territory=person.territory if person else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = IntakeForm(None if searching else post_data(request), user=user,
+                      households=households, territory=person.territory if person else None,
+                      initial=initial)
+    if request.method == "POST" and not searching and form.is_valid():
         if person is None:
             form.add_error(None, _("Заявитель не найден: выберите его заново."))
         else:
@@ -147,7 +159,7 @@ def intake(request):
     return render(request, "cases/intake.html", {
         "form": form, "search": search, "person": person, "results": results,
         "can_register": can(user, roles.PERSON, roles.ADD)},
-        status=post_status(form) if request.method == "POST" else 200)
+        status=post_status(form) if request.method == "POST" and not searching else 200)
 
 
 # --------------------------------------------------------------------------- the card

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from . import dates
 from .admin_base import AuditedAdmin
 from .models import CalendarDay, CalendarDayKind
 from .workdays import is_base_working_day
@@ -17,6 +18,7 @@ class CalendarDayForm(forms.ModelForm):
     """Refuses a row that would change nothing, which is usually a mistyped date."""
 
     class Meta:
+        formfield_callback = dates.formfields(date=dates.PLANNED)
         model = CalendarDay
         fields = ["date", "kind", "note"]
 

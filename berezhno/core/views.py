@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from . import access, registry, selectors
+from . import access, dates, registry, selectors
 from . import forms as fields
 from .access import can
 from .audit import mask_sensitive
@@ -28,9 +28,9 @@ class AuditFilterForm(forms.Form):
     person = forms.IntegerField(label=_("Номер записи гражданина"), required=False, min_value=1)
     kind = forms.ChoiceField(label=_("Вид доступа"), required=False,
                              choices=[("", _("любой")), *AccessKind.choices])
-    date_from = forms.DateField(label=_("С"), required=False,
+    date_from = forms.DateField(validators=[dates.PERIOD], label=_("С"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("По"), required=False,
+    date_to = forms.DateField(validators=[dates.PERIOD], label=_("По"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):

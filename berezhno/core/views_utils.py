@@ -2,11 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, logsafe
 from .errors import DomainError
 from .models import AccessKind
 
@@ -82,3 +85,48 @@ def paginate(queryset, request, size: int = 50, *, read_kind: str = AccessKind.V
     audit.log_reads(user=getattr(request, "user", None), objects=rows[:size],
                     kind=read_kind, detail=read_detail or request.path[:200])
     return Page(items=rows[:size], number=number, has_next=len(rows) > size, size=size)
+
+
+# ------------------------------------------------------------------ searches by POST
+
+
+class SeeOther(HttpResponseRedirect):
+    """303: the browser follows with a GET of the new address and forgets the old one."""
+
+    status_code = 303
+
+
+def search_by_post(*params: str):
+    """For a list whose search fields ``params`` may hold a name, СНИЛС or phone (decision
+    0017): such a term is only taken from the body of a POST. A GET that carries one (an old
+    bookmark, a hand-typed address) is answered 303 with the same address without it, the
+    term never executed and never put in another address (not even the login page's
+    ``next``: put this decorator above ``login_required``). Other filters stay."""
+    names = params or ("q",)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in ("GET", "HEAD") and logsafe.has_personal(request.GET, names):
+                rest = logsafe.without_personal(request.GET, names)
+                rest.pop("page", None)
+                messages.info(request, _("Условия поиска по ФИО, СНИЛС или телефону не "
+                                         "передаются в адресе страницы: введите их в форме."))
+                query = rest.urlencode()
+                return SeeOther(request.path + (f"?{query}" if query else ""))
+            return view(request, *args, **kwargs)
+
+        wrapped.search_params = names
+        return wrapped
+
+    return decorator
+
+
+def search_data(request) -> QueryDict | None:
+    """The filters of a list page: the POST body of a search, or the (non-personal)
+    filters of a GET's address; None when there are none (the unfiltered list)."""
+    if request.method == "POST":
+        data = request.POST.copy()
+        data.pop("csrfmiddlewaretoken", None)
+        return data
+    return request.GET if request.GET else None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import CalendarDay, CalendarDayKind
 
@@ -40,10 +41,28 @@ def _read_ahead(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=2 * n + 21)
 
 
+# The calendar's range: inputs are bounded far inside it (``core.dates``), so only a date
+# already stored from elsewhere can fall outside; it gets a clear error, never an overflow
+# of the arithmetic below (``date.min - 1 day``, ``date.max + n days``).
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2199, 12, 31)
+MAX_WORKING_DAYS = 3660  # about fourteen years of working days: far beyond any deadline
+
+
+class DateRangeError(ValueError):
+    """A date outside the production calendar's range (a Russian message)."""
+
+    def __init__(self, day: datetime.date) -> None:
+        super().__init__(_("Дата %(date)s вне допустимого диапазона (1900–2199 годы).")
+                         % {"date": day.strftime("%d.%m.%Y")})
+
+
 def _check_date(value: object) -> None:
     # A datetime is a date too, but its day depends on the time zone: local_date() first.
     if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
         raise TypeError("a date is expected; convert a datetime with local_date()")
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise DateRangeError(value)
 
 
 class _Calendar:
@@ -65,7 +84,8 @@ class _Calendar:
             raise ValueError("the calendar was read from a later date")
         if day > self._last:
             # Double the range read so far: a handful of queries even for years ahead.
-            self._read_until(max(day, self._last + (self._last - self._first) + ONE_DAY))
+            self._read_until(min(max(day, self._last + (self._last - self._first) + ONE_DAY),
+                                 max(day, LAST_DAY)))
         kind = self._kinds.get(day)
         if kind is None:
             return is_base_working_day(day)
@@ -85,14 +105,21 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date:
     _check_date(start)
     if n < 0:
         raise ValueError("n must not be negative")
-    calendar = _Calendar(start, start + _read_ahead(n))
+    if n > MAX_WORKING_DAYS:
+        raise ValueError(_("Слишком большой срок: не больше %(n)s рабочих дней.")
+                         % {"n": MAX_WORKING_DAYS})
+    calendar = _Calendar(start, min(start + _read_ahead(n), LAST_DAY))
     day = start
     if n == 0:
         while not calendar.is_working(day):
+            if day >= LAST_DAY:
+                raise DateRangeError(day + ONE_DAY)
             day += ONE_DAY
         return day
     counted = 0
     while counted < n:
+        if day >= LAST_DAY:
+            raise DateRangeError(day + ONE_DAY)
         day += ONE_DAY
         if calendar.is_working(day):
             counted += 1

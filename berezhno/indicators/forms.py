@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from berezhno.cases.choices import Practice
+from berezhno.core import dates
 from berezhno.core import forms as fields
 from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
@@ -36,8 +37,9 @@ class ReportQueryForm(forms.Form):
     territory = TerritoryChoiceField(label=gettext_lazy("Территория"),
                                      queryset=Territory.objects.none(),
                                      empty_label=None)
-    start = forms.DateField(label=gettext_lazy("Период с"), widget=DateInput())
-    end = forms.DateField(label=gettext_lazy("по"), widget=DateInput())
+    start = forms.DateField(validators=[dates.REPORT],
+                            label=gettext_lazy("Период с"), widget=DateInput())
+    end = forms.DateField(validators=[dates.REPORT], label=gettext_lazy("по"), widget=DateInput())
 
     def __init__(self, data, *, user):
         super().__init__(data)

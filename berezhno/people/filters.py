@@ -56,3 +56,10 @@ class PersonFilterSet(django_filters.FilterSet):
             else:
                 self._qs = Person.objects.none()
         return self._qs
+
+
+class PersonListFilterSet(PersonFilterSet):
+    """``GET /api/v1/persons/``: the same filters but the personal term, which is searched
+    by ``POST /api/v1/persons/search/`` (decision 0017)."""
+
+    q = None

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from berezhno.accounts.choices import OrganisationKind
 from berezhno.accounts.models import Organisation
+from berezhno.core import dates
 from berezhno.core import forms as fields
 from berezhno.core.access import territories_in_scope
 from berezhno.people import roles
@@ -47,6 +48,7 @@ class PersonForm(forms.ModelForm):
                                                           "inputmode": "tel"}))
 
     class Meta:
+        formfield_callback = dates.formfield
         model = Person
         fields = [
             "surname", "name", "patronymic", "sex", "birth_date", "estimated_birth_year",
@@ -107,8 +109,9 @@ class UnidentifiedForm(forms.ModelForm):
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Цель обработки"), choices=ConsentPurpose.choices)
-    valid_from = forms.DateField(label=_("Дата согласия"), widget=DATE)
-    valid_until = forms.DateField(label=_("Срок действия до"), required=False, widget=DATE,
+    valid_from = forms.DateField(validators=[dates.EVENT], label=_("Дата согласия"), widget=DATE)
+    valid_until = forms.DateField(validators=[dates.PLANNED],
+                                  label=_("Срок действия до"), required=False, widget=DATE,
                                   help_text=_("Пусто — до достижения цели обработки."))
     subject_address = forms.CharField(label=_("Адрес субъекта"), max_length=300)
     subject_document = forms.CharField(
@@ -140,14 +143,14 @@ class ConsentForm(forms.Form):
 
 
 class ConsentWithdrawForm(forms.Form):
-    date = forms.DateField(label=_("Дата отзыва"), widget=DATE)
+    date = forms.DateField(validators=[dates.EVENT], label=_("Дата отзыва"), widget=DATE)
     reason = forms.CharField(label=_("Основание"), max_length=300,
                              initial=_("Письменное заявление гражданина"))
 
 
 class ContactForm(forms.Form):
     occurred_at = forms.DateTimeField(
-        label=_("Дата и время"),
+        validators=[dates.EVENT], label=_("Дата и время"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     channel = forms.ChoiceField(label=_("Форма"), choices=ContactChannel.choices)
     purpose = forms.ChoiceField(label=_("Цель"), choices=ContactPurpose.choices)
@@ -155,20 +158,22 @@ class ContactForm(forms.Form):
                             widget=forms.Textarea(attrs={"rows": 3}))
     outcome = forms.CharField(label=_("Результат"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
-    next_contact_date = forms.DateField(label=_("Дата следующего контакта"), required=False,
+    next_contact_date = forms.DateField(validators=[dates.PLANNED],
+                                        label=_("Дата следующего контакта"), required=False,
                                         widget=DATE)
     client_uuid = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
 
 class CategoryForm(forms.Form):
     category = forms.ChoiceField(label=_("Категория"), choices=Category.choices)
-    start_date = forms.DateField(label=_("С даты"), widget=DATE)
-    end_date = forms.DateField(label=_("По дату"), required=False, widget=DATE)
+    start_date = forms.DateField(validators=[dates.HISTORY], label=_("С даты"), widget=DATE)
+    end_date = forms.DateField(validators=[dates.PLANNED],
+                               label=_("По дату"), required=False, widget=DATE)
     note = forms.CharField(label=_("Примечание"), required=False, max_length=300)
 
 
 class CategoryEndForm(forms.Form):
-    end_date = forms.DateField(label=_("Дата снятия"), widget=DATE)
+    end_date = forms.DateField(validators=[dates.PLANNED], label=_("Дата снятия"), widget=DATE)
 
 
 class SensitiveForm(forms.Form):
@@ -176,8 +181,10 @@ class SensitiveForm(forms.Form):
     disability_group = forms.ChoiceField(
         label=_("Группа инвалидности"), required=False,
         choices=[("", _("нет")), *DisabilityGroup.choices])
-    disability_since = forms.DateField(label=_("Установлена"), required=False, widget=DATE)
-    disability_until = forms.DateField(label=_("Срок до"), required=False, widget=DATE)
+    disability_since = forms.DateField(validators=[dates.HISTORY],
+                                       label=_("Установлена"), required=False, widget=DATE)
+    disability_until = forms.DateField(validators=[dates.PLANNED],
+                                       label=_("Срок до"), required=False, widget=DATE)
     mse_certificate = forms.CharField(label=_("Справка МСЭ (номер)"), required=False,
                                       max_length=60)
     ipra_number = forms.CharField(label=_("ИПРА (номер)"), required=False, max_length=60)
@@ -187,7 +194,8 @@ class SensitiveForm(forms.Form):
 
 class DocumentForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("Вид документа"), choices=DocumentType.choices)
-    doc_date = forms.DateField(label=_("Дата документа"), required=False, widget=DATE)
+    doc_date = forms.DateField(validators=[dates.HISTORY],
+                               label=_("Дата документа"), required=False, widget=DATE)
     title = forms.CharField(label=_("Описание"), required=False, max_length=200)
     file = forms.FileField(label=_("Файл (PDF или изображение)"))
 
@@ -200,7 +208,7 @@ class StatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Что произошло"), choices=[
         (PersonStatus.DECEASED, _("умер")), (PersonStatus.MOVED_OUT, _("выбыл"))])
-    date = forms.DateField(label=_("Дата"), widget=DATE)
+    date = forms.DateField(validators=[dates.EVENT], label=_("Дата"), widget=DATE)
     reason = forms.CharField(label=_("Основание (документ, источник сведений)"), max_length=300)
 
 
@@ -224,8 +232,23 @@ class HouseholdForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class HouseholdCreateForm(HouseholdForm):
+    """A new household: also the date since which the head lives in it."""
+
+    since = forms.DateField(validators=[dates.HISTORY], label=_("Глава в домохозяйстве с"),
+                            required=False, widget=DATE,
+                            help_text=_("Если не указать — сегодняшняя дата."))
+
+
+class MemberLeaveForm(forms.Form):
+    until = forms.DateField(validators=[dates.HISTORY], label=_("Дата выбытия"),
+                            required=False, widget=DATE,
+                            help_text=_("Если не указать — сегодняшняя дата."))
+
+
 class MemberForm(forms.Form):
     person = forms.IntegerField(label=_("Номер записи гражданина"), min_value=1)
     relation = forms.ChoiceField(label=_("Отношение к главе"),
                                  choices=[c for c in Relation.choices if c[0] != "head"])
-    since = forms.DateField(label=_("С даты"), required=False, widget=DATE)
+    since = forms.DateField(validators=[dates.HISTORY],
+                            label=_("С даты"), required=False, widget=DATE)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from berezhno.core import dates
 from berezhno.core.models import VersionedModel
 from berezhno.core.querysets import RestrictedQuerySet
 from berezhno.core.text import format_phone, format_snils
@@ -32,10 +33,8 @@ from .choices import (
 
 
 def years_ago(today: datetime.date, years: int) -> datetime.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
+    """The latest birth date of someone ``years`` old on ``today`` (``core.dates``)."""
+    return dates.latest_birth_date(today, years)
 
 
 def valid_consent_q(prefix: str = "", on: datetime.date | None = None,
@@ -181,11 +180,17 @@ class Person(VersionedModel):
     def phone_display(self) -> str:
         return format_phone(self.phone)
 
+    def today(self) -> datetime.date:
+        """Today where the person lives: ages and "not in the future" are judged by the
+        territory's date, not the server's (Omsk's day starts three hours before Moscow's)."""
+        return dates.territory_today(self.territory)
+
     def age(self, on: datetime.date | None = None) -> int | None:
-        on = on or timezone.localdate()
+        """Full years (ГК РФ ст. 192, ``core.dates.age_on``), on ``on`` or today where the
+        person lives."""
+        on = on or self.today()
         if self.birth_date:
-            b = self.birth_date
-            return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+            return dates.age_on(self.birth_date, on)
         if self.estimated_birth_year:
             return on.year - self.estimated_birth_year
         return None
@@ -194,7 +199,7 @@ class Person(VersionedModel):
         threshold = SENIOR_AGE.get(self.sex)
         if threshold is None or self.birth_date is None:
             return False
-        return self.birth_date <= years_ago(on or timezone.localdate(), threshold)
+        return dates.has_reached(self.birth_date, threshold, on or self.today())
 
 
 class PersonCategory(models.Model):

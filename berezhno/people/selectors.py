@@ -10,8 +10,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from rapidfuzz import fuzz
 
-from berezhno.core import audit
-from berezhno.core.access import territories_in_scope
+from berezhno.core import audit, dates
+from berezhno.core.access import territories_in_scope, user_grants
 from berezhno.core.models import AccessKind, DomainEvent
 from berezhno.core.querysets import RestrictedQuerySet
 from berezhno.core.text import looks_like_phone, looks_like_snils, normalize_name, normalize_phone
@@ -46,6 +46,17 @@ def person_get(user, pk, action: str = roles.VIEW_MINIMAL) -> Person:
         "territory", "settlement").get(pk=pk))
 
 
+def search_today(user, territory: Territory | None = None) -> datetime.date:
+    """The date age rules of a list are judged on: today in the territory filtered on, or
+    in the user's first territory (a list spans one region, one time zone as a rule)."""
+    if territory is None:
+        grants = user_grants(user) if getattr(user, "is_authenticated", False) else []
+        if grants:
+            territory = Territory.objects.filter(pk=grants[0].territory_id).only(
+                "pk", "time_zone").first()
+    return dates.territory_today(territory)
+
+
 def person_search(user, *, q: str = "", territory: Territory | None = None,
                   category: str = "", status: str = PersonStatus.ACTIVE,
                   special_attention: bool | None = None, no_consent: bool | None = None,
@@ -75,9 +86,9 @@ def person_search(user, *, q: str = "", territory: Territory | None = None,
     if territory is not None:
         qs = qs.filter(territory__in=Territory.objects.filter(path__startswith=territory.path))
     if category == SENIOR:
-        qs = qs.seniors()
+        qs = qs.seniors(on=search_today(user, territory))
     elif category:
-        today = timezone.localdate()
+        today = search_today(user, territory)
         qs = qs.filter(pk__in=PersonCategory.objects.filter(
             Q(end_date__isnull=True) | Q(end_date__gte=today), category=category,
         ).values("person_id"))
@@ -200,7 +211,7 @@ def person_card(user, pk, *, contacts_limit: int = 20, events_limit: int = 50) -
     can_change = Person.objects.restrict(user, roles.CHANGE).filter(pk=person.pk).exists()
     consents = list(Consent.objects.filter(person=person).select_related("taken_by",
                                                                            "operator"))
-    today = timezone.localdate()
+    today = person.today()  # where the person lives (ages, validity of consents)
     has_consent = any(c.is_valid(today) and c.purpose == "social_service" for c in consents)
     membership = (HouseholdMember.objects.filter(person=person, until__isnull=True)
                   .select_related("household").first())
@@ -282,7 +293,7 @@ def household_search(user, *, q: str = "", territory: Territory | None = None) -
 
 
 def children_ages(members, on: datetime.date | None = None) -> list[int]:
-    on = on or timezone.localdate()
+    on = on or (members[0].person.today() if members else timezone.localdate())
     return sorted(a for m in members if m.until is None and (a := m.person.age(on)) is not None
                   and a < 18)
 

@@ -11,12 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from berezhno.core import audit
+from berezhno.core import audit, dates
 from berezhno.core.access import can
 from berezhno.core.errors import DomainError
 from berezhno.core.models import AccessKind
 from berezhno.core.pdf import render_pdf
-from berezhno.core.views_utils import add_validation_errors, apply_service, get_or_404, paginate
+from berezhno.core.views_utils import (
+    add_validation_errors,
+    apply_service,
+    get_or_404,
+    paginate,
+    search_by_post,
+    search_data,
+)
 from berezhno.people import roles
 
 from . import selectors, services
@@ -29,8 +36,10 @@ from .forms import (
     ConsentWithdrawForm,
     ContactForm,
     DocumentForm,
+    HouseholdCreateForm,
     HouseholdForm,
     MemberForm,
+    MemberLeaveForm,
     MergeForm,
     PersonForm,
     ReasonForm,
@@ -66,14 +75,16 @@ def _post_status(form) -> int:
     return error.status if error is not None else 400
 
 
+@search_by_post("q")
 @login_required
+@require_http_methods(["GET", "POST"])
 def person_list(request):
-    """The person list; the same FilterSet serves this page and the API."""
-    filterset = PersonFilterSet(request.GET or None, request=request)
-    page = paginate(filterset.qs, request) if (not request.GET or filterset.is_valid()) else None
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": filterset.form, "page": page, "query": query.urlencode()}
+    """The person list; the same FilterSet serves this page and the API. A search by name,
+    СНИЛС or phone is POSTed (decision 0017): the term is in no address, history or log."""
+    data = search_data(request)
+    filterset = PersonFilterSet(data or None, request=request)
+    page = paginate(filterset.qs, request) if (not data or filterset.is_valid()) else None
+    context = {"form": filterset.form, "page": page, "search_form": "person-search"}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         return render(request, "people/_person_results.html", context)
     return render(request, "people/person_list.html", context)
@@ -425,13 +436,19 @@ def person_unmerge(request, pk, merge_pk):
 # ------------------------------------------------------------------ households
 
 
+@search_by_post("q")
 @login_required
+@require_http_methods(["GET", "POST"])
 def household_list(request):
+    """Households found by a member's name, POSTed like every personal search (0017)."""
     if not can(request.user, roles.HOUSEHOLD, roles.VIEW):
         raise Http404
-    q = request.GET.get("q", "")[:100]
+    q = request.POST.get("q", "")[:100].strip() if request.method == "POST" else ""
     page = paginate(selectors.household_search(request.user, q=q), request)
-    return render(request, "people/household_list.html", {"page": page, "q": q})
+    context = {"page": page, "q": q, "search_form": "household-search"}
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        return render(request, "people/_household_results.html", context)
+    return render(request, "people/household_list.html", context)
 
 
 @login_required
@@ -441,7 +458,7 @@ def household_create(request, pk):
     if not Person.objects.restrict(request.user, roles.ADD, kind=roles.HOUSEHOLD).filter(
             pk=head.pk).exists():
         raise Http404  # may change the person but not add households where they live
-    form = HouseholdForm(request.POST or None, initial={
+    form = HouseholdCreateForm(request.POST or None, initial={
         "name": _("Семья %(s)s") % {"s": head.surname} if head.surname else "",
         "address": head.actual_address})
     if request.method == "POST" and form.is_valid():
@@ -463,9 +480,10 @@ def household_detail(request, pk):
     except Exception as exc:
         raise Http404 from exc
     members = list(household.members.all())
+    today = dates.territory_today(household.territory)  # ages where the family lives
     return render(request, "people/household_detail.html", {
-        "household": household, "members": members,
-        "children_ages": selectors.children_ages(members),
+        "household": household, "members": members, "today": today,
+        "children_ages": selectors.children_ages(members, on=today),
         "can_change": can(request.user, roles.HOUSEHOLD, roles.CHANGE),
         "member_form": MemberForm(),
     })
@@ -522,10 +540,21 @@ def household_member_add(request, pk):
 def household_member_remove(request, pk, member_pk):
     household = get_or_404(selectors.household_queryset(request.user, roles.CHANGE), pk=pk)
     member = get_or_404(HouseholdMember.objects.filter(household=household), pk=member_pk)
+    form = MemberLeaveForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(household)
     try:
-        services.household_remove_member(user=request.user, member=member)
+        # The date the user gave is kept (decision 0017); none: today where they live.
+        services.household_remove_member(user=request.user, member=member,
+                                         until=form.cleaned_data.get("until"))
     except DomainError as exc:
         messages.error(request, str(exc.message))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     else:
         messages.success(request, _("Гражданин отмечен как выбывший из домохозяйства."))
     return redirect(household)

@@ -18,6 +18,7 @@ from berezhno.cases.api import (
     ListFilters,
     PartnerField,
 )
+from berezhno.core import dates
 from berezhno.core.api import LoggedReads
 from berezhno.people.api import RegistryAccess
 
@@ -32,7 +33,7 @@ class ReferralPersonSerializer(serializers.Serializer):
     """The minimal applicant data a partner needs to act on a referral."""
 
     full_name = serializers.CharField()
-    birth_date = serializers.DateField(allow_null=True)
+    birth_date = serializers.DateField(validators=[dates.BIRTH], allow_null=True)
     phone = serializers.CharField()
     actual_address = serializers.CharField()
 
@@ -66,12 +67,12 @@ class ReferralWriteSerializer(serializers.Serializer):
     organisation = PartnerField(required=False, allow_null=True)
     activity = ActivityField(required=False, allow_null=True)
     services = serializers.CharField(max_length=5000)
-    sent_on = serializers.DateField(required=False, allow_null=True)
-    result_due = serializers.DateField(required=False, allow_null=True)
+    sent_on = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
+    result_due = serializers.DateField(validators=[dates.PLANNED], required=False, allow_null=True)
 
 
 class AnswerSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     version = serializers.IntegerField(required=False)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from berezhno.cases import selectors as case_selectors
 from berezhno.cases.choices import PlanStatus
 from berezhno.cases.forms import DATE, NONE, text_field
+from berezhno.core import dates
 from berezhno.core import forms as fields
 
 
@@ -15,9 +16,11 @@ class ReferralForm(forms.Form):
     activity = fields.ModelChoiceField(label=_("Мероприятие программы"), required=False,
                                       queryset=None, empty_label=NONE)
     services = text_field(_("Какая помощь нужна"))
-    sent_on = forms.DateField(label=_("Дата направления"), required=False, widget=DATE,
+    sent_on = forms.DateField(validators=[dates.EVENT],
+                              label=_("Дата направления"), required=False, widget=DATE,
                               help_text=_("Если не указать — сегодня."))
-    result_due = forms.DateField(label=_("Результат ожидается до"), required=False,
+    result_due = forms.DateField(validators=[dates.PLANNED],
+                                 label=_("Результат ожидается до"), required=False,
                                  widget=DATE)
 
     def __init__(self, *args, case, **kwargs):
@@ -31,7 +34,7 @@ class ReferralAnswerForm(forms.Form):
     """A partner's answer: accept, reject with a reason, or the result."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    date = forms.DateField(label=_("Дата"), required=False, widget=DATE,
+    date = forms.DateField(validators=[dates.EVENT], label=_("Дата"), required=False, widget=DATE,
                            help_text=_("Если не указать — сегодня."))
 
 

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.cases.api import ERRORS, CaseField, ListFilters, StaffField
+from berezhno.core import dates
 from berezhno.core.api import LoggedReads
 from berezhno.people.api import RegistryAccess
 
@@ -48,31 +49,32 @@ class SopSerializer(serializers.ModelSerializer):
 
 class SopWriteSerializer(serializers.Serializer):
     case = CaseField()
-    identified_on = serializers.DateField(required=False, allow_null=True)
+    identified_on = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     source = serializers.ChoiceField(choices=SopSource.choices)
     grounds = serializers.CharField(max_length=5000)
     child_threat = serializers.BooleanField(required=False)
 
 
 class SopNoticeSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     number = serializers.CharField(max_length=50)
-    guardianship_date = serializers.DateField(required=False, allow_null=True)
+    guardianship_date = serializers.DateField(validators=[dates.HISTORY],
+                                              required=False, allow_null=True)
 
 
 class SopNotesSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     notes = serializers.CharField(max_length=5000)
 
 
 class SopRegisterSerializer(serializers.Serializer):
-    decision_date = serializers.DateField()
+    decision_date = serializers.DateField(validators=[dates.EVENT])
     decision_number = serializers.CharField(max_length=50)
     curator = StaffField()
 
 
 class SopRemoveSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     reason = serializers.CharField(max_length=300)
     decision_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
 

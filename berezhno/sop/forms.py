@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from berezhno.cases import selectors as case_selectors
 from berezhno.cases.forms import DATE, NONE, UserChoiceField, text_field
+from berezhno.core import dates
 
 from .choices import SopSource
 
@@ -12,7 +13,8 @@ from .choices import SopSource
 
 
 class SopIdentifyForm(forms.Form):
-    identified_on = forms.DateField(label=_("Дата выявления"), required=False, widget=DATE,
+    identified_on = forms.DateField(validators=[dates.EVENT],
+                                    label=_("Дата выявления"), required=False, widget=DATE,
                                     help_text=_("Если не указать — сегодня."))
     source = forms.ChoiceField(label=_("Кем выявлена семья"), choices=SopSource.choices)
     grounds = text_field(_("Признаки социально опасного положения"), rows=4)
@@ -22,10 +24,12 @@ class SopIdentifyForm(forms.Form):
 
 
 class SopNoticeForm(forms.Form):
-    date = forms.DateField(label=_("Дата сообщения в КДН и ЗП"), required=False, widget=DATE,
+    date = forms.DateField(validators=[dates.EVENT],
+                           label=_("Дата сообщения в КДН и ЗП"), required=False, widget=DATE,
                            help_text=_("Если не указать — сегодня."))
     number = forms.CharField(label=_("Исходящий номер"), max_length=50, required=False)
     guardianship_date = forms.DateField(
+        validators=[dates.HISTORY],
         label=_("Дата сообщения в орган опеки"), required=False, widget=DATE,
         help_text=_("Обязательна, если есть угроза ребёнку."))
 
@@ -33,13 +37,14 @@ class SopNoticeForm(forms.Form):
 class SopNotesForm(forms.Form):
     """The first survey and a periodic review: a date and what was found or done."""
 
-    date = forms.DateField(label=_("Дата"), required=False, widget=DATE,
+    date = forms.DateField(validators=[dates.EVENT], label=_("Дата"), required=False, widget=DATE,
                            help_text=_("Если не указать — сегодня."))
     notes = text_field(_("Результаты"), rows=5)
 
 
 class SopRegisterForm(forms.Form):
-    decision_date = forms.DateField(label=_("Дата постановления КДН и ЗП"), required=False,
+    decision_date = forms.DateField(validators=[dates.EVENT],
+                                    label=_("Дата постановления КДН и ЗП"), required=False,
                                     widget=DATE)
     decision_number = forms.CharField(label=_("Номер постановления"), max_length=50,
                                       required=False)
@@ -52,7 +57,8 @@ class SopRegisterForm(forms.Form):
 
 
 class SopRemoveForm(forms.Form):
-    date = forms.DateField(label=_("Дата снятия с учёта"), required=False, widget=DATE,
+    date = forms.DateField(validators=[dates.EVENT],
+                           label=_("Дата снятия с учёта"), required=False, widget=DATE,
                            help_text=_("Если не указать — сегодня."))
     reason = forms.CharField(label=_("Основание снятия"), max_length=300, required=False)
     decision_number = forms.CharField(

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from berezhno.core import dates
 from berezhno.core.api import CanManage
 
 from . import roles, selectors, services
@@ -54,7 +55,7 @@ class TerritoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             **d)
 
 
-class DistrictSerializer(serializers.ModelSerializer):
+class DistrictSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
     name = serializers.CharField(source="territory.name", read_only=True)
     specialist_name = serializers.CharField(source="specialist.full_name", read_only=True,
                                             default=None, allow_null=True)

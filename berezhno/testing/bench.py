@@ -127,6 +127,22 @@ class Bench:
             return response
         return call
 
+    def _post(self, client: Client, url: str, data: dict, json: bool = False
+              ) -> Callable[[], object]:
+        """A POSTed search (decision 0017: the term is in the body, never in the URL)."""
+
+        def call():
+            if json:
+                response = client.post(url, data, content_type="application/json")
+            else:
+                response = client.post(url, data)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url}: HTTP {response.status_code}")
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            return response
+        return call
+
     def _sql(self, statements: list[tuple[str, list]]) -> Callable[[], object]:
         def call():
             with connection.cursor() as cursor:
@@ -438,16 +454,17 @@ class Bench:
         base = ("SELECT p.id, p.surname, p.name, p.patronymic, p.birth_date, p.territory_id "
                 "FROM people_person p WHERE ")
         self.add("Search by surname fragment", who, 100,
-                 self._rotating(lambda f: self._get(client, f"/people/?q={f}"), fragments),
-                 self._rotating(lambda f: self._get(client, f"/api/v1/persons/?q={f}"),
-                                fragments),
+                 self._rotating(lambda f: self._post(client, "/people/", {"q": f}), fragments),
+                 self._rotating(lambda f: self._post(client, "/api/v1/persons/search/",
+                                                     {"q": f}, json=True), fragments),
                  self._rotating(lambda f: self._sql([(
                      base + f"p.search_name LIKE %s AND p.status = 'active' AND "
                      f"{self._scope_sql()} {order} LIMIT 50", [f"%{f}%", prefix])]), fragments))
         snils = [s["snils"] for s in sample]
         self.add("Search by SNILS", who, 100,
-                 self._rotating(lambda s: self._get(client, f"/people/?q={s}"), snils),
-                 self._rotating(lambda s: self._get(client, f"/api/v1/persons/?q={s}"), snils),
+                 self._rotating(lambda s: self._post(client, "/people/", {"q": s}), snils),
+                 self._rotating(lambda s: self._post(client, "/api/v1/persons/search/",
+                                                     {"q": s}, json=True), snils),
                  self._rotating(lambda s: self._sql([(
                      base + f"p.snils = %s AND p.status = 'active' AND {self._scope_sql()} "
                      f"{order} LIMIT 50", [s, prefix])]), snils))

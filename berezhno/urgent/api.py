@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from berezhno.cases import roles as case_roles
 from berezhno.cases.api import ERRORS, CaseField, OrganisationField, PersonField
+from berezhno.core import dates
 from berezhno.core.api import LoggedReads
 from berezhno.people.api import RegistryAccess
 
@@ -21,7 +22,7 @@ class UrgentLineSerializer(serializers.Serializer):
     service = serializers.ChoiceField(choices=UrgentService.choices)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True)
     quantity = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    provided_on = serializers.DateField(required=False, allow_null=True)
+    provided_on = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
 
 
 class UrgentActSerializer(serializers.ModelSerializer):
@@ -38,9 +39,9 @@ class UrgentActSerializer(serializers.ModelSerializer):
 class UrgentActWriteSerializer(serializers.Serializer):
     person = PersonField()
     case = CaseField(required=False, allow_null=True)
-    act_date = serializers.DateField(required=False, allow_null=True)
-    date_from = serializers.DateField()
-    date_to = serializers.DateField()
+    act_date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
+    date_from = serializers.DateField(validators=[dates.EVENT])
+    date_to = serializers.DateField(validators=[dates.EVENT])
     provider = OrganisationField(required=False, allow_null=True)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     lines = UrgentLineSerializer(many=True)

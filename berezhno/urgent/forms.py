@@ -4,15 +4,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.cases.forms import DATE, text_field
+from berezhno.core import dates
 
 from .choices import UrgentService
 
 
 class UrgentActForm(forms.Form):
-    act_date = forms.DateField(label=_("Дата акта"), required=False, widget=DATE,
+    act_date = forms.DateField(validators=[dates.EVENT],
+                               label=_("Дата акта"), required=False, widget=DATE,
                                help_text=_("Если не указать — сегодня."))
-    date_from = forms.DateField(label=_("Услуги оказаны с"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("по"), required=False, widget=DATE)
+    date_from = forms.DateField(validators=[dates.EVENT],
+                                label=_("Услуги оказаны с"), required=False, widget=DATE)
+    date_to = forms.DateField(validators=[dates.EVENT], label=_("по"), required=False, widget=DATE)
     notes = text_field(_("Примечание"), rows=2)
 
 

@@ -206,13 +206,32 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# A search term (name, СНИЛС, phone) never reaches a log line: the filter removes personal
+# query parameters from every record the handlers write, access logs included (the
+# development server's ``django.server``, a WSGI server's ``gunicorn.access`` or ``waitress``;
+# decision 0017).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_personal_terms": {"()": "berezhno.core.logsafe.PersonalDataFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "server": {"format": "%(asctime)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain",
+                    "filters": ["no_personal_terms"]},
+        "server": {"class": "logging.StreamHandler", "formatter": "server",
+                   "filters": ["no_personal_terms"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"berezhno": {"level": "INFO"}},
+    "loggers": {
+        "berezhno": {"level": "INFO"},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False,
+                          "filters": ["no_personal_terms"]},
+        "django.request": {"level": "WARNING", "filters": ["no_personal_terms"]},
+        "gunicorn.access": {"handlers": ["server"], "level": "INFO", "propagate": False,
+                            "filters": ["no_personal_terms"]},
+        "waitress": {"level": "INFO", "filters": ["no_personal_terms"]},
+    },
 }
 
 # Operator of personal data printed on consents when the taking organisation has no address.

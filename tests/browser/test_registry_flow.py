@@ -39,13 +39,15 @@ def search_registry(page, fragment: str) -> None:
     second request and leave the delayed one of the typing in flight."""
     page.get_by_role("navigation").get_by_role("link", name="Граждане").click()
     expect(page.get_by_role("heading", name="Граждане", exact=True)).to_be_visible()
-    # The results come through htmx (proof that the scripts loaded under the CSP), which
-    # then pushes the query into the address bar.
-    with page.expect_response(lambda r: "/people/?" in r.url
+    # The results come through htmx (proof that the scripts loaded under the CSP), POSTed:
+    # the term stays out of the address bar and the history (decision 0017).
+    with page.expect_response(lambda r: r.url.endswith("/people/")
+                              and r.request.method == "POST"
                               and r.request.headers.get("hx-request") == "true") as answer:
         page.get_by_label("ФИО, СНИЛС или телефон").fill(fragment)
     assert answer.value.status == 200
-    expect(page).to_have_url(re.compile(r"/people/\?.*q="))
+    assert fragment not in answer.value.request.url
+    expect(page).to_have_url(re.compile(r"/people/$"))
 
 
 def test_specialist_finds_person_and_logs_contact(page, live_server, world, problems):

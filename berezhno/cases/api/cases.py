@@ -8,7 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.cases import roles
+from berezhno.core import dates
 from berezhno.core.api import LoggedReads
+from berezhno.core.api_search import BodyFilters, PostedSearch, SearchBody
 from berezhno.people.api import RegistryAccess
 
 from .. import deadlines, selectors, services
@@ -25,6 +27,7 @@ from ..choices import (
 from ..filters import (
     BoardFilterSet,
     CaseFilterSet,
+    CaseListFilterSet,
 )
 from ..models import Activity, ActivitySession, CaseProblem, Plan, SupportCase
 from .common import ERRORS, HouseholdField, OrganisationField, PersonField, ProblemField, StaffField
@@ -71,7 +74,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 
-class CaseProblemSerializer(serializers.ModelSerializer):
+class CaseProblemSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
     name = serializers.CharField(source="problem.name", read_only=True)
 
     class Meta:
@@ -107,7 +110,7 @@ class CaseWriteSerializer(serializers.Serializer):
     practice = serializers.ChoiceField(choices=Practice.choices, required=False)
     person = PersonField()
     household = HouseholdField(required=False, allow_null=True)
-    received_at = serializers.DateTimeField(required=False)
+    received_at = serializers.DateTimeField(validators=[dates.EVENT], required=False)
     channel = serializers.ChoiceField(choices=IntakeChannel.choices)
     referred_by = OrganisationField(required=False, allow_null=True)
     problem_told = serializers.CharField(max_length=5000)
@@ -117,8 +120,9 @@ class CaseWriteSerializer(serializers.Serializer):
     is_social_support = serializers.BooleanField(required=False)
     responsible = StaffField(required=False, allow_null=True)
     contract_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    contract_date = serializers.DateField(required=False, allow_null=True)
-    contract_until = serializers.DateField(required=False, allow_null=True)
+    contract_date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
+    contract_until = serializers.DateField(validators=[dates.PLANNED],
+                                           required=False, allow_null=True)
     problems = serializers.ListField(child=ProblemField(), required=False)
 
 
@@ -134,14 +138,15 @@ class CaseUpdateSerializer(serializers.Serializer):
     is_social_support = serializers.BooleanField(required=False)
     responsible = StaffField(required=False)
     contract_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    contract_date = serializers.DateField(required=False, allow_null=True)
-    contract_until = serializers.DateField(required=False, allow_null=True)
+    contract_date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
+    contract_until = serializers.DateField(validators=[dates.PLANNED],
+                                           required=False, allow_null=True)
 
 
 class DecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[Decision.NEED_RECOGNISED,
                                                 Decision.NEED_NOT_RECOGNISED])
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
@@ -149,7 +154,7 @@ class CloseSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     improved = serializers.ChoiceField(choices=Improvement.choices)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     version = serializers.IntegerField(required=False)
 
 
@@ -164,28 +169,47 @@ class ProblemAddSerializer(serializers.Serializer):
 
 
 class ListFilters:
-    """Apply the list's FilterSet to the list only: a record's own address and its
-    actions look it up in the scope, whatever the query string says."""
+    """Apply the list's FilterSet to the list (and its POSTed search) only: a record's own
+    address and its actions look it up in the scope, whatever the query string says."""
 
     def filter_queryset(self, queryset):
-        if getattr(self, "action", None) != "list":
+        if getattr(self, "action", None) not in ("list", "search"):
             return queryset
         return super().filter_queryset(queryset)
 
 
-class CaseViewSet(LoggedReads, ListFilters, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                  mixins.CreateModelMixin, viewsets.GenericViewSet):
+class CaseSearchSerializer(SearchBody):
+    """The body of ``POST /api/v1/cases/search/``: the list's filters and the term."""
+
+    q = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                              help_text="Номер случая или фамилия заявителя")
+    status = serializers.CharField(
+        max_length=20, required=False, allow_blank=True,
+        help_text="active (в работе) или этап случая, как в фильтре status списка")
+    practice = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    territory = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    responsible = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    active = serializers.BooleanField(required=False, allow_null=True, default=None)
+    person = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class CaseViewSet(PostedSearch, LoggedReads, ListFilters, mixins.ListModelMixin,
+                  mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Support cases: intake, decision, problems, review and closure. The list is the
-    page's (``CaseFilterSet``, ``selectors.case_search``)."""
+    page's (``CaseFilterSet``, ``selectors.case_search``); a search by the applicant's
+    surname is POSTed to ``search`` (decision 0017)."""
 
     serializer_class = CaseSerializer
     permission_classes = [RegistryAccess]
     create_permission = (roles.CASE, roles.ADD)
-    filterset_class = CaseFilterSet
+    filterset_class = CaseListFilterSet
+    search_filterset_class = CaseFilterSet
+    search_body = CaseSearchSerializer
 
     def get_queryset(self):
         scope = selectors.case_queryset(self.request.user)
-        if self.action == "list":
+        if self.action in ("list", "search"):
             return scope  # CaseFilterSet reads the list from it
         return selectors.case_rows(scope).prefetch_related("problems__problem").order_by(
             "-received_at", "-id")
@@ -195,6 +219,17 @@ class CaseViewSet(LoggedReads, ListFilters, mixins.ListModelMixin, mixins.Retrie
         if isinstance(found, selectors.TwoStep):
             found.rows = found.rows.prefetch_related("problems__problem")  # serialized
         return found
+
+    @extend_schema(
+        summary="Поиск случаев по номеру или фамилии заявителя (просмотр записывается)",
+        description="Условия поиска — в теле запроса, не в адресе (фамилия не должна попадать "
+                    "в журналы прокси и веб-сервера); номер и размер страницы — в адресе. "
+                    "Ответ — страница, как у списка.",
+        request=CaseSearchSerializer, responses={200: CaseSerializer(many=True), **ERRORS})
+    @action(detail=False, methods=["post"], filter_backends=[BodyFilters])
+    def search(self, request):
+        self.check_search_body(request)
+        return self.list(request)
 
     def _answer(self, case, code=status.HTTP_200_OK):
         case = self.get_queryset().get(pk=case.pk)

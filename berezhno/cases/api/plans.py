@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.cases import roles
+from berezhno.core import dates
 from berezhno.core.api import LoggedReads
 from berezhno.people.api import RegistryAccess
 
@@ -32,7 +33,7 @@ class PlanWriteSerializer(serializers.Serializer):
     service_form = serializers.ChoiceField(choices=ServiceForm.choices, required=False,
                                            allow_blank=True)
     goal = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    valid_until = serializers.DateField(required=False, allow_null=True)
+    valid_until = serializers.DateField(validators=[dates.PLANNED], required=False, allow_null=True)
 
 
 class PlanUpdateSerializer(serializers.Serializer):
@@ -41,11 +42,11 @@ class PlanUpdateSerializer(serializers.Serializer):
     service_form = serializers.ChoiceField(choices=ServiceForm.choices, required=False,
                                            allow_blank=True)
     goal = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    valid_until = serializers.DateField(required=False, allow_null=True)
+    valid_until = serializers.DateField(validators=[dates.PLANNED], required=False, allow_null=True)
 
 
 class DateSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
 
 
 class PlanViewSet(LoggedReads,
@@ -109,7 +110,7 @@ class ActivityWriteSerializer(serializers.Serializer):
     problem = ProblemField(required=False, allow_null=True)
     responsible_user = StaffField(required=False, allow_null=True)
     partner = PartnerField(required=False, allow_null=True)
-    due_date = serializers.DateField()
+    due_date = serializers.DateField(validators=[dates.PLANNED])
     volume = serializers.CharField(max_length=100, required=False, allow_blank=True)
     frequency = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
@@ -122,23 +123,23 @@ class ActivityUpdateSerializer(serializers.Serializer):
     problem = ProblemField(required=False, allow_null=True)
     responsible_user = StaffField(required=False, allow_null=True)
     partner = PartnerField(required=False, allow_null=True)
-    due_date = serializers.DateField(required=False)
+    due_date = serializers.DateField(validators=[dates.PLANNED], required=False)
     volume = serializers.CharField(max_length=100, required=False, allow_blank=True)
     frequency = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class ResultSerializer(serializers.Serializer):
     result = serializers.CharField(max_length=5000)
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
 
 
 class FailSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
 
 
 class SessionWriteSerializer(serializers.Serializer):
-    held_on = serializers.DateField(required=False, allow_null=True)
+    held_on = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=1,
                                                 max_value=1440)
     notes = serializers.CharField(max_length=5000)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from berezhno.accounts.models import Organisation, User
 from berezhno.cases import roles
-from berezhno.core import access, audit
+from berezhno.core import access, audit, dates
 from berezhno.core.access import territories_in_scope
 from berezhno.core.models import ChangeAction
 from berezhno.core.services import apply_fields, check_version, reject_unknown
@@ -171,6 +171,8 @@ def case_open(*, user, person: Person, problems=(), received_at: datetime.dateti
     received_at = received_at or timezone.now()
     if received_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["received_at"] = [_("Дата обращения не может быть в будущем.")]
+    elif (message := dates.check(dates.EVENT, received_at)) is not None:
+        errors["received_at"] = [message]  # any caller, not only forms (deadlines follow)
     if errors:
         raise ValidationError(errors)
     data = {**fields, "responsible": fields.get("responsible") or user}

@@ -6,6 +6,7 @@ from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from berezhno.accounts.choices import OrganisationKind
@@ -414,8 +415,13 @@ def maybe_review(user, case: SupportCase) -> None:
     if plan is None or plan.activities.exclude(
             status__in=[ActivityStatus.DONE, ActivityStatus.NOT_DONE]).exists():
         return
+    # The review starts when the last activity finished, on the date the user gave for it
+    # (decision 0017), not on the day the form was sent; never before the approval.
+    finished = plan.activities.aggregate(last=Max("finished_on"))["last"]
+    since = max(d for d in (finished, plan.approved_on) if d is not None) if (
+        finished or plan.approved_on) else case_today(case)
     before = audit.snapshot(case)
-    case.status, case.review_since = CaseStatus.REVIEW, case_today(case)
+    case.status, case.review_since = CaseStatus.REVIEW, since
     case.version += 1
     case.save()
     _record_case(user, case, "case.review", before=before)

@@ -140,6 +140,9 @@ def case_scene(scene):
 
 API_CASES = [
     api("case-list", SIGNED_IN),
+    api("case-list", SIGNED_IN, 400, denied=400, query={"q": "семёнова"},
+        label="term in the address"),
+    api("case-search", SIGNED_IN, method="post", data={"q": "семёнова"}, writes=False),
     api("case-detail", READERS, args=("case_intake",)),
     creating("case-list", WORKERS, 201, method="post", scoped_out=(OUT,),
              extra={PRACTICE: 201},
@@ -244,9 +247,13 @@ def _today():
 
 UI_CASES = [
     _ui("cases:list", CASE_VIEWERS),
-    _ui("cases:list", CASE_VIEWERS, query={"q": "семёнова", "overdue": "on"}, label="search"),
+    _ui("cases:list", CASE_VIEWERS, method="post", data={"q": "семёнова", "overdue": "on"},
+        writes=False, label="search"),
+    Case("cases:list", outcomes(set(), 303, denied=303, anon=303),
+         query={"q": "семёнова", "overdue": "on"}, label="term in the address"),
     _ui("cases:intake", INTAKERS),
-    _ui("cases:intake", INTAKERS, query={"q": "семёнова"}, label="search"),
+    _ui("cases:intake", INTAKERS, method="post", data={"search": "1", "q": "семёнова"},
+        writes=False, label="search"),
     _ui("cases:intake", INTAKERS, data=lambda s: {"person": s.pk("p1")}, label="applicant"),
     _ui("cases:intake", WORKERS, 302, method="post", extra={OUT: 400},
         data=lambda s: {"person": s.pk("p1"), "practice": "family_dispatch",

@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from berezhno.core import dates
 from berezhno.core.api import LoggedReads
 
 from .. import roles, services
@@ -13,7 +14,7 @@ from ..models import PersonCategory
 from .common import RegistryAccess, ScopedPersonField
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
     person = ScopedPersonField()
     category = serializers.ChoiceField(choices=Category.choices)
 
@@ -23,7 +24,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class CategoryEndSerializer(serializers.Serializer):
-    end_date = serializers.DateField()
+    end_date = serializers.DateField(validators=[dates.PLANNED])
 
 
 @extend_schema_view(list=extend_schema(summary="Категории граждан"),

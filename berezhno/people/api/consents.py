@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from berezhno.core import audit
+from berezhno.core import audit, dates
 from berezhno.core.api import LoggedReads
 from berezhno.core.models import AccessKind
 from berezhno.core.pdf import render_pdf
@@ -17,7 +17,7 @@ from ..models import Consent
 from .common import RegistryAccess, ScopedPersonField
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class ConsentSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
     person = ScopedPersonField()
     purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
     is_valid = serializers.SerializerMethodField()
@@ -41,7 +41,7 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 
 class WithdrawSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     reason = serializers.CharField(max_length=300)
 
 

@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from berezhno.core import dates
 from berezhno.core.api import LoggedReads
 
 from .. import roles, selectors, services
@@ -15,7 +16,7 @@ from ..models import Household, HouseholdMember
 from .common import RegistryAccess, ScopedPersonField, ScopedTerritoryField
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
     full_name = serializers.CharField(source="person.full_name", read_only=True)
 
     class Meta:
@@ -32,22 +33,28 @@ class HouseholdSerializer(serializers.ModelSerializer):
     housing_conditions = serializers.ChoiceField(choices=HousingConditions.choices,
                                                  required=False, allow_blank=True)
 
+    since = serializers.DateField(
+        validators=[dates.HISTORY], write_only=True, required=False, allow_null=True,
+        help_text="С какой даты глава состоит в домохозяйстве (при создании); "
+                  "по умолчанию — сегодня")
+
     class Meta:
         model = Household
         fields = ["id", "name", "address", "territory", "income_level", "per_capita_income",
-                  "housing_conditions", "housing_notes", "members", "head", "version"]
+                  "housing_conditions", "housing_notes", "members", "head", "since",
+                  "version"]
         extra_kwargs = {"version": {"required": False, "read_only": False}}
 
 
 class MemberAddSerializer(serializers.Serializer):
     person = ScopedPersonField()
     relation = serializers.ChoiceField(choices=[c for c in Relation.choices if c[0] != "head"])
-    since = serializers.DateField(required=False, allow_null=True)
+    since = serializers.DateField(validators=[dates.HISTORY], required=False, allow_null=True)
 
 
 class MemberRemoveSerializer(serializers.Serializer):
     member = serializers.IntegerField(min_value=1)
-    until = serializers.DateField(required=False, allow_null=True)
+    until = serializers.DateField(validators=[dates.PLANNED], required=False, allow_null=True)
 
 
 @extend_schema_view(list=extend_schema(summary="Домохозяйства"),
@@ -80,6 +87,7 @@ class HouseholdViewSet(LoggedReads,
     def perform_update(self, serializer):
         d = dict(serializer.validated_data)
         d.pop("head", None)
+        d.pop("since", None)  # the head's date is given when the household is created
         version = d.pop("version", None)
         serializer.instance = services.household_update(
             user=self.request.user, household=serializer.instance, expected_version=version,

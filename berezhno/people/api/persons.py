@@ -7,13 +7,15 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from berezhno.core import dates
 from berezhno.core.api import ErrorSerializer, LoggedReads
+from berezhno.core.api_search import BodyFilters, PostedSearch, SearchBody
 from berezhno.core.models import DomainEvent
 from berezhno.core.text import normalize_snils
 
 from .. import roles, selectors, services
-from ..choices import DisabilityGroup, LegalBasis, PersonStatus, Sex
-from ..filters import PersonFilterSet
+from ..choices import SENIOR, Category, DisabilityGroup, LegalBasis, PersonStatus, Sex
+from ..filters import PersonFilterSet, PersonListFilterSet
 from ..models import Person, PersonMerge, SensitiveInfo
 from .common import (
     CONFLICT,
@@ -63,7 +65,7 @@ class PersonWriteSerializer(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     patronymic = serializers.CharField(required=False, allow_blank=True, max_length=100)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
-    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_date = serializers.DateField(validators=[dates.BIRTH], required=False, allow_null=True)
     estimated_birth_year = serializers.IntegerField(required=False, allow_null=True,
                                                     min_value=1800, max_value=2200)
     snils = serializers.CharField(required=False, allow_blank=True, max_length=20)
@@ -97,7 +99,7 @@ class PersonWriteSerializer(serializers.Serializer):
 
 class StatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[PersonStatus.DECEASED, PersonStatus.MOVED_OUT])
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     reason = serializers.CharField(max_length=300)
     version = serializers.IntegerField(min_value=1)
 
@@ -107,7 +109,7 @@ class MergeSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class MergeResultSerializer(serializers.ModelSerializer):
+class MergeResultSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
     class Meta:
         model = PersonMerge
         fields = ["id", "source", "target", "merged_by", "merged_at", "reason", "unmerged_at",
@@ -141,7 +143,7 @@ class DuplicateSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class SensitiveSerializer(serializers.ModelSerializer):
+class SensitiveSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
     disability_group = serializers.ChoiceField(choices=DisabilityGroup.choices, required=False,
                                                allow_blank=True)
 
@@ -150,6 +152,22 @@ class SensitiveSerializer(serializers.ModelSerializer):
         fields = ["disability_group", "disability_since", "disability_until",
                   "mse_certificate", "ipra_number", "health_notes", "version"]
         extra_kwargs = {"version": {"required": False}}
+
+
+class PersonSearchSerializer(SearchBody):
+    """The body of ``POST /api/v1/persons/search/``: the list's filters and the term."""
+
+    q = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                              help_text="ФИО (или его часть), СНИЛС или телефон")
+    territory = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    category = serializers.ChoiceField(choices=[(SENIOR, "55+"), *Category.choices],
+                                       required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=PersonStatus.choices, required=False,
+                                     allow_blank=True)
+    special_attention = serializers.BooleanField(required=False, allow_null=True,
+                                                 default=None)
+    no_consent = serializers.BooleanField(required=False, allow_null=True, default=None)
+    unidentified = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 def _person_or_404(user, pk, action=roles.VIEW):
@@ -161,7 +179,7 @@ def _person_or_404(user, pk, action=roles.VIEW):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Список и поиск граждан"),
+    list=extend_schema(summary="Список граждан (поиск по ФИО, СНИЛС, телефону: POST search)"),
     retrieve=extend_schema(summary="Карточка гражданина (просмотр записывается)"),
     create=extend_schema(summary="Регистрация гражданина", request=PersonWriteSerializer,
                          responses={201: PersonSerializer, 400: ErrorSerializer,
@@ -172,11 +190,13 @@ def _person_or_404(user, pk, action=roles.VIEW):
                                  responses={200: PersonSerializer, 400: ErrorSerializer,
                                             409: CONFLICT}),
 )
-class PersonViewSet(LoggedReads,
+class PersonViewSet(PostedSearch, LoggedReads,
                     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = PersonSerializer
-    filterset_class = PersonFilterSet
+    filterset_class = PersonListFilterSet
+    search_filterset_class = PersonFilterSet
+    search_body = PersonSearchSerializer
     # "put" for the health action only; a person is changed with PATCH.
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
     permission_classes = [RegistryAccess]
@@ -213,6 +233,18 @@ class PersonViewSet(LoggedReads,
         data = [next(full) if p.pk in full_ids else next(minimal) for p in page]
         self.shown(page)
         return self.get_paginated_response(data)
+
+    @extend_schema(
+        summary="Поиск граждан по ФИО, СНИЛС или телефону (просмотр записывается)",
+        description="Условия поиска — в теле запроса, не в адресе: ФИО, СНИЛС и телефон не "
+                    "должны попадать в журналы прокси и веб-сервера. Номер и размер страницы — "
+                    "в адресе (?page=2&page_size=100). Ответ — страница, как у списка.",
+        request=PersonSearchSerializer,
+        responses={200: PersonSerializer(many=True), 400: ErrorSerializer})
+    @action(detail=False, methods=["post"], filter_backends=[BodyFilters])
+    def search(self, request):
+        self.check_search_body(request)
+        return self.list(request)
 
     def retrieve(self, request, *args, **kwargs):
         person = _person_or_404(request.user, kwargs["pk"], roles.VIEW_MINIMAL)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from berezhno.core import audit
+from berezhno.core import audit, dates
 from berezhno.core.errors import DomainError, ErrorCode
 from berezhno.core.models import ChangeAction
 
@@ -41,6 +41,11 @@ def contact_log(*, user, person: Person, channel: str, purpose: str,
     occurred_at = occurred_at or timezone.now()
     if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["occurred_at"] = [_("Дата контакта не может быть в будущем.")]
+    elif (message := dates.check(dates.EVENT, occurred_at)) is not None:
+        errors["occurred_at"] = [message]  # any caller, not only forms
+    if next_contact_date and (message := dates.check(dates.PLANNED,
+                                                     next_contact_date)) is not None:
+        errors["next_contact_date"] = [message]
     if channel not in ContactChannel.values:
         errors["channel"] = [_("Выберите форму контакта.")]
     if purpose not in ContactPurpose.values:

@@ -6,7 +6,6 @@ from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from berezhno.core import audit
@@ -19,7 +18,7 @@ from berezhno.territories.models import Territory
 from .. import roles
 from ..choices import Relation
 from ..models import Household, HouseholdMember, Person
-from .common import reject_unknown
+from .common import person_today, reject_unknown
 from .consents import require_consent_for
 
 
@@ -42,9 +41,11 @@ HOUSEHOLD_FIELDS = tuple(HouseholdChanges.__annotations__)
 def household_create(*, user, head: Person, name: str = "", address: str = "",
                      territory: Territory | None = None, income_level: str = "",
                      per_capita_income: Decimal | None = None, housing_conditions: str = "",
-                     housing_notes: str = "") -> Household:
+                     housing_notes: str = "",
+                     since: datetime.date | None = None) -> Household:
     """Create a household headed by ``head``: the name defaults to «Семья <surname>», the
-    address to the head's actual address, the territory to the head's."""
+    address to the head's actual address, the territory to the head's; the head is a
+    member ``since`` the date given (today where the head lives when none is)."""
     if not can(user, roles.HOUSEHOLD, roles.ADD):
         raise DomainError(_("У вас нет права создавать домохозяйства."),
                           code=ErrorCode.FORBIDDEN)
@@ -68,13 +69,25 @@ def household_create(*, user, head: Person, name: str = "", address: str = "",
     )
     if household.per_capita_income is not None and household.per_capita_income < 0:
         raise ValidationError({"per_capita_income": [_("Доход не может быть отрицательным.")]})
+    since = _member_date(head, since, "since")
     household.save()
     HouseholdMember.objects.create(household=household, person=head, relation=Relation.HEAD,
-                                   is_head=True, since=timezone.localdate())
+                                   is_head=True, since=since)
     audit.record(user=user, obj=household, action=ChangeAction.CREATE, person_id=head.pk,
                  event_type="household.created", summary=str(household))
     require_scope(Household.objects.restrict(user, roles.VIEW), household.pk)
     return household
+
+
+def _member_date(person: Person, day: datetime.date | None, field: str) -> datetime.date:
+    """The date the user gave, kept as given (decision 0017); today where the person lives
+    when none is. Not in the future there."""
+    today = person_today(person)
+    if day is None:
+        return today
+    if day > today:
+        raise ValidationError({field: [_("Дата не может быть в будущем.")]})
+    return day
 
 
 @transaction.atomic
@@ -120,7 +133,7 @@ def household_add_member(*, user, household: Household, person: Person, relation
         raise ValidationError({"person": [_("Гражданин уже состоит в домохозяйстве.")]})
     member = HouseholdMember.objects.create(household=household, person=person,
                                             relation=relation,
-                                            since=since or timezone.localdate())
+                                            since=_member_date(person, since, "since"))
     audit.record(user=user, obj=member, action=ChangeAction.CREATE, person_id=person.pk,
                  event_type="household.member_added",
                  summary=f"{household}: {member.get_relation_display()}")
@@ -141,8 +154,12 @@ def household_remove_member(*, user, member: HouseholdMember,
     if member.is_head and member.household.members.filter(until__isnull=True).exclude(
             pk=member.pk).exists():
         raise DomainError(_("Сначала назначьте другого главу домохозяйства."))
+    until = _member_date(member.person, until, "until")
+    if member.since and until < member.since:
+        raise ValidationError({"until": [_("Дата выбытия раньше даты, с которой гражданин "
+                                           "состоит в домохозяйстве.")]})
     before = audit.snapshot(member)
-    member.until = until or timezone.localdate()
+    member.until = until
     member.save(update_fields=["until"])
     audit.record(user=user, obj=member, action=ChangeAction.UPDATE, before=before,
                  person_id=member.person_id, event_type="household.member_removed",

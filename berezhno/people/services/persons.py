@@ -7,10 +7,9 @@ from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from berezhno.core import audit
+from berezhno.core import audit, dates
 from berezhno.core.access import can, forget_grants, territories_in_scope
 from berezhno.core.errors import DomainError, ErrorCode
 from berezhno.core.models import ChangeAction
@@ -90,7 +89,9 @@ def _clean_person(user, data: Mapping[str, Any], *, action: str,
                 "meeting_place"):
         if key in cleaned:
             cleaned[key] = (cleaned[key] or "").strip()
-    today = timezone.localdate()
+    # "Not in the future" where the person lives (decision 0017), not the server's date.
+    today = dates.territory_today(cleaned.get("territory") or getattr(instance, "territory",
+                                                                      None))
     if cleaned.get("birth_date"):
         if cleaned["birth_date"] > today:
             errors["birth_date"] = [_("Дата рождения не может быть в будущем.")]
