@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from berezhno.core import access, audit
-from berezhno.core.api import CanManage
+from berezhno.core.api import CanManage, ModelSerializer
 from berezhno.core.files import check_upload
 from berezhno.core.models import ChangeAction
 
@@ -17,7 +17,7 @@ from .models import Agreement, Organisation, RoleAssignment, User
 from .validators import validate_inn_ogrn_pair
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(ModelSerializer):
     kind = serializers.ChoiceField(choices=OrganisationKind.choices)
     partner_kind = serializers.ChoiceField(choices=PartnerKind.choices, required=False,
                                            allow_blank=True)
@@ -79,7 +79,7 @@ class OrganisationViewSet(AuditedSaveMixin, mixins.ListModelMixin, mixins.Retrie
         return Organisation.objects.order_by("name")
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(ModelSerializer):
     class Meta:
         model = Agreement
         fields = ["id", "organisation", "provider", "number", "date", "valid_until", "subject",
@@ -118,7 +118,7 @@ class AgreementViewSet(AuditedSaveMixin, mixins.ListModelMixin, mixins.RetrieveM
         return Agreement.objects.order_by("-date", "id")
 
 
-class RoleAssignmentSerializer(serializers.ModelSerializer):
+class RoleAssignmentSerializer(ModelSerializer):
     role = serializers.ChoiceField(choices=roles.ROLE_CHOICES)
     practices = serializers.ListField(
         child=serializers.ChoiceField(choices=access.practice_choices()), required=False,
@@ -130,7 +130,7 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
                   "practices", "valid_until", "is_active"]
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     role_assignments = RoleAssignmentSerializer(many=True, read_only=True)
     password = serializers.CharField(write_only=True, required=False)
 

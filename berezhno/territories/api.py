@@ -6,23 +6,23 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from berezhno.core.api import CanManage
+from berezhno.core.api import CanManage, ModelSerializer, VersionField
 
 from . import roles, selectors, services
 from .choices import TIME_ZONES, Level
 from .models import District, Territory
 
 
-class TerritorySerializer(serializers.ModelSerializer):
+class TerritorySerializer(ModelSerializer):
     level = serializers.ChoiceField(choices=Level.choices)
     time_zone = serializers.ChoiceField(choices=TIME_ZONES, required=False)
+    version = VersionField()
 
     class Meta:
         model = Territory
         fields = ["id", "level", "parent", "name", "kind", "path", "time_zone", "code",
                   "latitude", "longitude", "population", "is_remote", "is_active", "version"]
         read_only_fields = ["path"]
-        extra_kwargs = {"version": {"required": False}}
 
 
 @extend_schema_view(list=extend_schema(summary="Дерево территорий"))
@@ -54,10 +54,16 @@ class TerritoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             **d)
 
 
-class DistrictSerializer(serializers.ModelSerializer):
+# A district's key is its territory's id.
+DISTRICT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH,
+                               description="Идентификатор территории участка.")
+
+
+class DistrictSerializer(ModelSerializer):
     name = serializers.CharField(source="territory.name", read_only=True)
     specialist_name = serializers.CharField(source="specialist.full_name", read_only=True,
                                             default=None, allow_null=True)
+    version = VersionField()
 
     class Meta:
         model = District
@@ -65,10 +71,11 @@ class DistrictSerializer(serializers.ModelSerializer):
                   "order_number", "order_date", "workplace_address", "phone", "email",
                   "reception_schedule", "organisation", "version"]
         read_only_fields = ["territory"]
-        extra_kwargs = {"version": {"required": False}}
 
 
-@extend_schema_view(list=extend_schema(summary="Социальные участки"))
+@extend_schema_view(list=extend_schema(summary="Социальные участки"),
+                    retrieve=extend_schema(parameters=[DISTRICT_ID]),
+                    partial_update=extend_schema(parameters=[DISTRICT_ID]))
 class DistrictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = DistrictSerializer

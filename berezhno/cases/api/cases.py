@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.cases import roles
-from berezhno.core.api import LoggedReads
+from berezhno.core.api import LoggedReads, ModelSerializer, VersionField
 from berezhno.people.api import RegistryAccess
 
 from .. import deadlines, selectors, services
@@ -32,7 +32,7 @@ from .common import ERRORS, HouseholdField, OrganisationField, PersonField, Prob
 # --------------------------------------------------------------------------- cases
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(ModelSerializer):
     author_name = serializers.CharField(source="author.short_name", read_only=True)
 
     class Meta:
@@ -42,7 +42,7 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ModelSerializer):
     executor = serializers.CharField(read_only=True)
     is_overdue = serializers.SerializerMethodField()
 
@@ -58,7 +58,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         return deadlines.activity_is_overdue(obj)
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ModelSerializer):
     activities = ActivitySerializer(many=True, read_only=True)
 
     class Meta:
@@ -71,7 +71,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 
-class CaseProblemSerializer(serializers.ModelSerializer):
+class CaseProblemSerializer(ModelSerializer):
     name = serializers.CharField(source="problem.name", read_only=True)
 
     class Meta:
@@ -79,7 +79,7 @@ class CaseProblemSerializer(serializers.ModelSerializer):
         fields = ["id", "problem", "name", "source", "identified_on", "note", "is_resolved"]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelSerializer):
     person_name = serializers.CharField(source="person.full_name", read_only=True)
     territory_name = serializers.CharField(source="territory.name", read_only=True)
     responsible_name = serializers.CharField(source="responsible.short_name", read_only=True)
@@ -123,7 +123,7 @@ class CaseWriteSerializer(serializers.Serializer):
 
 
 class CaseUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
+    version = VersionField()
     household = HouseholdField(required=False, allow_null=True)
     channel = serializers.ChoiceField(choices=IntakeChannel.choices, required=False)
     referred_by = OrganisationField(required=False, allow_null=True)

@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from berezhno.core.api import LoggedReads
+from berezhno.core.api import LoggedReads, ModelSerializer
 
 from .. import roles, services
 from ..choices import Category
@@ -13,7 +13,7 @@ from ..models import PersonCategory
 from .common import RegistryAccess, ScopedPersonField
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     person = ScopedPersonField()
     category = serializers.ChoiceField(choices=Category.choices)
 

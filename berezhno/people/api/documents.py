@@ -9,7 +9,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from berezhno.core import audit
-from berezhno.core.api import LoggedReads
+from berezhno.core.api import LoggedReads, ModelSerializer
 from berezhno.core.files import ALLOWED_UPLOAD_TYPES
 from berezhno.core.models import AccessKind
 
@@ -19,7 +19,7 @@ from ..models import Person, PersonDocument
 from .common import ReasonSerializer, RegistryAccess, ScopedPersonField
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     person = ScopedPersonField()
     doc_type = serializers.ChoiceField(choices=DocumentType.choices)
     file = serializers.FileField(write_only=True)

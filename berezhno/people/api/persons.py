@@ -3,11 +3,11 @@ health data."""
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from berezhno.core.api import ErrorSerializer, LoggedReads
+from berezhno.core.api import ErrorSerializer, LoggedReads, ModelSerializer, VersionField
 from berezhno.core.models import DomainEvent
 from berezhno.core.text import normalize_snils
 
@@ -25,7 +25,7 @@ from .common import (
 )
 
 
-class PersonMinimalSerializer(serializers.ModelSerializer):
+class PersonMinimalSerializer(ModelSerializer):
     """What a social agent sees of an assigned person."""
 
     full_name = serializers.CharField(read_only=True)
@@ -36,13 +36,13 @@ class PersonMinimalSerializer(serializers.ModelSerializer):
         fields = ["id", "full_name", "surname", "name", "patronymic", "phone", "actual_address"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     full_name = serializers.CharField(read_only=True)
     snils = serializers.CharField(source="snils_display", read_only=True)
     has_consent = serializers.BooleanField(read_only=True)
     territory_name = serializers.CharField(source="territory.name", read_only=True)
     settlement_name = serializers.CharField(source="settlement.name", read_only=True,
-                                            default=None)
+                                            default=None, allow_null=True)
 
     class Meta:
         model = Person
@@ -90,8 +90,8 @@ class PersonWriteSerializer(serializers.Serializer):
     nickname = serializers.CharField(required=False, allow_blank=True, max_length=100)
     appearance = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     meeting_place = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    version = serializers.IntegerField(required=False, min_value=1,
-                                       help_text="Версия, на которой основано изменение.")
+    version = VersionField(help_text="Версия, на которой основано изменение (обязательна "
+                                     "при изменении).")
     confirm_not_duplicate = serializers.BooleanField(required=False, default=False)
 
 
@@ -107,7 +107,7 @@ class MergeSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class MergeResultSerializer(serializers.ModelSerializer):
+class MergeResultSerializer(ModelSerializer):
     class Meta:
         model = PersonMerge
         fields = ["id", "source", "target", "merged_by", "merged_at", "reason", "unmerged_at",
@@ -118,7 +118,7 @@ class UnmergeSerializer(serializers.Serializer):
     merge = serializers.IntegerField(min_value=1)
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     label = serializers.CharField(read_only=True)
     actor_name = serializers.CharField(source="actor.full_name", default=None, read_only=True)
     changes = serializers.SerializerMethodField()
@@ -141,7 +141,7 @@ class DuplicateSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class SensitiveSerializer(serializers.ModelSerializer):
+class SensitiveSerializer(ModelSerializer):
     disability_group = serializers.ChoiceField(choices=DisabilityGroup.choices, required=False,
                                                allow_blank=True)
 
@@ -166,7 +166,6 @@ def _person_or_404(user, pk, action=roles.VIEW):
     create=extend_schema(summary="Регистрация гражданина", request=PersonWriteSerializer,
                          responses={201: PersonSerializer, 400: ErrorSerializer,
                                     409: CONFLICT}),
-    update=extend_schema(exclude=True),  # PUT of a whole person is not offered: 405
     partial_update=extend_schema(summary="Изменение сведений (нужна версия)",
                                  request=PersonWriteSerializer,
                                  responses={200: PersonSerializer, 400: ErrorSerializer,
@@ -174,11 +173,9 @@ def _person_or_404(user, pk, action=roles.VIEW):
 )
 class PersonViewSet(LoggedReads,
                     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+                    viewsets.GenericViewSet):
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
-    # "put" for the health action only; a person is changed with PATCH.
-    http_method_names = ["get", "post", "patch", "put", "head", "options"]
     permission_classes = [RegistryAccess]
     create_permission = (roles.PERSON, roles.ADD)
 
@@ -229,9 +226,8 @@ class PersonViewSet(LoggedReads,
                                           **data)
         return Response(self._serialize(person), status=status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):
-        if not kwargs.get("partial"):
-            raise exceptions.MethodNotAllowed(request.method)
+    def partial_update(self, request, *args, **kwargs):
+        # A person is changed with PATCH only (no PUT of a whole record).
         person = _person_or_404(request.user, kwargs["pk"], roles.CHANGE)
         serializer = PersonWriteSerializer(data=request.data, partial=True,
                                            context={"request": request})
