@@ -72,6 +72,30 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 200
     invalid_page_message = "Такой страницы нет."
 
+    def get_page_size(self, request):
+        """An unusable ``page_size`` is refused (400), not replaced by the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw in (None, ""):
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            message = _("Укажите размер страницы числом от 1 до %(max)s.") % {
+                "max": self.max_page_size}
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return size
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
 
 # ------------------------------------------------------------------------ errors
 #

@@ -1,12 +1,13 @@
 """API of the territory tree, districts and the public directory."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from berezhno.core.api import CanManage, ModelSerializer, VersionField
+from berezhno.core.api import CanManage, ModelSerializer, VersionField, error_body
 
 from . import roles, selectors, services
 from .choices import TIME_ZONES, Level
@@ -127,8 +128,8 @@ class DirectoryView(APIView):
         try:
             settlement_id = int(request.query_params.get("settlement") or 0) or None
         except ValueError:
-            return Response({"code": "invalid",
-                             "settlement": ["Укажите номер населённого пункта числом."]},
+            message = _("Укажите номер населённого пункта числом.")
+            return Response(error_body("invalid", message, fields={"settlement": [message]}),
                             status=400)
         q = (request.query_params.get("q") or "")[:100]
         hits = selectors.directory_lookup(settlement_id=settlement_id, query=q)
