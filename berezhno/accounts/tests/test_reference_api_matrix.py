@@ -317,7 +317,7 @@ def test_roles_are_granted_only_within_the_administrators_territory(client, worl
         "user": world.user("no_role").pk, "role": "head", "territory": world.mun2.pk},
         content_type="application/json")
     assert r.status_code == 400
-    assert "вне вашей зоны доступа" in r.json()["territory"][0]
+    assert "вне вашей зоны доступа" in r.json()["fields"]["territory"][0]
     r = client.post(reverse("admin:accounts_roleassignment_add"), {
         "user": world.user("no_role").pk, "role": "head", "territory": world.mun2.pk,
         "include_subtree": "on", "is_active": "on"})
@@ -482,6 +482,6 @@ def test_agreement_dates_checked_in_admin_and_api(client, world):
                                          date=datetime.date(2026, 1, 20), subject="Старое")
     r = client.patch(reverse("agreement-detail", args=[agreement.pk]),
                      {"valid_until": "2025-01-01"}, content_type="application/json")
-    assert r.status_code == 400 and "Срок действия раньше даты" in r.json()["valid_until"][0]
+    assert r.status_code == 400 and "Срок действия раньше даты" in r.json()["fields"]["valid_until"][0]
     assert not Agreement.objects.filter(number="1-А").exists()
 

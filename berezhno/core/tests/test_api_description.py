@@ -5,6 +5,7 @@ only), and a list filter treats an id out of scope like one that does not exist.
 
 import contextlib
 import importlib
+import json
 
 import pytest
 from django.apps import apps
@@ -266,3 +267,74 @@ def test_a_missing_or_bad_token_answers_401_with_a_challenge_everywhere(client, 
                         or set(r.json()) != {"code", "detail"}):
                     wrong.append(f"{method.upper()} {path} {headers}: {r.status_code}")
     assert not wrong, wrong[:20]
+
+
+# ------------------------------------------------------------------------ list filters
+
+
+def _list_views():
+    for route, callback in _api_views():
+        actions = getattr(callback, "actions", None) or {}
+        if actions.get("get") == "list":
+            yield _as_schema_path(route), callback
+
+
+def _record_filters(callback, user):
+    """(name, model) of every filter of the list that names a record by its id."""
+    from django.test import RequestFactory
+    from django_filters.rest_framework import DjangoFilterBackend
+    from rest_framework.request import Request
+
+    request = Request(RequestFactory().get("/"))
+    request.user = user
+    view = callback.cls(**callback.initkwargs)
+    view.action, view.request, view.format_kwarg, view.kwargs = "list", request, None, {}
+    queryset = view.get_queryset()
+    for backend in view.filter_backends:
+        if not issubclass(backend, DjangoFilterBackend):
+            continue
+        filterset = backend().get_filterset(request, queryset, view)
+        if filterset is None:
+            continue
+        for name, f in filterset.filters.items():
+            if hasattr(f, "get_queryset") and f.queryset is not None:
+                yield name, f.get_queryset(request).model
+
+
+@pytest.mark.django_db
+def test_a_filter_id_out_of_scope_is_answered_like_a_missing_one(client, world):
+    """Every list filter that takes a record's id (``?person=``, ``?case=``, ``?plan=``…),
+    walked from the routes: for the district specialist, a record of another municipality
+    and an id that exists nowhere get the same 400 with the same message."""
+    from berezhno.cases import services as case_services
+    from berezhno.cases.choices import Decision
+    from berezhno.core.context import acting_as
+    from berezhno.testing.factories import PlanFactory, SupportCaseFactory
+
+    root = world.user("root")
+    with acting_as("test"):
+        far_case = SupportCaseFactory(user=root, person=world.p3)
+        far_case = case_services.case_decide(user=root, case=far_case,
+                                             decision=Decision.NEED_RECOGNISED)
+        far_plan = PlanFactory(user=root, case=far_case)
+    out_of_scope = {"Person": world.p3.pk, "SupportCase": far_case.pk, "Plan": far_plan.pk}
+    user = world.user("specialist")
+    client.force_login(user)
+    checked, wrong = [], []
+    for path, callback in _list_views():
+        for name, model in _record_filters(callback, user):
+            if not hasattr(model._default_manager.all(), "restrict"):
+                continue  # reference data (problems, questionnaires, organisations…)
+            assert model.__name__ in out_of_scope, f"{path}?{name}=: no record of {model}"
+            answers = []
+            for value in (out_of_scope[model.__name__], 10**9):
+                r = client.get(path, {name: value})
+                body = r.json()
+                message = json.dumps(body.get("fields", body)).replace(str(value), "ID")
+                answers.append((r.status_code, body.get("code"), message))
+            checked.append(f"{path}?{name}=")
+            if answers[0] != answers[1] or answers[0][0] != 400:
+                wrong.append(f"{path}?{name}=: out of scope {answers[0]}, missing {answers[1]}")
+    assert not wrong, "\n".join(wrong)
+    # The thirteen of the issue, at least.
+    assert len(checked) >= 13, checked

@@ -14,7 +14,13 @@ and documented (decision 0020) are named in ``DELIBERATE``; anything else fails 
 
 import copy
 import datetime
+import importlib
 import json
+import os
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -304,3 +310,87 @@ def test_every_operation_as_every_role_passes_all_checks(world, records, wsgi_ap
         except Exception as exc:
             failures.append(f"{label}: {exc}"[:1500])
     assert not failures, f"{role}: {len(failures)} operations\n\n" + "\n\n".join(failures)
+
+
+# ------------------------------------------------------------------------ a generated client
+
+
+@pytest.fixture(scope="module")
+def generated_client(tmp_path_factory):
+    """The Python client openapi-python-client (pinned in the dev group) generates from the
+    schema, in a temporary directory; generating needs no network (the proxy given to it
+    leads nowhere)."""
+    from drf_spectacular.renderers import OpenApiJsonRenderer
+
+    root = tmp_path_factory.mktemp("client")
+    schema_file = root / "schema.json"
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    schema_file.write_bytes(OpenApiJsonRenderer().render(schema))
+    config = root / "config.yaml"
+    config.write_text("post_hooks: []\n")
+    tool = Path(sys.executable).parent / "openapi-python-client"
+    offline = {**os.environ, "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY":
+               "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9", "NO_PROXY": ""}
+    done = subprocess.run(  # noqa: S603 - the pinned tool of the dev group
+        [str(tool), "generate", "--path", str(schema_file), "--output-path",
+         str(root / "berezhno_client"), "--meta", "none", "--config", str(config)],
+        capture_output=True, text=True, env=offline, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    sys.path.insert(0, str(root))
+    try:
+        package = importlib.import_module("berezhno_client")
+        modules, broken = {}, []
+        for info in pkgutil.walk_packages(package.__path__, "berezhno_client."):
+            try:
+                modules[info.name] = importlib.import_module(info.name)
+            except Exception as exc:
+                broken.append(f"{info.name}: {exc!r}")
+        yield {"modules": modules, "broken": broken, "schema": schema}
+    finally:
+        sys.path.remove(str(root))
+        for name in [n for n in sys.modules if n.startswith("berezhno_client")]:
+            del sys.modules[name]
+
+
+def test_the_generated_client_imports(generated_client):
+    assert not generated_client["broken"], "\n".join(generated_client["broken"])
+    assert len(generated_client["modules"]) > 100
+
+
+@pytest.mark.django_db
+def test_the_generated_client_parses_every_response_of_every_role(generated_client, world,
+                                                                   records, client):
+    """Every GET operation, as every role, on the demo records: each JSON answer (data or
+    error) is parsed by the generated client's own code for that operation."""
+    import httpx
+
+    client_class = generated_client["modules"]["berezhno_client.client"].Client
+    api = {name.rsplit(".", 1)[1]: module for name, module in generated_client["modules"].items()
+           if name.startswith("berezhno_client.api.")}
+    parsed, wrong = 0, []
+    for role in ROLES:
+        headers = _headers(world, role)
+        for path, item in generated_client["schema"]["paths"].items():
+            operation = item.get("get")
+            if operation is None or path.endswith(("/pdf/", "/download/")):
+                continue
+            url = path.replace("{id}", str(records.get(_resource(path), 1)))
+            r = client.get(url, headers=headers)
+            if not r["Content-Type"].startswith("application/json"):
+                wrong.append(f"{role} GET {url}: {r['Content-Type']}")
+                continue
+            module = api[operation["operationId"]]
+            try:
+                result = module._parse_response(
+                    client=client_class(base_url="http://testserver",
+                                      raise_on_unexpected_status=True),
+                    response=httpx.Response(r.status_code, content=r.content,
+                                            headers={"Content-Type": r["Content-Type"]}))
+            except Exception as exc:
+                wrong.append(f"{role} GET {url} ({r.status_code}): {exc!r}"[:500])
+                continue
+            if result is None:
+                wrong.append(f"{role} GET {url}: {r.status_code} not parsed")
+            parsed += 1
+    assert not wrong, "\n".join(wrong[:30])
+    assert parsed > 300
