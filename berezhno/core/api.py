@@ -1,4 +1,6 @@
-"""Shared API plumbing: pagination, error format, scoped viewset base."""
+"""Shared API plumbing: pagination, the one error body and its place in the schema, the
+router that routes only documented methods, the serializer base and the version field
+(decision 0020), the access-logging viewset mixin."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -103,9 +105,6 @@ class Pagination(pagination.PageNumberPagination):
 # schema: ``code`` (stable, English), ``detail`` (Russian, for a person), ``fields`` (the
 # messages per input field, when the input was refused) and ``details`` (machine-readable
 # facts, e.g. the current values of a conflict).
-
-ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 415, 429)
-
 
 def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested error structure as ``{"field": [...], "lines.0.service": [...]}``."""
