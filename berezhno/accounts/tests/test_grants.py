@@ -141,7 +141,8 @@ def test_a_practice_outside_the_granters_is_refused(client, world):
     before = _state()
     r = _grant_api(client, user=target.pk, role="patrol_member", territory=world.d1.pk,
                    practices=["family_dispatch"])
-    assert r.status_code == 400 and "практиках вашего назначения" in r.json()["fields"]["territory"][0]
+    assert r.status_code == 400
+    assert "практиках вашего назначения" in r.json()["fields"]["territory"][0]
     r = _grant_api(client, user=target.pk, role="district_specialist", territory=world.d1.pk)
     assert r.status_code == 400 and "вы назначать не можете" in r.json()["fields"]["role"][0]
     assert _state() == before

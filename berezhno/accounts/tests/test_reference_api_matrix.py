@@ -482,6 +482,7 @@ def test_agreement_dates_checked_in_admin_and_api(client, world):
                                          date=datetime.date(2026, 1, 20), subject="Старое")
     r = client.patch(reverse("agreement-detail", args=[agreement.pk]),
                      {"valid_until": "2025-01-01"}, content_type="application/json")
-    assert r.status_code == 400 and "Срок действия раньше даты" in r.json()["fields"]["valid_until"][0]
+    assert r.status_code == 400
+    assert "Срок действия раньше даты" in r.json()["fields"]["valid_until"][0]
     assert not Agreement.objects.filter(number="1-А").exists()
 
