@@ -221,11 +221,24 @@ class ErrorSerializer(serializers.Serializer):
         ref_name = "Error"
 
 
+CLOSED_COMPONENTS: set[str] = set()
+
+
+def closed_schema(serializer_class):
+    """The serializer's component admits no other properties: a record shown in one of two
+    shapes (a person's full or minimal data) is then exactly one of them (``oneOf``)."""
+    CLOSED_COMPONENTS.add(serializer_class.__name__.removesuffix("Serializer"))
+    return serializer_class
+
+
 def errors_in_schema(result, generator, request, public):
     """Postprocessing hook: every operation answers its errors with the ``Error`` body,
     declared for every status it can give (400, 401 and 403 where it needs a user, 404, 405,
     409 for writes, 415 for those with a body, 429)."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = ERROR_SCHEMA
+    for name in CLOSED_COMPONENTS & set(components):
+        components[name]["additionalProperties"] = False
     ref = {"$ref": "#/components/schemas/Error"}
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():

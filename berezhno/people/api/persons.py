@@ -2,12 +2,18 @@
 health data."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from berezhno.core.api import ErrorSerializer, LoggedReads, ModelSerializer, VersionField
+from berezhno.core.api import (
+    ErrorSerializer,
+    LoggedReads,
+    ModelSerializer,
+    VersionField,
+    closed_schema,
+)
 from berezhno.core.models import DomainEvent
 from berezhno.core.text import normalize_snils
 
@@ -25,6 +31,7 @@ from .common import (
 )
 
 
+@closed_schema
 class PersonMinimalSerializer(ModelSerializer):
     """What a social agent sees of an assigned person."""
 
@@ -152,6 +159,14 @@ class SensitiveSerializer(ModelSerializer):
         extra_kwargs = {"version": {"required": False}}
 
 
+def PERSON_ANY(**kwargs):  # noqa: N802 - named like the serializer it stands for
+    """A person as the reader may see them: the full record, or the minimal one (a social
+    agent's assigned person)."""
+    return PolymorphicProxySerializer(
+        component_name="PersonAny", serializers=[PersonSerializer, PersonMinimalSerializer],
+        resource_type_field_name=None, **kwargs)
+
+
 def _person_or_404(user, pk, action=roles.VIEW):
     try:
         return selectors.person_queryset(user, action).select_related(
@@ -161,8 +176,9 @@ def _person_or_404(user, pk, action=roles.VIEW):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Список и поиск граждан"),
-    retrieve=extend_schema(summary="Карточка гражданина (просмотр записывается)"),
+    list=extend_schema(summary="Список и поиск граждан", responses=PERSON_ANY(many=True)),
+    retrieve=extend_schema(summary="Карточка гражданина (просмотр записывается)",
+                           responses=PERSON_ANY()),
     create=extend_schema(summary="Регистрация гражданина", request=PersonWriteSerializer,
                          responses={201: PersonSerializer, 400: ErrorSerializer,
                                     409: CONFLICT}),
