@@ -59,7 +59,7 @@ def test_bad_input_is_a_json_400(world, client, params, field, message):
     assert r.status_code == 400
     body = r.json()
     assert body["code"] == "invalid"
-    assert message in body[field][0]
+    assert message in body["fields"][field][0]
     assert message in body["detail"]
 
 
