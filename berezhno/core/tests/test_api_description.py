@@ -289,11 +289,16 @@ def _record_filters(callback, user):
     request.user = user
     view = callback.cls(**callback.initkwargs)
     view.action, view.request, view.format_kwarg, view.kwargs = "list", request, None, {}
-    queryset = view.get_queryset()
-    for backend in view.filter_backends:
-        if not issubclass(backend, DjangoFilterBackend):
-            continue
-        filterset = backend().get_filterset(request, queryset, view)
+    filtersets = []
+    if not hasattr(view, "get_queryset"):  # a plain ViewSet reading its own FilterSet
+        if getattr(view, "filterset_class", None) is not None:
+            filtersets.append(view.filterset_class(request=request))
+    else:
+        queryset = view.get_queryset()
+        for backend in view.filter_backends:
+            if issubclass(backend, DjangoFilterBackend):
+                filtersets.append(backend().get_filterset(request, queryset, view))
+    for filterset in filtersets:
         if filterset is None:
             continue
         for name, f in filterset.filters.items():
@@ -323,14 +328,16 @@ def test_a_filter_id_out_of_scope_is_answered_like_a_missing_one(client, world):
     checked, wrong = [], []
     for path, callback in _list_views():
         for name, model in _record_filters(callback, user):
-            if not hasattr(model._default_manager.all(), "restrict"):
-                continue  # reference data (problems, questionnaires, organisations…)
+            every = model._default_manager.all()
+            if not hasattr(every, "restrict") or (
+                    every.restrict(user, "view").count() == every.count()):
+                continue  # reference data the user reads whole (problems, organisations…)
             assert model.__name__ in out_of_scope, f"{path}?{name}=: no record of {model}"
             answers = []
             for value in (out_of_scope[model.__name__], 10**9):
                 r = client.get(path, {name: value})
                 body = r.json()
-                message = json.dumps(body.get("fields", body)).replace(str(value), "ID")
+                message = json.dumps(body.get("fields", body), ensure_ascii=False)
                 answers.append((r.status_code, body.get("code"), message))
             checked.append(f"{path}?{name}=")
             if answers[0] != answers[1] or answers[0][0] != 400:
