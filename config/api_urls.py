@@ -3,11 +3,11 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
 from berezhno.core import registry
+from berezhno.core.api import Router
 
-router = DefaultRouter()
+router = Router()
 for prefix, viewset, basename in registry.api_routes():
     router.register(prefix, viewset, basename=basename)
 

@@ -1,13 +1,17 @@
 """API of organisations, agreements, users and role assignments (administration)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
 
-from berezhno.core import access, audit, dates
-from berezhno.core.api import CanManage
+from berezhno.core import access, audit
+from berezhno.core.api import CanManage, ModelSerializer
 from berezhno.core.files import check_upload
 from berezhno.core.models import ChangeAction
 
@@ -17,7 +21,7 @@ from .models import Agreement, Organisation, RoleAssignment, User
 from .validators import validate_inn_ogrn_pair
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(ModelSerializer):
     kind = serializers.ChoiceField(choices=OrganisationKind.choices)
     partner_kind = serializers.ChoiceField(choices=PartnerKind.choices, required=False,
                                            allow_blank=True)
@@ -79,21 +83,13 @@ class OrganisationViewSet(AuditedSaveMixin, mixins.ListModelMixin, mixins.Retrie
         return Organisation.objects.order_by("name")
 
 
-class AgreementSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
+class AgreementSerializer(ModelSerializer):
     class Meta:
         model = Agreement
         fields = ["id", "organisation", "provider", "number", "date", "valid_until", "subject",
                   "file", "is_active", "version"]
-        read_only_fields = ["version"]
-
-    def validate_file(self, value):
-        """The scan is checked by its content and size, like every uploaded document."""
-        if value:
-            try:
-                check_upload(value)
-            except DjangoValidationError as exc:
-                raise serializers.ValidationError(exc.messages) from exc
-        return value
+        # The scan is uploaded by itself (``POST …/file/``, multipart): the rest is JSON.
+        read_only_fields = ["version", "file"]
 
     def validate(self, attrs):
         date = attrs.get("date", getattr(self.instance, "date", None))
@@ -101,6 +97,18 @@ class AgreementSerializer(dates.BoundedDatesSerializer, serializers.ModelSeriali
         if date and until and until < date:
             raise serializers.ValidationError({"valid_until": [_("Срок действия раньше даты.")]})
         return attrs
+
+
+class AgreementFileSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+    def validate_file(self, value):
+        """The scan is checked by its content and size, like every uploaded document."""
+        try:
+            check_upload(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return value
 
 
 @extend_schema_view(list=extend_schema(summary="Соглашения о взаимодействии"))
@@ -117,8 +125,25 @@ class AgreementViewSet(AuditedSaveMixin, mixins.ListModelMixin, mixins.RetrieveM
     def get_queryset(self):
         return Agreement.objects.order_by("-date", "id")
 
+    @extend_schema(summary="Загрузить скан соглашения (PDF или изображение)",
+                   request={"multipart/form-data": AgreementFileSerializer},
+                   responses={200: AgreementSerializer})
+    @action(detail=True, methods=["post"], url_path="file", parser_classes=[MultiPartParser])
+    def upload_file(self, request, pk=None):
+        agreement = self.get_object()
+        s = AgreementFileSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        with transaction.atomic():
+            before = audit.snapshot(agreement)
+            agreement.file = s.validated_data["file"]
+            agreement.version += 1
+            agreement.save()
+            audit.record(user=request.user, obj=agreement, action=ChangeAction.UPDATE,
+                         before=before, event_type=self.event_type, summary=str(agreement))
+        return Response(AgreementSerializer(agreement, context={"request": request}).data)
 
-class RoleAssignmentSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
+
+class RoleAssignmentSerializer(ModelSerializer):
     role = serializers.ChoiceField(choices=roles.ROLE_CHOICES)
     practices = serializers.ListField(
         child=serializers.ChoiceField(choices=access.practice_choices()), required=False,
@@ -130,7 +155,7 @@ class RoleAssignmentSerializer(dates.BoundedDatesSerializer, serializers.ModelSe
                   "practices", "valid_until", "is_active"]
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     role_assignments = RoleAssignmentSerializer(many=True, read_only=True)
     password = serializers.CharField(write_only=True, required=False)
 

@@ -10,7 +10,7 @@ from berezhno.cases import roles as case_roles
 from berezhno.cases.api import ERRORS, ScopedField
 from berezhno.cases.models import SupportCase
 from berezhno.core import dates
-from berezhno.core.api import LoggedReads
+from berezhno.core.api import LoggedReads, ModelSerializer
 from berezhno.people.api import RegistryAccess
 
 from . import services
@@ -19,13 +19,13 @@ from .models import AnswerOption, Assessment, AssessmentAnswer, Question, Questi
 # --------------------------------------------------------------------------- assessment
 
 
-class AnswerOptionSerializer(serializers.ModelSerializer):
+class AnswerOptionSerializer(ModelSerializer):
     class Meta:
         model = AnswerOption
         fields = ["id", "label", "score", "problem", "circumstance"]
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(ModelSerializer):
     options = AnswerOptionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -34,7 +34,7 @@ class QuestionSerializer(serializers.ModelSerializer):
                   "required", "threshold", "raise_when_below", "threshold_problem", "options"]
 
 
-class QuestionnaireSerializer(serializers.ModelSerializer):
+class QuestionnaireSerializer(ModelSerializer):
     questions = QuestionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -54,13 +54,13 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
             "questions__options").order_by("title", "id")
 
 
-class AssessmentAnswerSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
+class AssessmentAnswerSerializer(ModelSerializer):
     class Meta:
         model = AssessmentAnswer
         fields = ["question", "option_ids", "value_number", "value_text", "value_date"]
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(ModelSerializer):
     answers = AssessmentAnswerSerializer(many=True, read_only=True)
     income_ratio = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True,
                                             allow_null=True)

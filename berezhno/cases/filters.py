@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from berezhno.accounts.models import User
 from berezhno.core import access
@@ -23,7 +24,7 @@ from berezhno.territories.models import Territory
 from . import roles, selectors
 from .choices import ACTIVE_STATUSES, ActivityStatus, CaseStatus, PlanStatus, ServiceType
 from .forms import UserChoiceField
-from .models import Activity, SupportCase
+from .models import Activity, Plan, SupportCase
 
 ALL = _("все")
 
@@ -42,10 +43,12 @@ class Flag(forms.CheckboxInput):
         return self.VALUES.get(value)
 
 
+@extend_schema_field(int)
 class TerritoryFilter(fields.ModelChoiceFilter):
     field_class = TerritoryChoiceField
 
 
+@extend_schema_field(int)
 class UserFilter(fields.ModelChoiceFilter):
     field_class = UserChoiceField
 
@@ -61,6 +64,24 @@ def user_of(request):
 def territories_of(request):
     user = user_of(request)
     return selectors.territory_choices(user) if user else Territory.objects.none()
+
+
+def persons_of(request):
+    from berezhno.people.models import Person
+
+    user = user_of(request)
+    return Person.objects.restrict(user, roles.VIEW) if user else Person.objects.none()
+
+
+def cases_of(request):
+    user = user_of(request)
+    return (SupportCase.objects.restrict(user, roles.VIEW) if user
+            else SupportCase.objects.none())
+
+
+def plans_of(request):
+    user = user_of(request)
+    return Plan.objects.restrict(user, roles.VIEW) if user else Plan.objects.none()
 
 
 class SelectorFilterSet(django_filters.FilterSet):
@@ -128,8 +149,8 @@ class CaseFilterSet(SelectorFilterSet):
     # Kept from the API's first version; hidden on the page, where "status" says the same.
     active = django_filters.BooleanFilter(label=_("В работе"), widget=forms.HiddenInput,
                                           method="filter_noop")
-    person = django_filters.NumberFilter(label=_("Заявитель"), widget=forms.HiddenInput,
-                                         method="filter_noop")
+    person = fields.RecordFilter(label=_("Заявитель"), queryset=persons_of,
+                                 widget=forms.HiddenInput, method="filter_noop")
 
     class Meta:
         model = SupportCase
@@ -194,10 +215,10 @@ class ActivityFilterSet(SelectorFilterSet):
                                         method="filter_noop")
     plan_status = django_filters.ChoiceFilter(label=_("Программа"), choices=PlanStatus.choices,
                                               widget=forms.HiddenInput, method="filter_noop")
-    case = django_filters.NumberFilter(label=_("Случай"), widget=forms.HiddenInput,
-                                       method="filter_noop")
-    plan = django_filters.NumberFilter(label=_("Программа"), widget=forms.HiddenInput,
-                                       method="filter_noop")
+    case = fields.RecordFilter(label=_("Случай"), queryset=cases_of,
+                               widget=forms.HiddenInput, method="filter_noop")
+    plan = fields.RecordFilter(label=_("Программа"), queryset=plans_of,
+                               widget=forms.HiddenInput, method="filter_noop")
 
     class Meta:
         model = Activity

@@ -6,7 +6,7 @@ from rest_framework import mixins, permissions, serializers, viewsets
 
 from . import access, audit, selectors
 from .access import can
-from .api import LoggedReads
+from .api import LoggedReads, ModelSerializer
 from .models import AccessLog, ObjectChange
 
 PARAMS = [OpenApiParameter("user", int, required=False),
@@ -15,14 +15,14 @@ PARAMS = [OpenApiParameter("user", int, required=False),
           OpenApiParameter("date_to", str, required=False, description="ГГГГ-ММ-ДД")]
 
 
-class AccessLogSerializer(serializers.ModelSerializer):
+class AccessLogSerializer(ModelSerializer):
     class Meta:
         model = AccessLog
         fields = ["id", "time", "user", "kind", "person_id", "object_repr", "detail", "ip",
                   "request_id"]
 
 
-class ObjectChangeSerializer(serializers.ModelSerializer):
+class ObjectChangeSerializer(ModelSerializer):
     content_type = serializers.CharField(source="content_type.model")
 
     class Meta:

@@ -9,6 +9,7 @@ are a few dozen rows: the territories of a district, the staff of a scope, a cat
 import django_filters
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from drf_spectacular.utils import extend_schema_field
 
 
 class ListedChoiceIterator(ModelChoiceIterator):
@@ -29,3 +30,20 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = ModelChoiceField
+
+
+class RecordIdField(ModelChoiceField):
+    """A record named by its id among the given choices; cleans to the id."""
+
+    def clean(self, value):
+        obj = super().clean(value)
+        return None if obj is None else obj.pk
+
+
+@extend_schema_field(int)
+class RecordFilter(ModelChoiceFilter):
+    """``?case=<id>``: a record the user may see (``queryset``, usually a callable of the
+    request returning the user's scope). An id out of scope is refused exactly like one that
+    does not exist (decision 0020); the cleaned value is the id."""
+
+    field_class = RecordIdField

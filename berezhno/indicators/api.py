@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from berezhno.cases.choices import Practice
-from berezhno.core.api import ErrorSerializer
+from berezhno.core.api import ErrorSerializer, error_body
 
 from . import selectors
 from .forms import bind_query
@@ -50,10 +50,9 @@ class IndicatorValueSerializer(serializers.Serializer):
 
 
 def _invalid(form) -> Response:
-    body: dict[str, object] = {"code": "invalid", "detail": " ".join(form.messages())}
-    for field, errors in form.errors.items():
-        body[field] = [str(e) for e in errors]
-    return Response(body, status=400)
+    fields = {field: [str(e) for e in errors] for field, errors in form.errors.items()}
+    return Response(error_body("invalid", " ".join(form.messages()), fields=fields),
+                    status=400)
 
 
 QUERY_PARAMETERS = [
@@ -101,7 +100,7 @@ class IndicatorDefinitionsView(APIView):
         practice = request.query_params.get("practice") or ""
         if practice and practice not in Practice.values:
             message = _("Выберите практику из списка.")
-            return Response({"code": "invalid", "detail": message, "practice": [message]},
+            return Response(error_body("invalid", message, fields={"practice": [message]}),
                             status=400)
         items = registry.for_practice(practice) if practice else list(registry)
         data = [{"code": i.code, "practice": i.practice, "name": str(i.name),

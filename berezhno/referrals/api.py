@@ -19,7 +19,7 @@ from berezhno.cases.api import (
     PartnerField,
 )
 from berezhno.core import dates
-from berezhno.core.api import LoggedReads
+from berezhno.core.api import LoggedReads, ModelSerializer
 from berezhno.people.api import RegistryAccess
 
 from . import deadlines, roles, services
@@ -38,7 +38,7 @@ class ReferralPersonSerializer(serializers.Serializer):
     actual_address = serializers.CharField()
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(ModelSerializer):
     person = serializers.SerializerMethodField()
     case_number = serializers.CharField(source="case.number", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)

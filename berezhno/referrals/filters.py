@@ -2,10 +2,13 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.accounts.models import Organisation
+from berezhno.cases import roles as case_roles
 from berezhno.cases.filters import ALL, SelectorFilterSet, flag, user_of
+from berezhno.cases.models import SupportCase
 from berezhno.core import forms as fields
 
 from . import selectors
@@ -17,6 +20,16 @@ def _organisations(request):
     user = user_of(request)
     return selectors.referral_organisations(user) if user else Organisation.objects.none()
 
+
+def _cases(request):
+    """The cases the user sees, and for a partner those of the referrals it received."""
+    user = user_of(request)
+    if user is None:
+        return SupportCase.objects.none()
+    seen = Referral.objects.restrict(user, case_roles.VIEW).values("case_id")
+    return SupportCase.objects.filter(
+        Q(pk__in=SupportCase.objects.restrict(user, case_roles.VIEW).values("pk"))
+        | Q(pk__in=seen))
 
 
 class ReferralFilterSet(SelectorFilterSet):
@@ -30,8 +43,8 @@ class ReferralFilterSet(SelectorFilterSet):
         label=_("Организация"), queryset=_organisations, empty_label=ALL,
         method="filter_noop")
     overdue = flag(_("Только просроченные"))
-    case = django_filters.NumberFilter(label=_("Случай"), widget=forms.HiddenInput,
-                                       method="filter_noop")
+    case = fields.RecordFilter(label=_("Случай"), queryset=_cases, widget=forms.HiddenInput,
+                               method="filter_noop")
 
     class Meta:
         model = Referral

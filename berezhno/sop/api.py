@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from berezhno.cases.api import ERRORS, CaseField, ListFilters, StaffField
 from berezhno.core import dates
-from berezhno.core.api import LoggedReads
+from berezhno.core.api import LoggedReads, ModelSerializer
 from berezhno.people.api import RegistryAccess
 
 from . import deadlines, roles, services
@@ -20,14 +20,14 @@ from .models import SopRecord, SopReview
 # --------------------------------------------------------------------------- СОП
 
 
-class SopReviewSerializer(serializers.ModelSerializer):
+class SopReviewSerializer(ModelSerializer):
     class Meta:
         model = SopReview
         fields = ["id", "held_on", "author", "notes", "next_due"]
         read_only_fields = fields
 
 
-class SopSerializer(serializers.ModelSerializer):
+class SopSerializer(ModelSerializer):
     reviews = SopReviewSerializer(many=True, read_only=True)
     case_number = serializers.CharField(source="case.number", read_only=True)
     overdue = serializers.SerializerMethodField()

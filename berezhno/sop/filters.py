@@ -10,9 +10,11 @@ from berezhno.cases.filters import (
     SelectorFilterSet,
     TerritoryFilter,
     UserFilter,
+    cases_of,
     flag,
     territories_of,
 )
+from berezhno.core import forms as fields
 
 from . import selectors
 from .choices import SopStatus
@@ -39,8 +41,8 @@ class SopFilterSet(SelectorFilterSet):
     overdue = flag(_("Только с пропущенными сроками"))
     curator = UserFilter(label=_("Куратор"), queryset=_curators, widget=forms.HiddenInput,
                          method="filter_noop")
-    case = django_filters.NumberFilter(label=_("Случай"), widget=forms.HiddenInput,
-                                       method="filter_noop")
+    case = fields.RecordFilter(label=_("Случай"), queryset=cases_of, widget=forms.HiddenInput,
+                               method="filter_noop")
 
     class Meta:
         model = SopRecord

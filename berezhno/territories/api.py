@@ -1,29 +1,29 @@
 """API of the territory tree, districts and the public directory."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from berezhno.core import dates
-from berezhno.core.api import CanManage
+from berezhno.core.api import CanManage, ModelSerializer, VersionField, error_body
 
 from . import roles, selectors, services
 from .choices import TIME_ZONES, Level
 from .models import District, Territory
 
 
-class TerritorySerializer(serializers.ModelSerializer):
+class TerritorySerializer(ModelSerializer):
     level = serializers.ChoiceField(choices=Level.choices)
     time_zone = serializers.ChoiceField(choices=TIME_ZONES, required=False)
+    version = VersionField()
 
     class Meta:
         model = Territory
         fields = ["id", "level", "parent", "name", "kind", "path", "time_zone", "code",
                   "latitude", "longitude", "population", "is_remote", "is_active", "version"]
         read_only_fields = ["path"]
-        extra_kwargs = {"version": {"required": False}}
 
 
 @extend_schema_view(list=extend_schema(summary="Дерево территорий"))
@@ -55,10 +55,16 @@ class TerritoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             **d)
 
 
-class DistrictSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
+# A district's key is its territory's id.
+DISTRICT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH,
+                               description="Идентификатор территории участка.")
+
+
+class DistrictSerializer(ModelSerializer):
     name = serializers.CharField(source="territory.name", read_only=True)
     specialist_name = serializers.CharField(source="specialist.full_name", read_only=True,
                                             default=None, allow_null=True)
+    version = VersionField()
 
     class Meta:
         model = District
@@ -66,10 +72,11 @@ class DistrictSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializ
                   "order_number", "order_date", "workplace_address", "phone", "email",
                   "reception_schedule", "organisation", "version"]
         read_only_fields = ["territory"]
-        extra_kwargs = {"version": {"required": False}}
 
 
-@extend_schema_view(list=extend_schema(summary="Социальные участки"))
+@extend_schema_view(list=extend_schema(summary="Социальные участки"),
+                    retrieve=extend_schema(parameters=[DISTRICT_ID]),
+                    partial_update=extend_schema(parameters=[DISTRICT_ID]))
 class DistrictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = DistrictSerializer
@@ -121,8 +128,8 @@ class DirectoryView(APIView):
         try:
             settlement_id = int(request.query_params.get("settlement") or 0) or None
         except ValueError:
-            return Response({"code": "invalid",
-                             "settlement": ["Укажите номер населённого пункта числом."]},
+            message = _("Укажите номер населённого пункта числом.")
+            return Response(error_body("invalid", message, fields={"settlement": [message]}),
                             status=400)
         q = (request.query_params.get("q") or "")[:100]
         hits = selectors.directory_lookup(settlement_id=settlement_id, query=q)

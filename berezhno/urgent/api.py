@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from berezhno.cases import roles as case_roles
 from berezhno.cases.api import ERRORS, CaseField, OrganisationField, PersonField
 from berezhno.core import dates
-from berezhno.core.api import LoggedReads
+from berezhno.core.api import LoggedReads, ModelSerializer
 from berezhno.people.api import RegistryAccess
 
 from . import roles, services
@@ -25,7 +25,7 @@ class UrgentLineSerializer(serializers.Serializer):
     provided_on = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
 
 
-class UrgentActSerializer(serializers.ModelSerializer):
+class UrgentActSerializer(ModelSerializer):
     lines = UrgentLineSerializer(many=True, read_only=True)
     person_name = serializers.CharField(source="person.full_name", read_only=True)
 

@@ -182,10 +182,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON in and out (decision 0020); uploads name their multipart parser themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "berezhno.core.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["berezhno.core.api_filters.FilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "berezhno.core.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "berezhno.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["berezhno.accounts.throttling.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
@@ -200,6 +203,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # Every operation's error statuses with the one error body (decision 0020).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "berezhno.core.api.errors_in_schema"],
     "ENUM_NAME_OVERRIDES": {
         "IntakeChannelEnum": "berezhno.cases.choices.IntakeChannel",
         "ContactChannelEnum": "berezhno.people.choices.ContactChannel",

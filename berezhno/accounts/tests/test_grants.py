@@ -53,7 +53,7 @@ def test_nobody_grants_a_role_to_themselves(client, world):
     before = _state()
     r = _grant_api(client, user=admin_user.pk, role="head", territory=world.region.pk)
     assert r.status_code == 400
-    assert "самому себе" in r.json()["user"][0]
+    assert "самому себе" in r.json()["fields"]["user"][0]
     r = _grant_admin(client, user=admin_user.pk, role="head", territory=world.region.pk)
     assert r.status_code == 200
     assert "Выберите корректный вариант" in _errors(r)  # not even offered: see the form test
@@ -62,7 +62,7 @@ def test_nobody_grants_a_role_to_themselves(client, world):
     client.force_login(world.user(ROOT))
     root = world.user(ROOT)
     r = _grant_api(client, user=root.pk, role="analyst", territory=world.region.pk)
-    assert r.status_code == 400 and "самому себе" in r.json()["user"][0]
+    assert r.status_code == 400 and "самому себе" in r.json()["fields"]["user"][0]
     assert _state() == before
 
 
@@ -93,7 +93,7 @@ def test_a_role_outside_the_matrix_is_refused(client, world):
     before = _state()
     r = _grant_api(client, user=target.pk, role="admin", territory=world.region.pk)
     assert r.status_code == 400
-    message = r.json()["role"][0]
+    message = r.json()["fields"]["role"][0]
     assert "«Администратор системы» вы назначать не можете" in message
     assert "суперпользователь" in message
     r = _grant_admin(client, user=target.pk, role="admin", territory=world.region.pk)
@@ -101,7 +101,7 @@ def test_a_role_outside_the_matrix_is_refused(client, world):
     client.force_login(world.user(HEAD))
     r = _grant_api(client, user=target.pk, role="analyst", territory=world.mun.pk)
     assert r.status_code == 400
-    assert "Её назначают: Администратор системы" in r.json()["role"][0]
+    assert "Её назначают: Администратор системы" in r.json()["fields"]["role"][0]
     assert _state() == before
 
 
@@ -112,10 +112,10 @@ def test_a_role_outside_the_granters_subtree_is_refused(client, world):
     client.force_login(head)
     before = _state()
     r = _grant_api(client, user=target.pk, role="district_specialist", territory=world.d3.pk)
-    assert r.status_code == 400 and "вне вашей зоны доступа" in r.json()["territory"][0]
+    assert r.status_code == 400 and "вне вашей зоны доступа" in r.json()["fields"]["territory"][0]
     r = _grant_api(client, user=target.pk, role="district_specialist",
                    territory=world.region.pk)
-    assert r.status_code == 400 and "вне вашей зоны доступа" in r.json()["territory"][0]
+    assert r.status_code == 400 and "вне вашей зоны доступа" in r.json()["fields"]["territory"][0]
     assert _state() == before
     node_head = make_user("nodehead", "head", world.town, world.provider)
     RoleAssignment.objects.filter(user=node_head).update(include_subtree=False)
@@ -123,10 +123,10 @@ def test_a_role_outside_the_granters_subtree_is_refused(client, world):
     client.force_login(node_head)
     before = _state()
     r = _grant_api(client, user=target.pk, role="district_specialist", territory=world.d1.pk)
-    assert r.status_code == 400 and "вне вашей зоны доступа" in r.json()["territory"][0]
+    assert r.status_code == 400 and "вне вашей зоны доступа" in r.json()["fields"]["territory"][0]
     r = _grant_api(client, user=target.pk, role="district_specialist",
                    territory=world.town.pk)
-    assert r.status_code == 400 and "без нижестоящих" in r.json()["territory"][0]
+    assert r.status_code == 400 and "без нижестоящих" in r.json()["fields"]["territory"][0]
     assert _state() == before
     r = _grant_api(client, user=target.pk, role="district_specialist",
                    territory=world.town.pk, include_subtree=False)
@@ -141,9 +141,10 @@ def test_a_practice_outside_the_granters_is_refused(client, world):
     before = _state()
     r = _grant_api(client, user=target.pk, role="patrol_member", territory=world.d1.pk,
                    practices=["family_dispatch"])
-    assert r.status_code == 400 and "практиках вашего назначения" in r.json()["territory"][0]
+    assert r.status_code == 400
+    assert "практиках вашего назначения" in r.json()["fields"]["territory"][0]
     r = _grant_api(client, user=target.pk, role="district_specialist", territory=world.d1.pk)
-    assert r.status_code == 400 and "вы назначать не можете" in r.json()["role"][0]
+    assert r.status_code == 400 and "вы назначать не можете" in r.json()["fields"]["role"][0]
     assert _state() == before
     r = _grant_api(client, user=target.pk, role="patrol_member", territory=world.d1.pk)
     assert r.status_code == 201, r.content
@@ -185,7 +186,7 @@ def test_whoever_set_the_password_gives_no_personal_data_role(client, world):
     puppet = User.objects.get(username="puppet")
     before = _state()
     r = _grant_api(client, user=puppet.pk, role="district_specialist", territory=world.d1.pk)
-    assert r.status_code == 400 and "задавали пароль" in r.json()["user"][0]
+    assert r.status_code == 400 and "задавали пароль" in r.json()["fields"]["user"][0]
     r = _grant_admin(client, user=puppet.pk, role="district_specialist",
                      territory=world.d1.pk)
     assert r.status_code == 200 and "задавали пароль" in _errors(r)
@@ -331,7 +332,7 @@ def test_the_administrator_resets_the_password_of_a_manageable_account(client, w
     assert event.actor == world.user(ADMIN)
     assert "password" not in (event.change.after or {})
     r = _grant_api(client, user=target.pk, role="head", territory=world.mun.pk)
-    assert r.status_code == 400 and "задавали пароль" in r.json()["user"][0]
+    assert r.status_code == 400 and "задавали пароль" in r.json()["fields"]["user"][0]
 
 
 # ------------------------------------------------------------------------ audit rows

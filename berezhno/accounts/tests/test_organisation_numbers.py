@@ -107,12 +107,13 @@ def test_api_refuses_a_wrong_inn_and_saves_nothing(client, world):
     r = client.post(url, {**body, "inn": "7707083894", "ogrn": "10277001321"},
                     content_type="application/json")
     assert r.status_code == 400
-    assert r.json()["inn"] == ["ИНН неверен: не сходится контрольное число."]
-    assert r.json()["ogrn"] == [
+    assert r.json()["fields"]["inn"] == ["ИНН неверен: не сходится контрольное число."]
+    assert r.json()["fields"]["ogrn"] == [
         "ОГРН состоит из 13 цифр (ОГРНИП индивидуального предпринимателя — из 15)."]
     r = client.post(url, {**body, "inn": "500100732259", "ogrn": "1027700132195"},
                     content_type="application/json")
-    assert r.status_code == 400 and r.json()["ogrn"][0].startswith("ОГРН не соответствует ИНН")
+    assert r.status_code == 400
+    assert r.json()["fields"]["ogrn"][0].startswith("ОГРН не соответствует ИНН")
     assert (Organisation.objects.count(), ObjectChange.objects.count()) == before
     r = client.post(url, {**body, "inn": "7707083893", "ogrn": "1027700132195"},
                     content_type="application/json")

@@ -79,11 +79,9 @@ REFERENCE_CASES = [
     ref("agreement-list", MANAGERS, 201, method="post",
         data=lambda s: {"organisation": s.pk("partner_org"), "number": "8-С",
                         "date": "2026-02-01", "subject": "Совместные рейды"}),
-    Case("agreement-list", outcomes(MANAGERS, 201, denied=403, anon=403), method="post",
-         label="with file",
-         data=lambda s: {"organisation": s.pk("partner_org"), "number": "9-С",
-                         "date": "2026-02-01", "subject": "Обмен сведениями",
-                         "file": pdf_upload("agreement.pdf")}),
+    Case("agreement-upload-file", outcomes(MANAGERS, 200, denied=403, anon=403),
+         method="post", args=("agreement",),
+         data=lambda s: {"file": pdf_upload("agreement.pdf")}),
     ref("agreement-detail", AGREEMENT_READERS, args=("agreement",)),
     ref("agreement-detail", MANAGERS, method="patch", args=("agreement",),
         data={"subject": "Обмен сведениями о семьях и детях"}),
@@ -319,7 +317,7 @@ def test_roles_are_granted_only_within_the_administrators_territory(client, worl
         "user": world.user("no_role").pk, "role": "head", "territory": world.mun2.pk},
         content_type="application/json")
     assert r.status_code == 400
-    assert "вне вашей зоны доступа" in r.json()["territory"][0]
+    assert "вне вашей зоны доступа" in r.json()["fields"]["territory"][0]
     r = client.post(reverse("admin:accounts_roleassignment_add"), {
         "user": world.user("no_role").pk, "role": "head", "territory": world.mun2.pk,
         "include_subtree": "on", "is_active": "on"})
@@ -421,11 +419,14 @@ def test_agreement_scan_accepted_by_content(client, world, settings, name, conte
     assert agreement.file.read() == content
     r = client.post(reverse("agreement-list"), {
         "organisation": world.partner_org.pk, "number": "2-А", "date": "2026-01-20",
-        "subject": "Взаимодействие", "file": _upload(name, content)})
+        "subject": "Взаимодействие"}, content_type="application/json")
     assert r.status_code == 201, r.content
+    r = client.post(reverse("agreement-upload-file", args=[r.json()["id"]]),
+                    {"file": _upload(name, content)})
+    assert r.status_code == 200, r.content
     assert Agreement.objects.get(number="2-А").file.read() == content
     assert ObjectChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(Agreement)).count() == 2
+        content_type=ContentType.objects.get_for_model(Agreement)).count() == 3
 
 
 @pytest.mark.django_db
@@ -444,16 +445,12 @@ def test_agreement_scan_refused_and_nothing_saved(client, world, settings, name,
         "organisation": world.partner_org.pk, "number": "1-А", "date": "2026-01-20",
         "subject": "Взаимодействие", "is_active": "on", "file": _upload(name, content)})
     assert r.status_code == 200 and message in r.content.decode()
-    r = client.post(reverse("agreement-list"), {
-        "organisation": world.partner_org.pk, "number": "2-А", "date": "2026-01-20",
-        "subject": "Взаимодействие", "file": _upload(name, content)})
-    assert r.status_code == 400 and message in r.json()["file"][0]
     agreement = Agreement.objects.create(organisation=world.partner_org, number="3-А",
                                          date=datetime.date(2026, 1, 20), subject="Старое")
-    r = client.generic("PATCH", reverse("agreement-detail", args=[agreement.pk]),
-                       _multipart({"file": (name, content)}),
-                       content_type=f"multipart/form-data; boundary={BOUNDARY}")
-    assert r.status_code == 400 and message in r.json()["file"][0]
+    r = client.post(reverse("agreement-upload-file", args=[agreement.pk]),
+                    _multipart({"file": (name, content)}),
+                    content_type=f"multipart/form-data; boundary={BOUNDARY}")
+    assert r.status_code == 400 and message in r.json()["fields"]["file"][0]
     agreement.refresh_from_db()
     assert not agreement.file
     assert Agreement.objects.count() == count + 1
@@ -485,6 +482,7 @@ def test_agreement_dates_checked_in_admin_and_api(client, world):
                                          date=datetime.date(2026, 1, 20), subject="Старое")
     r = client.patch(reverse("agreement-detail", args=[agreement.pk]),
                      {"valid_until": "2025-01-01"}, content_type="application/json")
-    assert r.status_code == 400 and "Срок действия раньше даты" in r.json()["valid_until"][0]
+    assert r.status_code == 400
+    assert "Срок действия раньше даты" in r.json()["fields"]["valid_until"][0]
     assert not Agreement.objects.filter(number="1-А").exists()
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from berezhno.cases import roles
 from berezhno.core import dates
-from berezhno.core.api import LoggedReads
+from berezhno.core.api import LoggedReads, ModelSerializer, VersionField
 from berezhno.core.api_search import BodyFilters, PostedSearch, SearchBody
 from berezhno.people.api import RegistryAccess
 
@@ -35,7 +35,7 @@ from .common import ERRORS, HouseholdField, OrganisationField, PersonField, Prob
 # --------------------------------------------------------------------------- cases
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(ModelSerializer):
     author_name = serializers.CharField(source="author.short_name", read_only=True)
 
     class Meta:
@@ -45,7 +45,7 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ModelSerializer):
     executor = serializers.CharField(read_only=True)
     is_overdue = serializers.SerializerMethodField()
 
@@ -61,7 +61,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         return deadlines.activity_is_overdue(obj)
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ModelSerializer):
     activities = ActivitySerializer(many=True, read_only=True)
 
     class Meta:
@@ -74,7 +74,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 
-class CaseProblemSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
+class CaseProblemSerializer(ModelSerializer):
     name = serializers.CharField(source="problem.name", read_only=True)
 
     class Meta:
@@ -82,7 +82,7 @@ class CaseProblemSerializer(dates.BoundedDatesSerializer, serializers.ModelSeria
         fields = ["id", "problem", "name", "source", "identified_on", "note", "is_resolved"]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelSerializer):
     person_name = serializers.CharField(source="person.full_name", read_only=True)
     territory_name = serializers.CharField(source="territory.name", read_only=True)
     responsible_name = serializers.CharField(source="responsible.short_name", read_only=True)
@@ -127,7 +127,7 @@ class CaseWriteSerializer(serializers.Serializer):
 
 
 class CaseUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
+    version = VersionField()
     household = HouseholdField(required=False, allow_null=True)
     channel = serializers.ChoiceField(choices=IntakeChannel.choices, required=False)
     referred_by = OrganisationField(required=False, allow_null=True)

@@ -12,7 +12,7 @@ from rest_framework import serializers, viewsets
 from berezhno.accounts.choices import OrganisationKind
 from berezhno.accounts.models import Organisation, User
 from berezhno.cases import roles
-from berezhno.core.api import ErrorSerializer
+from berezhno.core.api import ErrorSerializer, ModelSerializer
 from berezhno.people.api import RegistryAccess
 from berezhno.people.models import Household, Person
 
@@ -92,7 +92,7 @@ class ActivityField(ScopedField):
 # --------------------------------------------------------------------------- catalogue
 
 
-class ProblemSerializer(serializers.ModelSerializer):
+class ProblemSerializer(ModelSerializer):
     class Meta:
         model = Problem
         fields = ["id", "code", "name", "description", "is_active"]

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from berezhno.cases import roles
 from berezhno.core import dates
-from berezhno.core.api import LoggedReads
+from berezhno.core.api import LoggedReads, VersionField
 from berezhno.people.api import RegistryAccess
 
 from .. import services
@@ -37,8 +37,8 @@ class PlanWriteSerializer(serializers.Serializer):
 
 
 class PlanUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text="Версия проекта, на которую сделаны правки "
-                                       "(из ответа GET); другая версия — конфликт 409.")
+    version = VersionField(help_text="Версия проекта, на которую сделаны правки (из ответа "
+                                     "GET); другая версия — конфликт 409.")
     service_form = serializers.ChoiceField(choices=ServiceForm.choices, required=False,
                                            allow_blank=True)
     goal = serializers.CharField(max_length=5000, required=False, allow_blank=True)
@@ -116,7 +116,7 @@ class ActivityWriteSerializer(serializers.Serializer):
 
 
 class ActivityUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
+    version = VersionField()
     service_type = serializers.ChoiceField(choices=ServiceType.choices, required=False)
     title = serializers.CharField(max_length=300, required=False)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)

@@ -30,7 +30,7 @@ def test_whole_flow_through_the_api(client, world, family):
                                   "channel": "school", "problem_told": "Ребёнок не ходит в школу",
                                   "problems": []}, content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "invalid"
-    assert "направила" in r.json()["referred_by"][0]
+    assert "направила" in r.json()["fields"]["referred_by"][0]
     assert not SupportCase.objects.exists()
     r = c.post("/api/v1/cases/", {
         "person": world.p1.pk, "household": family.pk, "channel": "walk_in",
@@ -127,7 +127,7 @@ def test_scope_of_cases(client, world, family):
                content_type="application/json")
     assert r.status_code == 404
     r = c.post("/api/v1/plans/", {"case": case.pk}, content_type="application/json")
-    assert r.status_code == 400 and "case" in r.json()
+    assert r.status_code == 400 and "case" in r.json()["fields"]
     case.refresh_from_db()
     assert case.status == "intake"
 

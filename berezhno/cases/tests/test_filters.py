@@ -105,7 +105,7 @@ def test_the_case_list_page_and_api_agree_for_every_filter(client, world, cases)
     r = client.get(reverse("cases:list"), {"status": "lost"})
     assert r.status_code == 400 and "Проверьте условия поиска" in r.content.decode()
     r = client.get("/api/v1/cases/", {"status": "lost"})
-    assert r.status_code == 400 and "Выберите корректный вариант" in r.json()["status"][0]
+    assert r.status_code == 400 and "Выберите корректный вариант" in r.json()["fields"]["status"][0]
 
 
 def test_the_worklist_and_the_activities_api_agree(client, world, cases):

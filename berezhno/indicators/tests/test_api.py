@@ -59,7 +59,7 @@ def test_bad_input_is_a_json_400(world, client, params, field, message):
     assert r.status_code == 400
     body = r.json()
     assert body["code"] == "invalid"
-    assert message in body[field][0]
+    assert message in body["fields"][field][0]
     assert message in body["detail"]
 
 
@@ -126,5 +126,5 @@ def test_the_schema_describes_the_endpoints(world, client):
     values = schema["paths"]["/api/v1/indicators/"]["get"]
     assert sorted(p["name"] for p in values["parameters"]) == [
         "end", "practice", "start", "territory"]
-    assert set(values["responses"]) == {"200", "400", "403", "404"}
+    assert set(values["responses"]) == {"200", "400", "401", "403", "404", "405", "429"}
     assert "/api/v1/indicators/definitions/" in schema["paths"]

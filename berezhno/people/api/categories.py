@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.core import dates
-from berezhno.core.api import LoggedReads
+from berezhno.core.api import LoggedReads, ModelSerializer
 
 from .. import roles, services
 from ..choices import Category
@@ -14,7 +14,7 @@ from ..models import PersonCategory
 from .common import RegistryAccess, ScopedPersonField
 
 
-class CategorySerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     person = ScopedPersonField()
     category = serializers.ChoiceField(choices=Category.choices)
 

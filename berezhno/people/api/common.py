@@ -1,6 +1,6 @@
 """What the registry's viewsets share: the access rule and the scoped choice fields."""
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import permissions, serializers
 
 from berezhno.core.access import can, territories_in_scope
@@ -25,6 +25,7 @@ class RegistryAccess(permissions.IsAuthenticated):
         return True
 
 
+@extend_schema_field(int)
 class ScopedTerritoryField(serializers.PrimaryKeyRelatedField):
     """Only territories within the user's scope are accepted."""
 
@@ -39,6 +40,7 @@ class ScopedTerritoryField(serializers.PrimaryKeyRelatedField):
         return territories_in_scope(request.user, self.kind, self.action)
 
 
+@extend_schema_field(int)
 class SettlementField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
@@ -47,6 +49,7 @@ class SettlementField(serializers.PrimaryKeyRelatedField):
         return selectors.settlement_choices(request.user, roles.VIEW)
 
 
+@extend_schema_field(int)
 class ScopedPersonField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context.get("request")

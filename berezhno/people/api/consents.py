@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.core import audit, dates
-from berezhno.core.api import LoggedReads
+from berezhno.core.api import LoggedReads, ModelSerializer
 from berezhno.core.models import AccessKind
 from berezhno.core.pdf import render_pdf
 
@@ -17,7 +17,7 @@ from ..models import Consent
 from .common import RegistryAccess, ScopedPersonField
 
 
-class ConsentSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
+class ConsentSerializer(ModelSerializer):
     person = ScopedPersonField()
     purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
     is_valid = serializers.SerializerMethodField()

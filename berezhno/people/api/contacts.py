@@ -3,8 +3,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from berezhno.core import dates
-from berezhno.core.api import LoggedReads
+from berezhno.core.api import LoggedReads, ModelSerializer
 
 from .. import roles, services
 from ..choices import ContactChannel, ContactPurpose
@@ -12,7 +11,7 @@ from ..models import Contact, Person
 from .common import RegistryAccess
 
 
-class ContactSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
+class ContactSerializer(ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
     channel = serializers.ChoiceField(choices=ContactChannel.choices)
     purpose = serializers.ChoiceField(choices=ContactPurpose.choices)

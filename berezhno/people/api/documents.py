@@ -5,11 +5,11 @@ from django.http import FileResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from berezhno.core import audit, dates
-from berezhno.core.api import LoggedReads
+from berezhno.core import audit
+from berezhno.core.api import LoggedReads, ModelSerializer
 from berezhno.core.files import ALLOWED_UPLOAD_TYPES
 from berezhno.core.models import AccessKind
 
@@ -19,7 +19,7 @@ from ..models import Person, PersonDocument
 from .common import ReasonSerializer, RegistryAccess, ScopedPersonField
 
 
-class DocumentSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     person = ScopedPersonField()
     doc_type = serializers.ChoiceField(choices=DocumentType.choices)
     file = serializers.FileField(write_only=True)
@@ -38,7 +38,8 @@ class DocumentViewSet(LoggedReads,
                       mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
                       viewsets.GenericViewSet):
     serializer_class = DocumentSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    # An upload is multipart (the only one besides agreements' scans); the rest is JSON.
+    parser_classes = [MultiPartParser]
     filterset_fields = ["person", "doc_type"]
     permission_classes = [RegistryAccess]
     create_permission = (roles.DOCUMENT, roles.ADD)
@@ -75,7 +76,7 @@ class DocumentViewSet(LoggedReads,
 
     @extend_schema(summary="Удалить документ (мягко, с причиной)", request=ReasonSerializer,
                    responses={204: None})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def delete(self, request, pk=None):
         doc = self.get_object()
         s = ReasonSerializer(data=request.data)

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.core import dates
-from berezhno.core.api import LoggedReads
+from berezhno.core.api import LoggedReads, ModelSerializer, VersionField
 
 from .. import roles, selectors, services
 from ..choices import HousingConditions, IncomeLevel, Relation
@@ -16,7 +16,7 @@ from ..models import Household, HouseholdMember
 from .common import RegistryAccess, ScopedPersonField, ScopedTerritoryField
 
 
-class MemberSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
+class MemberSerializer(ModelSerializer):
     full_name = serializers.CharField(source="person.full_name", read_only=True)
 
     class Meta:
@@ -24,7 +24,7 @@ class MemberSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer
         fields = ["id", "person", "full_name", "relation", "is_head", "since", "until"]
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ModelSerializer):
     members = MemberSerializer(many=True, read_only=True)
     head = ScopedPersonField(write_only=True, required=False)
     territory = ScopedTerritoryField(kind=roles.HOUSEHOLD, action=roles.ADD, required=False)
@@ -32,6 +32,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
                                            allow_blank=True)
     housing_conditions = serializers.ChoiceField(choices=HousingConditions.choices,
                                                  required=False, allow_blank=True)
+    version = VersionField()
 
     since = serializers.DateField(
         validators=[dates.HISTORY], write_only=True, required=False, allow_null=True,
@@ -43,7 +44,10 @@ class HouseholdSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "address", "territory", "income_level", "per_capita_income",
                   "housing_conditions", "housing_notes", "members", "head", "since",
                   "version"]
-        extra_kwargs = {"version": {"required": False, "read_only": False}}
+
+
+class HouseholdCreateSerializer(HouseholdSerializer):
+    head = ScopedPersonField(write_only=True, help_text="Глава домохозяйства (обязателен).")
 
 
 class MemberAddSerializer(serializers.Serializer):
@@ -58,7 +62,9 @@ class MemberRemoveSerializer(serializers.Serializer):
 
 
 @extend_schema_view(list=extend_schema(summary="Домохозяйства"),
-                    create=extend_schema(summary="Создать домохозяйство (head обязателен)"))
+                    create=extend_schema(summary="Создать домохозяйство (head обязателен)",
+                                         request=HouseholdCreateSerializer,
+                                         responses={201: HouseholdSerializer}))
 class HouseholdViewSet(LoggedReads,
                        mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
                        mixins.UpdateModelMixin, viewsets.GenericViewSet):
@@ -75,11 +81,12 @@ class HouseholdViewSet(LoggedReads,
             Prefetch("members", queryset=HouseholdMember.objects.select_related("person"))
         ).order_by("name", "id")
 
+    def get_serializer_class(self):
+        return HouseholdCreateSerializer if self.action == "create" else HouseholdSerializer
+
     def perform_create(self, serializer):
         d = dict(serializer.validated_data)
-        head = d.pop("head", None)
-        if head is None:
-            raise serializers.ValidationError({"head": ["Укажите главу домохозяйства."]})
+        head = d.pop("head")
         d.pop("version", None)
         serializer.instance = services.household_create(user=self.request.user, head=head,
                                                         **d)

@@ -2,13 +2,19 @@
 health data."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.core import dates
-from berezhno.core.api import ErrorSerializer, LoggedReads
+from berezhno.core.api import (
+    ErrorSerializer,
+    LoggedReads,
+    ModelSerializer,
+    VersionField,
+    closed_schema,
+)
 from berezhno.core.api_search import BodyFilters, PostedSearch, SearchBody
 from berezhno.core.models import DomainEvent
 from berezhno.core.text import normalize_snils
@@ -27,7 +33,8 @@ from .common import (
 )
 
 
-class PersonMinimalSerializer(serializers.ModelSerializer):
+@closed_schema
+class PersonMinimalSerializer(ModelSerializer):
     """What a social agent sees of an assigned person."""
 
     full_name = serializers.CharField(read_only=True)
@@ -38,13 +45,13 @@ class PersonMinimalSerializer(serializers.ModelSerializer):
         fields = ["id", "full_name", "surname", "name", "patronymic", "phone", "actual_address"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     full_name = serializers.CharField(read_only=True)
     snils = serializers.CharField(source="snils_display", read_only=True)
     has_consent = serializers.BooleanField(read_only=True)
     territory_name = serializers.CharField(source="territory.name", read_only=True)
     settlement_name = serializers.CharField(source="settlement.name", read_only=True,
-                                            default=None)
+                                            default=None, allow_null=True)
 
     class Meta:
         model = Person
@@ -92,8 +99,8 @@ class PersonWriteSerializer(serializers.Serializer):
     nickname = serializers.CharField(required=False, allow_blank=True, max_length=100)
     appearance = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     meeting_place = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    version = serializers.IntegerField(required=False, min_value=1,
-                                       help_text="Версия, на которой основано изменение.")
+    version = VersionField(help_text="Версия, на которой основано изменение (обязательна "
+                                     "при изменении).")
     confirm_not_duplicate = serializers.BooleanField(required=False, default=False)
 
 
@@ -109,7 +116,7 @@ class MergeSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class MergeResultSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
+class MergeResultSerializer(ModelSerializer):
     class Meta:
         model = PersonMerge
         fields = ["id", "source", "target", "merged_by", "merged_at", "reason", "unmerged_at",
@@ -120,7 +127,7 @@ class UnmergeSerializer(serializers.Serializer):
     merge = serializers.IntegerField(min_value=1)
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     label = serializers.CharField(read_only=True)
     actor_name = serializers.CharField(source="actor.full_name", default=None, read_only=True)
     changes = serializers.SerializerMethodField()
@@ -143,7 +150,7 @@ class DuplicateSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class SensitiveSerializer(dates.BoundedDatesSerializer, serializers.ModelSerializer):
+class SensitiveSerializer(ModelSerializer):
     disability_group = serializers.ChoiceField(choices=DisabilityGroup.choices, required=False,
                                                allow_blank=True)
 
@@ -170,6 +177,14 @@ class PersonSearchSerializer(SearchBody):
     unidentified = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
+def PERSON_ANY(**kwargs):  # noqa: N802 - named like the serializer it stands for
+    """A person as the reader may see them: the full record, or the minimal one (a social
+    agent's assigned person)."""
+    return PolymorphicProxySerializer(
+        component_name="PersonAny", serializers=[PersonSerializer, PersonMinimalSerializer],
+        resource_type_field_name=None, **kwargs)
+
+
 def _person_or_404(user, pk, action=roles.VIEW):
     try:
         return selectors.person_queryset(user, action).select_related(
@@ -179,12 +194,13 @@ def _person_or_404(user, pk, action=roles.VIEW):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Список граждан (поиск по ФИО, СНИЛС, телефону: POST search)"),
-    retrieve=extend_schema(summary="Карточка гражданина (просмотр записывается)"),
+    list=extend_schema(summary="Список граждан (поиск по ФИО, СНИЛС, телефону: POST search)",
+                       responses=PERSON_ANY(many=True)),
+    retrieve=extend_schema(summary="Карточка гражданина (просмотр записывается)",
+                           responses=PERSON_ANY()),
     create=extend_schema(summary="Регистрация гражданина", request=PersonWriteSerializer,
                          responses={201: PersonSerializer, 400: ErrorSerializer,
                                     409: CONFLICT}),
-    update=extend_schema(exclude=True),  # PUT of a whole person is not offered: 405
     partial_update=extend_schema(summary="Изменение сведений (нужна версия)",
                                  request=PersonWriteSerializer,
                                  responses={200: PersonSerializer, 400: ErrorSerializer,
@@ -192,13 +208,11 @@ def _person_or_404(user, pk, action=roles.VIEW):
 )
 class PersonViewSet(PostedSearch, LoggedReads,
                     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+                    viewsets.GenericViewSet):
     serializer_class = PersonSerializer
     filterset_class = PersonListFilterSet
     search_filterset_class = PersonFilterSet
     search_body = PersonSearchSerializer
-    # "put" for the health action only; a person is changed with PATCH.
-    http_method_names = ["get", "post", "patch", "put", "head", "options"]
     permission_classes = [RegistryAccess]
     create_permission = (roles.PERSON, roles.ADD)
 
@@ -261,9 +275,8 @@ class PersonViewSet(PostedSearch, LoggedReads,
                                           **data)
         return Response(self._serialize(person), status=status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):
-        if not kwargs.get("partial"):
-            raise exceptions.MethodNotAllowed(request.method)
+    def partial_update(self, request, *args, **kwargs):
+        # A person is changed with PATCH only (no PUT of a whole record).
         person = _person_or_404(request.user, kwargs["pk"], roles.CHANGE)
         serializer = PersonWriteSerializer(data=request.data, partial=True,
                                            context={"request": request})

@@ -27,7 +27,7 @@ def test_api_register_validation_conflict(client, world):
     r = client.post(url, {"surname": "Петров", "name": "Олег", "territory": world.d1.pk,
                           "snils": "111"}, content_type="application/json")
     assert r.status_code == 400
-    assert "11 цифр" in r.json()["snils"][0]
+    assert "11 цифр" in r.json()["fields"]["snils"][0]
     r = client.post(url, {"surname": "Петров", "name": "Олег", "territory": world.d1.pk,
                           "birth_date": "1970-05-05"}, content_type="application/json")
     assert r.status_code == 201, r.content

@@ -178,10 +178,10 @@ def test_api_patch_parent_moves_through_the_service(client, world, region2):
     url = reverse("territory-detail", args=[world.mun.pk])
     r = client.patch(url, {"parent": world.town.pk, "version": world.mun.version},
                      content_type="application/json")
-    assert r.status_code == 400 and "замкнутый круг" in r.json()["parent"][0]
+    assert r.status_code == 400 and "замкнутый круг" in r.json()["fields"]["parent"][0]
     r = client.patch(url, {"parent": world.mun2.pk, "version": world.mun.version},
                      content_type="application/json")
-    assert r.status_code == 400 and "«Регион»" in r.json()["parent"][0]
+    assert r.status_code == 400 and "«Регион»" in r.json()["fields"]["parent"][0]
     assert Territory.objects.get(pk=world.d1.pk).path == world.d1.path
     r = client.patch(url, {"parent": region2.pk, "version": world.mun.version},
                      content_type="application/json")
