@@ -14,7 +14,13 @@ from berezhno.core import audit
 from berezhno.core.access import territories_in_scope
 from berezhno.core.models import AccessKind, DomainEvent
 from berezhno.core.querysets import RestrictedQuerySet
-from berezhno.core.text import looks_like_phone, looks_like_snils, normalize_name, normalize_phone
+from berezhno.core.text import (
+    looks_like_phone,
+    looks_like_snils,
+    normalize_name,
+    normalize_phone,
+    snils_digits,
+)
 from berezhno.people import roles
 from berezhno.territories.choices import Level
 from berezhno.territories.models import DistrictCoverage, Territory
@@ -56,8 +62,7 @@ def person_search(user, *, q: str = "", territory: Territory | None = None,
     if q:
         if looks_like_snils(q):
             # Eleven digits may be a СНИЛС or a phone written as 8XXXXXXXXXX: try both.
-            digits = "".join(c for c in q if c.isdigit())
-            condition = Q(snils=digits)
+            condition = Q(snils=snils_digits(q))
             if looks_like_phone(q):
                 with contextlib.suppress(ValidationError):  # not a phone after all
                     condition |= Q(phone=normalize_phone(q))
