@@ -74,6 +74,10 @@ class PeopleConfig(AppConfig):
                                          allowed(roles.PERSON, roles.ADD), order=20))
         registry.register_menu(MenuEntry("households", _("Семьи"), "people:household_list",
                                          allowed(roles.HOUSEHOLD, roles.VIEW), order=30))
+        registry.register_menu(MenuEntry(
+            "share_requests", _("Запросы доступа"), "people:share_requests",
+            lambda u: access.can(u, roles.PERSON, roles.ADD)
+            or access.can(u, roles.PERSON, roles.CHANGE), order=35))
         registry.register_home_panel(HomePanel("search", "people/_home_search.html",
                                                home.search_panel, order=10))
         registry.register_home_panel(HomePanel("due", "people/_home_due.html", home.due_panel,

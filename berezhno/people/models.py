@@ -562,6 +562,8 @@ class PersonShareRequest(models.Model):
         "territories.Territory", verbose_name=_("территория, где состоял гражданин"),
         on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("запрос доступа к записи гражданина")
         verbose_name_plural = _("запросы доступа к записям граждан")
