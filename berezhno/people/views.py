@@ -576,6 +576,9 @@ def share_request_detail(request, pk):
     status = 200
     if request.method == "POST":
         do = request.POST.get("do")
+        if (do in ("approve", "refuse", "revoke") and not may_decide) or (
+                do == "edit" and share.requested_by_id != request.user.pk):
+            raise Http404  # not theirs to decide or to change: as if it were not there
         result = None
         if do == "edit" and edit_form.is_valid():
             result = apply_service(edit_form, lambda: services.share_request_update(

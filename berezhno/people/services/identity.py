@@ -25,7 +25,6 @@ from berezhno.territories.models import Territory
 from .. import roles
 from ..choices import PersonStatus, ShareKind, ShareStatus
 from ..models import Person, PersonShareRequest
-from .common import search_name
 
 
 class SnilsHeldElsewhere(Exception):  # noqa: N818  (a signal between the service layers)
@@ -65,11 +64,9 @@ def in_user_scope(user, person_pk: int) -> bool:
 def entered_of(data: dict) -> dict:
     """What the requester typed, kept on the request for the holder to compare."""
     birth = data.get("birth_date")
+    parts = [data.get(k) or "" for k in ("surname", "name", "patronymic")]
     return {
-        "name": search_name(Person(surname=data.get("surname") or "",
-                                   name=data.get("name") or "",
-                                   patronymic=data.get("patronymic") or "",
-                                   nickname=data.get("nickname") or "")).title(),
+        "name": " ".join(p for p in parts if p) or (data.get("nickname") or ""),
         "birth_date": birth.isoformat() if isinstance(birth, datetime.date) else None,
     }
 
