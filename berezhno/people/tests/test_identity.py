@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from berezhno.core.errors import DomainError
@@ -70,12 +70,15 @@ class TestSnilsInput:
         with pytest.raises(ValidationError, match="контрольное число"):
             normalize_snils("112-233-445 96")
 
-    @given(st.text(min_size=1, max_size=20).filter(
-        lambda s: any(not c.isascii() and c.isdigit() for c in s)))
-    def test_property_no_non_ascii_digit_is_ever_accepted(self, typed):
+    @settings(deadline=None)
+    @given(st.text(alphabet="0123456789 -", max_size=12),
+           st.characters(categories=["Nd", "No"]).filter(lambda c: not c.isascii()),
+           st.text(alphabet="0123456789 -", max_size=12))
+    def test_property_no_non_ascii_digit_is_ever_accepted(self, head, digit, tail):
         with pytest.raises(ValidationError):
-            snils_digits(typed)
+            snils_digits(head + digit + tail)
 
+    @settings(deadline=None)
     @given(st.integers(2_000_000, 999_999_999),
            st.lists(st.sampled_from(["", " ", "-", "\u2013"]), min_size=11, max_size=11))
     def test_property_valid_numbers_survive_any_separators(self, number, seps):
