@@ -1,6 +1,8 @@
 """Persons: the list and card, registration and changes, duplicates, status, merge and
 health data."""
 
+from typing import cast
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -114,8 +116,8 @@ class RegistrationContactSerializer(ContactSerializer):
     """A contact logged at registration (the first visit or call): the fields of
     ``POST /contacts/`` without the person."""
 
-    person = None  # type: ignore[assignment]
-    author_name = None  # type: ignore[assignment]
+    person = None
+    author_name = None
 
     class Meta(ContactSerializer.Meta):
         fields = ["occurred_at", "channel", "purpose", "notes", "outcome",
@@ -282,8 +284,8 @@ class PersonViewSet(LoggedReads,
         data = dict(serializer.validated_data)
         confirm = data.pop("confirm_not_duplicate", False)
         data.pop("version", None)
-        consents = [dict(c) for c in data.pop("consents", [])]
-        contacts = [dict(c) for c in data.pop("contacts", [])]
+        consents = [cast(services.ConsentData, dict(c)) for c in data.pop("consents", [])]
+        contacts = [cast(services.ContactData, dict(c)) for c in data.pop("contacts", [])]
         person = services.person_register(user=request.user, confirm_not_duplicate=confirm,
                                           consents=consents, contacts=contacts, **data)
         return Response(self._serialize(person), status=status.HTTP_201_CREATED)

@@ -292,15 +292,15 @@ def _register(*, user, fields: PersonChanges, confirm_not_duplicate: bool,
     _save_unique(user, person, territory=cleaned["territory"], entered=cleaned)
     audit.record(user=user, obj=person, action=ChangeAction.CREATE, person_id=person.pk,
                  event_type="person.registered", summary=person.full_name)
-    for index, data in enumerate(consents):
+    for index, consent in enumerate(consents):
         # The registration form's one consent keeps its field names (its own form shows
         # them); the API's list names the item: "consents.0.subject_address".
         prefix = "" if single_consent and index == 0 else f"consents.{index - single_consent}."
         with _prefixed(prefix):
-            consent_record(user=user, person=person, **data)
-    for index, data in enumerate(contacts):
+            consent_record(user=user, person=person, **consent)
+    for index, contact in enumerate(contacts):
         with _prefixed(f"contacts.{index}."):
-            contact_log(user=user, person=person, **data)
+            contact_log(user=user, person=person, **contact)
     person_scope_check(user, person)
     return person
 
