@@ -349,6 +349,14 @@ def _update(*, user, person: Person, expected_version: int | None, loaded: dict 
     if person.status == PersonStatus.MERGED:
         raise DomainError(_("Запись объединена с другой; изменяйте основную запись."))
     cleaned = _clean_person(user, changes, action=roles.CHANGE, instance=person)
+    moved = cleaned.get("territory") is not None and cleaned["territory"] != person.territory
+    if moved and not territories_in_scope(user, roles.PERSON, roles.CHANGE).filter(
+            pk=person.territory_id).exists():
+        # Seen through a share (decision 0019): the holding territory moves the record,
+        # by approving a transfer request.
+        raise ValidationError({"territory": [
+            _("Гражданин состоит на учёте в другой территории и доступен вам по запросу. "
+              "Перевести его к вам может только та территория: попросите передать запись.")]})
     legal_basis = cleaned.get("legal_basis", person.legal_basis) or ""
     check_consent(person, cleaned, legal_basis)
     if cleaned.get("snils") and cleaned["snils"] != person.snils:

@@ -285,6 +285,13 @@ class TestShareRequestDecision:
         # Registering again from district 2 now offers the card.
         with pytest.raises(services.DuplicateCandidatesError):
             register(out, world.d2, P1_SNILS)
+        # A share is not a transfer: district 2 may not move her to itself.
+        p1 = Person.objects.get(pk=world.p1.pk)
+        with pytest.raises(ValidationError) as exc:
+            services.person_update(user=out, person=p1, expected_version=p1.version,
+                                   territory=world.d2)
+        assert "попросите передать запись" in exc.value.message_dict["territory"][0]
+        assert Person.objects.get(pk=p1.pk).territory == world.d1
         services.share_request_revoke(user=spec, request=pending, comment="Переехала обратно")
         out = type(out).objects.get(pk=out.pk)
         assert not Person.objects.restrict(out, roles.VIEW).filter(pk=world.p1.pk).exists()
