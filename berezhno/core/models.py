@@ -140,6 +140,9 @@ class AccessKind(models.TextChoices):
     EXPORT = "export", _("выгрузка")
     PRINT = "print", _("печать")
     API_READ = "api_read", _("чтение через API")
+    # A СНИЛС typed by a user matched a record outside their scope: nothing of it was shown,
+    # but the operator learnt that the person is registered elsewhere (decision 0019).
+    SNILS_MATCH = "snils_match", _("совпадение СНИЛС с записью вне зоны доступа")
 
 
 class AccessLog(models.Model):

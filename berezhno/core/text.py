@@ -31,9 +31,42 @@ def snils_checksum(digits9: str) -> int:
     return 0 if total in (100, 101) else total
 
 
+# What a СНИЛС may be typed with besides the ASCII digits: spaces (a non-breaking one from a
+# pasted document too) and dashes (the hyphen and the dashes a word processor puts instead).
+_SNILS_SEPARATORS = frozenset(" \u00a0\t-\u2010\u2011\u2012\u2013\u2014\u2212")
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def snils_digits(value: str) -> str:
+    """The ASCII digits of a typed СНИЛС, or ValidationError in Russian.
+
+    Only the digits 0–9, spaces and dashes are accepted: a letter is refused, not dropped
+    («12З-456…» with a Cyrillic «З» is a typo to fix, not a number to guess), and so is a
+    digit of another script (Arabic-Indic «٣», full-width «３»), which ``str.isdigit`` and
+    ``\\d`` would take for a digit and store as is.
+    """
+    for char in (value or "").strip():
+        if char in _ASCII_DIGITS or char in _SNILS_SEPARATORS:
+            continue
+        if char.isdigit() or char.isdecimal() or char.isnumeric():
+            raise ValidationError(
+                _("СНИЛС вводится цифрами 0–9; «%(char)s» — цифра другой письменности или "
+                  "начертания. Наберите номер в русской или латинской раскладке.")
+                % {"char": char},
+                code="invalid")
+        raise ValidationError(
+            _("В СНИЛС допустимы только цифры 0–9, пробелы и дефисы; «%(char)s» не "
+              "подходит.") % {"char": char}, code="invalid")
+    return "".join(c for c in value or "" if c in _ASCII_DIGITS)
+
+
 def normalize_snils(value: str) -> str:
-    """Return 11 digits of a valid СНИЛС or raise ValidationError in Russian."""
-    digits = _NON_DIGITS.sub("", value or "")
+    """Return 11 digits of a valid СНИЛС or raise ValidationError in Russian.
+
+    The one validator of a typed СНИЛС: the services, forms, API serializers, filters and
+    searches all call it (or ``snils_digits`` / ``looks_like_snils``).
+    """
+    digits = snils_digits(value)
     if len(digits) != 11:
         raise ValidationError(_("СНИЛС должен содержать 11 цифр."), code="invalid")
     number, control = digits[:9], int(digits[9:])
@@ -52,8 +85,9 @@ def format_snils(digits: str) -> str:
 
 
 def looks_like_snils(value: str) -> bool:
+    """Whether a search term is written as a СНИЛС (ASCII digits, the usual separators)."""
     stripped = (value or "").strip()
-    return bool(re.fullmatch(r"\d{3}-?\d{3}-?\d{3}[ -]?\d{2}", stripped))
+    return bool(re.fullmatch(r"[0-9]{3}-?[0-9]{3}-?[0-9]{3}[ -]?[0-9]{2}", stripped))
 
 
 def normalize_phone(value: str) -> str:

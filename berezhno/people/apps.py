@@ -20,6 +20,7 @@ class PeopleConfig(AppConfig):
             Person,
             PersonCategory,
             PersonDocument,
+            PersonShareRequest,
             SensitiveInfo,
         )
 
@@ -27,14 +28,24 @@ class PeopleConfig(AppConfig):
         access.register_scope(Person, kind=roles.PERSON, territory="territory",
                               grants=[roles.person_grant], persons=["pk"])
         access.register_scope(PersonCategory, kind=roles.PERSON, territory="person__territory",
+                              grants=[roles.shared_record_grant(roles.PERSON)],
                               persons=["person"])
         access.register_scope(SensitiveInfo, kind=roles.SENSITIVE,
-                              territory="person__territory", persons=["person"])
+                              territory="person__territory",
+                              grants=[roles.shared_record_grant(roles.SENSITIVE)],
+                              persons=["person"])
         access.register_scope(Household, kind=roles.HOUSEHOLD, territory="territory",
                               persons=["members__person"])
         access.register_scope(Consent, kind=roles.CONSENT, territory="person__territory",
+                              grants=[roles.shared_record_grant(roles.CONSENT)],
                               persons=["person"])
         access.register_scope(PersonDocument, kind=roles.DOCUMENT,
+                              territory="person__territory",
+                              grants=[roles.shared_record_grant(roles.DOCUMENT)],
+                              persons=["person"])
+        # The requests to share or transfer a record: held by the person's territory;
+        # journal rows of them are classified as the person's (decision 0016).
+        access.register_scope(PersonShareRequest, kind=roles.PERSON,
                               territory="person__territory", persons=["person"])
         access.register_scope(Contact, kind=roles.CONTACT, territory="person__territory",
                               grants=[roles.person_record_grant], persons=["person"])
@@ -63,6 +74,10 @@ class PeopleConfig(AppConfig):
                                          allowed(roles.PERSON, roles.ADD), order=20))
         registry.register_menu(MenuEntry("households", _("Семьи"), "people:household_list",
                                          allowed(roles.HOUSEHOLD, roles.VIEW), order=30))
+        registry.register_menu(MenuEntry(
+            "share_requests", _("Запросы доступа"), "people:share_requests",
+            lambda u: access.can(u, roles.PERSON, roles.ADD)
+            or access.can(u, roles.PERSON, roles.CHANGE), order=35))
         registry.register_home_panel(HomePanel("search", "people/_home_search.html",
                                                home.search_panel, order=10))
         registry.register_home_panel(HomePanel("due", "people/_home_due.html", home.due_panel,

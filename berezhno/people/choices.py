@@ -137,3 +137,17 @@ class DocumentType(models.TextChoices):
 
 # Document types that carry health data: special category, own permission, logged reads.
 SENSITIVE_DOCUMENT_TYPES = {DocumentType.MSE, DocumentType.IPRA, DocumentType.MEDICAL}
+
+
+class ShareKind(models.TextChoices):
+    """What a territory asks of the one that holds a person's record (decision 0019)."""
+
+    SHARE = "share", _("предоставить доступ")
+    TRANSFER = "transfer", _("передать запись")
+
+
+class ShareStatus(models.TextChoices):
+    PENDING = "pending", _("ожидает решения")
+    APPROVED = "approved", _("одобрен")
+    REFUSED = "refused", _("отклонён")
+    REVOKED = "revoked", _("доступ прекращён")

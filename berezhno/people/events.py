@@ -21,3 +21,8 @@ events.register("household.member_removed", _("Член домохозяйств
 events.register("document.attached", _("Прикреплён документ"))
 events.register("document.deleted", _("Документ удалён"))
 events.register("contact.logged", _("Контакт"))
+events.register("person.share_requested", _("Запрошен доступ к записи из другой территории"))
+events.register("person.share_approved", _("Запрос доступа к записи одобрен"))
+events.register("person.share_refused", _("Запрос доступа к записи отклонён"))
+events.register("person.share_revoked", _("Доступ другой территории к записи прекращён"))
+events.register("person.transferred", _("Запись передана в другую территорию"))

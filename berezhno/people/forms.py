@@ -8,6 +8,7 @@ from berezhno.accounts.models import Organisation
 from berezhno.core import dates
 from berezhno.core import forms as fields
 from berezhno.core.access import territories_in_scope
+from berezhno.core.text import normalize_snils
 from berezhno.people import roles
 from berezhno.territories.choices import Level
 
@@ -25,6 +26,7 @@ from .choices import (
     PersonStatus,
     Relation,
     Sex,
+    ShareKind,
 )
 from .models import Person
 
@@ -74,6 +76,11 @@ class PersonForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["snils"].initial = self.instance.snils_display
             self.fields["phone"].initial = self.instance.phone
+
+    def clean_snils(self) -> str:
+        # The one СНИЛС validator (core.text), so the form names the problem at once.
+        value = self.cleaned_data.get("snils") or ""
+        return normalize_snils(value) if value.strip() else ""
 
     def _post_clean(self):
         # Domain validation happens in the service; the form only parses types.
@@ -252,3 +259,20 @@ class MemberForm(forms.Form):
                                  choices=[c for c in Relation.choices if c[0] != "head"])
     since = forms.DateField(validators=[dates.HISTORY],
                             label=_("С даты"), required=False, widget=DATE)
+
+
+class ShareRequestForm(forms.Form):
+    """The requester's choice: a share of the record or its transfer, and why."""
+
+    kind = forms.ChoiceField(label=_("Что вы просите"), choices=ShareKind.choices,
+                             widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Основание"), max_length=500, widget=forms.Textarea(
+        attrs={"rows": 3}), help_text=_("Например: гражданин переехал к нам и обратился "
+                                         "за помощью."))
+
+
+class ShareDecisionForm(forms.Form):
+    comment = forms.CharField(label=_("Комментарий"), max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("При отказе или прекращении доступа укажите "
+                                          "причину."))

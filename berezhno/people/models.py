@@ -29,6 +29,8 @@ from .choices import (
     PersonStatus,
     Relation,
     Sex,
+    ShareKind,
+    ShareStatus,
 )
 
 
@@ -154,6 +156,13 @@ class Person(VersionedModel):
             # charts"). Key columns rather than INCLUDE, which SQLite lacks.
             models.Index(fields=["id", "birth_date", "estimated_birth_year"],
                          name="person_birth_by_id"),
+        ]
+        constraints = [
+            # One person, one record, region-wide (decision 0019): a СНИЛС is held by one
+            # record; a record merged into another keeps its СНИЛС for the undo.
+            models.UniqueConstraint(
+                fields=["snils"], condition=~Q(snils="") & ~Q(status=PersonStatus.MERGED),
+                name="person_snils_unique"),
         ]
 
     def __str__(self) -> str:
@@ -520,3 +529,57 @@ class PersonMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} → {self.target_id}"
+
+
+class PersonShareRequest(models.Model):
+    """A territory's request to the territory holding a person's record: share it (the
+    requesting territory sees the person too) or transfer it (the record moves there).
+
+    Opened when a user registers or enters a СНИЛС that a record outside their scope holds
+    (decision 0019); the requester learns nothing of that record until it is approved.
+    """
+
+    person = models.ForeignKey(Person, verbose_name=_("гражданин"), on_delete=models.PROTECT,
+                               related_name="share_requests")
+    kind = models.CharField(_("что просят"), max_length=16, choices=ShareKind.choices,
+                            default=ShareKind.SHARE)
+    territory = models.ForeignKey(
+        "territories.Territory", verbose_name=_("запрашивающая территория"),
+        on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("кто запросил"), on_delete=models.PROTECT,
+        related_name="+")
+    requested_at = models.DateTimeField(_("когда запрошено"), auto_now_add=True)
+    reason = models.CharField(_("основание"), max_length=500, blank=True)
+    # What the requester typed (name, birth date): lets the holder check that it is the
+    # same person; the requester's own input, not the holder's record.
+    entered = models.JSONField(_("сведения запрашивающего"), default=dict, blank=True)
+    status = models.CharField(_("состояние"), max_length=16, choices=ShareStatus.choices,
+                              default=ShareStatus.PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("кто решил"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("когда решено"), null=True, blank=True)
+    decision_comment = models.CharField(_("комментарий к решению"), max_length=500,
+                                        blank=True)
+    # The territory that held the record when the request was decided (a transfer moves it).
+    holder_territory = models.ForeignKey(
+        "territories.Territory", verbose_name=_("территория, где состоял гражданин"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("запрос доступа к записи гражданина")
+        verbose_name_plural = _("запросы доступа к записям граждан")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["territory", "status"], name="share_territory_status")]
+        constraints = [
+            # One open request of a territory for a person: a second attempt finds it.
+            models.UniqueConstraint(fields=["person", "territory"],
+                                    condition=Q(status=ShareStatus.PENDING),
+                                    name="share_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Запрос № %(id)s") % {"id": self.pk}

@@ -41,6 +41,15 @@ def random_male_name_item(rng: random.Random) -> dict:
     return rng.choices(d["male_names"], d["male_names_weights"])[0]
 
 
-def random_snils(rng: random.Random) -> str:
-    number = f"{rng.randint(2_000_000, 999_999_999):09d}"
-    return f"{number}{snils_checksum(number):02d}"
+def random_snils(rng: random.Random, used: set[str] | None = None) -> str:
+    """A valid random СНИЛС; with ``used``, one not in it (added to it): a СНИЛС is held by
+    one record region-wide (decision 0019), and a million random numbers of nine digits
+    would repeat some hundreds of times."""
+    while True:
+        number = f"{rng.randint(2_000_000, 999_999_999):09d}"
+        snils = f"{number}{snils_checksum(number):02d}"
+        if used is None:
+            return snils
+        if snils not in used:
+            used.add(snils)
+            return snils

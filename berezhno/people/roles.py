@@ -4,7 +4,7 @@ Persons are shared by every practice: their scope is territorial (plus work assi
 never by practice.
 """
 
-from django.db.models import Q
+from django.db.models import CharField, IntegerField, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.core import access
@@ -18,7 +18,8 @@ from berezhno.core.access import (  # noqa: F401  (re-exported for the app's cod
     VIEW_MINIMAL,
 )
 
-from .models import HouseholdMember, PersonAssignment
+from .choices import ShareKind, ShareStatus
+from .models import HouseholdMember, PersonAssignment, PersonShareRequest
 
 PERSON = "person"
 HOUSEHOLD = "household"
@@ -59,30 +60,93 @@ def register_kinds_and_rights() -> None:
                           persons=["person"])
 
 
-def has_work_assignments(user) -> bool:
-    """Whether persons are assigned to the user by work; loaded once per user object.
+def _granted_persons(user) -> tuple[frozenset[int], tuple[tuple[int, int, str], ...]]:
+    """The persons assigned to the user by work, and the persons shared with a territory of
+    the user's assignments (``(person, territory id, territory path)``), in one query once
+    per user object.
 
-    Lets the scope filter leave out the "or assigned to me" branch for the many users
-    without assignments: an OR across two subqueries keeps PostgreSQL from using the
-    territory index and costs a scan of the whole table.
+    Lets the scope filter leave out its "or assigned to me", "or shared with us" branches
+    for the many users with neither: an OR across subqueries keeps PostgreSQL from using
+    the territory index and costs a scan of the whole table. The ids are given as a list.
     """
-    return access.memo(user, "assigned", lambda: PersonAssignment.objects.filter(
-        user=user, is_active=True).exists())
+
+    def load():
+        nodes = Q(pk__in=[])
+        for g in access.user_grants(user):
+            if g.role.territorial:
+                nodes |= (Q(territory__path__startswith=g.path) if g.include_subtree
+                          else Q(territory_id=g.territory_id))
+        assigned = (PersonAssignment.objects.filter(user=user, is_active=True)
+                    .annotate(node=Value(0, output_field=IntegerField()),
+                              node_path=Value("", output_field=CharField()))
+                    .order_by().values_list("person_id", "node", "node_path"))
+        shared = (PersonShareRequest.objects.filter(
+            nodes, kind=ShareKind.SHARE, status=ShareStatus.APPROVED)
+            .order_by().values_list("person_id", "territory_id", "territory__path"))
+        rows = list(assigned.union(shared, all=True))
+        return (frozenset(pid for pid, node, _path in rows if not node),
+                tuple(row for row in rows if row[1]))
+
+    return access.memo(user, "granted_persons", load)
+
+
+def has_work_assignments(user) -> bool:
+    """Whether persons are assigned to the user by work; loaded once per user object."""
+    return bool(_granted_persons(user)[0])
 
 
 def _assigned_persons(user):
     return PersonAssignment.objects.filter(user=user, is_active=True).values("person_id")
 
 
+def shared_persons(user, kind: str, action: str) -> list[int]:
+    """Persons shared with a territory where the user may do ``action`` on ``kind``: an
+    approved share request (decision 0019) works like the person's own territory."""
+    shared = _granted_persons(user)[1]
+    if not shared:
+        return []
+    grants = [g for g in access.user_grants(user)
+              if g.role.territorial and g.role.allows(kind, action)]
+    return sorted({pid for pid, node, path in shared for g in grants
+                   if (path.startswith(g.path) if g.include_subtree else node == g.territory_id)})
+
+
 def person_grant(user, action: str) -> Q | None:
-    """People assigned to the user by work (agent assignment)."""
-    if not has_work_assignments(user):
-        return None
-    return Q(pk__in=_assigned_persons(user))
+    """People assigned to the user by work (agent assignment) or shared with the user's
+    territory."""
+    branches = Q(pk__in=[])
+    found = False
+    if has_work_assignments(user):
+        branches |= Q(pk__in=_assigned_persons(user))
+        found = True
+    shared = shared_persons(user, PERSON, action)
+    if shared:
+        branches |= Q(pk__in=shared)
+        found = True
+    return branches if found else None
 
 
 def person_record_grant(user, action: str) -> Q | None:
-    """Records of the people assigned to the user by work (their contacts)."""
-    if not has_work_assignments(user):
-        return None
-    return Q(person_id__in=_assigned_persons(user))
+    """Records of the people assigned to the user by work (their contacts) or shared with
+    the user's territory."""
+    branches = Q(pk__in=[])
+    found = False
+    if has_work_assignments(user):
+        branches |= Q(person_id__in=_assigned_persons(user))
+        found = True
+    shared = shared_persons(user, CONTACT, action)
+    if shared:
+        branches |= Q(person_id__in=shared)
+        found = True
+    return branches if found else None
+
+
+def shared_record_grant(kind: str):
+    """The grant of a person's records of ``kind`` (consents, documents, categories, health
+    data) for the territories the person is shared with."""
+
+    def grant_fn(user, action: str) -> Q | None:
+        shared = shared_persons(user, kind, action)
+        return Q(person_id__in=shared) if shared else None
+
+    return grant_fn

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -14,12 +14,18 @@ from berezhno.core import audit, dates
 from berezhno.core.access import territories_in_scope, user_grants
 from berezhno.core.models import AccessKind, DomainEvent
 from berezhno.core.querysets import RestrictedQuerySet
-from berezhno.core.text import looks_like_phone, looks_like_snils, normalize_name, normalize_phone
+from berezhno.core.text import (
+    looks_like_phone,
+    looks_like_snils,
+    normalize_name,
+    normalize_phone,
+    snils_digits,
+)
 from berezhno.people import roles
 from berezhno.territories.choices import Level
 from berezhno.territories.models import DistrictCoverage, Territory
 
-from .choices import SENIOR, SENSITIVE_DOCUMENT_TYPES, PersonStatus
+from .choices import SENIOR, SENSITIVE_DOCUMENT_TYPES, PersonStatus, ShareStatus
 from .models import (
     Consent,
     Contact,
@@ -30,6 +36,7 @@ from .models import (
     PersonDocument,
     PersonMerge,
     PersonQuerySet,
+    PersonShareRequest,
     SensitiveInfo,
 )
 
@@ -67,8 +74,7 @@ def person_search(user, *, q: str = "", territory: Territory | None = None,
     if q:
         if looks_like_snils(q):
             # Eleven digits may be a СНИЛС or a phone written as 8XXXXXXXXXX: try both.
-            digits = "".join(c for c in q if c.isdigit())
-            condition = Q(snils=digits)
+            condition = Q(snils=snils_digits(q))
             if looks_like_phone(q):
                 with contextlib.suppress(ValidationError):  # not a phone after all
                     condition |= Q(phone=normalize_phone(q))
@@ -327,3 +333,40 @@ def due_contacts(user, days_ahead: int = 7, limit: int = 30) -> list[Contact]:
         .select_related("person", "author").order_by("next_contact_date", "id")[:limit]
     )
 
+
+
+# --------------------------------------------------------------------------- share requests
+
+
+def share_requests_incoming(user) -> QuerySet:
+    """Requests of other territories for persons held in the user's scope (decision 0019):
+    the holding territory's heads and specialists decide them."""
+    return (PersonShareRequest.objects.restrict(user, roles.VIEW)
+            .select_related("person", "territory", "requested_by", "decided_by")
+            .order_by(Case(When(status=ShareStatus.PENDING, then=0), default=1),
+                      "-requested_at", "-id"))
+
+
+def share_requests_outgoing(user) -> QuerySet:
+    """Requests the user sent or their territories sent. They name no person: the
+    requester learns of the record only when a share or transfer makes it theirs."""
+    territories = territories_in_scope(user, roles.PERSON, roles.ADD)
+    return (PersonShareRequest.objects.filter(Q(requested_by=user)
+                                              | Q(territory__in=territories))
+            .select_related("territory", "requested_by")
+            .order_by("-requested_at", "-id"))
+
+
+def share_request_get(user, pk) -> tuple[PersonShareRequest, bool]:
+    """A request the user may see, and whether they see it as the holder (the person's
+    territory, who sees the person) or only as the requester (PersonShareRequest.DoesNotExist
+    otherwise)."""
+    incoming = share_requests_incoming(user).filter(pk=pk).first()
+    if incoming is not None:
+        audit.log_reads(user=user, objects=[incoming], kind=AccessKind.VIEW_CARD)
+        return incoming, True
+    return share_requests_outgoing(user).get(pk=pk), False
+
+
+def share_request_pending_count(user) -> int:
+    return share_requests_incoming(user).filter(status=ShareStatus.PENDING).count()

@@ -44,6 +44,8 @@ from .forms import (
     PersonForm,
     ReasonForm,
     SensitiveForm,
+    ShareDecisionForm,
+    ShareRequestForm,
     StatusForm,
     UnidentifiedForm,
 )
@@ -54,6 +56,7 @@ from .models import (
     PersonCategory,
     PersonDocument,
     PersonMerge,
+    PersonShareRequest,
     SensitiveInfo,
 )
 
@@ -100,6 +103,7 @@ def person_create(request):
         "valid_from": timezone.localdate(), "data_list": ConsentForm.DEFAULT_DATA,
         "purpose": ConsentPurpose.SOCIAL_SERVICE})
     candidates = None
+    share_request = None
     with_consent = request.POST.get("with_consent") == "1"
     if request.method == "POST" and form.is_valid() and (not with_consent
                                                          or consent_form.is_valid()):
@@ -119,6 +123,10 @@ def person_create(request):
                           if c["id"] in found]
             form.add_error(None, str(exc.message))
             form.exact_duplicate = any("snils" in r for _p, r in candidates)
+        except services.SnilsElsewhereError as exc:
+            # Nothing of the other record is shown: only that a request was sent.
+            form.add_error("snils", str(exc.message))
+            share_request = exc.details["share_request"]
         except ValidationError as exc:
             add_validation_errors(exc, form, consent_form)
         except DomainError as exc:
@@ -128,8 +136,8 @@ def person_create(request):
             return redirect(person)
     return render(request, "people/person_form.html", {
         "form": form, "consent_form": consent_form, "candidates": candidates,
-        "with_consent": with_consent, "creating": True,
-    }, status=400 if request.method == "POST" else 200)
+        "with_consent": with_consent, "creating": True, "share_request": share_request,
+    }, status=(409 if share_request else 400) if request.method == "POST" else 200)
 
 
 @login_required
@@ -204,8 +212,11 @@ def person_edit(request, pk):
             messages.success(request, _("Изменения сохранены."))
             return redirect(result)
     status = _post_status(form) if request.method == "POST" else 200
-    return render(request, "people/person_form.html", {"form": form, "person": person},
-                  status=status)
+    error = getattr(form, "domain_error", None)
+    share_request = (error.details.get("share_request")
+                     if isinstance(error, services.SnilsElsewhereError) else None)
+    return render(request, "people/person_form.html", {
+        "form": form, "person": person, "share_request": share_request}, status=status)
 
 
 @login_required
@@ -559,3 +570,69 @@ def household_member_remove(request, pk, member_pk):
         messages.success(request, _("Гражданин отмечен как выбывший из домохозяйства."))
     return redirect(household)
 
+
+
+# --------------------------------------------------------------------------- share requests
+
+
+@login_required
+def share_request_list(request):
+    """Requests to share or transfer records (decision 0019): incoming ones, for persons
+    held here, and the ones this territory sent."""
+    if not (can(request.user, roles.PERSON, roles.ADD)
+            or can(request.user, roles.PERSON, roles.CHANGE)):
+        raise Http404
+    incoming = paginate(selectors.share_requests_incoming(request.user), request)
+    outgoing = list(selectors.share_requests_outgoing(request.user)[:50])
+    return render(request, "people/share_request_list.html", {
+        "incoming": incoming, "outgoing": outgoing})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share_request_detail(request, pk):
+    try:
+        share, holder = selectors.share_request_get(request.user, pk)
+    except (PersonShareRequest.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    may_decide = holder and Person.objects.restrict(request.user, roles.CHANGE).filter(
+        pk=share.person_id).exists()
+    edit_form = ShareRequestForm(request.POST if request.POST.get("do") == "edit" else None,
+                                 initial={"kind": share.kind, "reason": share.reason},
+                                 prefix="edit")
+    decision_form = ShareDecisionForm(request.POST if request.POST.get("do") in (
+        "approve", "refuse", "revoke") else None, prefix="decision")
+    status = 200
+    if request.method == "POST":
+        do = request.POST.get("do")
+        if (do in ("approve", "refuse", "revoke") and not may_decide) or (
+                do == "edit" and share.requested_by_id != request.user.pk):
+            raise Http404  # not theirs to decide or to change: as if it were not there
+        result = None
+        if do == "edit" and edit_form.is_valid():
+            result = apply_service(edit_form, lambda: services.share_request_update(
+                user=request.user, request=share, **edit_form.cleaned_data))
+            form = edit_form
+        elif do in ("approve", "refuse") and decision_form.is_valid():
+            result = apply_service(decision_form, lambda: services.share_request_decide(
+                user=request.user, request=share, approve=do == "approve",
+                comment=decision_form.cleaned_data["comment"]))
+            form = decision_form
+        elif do == "revoke" and decision_form.is_valid():
+            result = apply_service(decision_form, lambda: services.share_request_revoke(
+                user=request.user, request=share,
+                comment=decision_form.cleaned_data["comment"]))
+            form = decision_form
+        else:
+            form = edit_form if do == "edit" else decision_form
+            if do not in ("edit", "approve", "refuse", "revoke"):
+                form.add_error(None, _("Неизвестное действие."))
+        if result is not None:
+            messages.success(request, _("Запрос № %(id)s: сохранено.") % {"id": share.pk})
+            return redirect("people:share_request", pk=share.pk)
+        status = _post_status(form)
+    return render(request, "people/share_request_detail.html", {
+        "share": share, "holder": holder, "may_decide": may_decide,
+        "is_requester": share.requested_by_id == request.user.pk,
+        "edit_form": edit_form, "decision_form": decision_form,
+    }, status=status)

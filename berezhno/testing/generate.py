@@ -186,6 +186,15 @@ class Generator:
         self._pick_male = Sampler(self.rng, d["male_names"], d["male_names_weights"])
         self._pick_female = Sampler(self.rng, d["female_names"], d["female_names_weights"])
         self.cases = CaseMaker(self, self.rng, cases_per_person)
+        self._snils_used: set[str] | None = None
+
+    def _used_snils(self) -> set[str]:
+        """The СНИЛС already held (a run may add to a generated region): each is drawn
+        once (the unique index ``person_snils_unique``)."""
+        if self._snils_used is None:
+            self._snils_used = set(Person.objects.exclude(snils="").values_list("snils",
+                                                                             flat=True))
+        return self._snils_used
 
     # ------------------------------------------------------------------ run
     def run(self) -> Summary:
@@ -501,8 +510,8 @@ class Generator:
             extra = {}
             if consented:
                 extra = {
-                    "snils": random_snils(rng) if rng.random() < (0.9 if age >= 14 else 0.7)
-                    else "",
+                    "snils": random_snils(rng, self._used_snils())
+                    if rng.random() < (0.9 if age >= 14 else 0.7) else "",
                     "phone": f"+79{rng.randint(0, 999_999_999):09d}"
                     if age >= 14 and rng.random() < 0.75 else "",
                     "registration_address": address, "actual_address": address,

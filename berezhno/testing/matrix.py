@@ -36,7 +36,7 @@ from berezhno.accounts.models import Agreement, RoleAssignment
 from berezhno.core.context import acting_as
 from berezhno.core.models import AccessKind, AccessLog, ObjectChange
 from berezhno.people import services as people
-from berezhno.people.models import Person, SensitiveInfo
+from berezhno.people.models import Person, PersonShareRequest, SensitiveInfo
 from berezhno.testing.factories import CONSENT
 
 # ------------------------------------------------------------------------ actors
@@ -167,6 +167,17 @@ def build_scene(world) -> Scene:
         gone = register("Зуева", "Инна", consent=False)
         people.person_set_status(user=spec, person=gone, status="moved_out", date=None,
                                  reason="переезд", expected_version=gone.version)
+        # District 2 tried to register p1 (her СНИЛС, the name typed without «ё»): a
+        # request to share her record, which district 1 holds (decision 0019).
+        try:
+            people.person_register(
+                user=world.user(OUT), consent=dict(CONSENT), surname="Семенова",
+                name="Алена", snils="112-233-445 95", territory=world.d2)
+        except people.SnilsElsewhereError as exc:
+            share = PersonShareRequest.objects.get(pk=exc.details["share_request"])
+        # The scene starts with an empty access log (its tests count what a request adds);
+        # the match's own row is tested in people/tests/test_identity.py.
+        AccessLog.objects.filter(kind=AccessKind.SNILS_MATCH).delete()
         agreement = Agreement.objects.create(
             organisation=world.partner_org, provider=world.provider, number="7-С",
             date=datetime.date(2025, 3, 1), subject="Обмен сведениями о семьях")
@@ -176,7 +187,7 @@ def build_scene(world) -> Scene:
         "contact": contact, "consent": p1.consents.get(purpose="social_service"),
         "sensitive": SensitiveInfo.objects.get(person=p1), "child": child,
         "household": household, "member": member, "free": free, "duplicate": duplicate,
-        "merge": merge, "gone": gone, "agreement": agreement,
+        "merge": merge, "gone": gone, "agreement": agreement, "share": share,
         "town": world.town, "mun": world.mun, "d1": world.d1, "district": world.d1.district,
         "partner_org": world.partner_org, "provider": world.provider,
         "spec_user": world.user(IN), "no_role_user": world.user(NO_ROLE),

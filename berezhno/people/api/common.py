@@ -1,10 +1,12 @@
 """What the registry's viewsets share: the access rule and the scoped choice fields."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import permissions, serializers
 
 from berezhno.core.access import can, territories_in_scope
 from berezhno.core.api import ErrorSerializer
+from berezhno.core.text import normalize_snils
 from berezhno.territories.models import Territory
 
 from .. import roles, selectors
@@ -23,6 +25,27 @@ class RegistryAccess(permissions.IsAuthenticated):
         if getattr(view, "action", None) == "create" and needed is not None:
             return can(request.user, *needed)
         return True
+
+
+class SnilsField(serializers.CharField):
+    """A СНИЛС as typed (ASCII digits, spaces, dashes), checked by the one validator
+    (``core.text.normalize_snils``) and given on as its 11 digits; blank stays blank."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("help_text", "СНИЛС: 11 цифр 0–9, можно с пробелами и дефисами "
+                                       "(123-456-789 01). Буквы и цифры других письменностей "
+                                       "не принимаются.")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not value.strip():
+            return ""
+        try:
+            return normalize_snils(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 @extend_schema_field(int)

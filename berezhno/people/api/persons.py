@@ -1,6 +1,8 @@
 """Persons: the list and card, registration and changes, duplicates, status, merge and
 health data."""
 
+from typing import cast
+
 from django.http import Http404
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -17,7 +19,6 @@ from berezhno.core.api import (
 )
 from berezhno.core.api_search import BodyFilters, PostedSearch, SearchBody
 from berezhno.core.models import DomainEvent
-from berezhno.core.text import normalize_snils
 
 from .. import roles, selectors, services
 from ..choices import SENIOR, Category, DisabilityGroup, LegalBasis, PersonStatus, Sex
@@ -30,7 +31,10 @@ from .common import (
     ScopedPersonField,
     ScopedTerritoryField,
     SettlementField,
+    SnilsField,
 )
+from .consents import ConsentSerializer
+from .contacts import ContactSerializer
 
 
 @closed_schema
@@ -75,7 +79,7 @@ class PersonWriteSerializer(serializers.Serializer):
     birth_date = serializers.DateField(validators=[dates.BIRTH], required=False, allow_null=True)
     estimated_birth_year = serializers.IntegerField(required=False, allow_null=True,
                                                     min_value=1800, max_value=2200)
-    snils = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    snils = SnilsField(required=False, allow_blank=True)
     passport = serializers.CharField(required=False, allow_blank=True, max_length=30)
     passport_issued = serializers.CharField(required=False, allow_blank=True, max_length=300)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
@@ -102,6 +106,49 @@ class PersonWriteSerializer(serializers.Serializer):
     version = VersionField(help_text="Версия, на которой основано изменение (обязательна "
                                      "при изменении).")
     confirm_not_duplicate = serializers.BooleanField(required=False, default=False)
+
+
+class RegistrationConsentSerializer(ConsentSerializer):
+    """A consent signed at registration: the fields of ``POST /consents/`` without the
+    person (the one being registered)."""
+
+    person = None  # type: ignore[assignment]  # the person is the one being registered
+
+    class Meta(ConsentSerializer.Meta):
+        fields = ["purpose", "subject_address", "subject_document", "representative_name",
+                  "representative_document", "data_list", "processors", "recipients",
+                  "actions", "valid_from", "valid_until"]
+        read_only_fields: list[str] = []
+
+
+class RegistrationContactSerializer(ContactSerializer):
+    """A contact logged at registration (the first visit or call): the fields of
+    ``POST /contacts/`` without the person."""
+
+    person = None
+    author_name = None
+
+    class Meta(ContactSerializer.Meta):
+        fields = ["occurred_at", "channel", "purpose", "notes", "outcome",
+                  "next_contact_date", "client_uuid"]
+        read_only_fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        serializers.ModelSerializer.__init__(self, *args, **kwargs)
+
+
+class PersonRegisterSerializer(PersonWriteSerializer):
+    """Registration in one call: the person, the consents signed and the contacts, saved
+    together or not at all (``services.person_register``)."""
+
+    consents = RegistrationConsentSerializer(
+        many=True, required=False,
+        help_text="Согласия, подписанные при регистрации. Без согласия с целью «социальное "
+                  "обслуживание» (или законного основания) сохраняются только ФИО, пол, "
+                  "дата рождения и территория.")
+    contacts = RegistrationContactSerializer(
+        many=True, required=False,
+        help_text="Контакты, внесённые вместе с регистрацией (нужно согласие).")
 
 
 class StatusSerializer(serializers.Serializer):
@@ -198,9 +245,19 @@ def _person_or_404(user, pk, action=roles.VIEW):
                        responses=PERSON_ANY(many=True)),
     retrieve=extend_schema(summary="Карточка гражданина (просмотр записывается)",
                            responses=PERSON_ANY()),
-    create=extend_schema(summary="Регистрация гражданина", request=PersonWriteSerializer,
-                         responses={201: PersonSerializer, 400: ErrorSerializer,
-                                    409: CONFLICT}),
+    create=extend_schema(
+        summary="Регистрация гражданина (с согласиями и контактами — одним вызовом)",
+        description=(
+            "Регистрирует гражданина и, в той же транзакции, подписанные согласия "
+            "(`consents`) и контакты (`contacts`): при любой ошибке не сохраняется ничего. "
+            "Ошибка вложенной записи называет её поле: `consents.0.subject_address`.\n\n"
+            "СНИЛС уникален во всём регионе. Совпадение с записью в вашей зоне доступа — "
+            "409 `duplicate` со списком `details.candidates`. Совпадение с записью другой "
+            "территории — 409 `duplicate` с `details.elsewhere: true` и номером запроса "
+            "`details.share_request`: сведения о гражданине не показываются, в ту "
+            "территорию отправлен запрос о предоставлении доступа."),
+        request=PersonRegisterSerializer,
+        responses={201: PersonSerializer, 400: ErrorSerializer, 409: CONFLICT}),
     partial_update=extend_schema(summary="Изменение сведений (нужна версия)",
                                  request=PersonWriteSerializer,
                                  responses={200: PersonSerializer, 400: ErrorSerializer,
@@ -221,7 +278,9 @@ class PersonViewSet(PostedSearch, LoggedReads,
             "territory", "settlement").with_consent_flag().order_by("search_name", "id")
 
     def get_serializer_class(self):
-        if self.action in ("create", "partial_update"):
+        if self.action == "create":
+            return PersonRegisterSerializer
+        if self.action == "partial_update":
             return PersonWriteSerializer
         return PersonSerializer
 
@@ -266,13 +325,15 @@ class PersonViewSet(PostedSearch, LoggedReads,
         return Response(self._serialize(person))
 
     def create(self, request, *args, **kwargs):
-        serializer = PersonWriteSerializer(data=request.data, context={"request": request})
+        serializer = PersonRegisterSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         confirm = data.pop("confirm_not_duplicate", False)
         data.pop("version", None)
+        consents = [cast(services.ConsentData, dict(c)) for c in data.pop("consents", [])]
+        contacts = [cast(services.ContactData, dict(c)) for c in data.pop("contacts", [])]
         person = services.person_register(user=request.user, confirm_not_duplicate=confirm,
-                                          **data)
+                                          consents=consents, contacts=contacts, **data)
         return Response(self._serialize(person), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -308,7 +369,7 @@ class PersonViewSet(PostedSearch, LoggedReads,
         found = selectors.person_find_duplicates(
             request.user, surname=data.get("surname", ""), name=data.get("name", ""),
             patronymic=data.get("patronymic", ""), birth_date=data.get("birth_date"),
-            snils=normalize_snils(data["snils"]) if data.get("snils") else "",
+            snils=data.get("snils") or "",
             settlement=data.get("settlement"), territory=data.get("territory"))
         self.shown([c.person for c in found])
         return Response([{"id": c.person.pk, "full_name": c.person.full_name,

@@ -8,12 +8,13 @@ typed by a ``TypedDict``; a field left out stays as it is.
 
 Callers import the package (``from berezhno.people import services``); the modules hold one
 concept each: ``persons``, ``merge``, ``categories``, ``sensitive``, ``households``,
-``consents`` (with the consent gate), ``documents``, ``contacts``.
+``consents`` (with the consent gate), ``documents``, ``contacts``, ``identity`` (one
+record per СНИЛС region-wide and the requests to share or transfer a record).
 """
 
 from .categories import category_add, category_end
 from .consents import ConsentData, consent_record, consent_withdraw, require_consent_for
-from .contacts import contact_log
+from .contacts import ContactData, contact_log
 from .documents import document_attach, document_delete
 from .households import (
     HOUSEHOLD_FIELDS,
@@ -22,6 +23,12 @@ from .households import (
     household_create,
     household_remove_member,
     household_update,
+)
+from .identity import (
+    SnilsElsewhereError,
+    share_request_decide,
+    share_request_revoke,
+    share_request_update,
 )
 from .merge import MERGE_FILL_FIELDS, person_merge, person_unmerge
 from .persons import (
@@ -42,10 +49,12 @@ __all__ = [
     "PERSON_FIELDS",
     "SENSITIVE_FIELDS",
     "ConsentData",
+    "ContactData",
     "DuplicateCandidatesError",
     "HouseholdChanges",
     "PersonChanges",
     "SensitiveChanges",
+    "SnilsElsewhereError",
     "category_add",
     "category_end",
     "consent_record",
@@ -66,4 +75,7 @@ __all__ = [
     "person_update",
     "require_consent_for",
     "sensitive_update",
+    "share_request_decide",
+    "share_request_revoke",
+    "share_request_update",
 ]

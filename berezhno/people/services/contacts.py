@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from typing import Required, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +17,18 @@ from .. import roles
 from ..choices import ContactChannel, ContactPurpose, PersonStatus
 from ..models import Contact, Household, Person
 from .consents import require_consent_for
+
+
+class ContactData(TypedDict, total=False):
+    """The keyword arguments of ``contact_log`` for a contact given at registration."""
+
+    channel: Required[str]
+    purpose: Required[str]
+    occurred_at: datetime.datetime | None
+    notes: str
+    outcome: str
+    next_contact_date: datetime.date | None
+    client_uuid: uuid.UUID | None
 
 
 @transaction.atomic

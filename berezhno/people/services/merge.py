@@ -128,10 +128,21 @@ def person_unmerge(*, user, merge: PersonMerge) -> PersonMerge:
                                                       merge.source_before.get(attname)):
             setattr(target, attname, _restore_value(target, attname,
                                                     merge.target_before.get(attname)))
+    restored_status = merge.source_before.get("status", PersonStatus.ACTIVE)
+    if source.snils and restored_status != PersonStatus.MERGED and (
+            source.snils == target.snils or Person.objects.filter(snils=source.snils)
+            .exclude(status=PersonStatus.MERGED).exclude(pk__in=[source.pk, target.pk])
+            .exists()):
+        # One record per СНИЛС (decision 0019): two records of one СНИЛС cannot both be
+        # active again.
+        raise DomainError(_("Объединение нельзя отменить: у записей один СНИЛС, а СНИЛС "
+                            "может быть только у одной записи. Исправьте СНИЛС в основной "
+                            "записи, если он указан ошибочно, и повторите."),
+                          code=ErrorCode.INVALID_TRANSITION)
     target.search_name = search_name(target)
     target.version += 1
     target.save()
-    source.status = merge.source_before.get("status", PersonStatus.ACTIVE)
+    source.status = restored_status
     source.merged_into = None
     source.version += 1
     source.save(update_fields=["status", "merged_into", "version", "updated_at"])

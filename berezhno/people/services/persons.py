@@ -1,12 +1,13 @@
 """Registration, changes, status and work assignment of persons."""
 
+import contextlib
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from berezhno.core import audit, dates
@@ -19,7 +20,7 @@ from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
 
 from .. import roles, selectors
-from ..choices import LegalBasis, PersonStatus, Sex
+from ..choices import ConsentPurpose, LegalBasis, PersonStatus, Sex
 from ..models import Person, PersonAssignment
 from .common import (
     person_field_label,
@@ -29,6 +30,15 @@ from .common import (
     search_name,
 )
 from .consents import ConsentData, check_consent, consent_record
+from .contacts import ContactData, contact_log
+from .identity import (
+    SnilsHeldElsewhere,
+    entered_of,
+    in_user_scope,
+    is_snils_clash,
+    refuse_held_elsewhere,
+    snils_holder,
+)
 
 
 class PersonChanges(TypedDict, total=False):
@@ -151,23 +161,56 @@ def _clean_person(user, data: Mapping[str, Any], *, action: str,
         elif territory.level < Level.MUNICIPALITY:
             errors["territory"] = [_("Укажите муниципальное образование, населённый пункт "
                                      "или участок, а не регион целиком.")]
-    if cleaned.get("snils") and "snils" not in errors:
-        clash = Person.objects.filter(snils=cleaned["snils"]).exclude(
-            status=PersonStatus.MERGED)
-        if instance is not None:
-            clash = clash.exclude(pk=instance.pk)
-        if instance is not None and clash.exists():
-            errors["snils"] = [_("Гражданин с таким СНИЛС уже зарегистрирован. "
-                                 "Если это один человек, объедините записи.")]
     if errors:
         raise ValidationError(errors)
     return cleaned
 
 
+def _check_snils_holder(user, snils: str, *, instance: Person | None, territory,
+                        entered: Mapping[str, Any]) -> None:
+    """One record per СНИЛС, region-wide (decision 0019). A holder in the user's scope is
+    offered (registration: by the duplicate check; update: by the message); one outside
+    it is not shown: ``SnilsHeldElsewhere`` makes the caller open a request instead."""
+    holder = snils_holder(snils, exclude_pk=instance.pk if instance else None)
+    if holder is None:
+        return
+    if not in_user_scope(user, holder.pk):
+        raise SnilsHeldElsewhere(holder.pk, territory, entered_of(dict(entered)))
+    if instance is not None:
+        raise ValidationError({"snils": [
+            _("Гражданин с таким СНИЛС уже зарегистрирован (запись № %(id)s). Если это "
+              "один человек, объедините записи.") % {"id": holder.pk}]})
+
+
+def _save_unique(user, person: Person, *, territory, entered: Mapping[str, Any],
+                 update_fields: list[str] | None = None) -> None:
+    """Save, turning a lost race for a СНИЛС (the unique index ``person_snils_unique``:
+    another registration committed it first) into the same answers as the check above."""
+    try:
+        with transaction.atomic():
+            person.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        if not is_snils_clash(exc):
+            raise
+        holder = snils_holder(person.snils, exclude_pk=person.pk)
+        if holder is None:
+            raise
+        if not in_user_scope(user, holder.pk):
+            raise SnilsHeldElsewhere(holder.pk, territory, entered_of(dict(entered))) from exc
+        if person.pk is not None:
+            raise ValidationError({"snils": [
+                _("Гражданин с таким СНИЛС уже зарегистрирован (запись № %(id)s). Если это "
+                  "один человек, объедините записи.") % {"id": holder.pk}]}) from exc
+        holder = Person.objects.get(pk=holder.pk)
+        raise DuplicateCandidatesError(
+            _("Гражданин с таким СНИЛС уже зарегистрирован."),
+            details={"candidates": [{"id": holder.pk, "name": holder.full_name,
+                                     "reasons": ["snils"]}]}) from exc
+
+
 # --------------------------------------------------------------------------- persons
 
 
-@transaction.atomic
 def person_register(*, user, surname: str = "", name: str = "", patronymic: str = "",
                     sex: str = Sex.UNKNOWN, birth_date: datetime.date | None = None,
                     estimated_birth_year: int | None = None, snils: str = "",
@@ -180,30 +223,56 @@ def person_register(*, user, surname: str = "", name: str = "", patronymic: str 
                     legal_basis: str = LegalBasis.NONE, is_unidentified: bool = False,
                     nickname: str = "", appearance: str = "", meeting_place: str = "",
                     confirm_not_duplicate: bool = False,
-                    consent: ConsentData | None = None) -> Person:
+                    consent: ConsentData | None = None,
+                    consents: Iterable[ConsentData] = (),
+                    contacts: Iterable[ContactData] = ()) -> Person:
     """Register a person; likely duplicates are offered first unless confirmed.
 
     Without ``territory`` the district serving ``settlement`` is taken. A surname or a name
     is needed, or, for an unidentified person, a nickname or a description. ``consent``
     (the keyword arguments of ``consent_record``) records the consent in the same
-    transaction, so that the extra fields may be held from the start.
+    transaction, so that the extra fields may be held from the start; ``consents`` (several)
+    and ``contacts`` (the keyword arguments of ``contact_log``) likewise: all or nothing.
+
+    A СНИЛС held by a record in the user's scope is offered as a duplicate (no override);
+    one held outside it raises ``SnilsElsewhereError`` once a request to share that record
+    has been opened and logged (decision 0019) — the request outlives the refusal.
     """
+    try:
+        with transaction.atomic():
+            return _register(
+                user=user, confirm_not_duplicate=confirm_not_duplicate,
+                consents=[consent, *consents] if consent else list(consents),
+                contacts=list(contacts), single_consent=consent is not None,
+                fields={
+                    "surname": surname, "name": name, "patronymic": patronymic, "sex": sex,
+                    "birth_date": birth_date, "estimated_birth_year": estimated_birth_year,
+                    "snils": snils, "passport": passport, "passport_issued": passport_issued,
+                    "phone": phone, "messenger": messenger,
+                    "registration_address": registration_address,
+                    "actual_address": actual_address, "no_fixed_abode": no_fixed_abode,
+                    "settlement": settlement, "territory": territory, "latitude": latitude,
+                    "longitude": longitude, "special_attention": special_attention,
+                    "special_attention_reason": special_attention_reason,
+                    "legal_basis": legal_basis, "is_unidentified": is_unidentified,
+                    "nickname": nickname, "appearance": appearance,
+                    "meeting_place": meeting_place,
+                })
+    except SnilsHeldElsewhere as held:
+        raise refuse_held_elsewhere(user=user, held=held) from None
+
+
+def _register(*, user, fields: PersonChanges, confirm_not_duplicate: bool,
+              consents: list[ConsentData], contacts: list[ContactData],
+              single_consent: bool) -> Person:
     if not can(user, roles.PERSON, roles.ADD):
         raise DomainError(_("У вас нет права регистрировать граждан."), code=ErrorCode.FORBIDDEN)
-    fields: PersonChanges = {
-        "surname": surname, "name": name, "patronymic": patronymic, "sex": sex,
-        "birth_date": birth_date, "estimated_birth_year": estimated_birth_year,
-        "snils": snils, "passport": passport, "passport_issued": passport_issued,
-        "phone": phone, "messenger": messenger, "registration_address": registration_address,
-        "actual_address": actual_address, "no_fixed_abode": no_fixed_abode,
-        "settlement": settlement, "territory": territory, "latitude": latitude,
-        "longitude": longitude, "special_attention": special_attention,
-        "special_attention_reason": special_attention_reason, "legal_basis": legal_basis,
-        "is_unidentified": is_unidentified, "nickname": nickname, "appearance": appearance,
-        "meeting_place": meeting_place,
-    }
     cleaned = _clean_person(user, fields, action=roles.ADD, instance=None)
-    check_consent(None, cleaned, cleaned.get("legal_basis") or "", consent_given=bool(consent))
+    check_consent(None, cleaned, cleaned.get("legal_basis") or "", consent_given=any(
+        c.get("purpose") == ConsentPurpose.SOCIAL_SERVICE for c in consents))
+    if cleaned["snils"]:
+        _check_snils_holder(user, cleaned["snils"], instance=None,
+                            territory=cleaned["territory"], entered=cleaned)
     candidates = selectors.person_find_duplicates(
         user, surname=cleaned["surname"], name=cleaned["name"],
         patronymic=cleaned["patronymic"], birth_date=cleaned["birth_date"],
@@ -221,21 +290,57 @@ def person_register(*, user, surname: str = "", name: str = "", patronymic: str 
             )
     person = Person(created_by=user if user.is_authenticated else None, **cleaned)
     person.search_name = search_name(person)
-    person.save()
+    _save_unique(user, person, territory=cleaned["territory"], entered=cleaned)
     audit.record(user=user, obj=person, action=ChangeAction.CREATE, person_id=person.pk,
                  event_type="person.registered", summary=person.full_name)
-    if consent:
-        consent_record(user=user, person=person, **consent)
+    for index, consent in enumerate(consents):
+        # The registration form's one consent keeps its field names (its own form shows
+        # them); the API's list names the item: "consents.0.subject_address".
+        prefix = "" if single_consent and index == 0 else f"consents.{index - single_consent}."
+        with _prefixed(prefix):
+            consent_record(user=user, person=person, **consent)
+    for index, contact in enumerate(contacts):
+        with _prefixed(f"contacts.{index}."):
+            contact_log(user=user, person=person, **contact)
     person_scope_check(user, person)
     return person
 
 
-@transaction.atomic
+@contextlib.contextmanager
+def _prefixed(prefix: str) -> Iterator[None]:
+    """Name a nested item's field errors after the item (``contacts.0.channel``)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not prefix:
+            raise
+        if hasattr(exc, "error_dict"):
+            raise ValidationError({f"{prefix}{k}": v for k, v in exc.error_dict.items()}
+                                  ) from exc
+        raise ValidationError({prefix.rstrip("."): exc.messages}) from exc
+    except DomainError as exc:
+        if not prefix:
+            raise
+        exc.field = f"{prefix}{exc.field}" if exc.field else prefix.rstrip(".")
+        raise
+
+
 def person_update(*, user, person: Person, expected_version: int | None,
                   loaded: dict | None = None, **changes: Unpack[PersonChanges]) -> Person:
     """Change the given person fields (those left out stay as they are); a save over a
-    newer version is refused (optimistic locking)."""
+    newer version is refused (optimistic locking). A СНИЛС held by another record follows
+    the registration's rule (decision 0019)."""
     reject_unknown(changes, PERSON_FIELDS, "person_update")
+    try:
+        with transaction.atomic():
+            return _update(user=user, person=person, expected_version=expected_version,
+                           loaded=loaded, changes=changes)
+    except SnilsHeldElsewhere as held:
+        raise refuse_held_elsewhere(user=user, held=held) from None
+
+
+def _update(*, user, person: Person, expected_version: int | None, loaded: dict | None,
+            changes: PersonChanges) -> Person:
     person = lock(Person, person.pk)
     if not Person.objects.restrict(user, roles.CHANGE).filter(pk=person.pk).exists():
         raise DomainError(_("У вас нет права изменять сведения об этом гражданине."),
@@ -245,14 +350,28 @@ def person_update(*, user, person: Person, expected_version: int | None,
     if person.status == PersonStatus.MERGED:
         raise DomainError(_("Запись объединена с другой; изменяйте основную запись."))
     cleaned = _clean_person(user, changes, action=roles.CHANGE, instance=person)
+    moved = cleaned.get("territory") is not None and cleaned["territory"] != person.territory
+    if moved and not territories_in_scope(user, roles.PERSON, roles.CHANGE).filter(
+            pk=person.territory_id).exists():
+        # Seen through a share (decision 0019): the holding territory moves the record,
+        # by approving a transfer request.
+        raise ValidationError({"territory": [
+            _("Гражданин состоит на учёте в другой территории и доступен вам по запросу. "
+              "Перевести его к вам может только та территория: попросите передать запись.")]})
     legal_basis = cleaned.get("legal_basis", person.legal_basis) or ""
     check_consent(person, cleaned, legal_basis)
+    if cleaned.get("snils") and cleaned["snils"] != person.snils:
+        _check_snils_holder(user, cleaned["snils"], instance=person,
+                            territory=cleaned.get("territory") or person.territory,
+                            entered={**{f: getattr(person, f) for f in PERSON_FIELDS},
+                                     **cleaned})
     changed = apply_fields(person, cleaned)
     if not changed:
         return person
     person.search_name = search_name(person)
     person.version += 1
-    person.save()
+    _save_unique(user, person, territory=person.territory,
+                 entered={f: getattr(person, f) for f in PERSON_FIELDS})
     after = audit.snapshot(person)
     labels = ", ".join(person_field_label(n) for n in changed if n in PERSON_FIELDS)
     audit.record(user=user, obj=person, action=ChangeAction.UPDATE, before=before, after=after,

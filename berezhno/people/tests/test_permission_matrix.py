@@ -157,6 +157,13 @@ UI_CASES = [
     ui("people:household_create", KEEPERS, args=("free",)),
     ui("people:household_create", KEEPERS, 302, method="post", args=("free",),
        data={"name": "Семья Громовых"}),
+    # Requests to share or transfer a record (decision 0019): district 2 asked for p1's.
+    ui("people:share_requests", REGISTRARS),
+    ui("people:share_request", {IN, OUT, HEAD, PSY}, args=("share",)),
+    ui("people:share_request", {OUT}, 302, method="post", args=("share",), label="edit",
+       data={"do": "edit", "edit-kind": "transfer", "edit-reason": "Семья переехала"}),
+    ui("people:share_request", KEEPERS, 302, method="post", args=("share",),
+       data={"do": "approve", "decision-comment": ""}),
     ui("people:household_list", HOUSEHOLD_READERS),
     ui("people:household_list", HOUSEHOLD_READERS, method="post", data={"q": "семёнова"},
        writes=False, label="search"),

@@ -60,6 +60,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, **options):
+        self._snils_used: set[str] = set()
         if not User.objects.filter(username="head").exists():
             with acting_as("load_demo"), transaction.atomic():
                 self._load(options["persons"], random.Random(options["seed"]))
@@ -268,7 +269,8 @@ class Command(BaseCommand):
         data = dict(base, surname=surname, name=name, patronymic=patronymic, sex=sex,
                     birth_date=today - datetime.timedelta(days=age_days))
         if age_from >= 18 or rng.random() < 0.7:
-            data["snils"] = random_snils(rng)
+            # Drawn once each: a СНИЛС is held by one record (decision 0019).
+            data["snils"] = random_snils(rng, self._snils_used)
         if age_from >= 18:
             data["phone"] = f"+79{rng.randint(100000000, 999999999)}"
         return people.person_register(user=staff, confirm_not_duplicate=True,
