@@ -19,7 +19,7 @@ from berezhno.core.pdf import render_pdf
 from berezhno.core.views_utils import add_validation_errors, apply_service, get_or_404, paginate
 from berezhno.people import roles
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .choices import SENSITIVE_DOCUMENT_TYPES, ConsentPurpose
 from .filters import PersonFilterSet
 from .forms import (
@@ -155,6 +155,7 @@ def person_card(request, pk):
         raise Http404 from exc
     return render(request, "people/person_card.html", {
         "card": card, "person": card.person,
+        "panels": extensions.card_panels(request, card.person),
         "contact_form": ContactForm(initial={"occurred_at": timezone.localtime(),
                                              "client_uuid": uuid.uuid4()}),
         "can": {
