@@ -187,8 +187,9 @@ def answer_document(user, item: SubjectRequest) -> AnswerDocument:
         query = models.Q()
         for path in rule.persons:
             query |= models.Q(**{path: person})
-        rows = list(rule.model._default_manager.restrict(user, access.VIEW, kind=rule.kind)
-                    .filter(query).distinct().order_by("pk")[:500])
+        scoped = access.restrict_queryset(rule.model._default_manager.all(), user,
+                                          access.VIEW, rule.kind)
+        rows = list(scoped.filter(query).distinct().order_by("pk")[:500])
         if not rows:
             continue
         shown.extend(rows)
