@@ -77,8 +77,10 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = access.territories_in_scope(
-            user, roles.INCIDENT, access.ADD).order_by("path")
+        nodes = access.territories_in_scope(user, roles.INCIDENT, access.ADD).order_by("path")
+        self.fields["territory"].queryset = nodes
+        if not self.is_bound:
+            self.fields["territory"].initial = nodes.values_list("pk", flat=True).first()
         self.fields["suspect"].queryset = selectors.suspects_for(user)
 
 
