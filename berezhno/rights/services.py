@@ -284,8 +284,14 @@ def request_destroy(*, user, request: SubjectRequest, expected_version: int | No
         audit.record(user=user, obj=act, action=ChangeAction.CREATE, person_id=person.pk,
                      event_type="rights.destroyed", summary=str(act))
     # Files go once the rows are gone for good: a rolled-back procedure keeps them.
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+    transaction.on_commit(lambda: _delete_files(files))
     return act
+
+
+def _delete_files(files: list[FieldFile]) -> None:
+    for f in files:
+        if f.name:
+            f.storage.delete(f.name)
 
 
 # --------------------------------------------------------------------------- incidents

@@ -20,7 +20,6 @@ from berezhno.people.models import Person
 
 from . import roles, selectors, services
 from .choices import RequestKind
-from .models import DestructionAct
 from .forms import (
     CloseForm,
     DestroyForm,
@@ -31,6 +30,7 @@ from .forms import (
     RequestFilterForm,
     RequestForm,
 )
+from .models import DestructionAct
 
 
 def _request_or_404(user, pk, action=access.VIEW):
@@ -41,7 +41,7 @@ def _request_or_404(user, pk, action=access.VIEW):
 
 
 def _status(form) -> int:
-    return 200 if not form.is_bound or form.is_valid() and not form.errors else 400
+    return 200 if not form.is_bound or (form.is_valid() and not form.errors) else 400
 
 
 # --------------------------------------------------------------------------- requests
