@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from . import access, context, events
 from .access import RegistryError
+from .errors import BlockedError
 from .models import AccessKind, AccessLog, ChangeAction, DomainEvent, ObjectChange
 
 _subject_model: type[models.Model] | None = None
@@ -66,8 +67,50 @@ def _actor_id(user) -> int | None:
     return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
 
 
+# --------------------------------------------------------------------------- write guards
+#
+# Every service that writes a person's record records the change here with the person's id
+# (``record_change``), in its own transaction: the one place where a write about a person
+# can still be refused as a whole. An app registers a guard (``register_write_guard``) —
+# the data-subject rights register refuses writes about a person whose data is blocked
+# during a check (152-ФЗ ст. 21) — and the refusal rolls the service's transaction back.
+
+WriteGuard = Callable[[models.Model, int], Any]
+_write_guards: list[WriteGuard] = []
+_guards_off: ContextVar[bool] = ContextVar("berezhno_guards_off", default=False)
+
+
+def register_write_guard(fn: WriteGuard) -> None:
+    """``fn(obj, person_id)`` returns a refusal message (or ``None``) for a write of ``obj``
+    about the person; the write is refused with ``errors.BlockedError``."""
+    if fn not in _write_guards:
+        _write_guards.append(fn)
+
+
+@contextlib.contextmanager
+def write_guards_suspended() -> Iterator[None]:
+    """For the procedure that acts on blocked data itself (the rights register's
+    destruction and anonymisation), and only for it."""
+    token = _guards_off.set(True)
+    try:
+        yield
+    finally:
+        _guards_off.reset(token)
+
+
+def check_write_allowed(obj: models.Model, person_id: int | None) -> None:
+    """Refuse a write about ``person_id`` that a registered guard forbids."""
+    if person_id is None or _guards_off.get():
+        return
+    for guard in _write_guards:
+        message = guard(obj, person_id)
+        if message:
+            raise BlockedError(message)
+
+
 def record_change(*, user, obj: models.Model, action: str, before: dict | None,
                   after: dict | None, person_id: int | None = None) -> ObjectChange:
+    check_write_allowed(obj, person_id)
     ctx = context.current()
     return ObjectChange.objects.create(
         actor_id=_actor_id(user), request_id=ctx.request_id, ip=ctx.ip, action=action,

@@ -14,6 +14,7 @@ class ErrorCode(StrEnum):
     INVALID_TRANSITION = "invalid_transition"
     NOT_FOUND = "not_found"
     FORBIDDEN = "forbidden"
+    BLOCKED = "blocked"
 
 
 class DomainError(Exception):
@@ -53,4 +54,11 @@ class ConsentRequiredError(DomainError):
 
 class TransitionError(DomainError):
     code = ErrorCode.INVALID_TRANSITION
+    status = 400
+
+
+class BlockedError(DomainError):
+    """The person's data is blocked during a check (152-ФЗ ст. 21): read-only."""
+
+    code = ErrorCode.BLOCKED
     status = 400

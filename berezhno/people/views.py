@@ -26,7 +26,7 @@ from berezhno.core.views_utils import (
 )
 from berezhno.people import roles
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .choices import SENSITIVE_DOCUMENT_TYPES, ConsentPurpose
 from .filters import PersonFilterSet
 from .forms import (
@@ -174,6 +174,7 @@ def person_card(request, pk):
         raise Http404 from exc
     return render(request, "people/person_card.html", {
         "card": card, "person": card.person,
+        "panels": extensions.card_panels(request, card.person),
         "contact_form": ContactForm(initial={"occurred_at": timezone.localtime(),
                                              "client_uuid": uuid.uuid4()}),
         "can": {

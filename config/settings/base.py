@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "berezhno.referrals",
     "berezhno.sop",
     "berezhno.urgent",
+    "berezhno.rights",
     "berezhno.indicators",
     "berezhno.testing",  # demo data, generator, benchmarks (management commands)
 ]

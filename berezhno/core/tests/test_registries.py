@@ -17,12 +17,14 @@ def _menu_codes(user) -> list[str]:
 def test_each_role_gets_the_menu_of_its_rights(world):
     assert _menu_codes(world.user("specialist")) == [
         "people", "add_person", "households", "share_requests", "cases", "worklist",
-        "referrals", "board", "sop", "indicators", "directory", "api"]
+        "referrals", "board", "rights", "sop", "indicators", "directory", "api"]
     assert _menu_codes(world.user("partner")) == ["referrals", "directory", "api"]
     assert _menu_codes(world.user("analyst")) == ["indicators", "directory", "api"]
     assert _menu_codes(world.user("admin")) == ["indicators", "audit", "admin", "directory",
                                                 "api"]
     assert "audit" in _menu_codes(world.user("head"))
+    assert {"rights", "incidents"} <= set(_menu_codes(world.user("head")))
+    assert "incidents" not in _menu_codes(world.user("specialist"))
     # The yard-only district specialist has no Family Dispatch board.
     assert "board" not in _menu_codes(world.user("specialist_yard"))
     assert "cases" in _menu_codes(world.user("specialist_yard"))

@@ -13,7 +13,9 @@ from berezhno.accounts.validators import company_inn, company_ogrn
 from berezhno.core.context import acting_as
 from berezhno.people import services as people
 from berezhno.people.choices import Category, ContactChannel, ContactPurpose, Relation
+from berezhno.people.models import Person
 from berezhno.people.names import random_male_name_item, random_person_name, random_snils
+from berezhno.rights import services as rights
 from berezhno.territories import services as territories
 from berezhno.territories.choices import Level
 from berezhno.territories.loader import load_territories
@@ -169,6 +171,27 @@ class Command(BaseCommand):
                                    "(выезд в сёла по графику)")
         User.objects.filter(pk=root.pk).update(is_active=False)
         self._persons(n_persons, rng, users, districts)
+        self._rights(users, districts)
+
+    def _rights(self, users: dict, districts: dict):
+        """Data-subject requests of district 1: an access request near its deadline, one
+        overdue correction, and an incident under investigation (decision 0021)."""
+        spec, head = users["specialist1"], users["head"]
+        d1 = districts["Называевск — участок № 1"].territory
+        found = list(Person.objects.filter(territory=d1, status="active").order_by("pk")[:2])
+        if len(found) < 2:
+            return
+        today = timezone.localdate()
+        rights.request_register(user=spec, person=found[0], kind="access", channel="post",
+                                received_on=today - datetime.timedelta(days=10))
+        rights.request_register(user=spec, person=found[1], kind="correction",
+                                received_on=today - datetime.timedelta(days=20),
+                                subject="Неверно указан адрес фактического проживания")
+        rights.incident_open(user=head, territory=head.role_assignments.get().territory,
+                             detected_at=timezone.now() - datetime.timedelta(hours=5),
+                             description="Список семей участка отправлен на личную почту "
+                                         "сотрудника", suspect=spec,
+                             period_from=today - datetime.timedelta(days=30), period_to=today)
 
     def _persons(self, n: int, rng: random.Random, users: dict, districts: dict):
         today = timezone.localdate()
