@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.core import access
+from berezhno.core import access, dates
 from berezhno.core.forms import ModelChoiceField
 
 from . import roles, selectors
@@ -17,7 +17,8 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 class RequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Вид обращения"), choices=RequestKind.choices)
-    received_on = forms.DateField(label=_("Дата получения"), widget=DATE)
+    received_on = forms.DateField(validators=[dates.EVENT],
+        label=_("Дата получения"), widget=DATE)
     channel = forms.ChoiceField(label=_("Способ получения"), choices=RequestChannel.choices)
     requester_kind = forms.ChoiceField(label=_("Кто обратился"),
                                        choices=RequesterKind.choices)
@@ -29,7 +30,8 @@ class RequestForm(forms.Form):
                                                   "дата."))
     subject = forms.CharField(label=_("Суть обращения"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
-    purpose_ended_on = forms.DateField(
+    purpose_ended_on = forms.DateField(validators=[dates.HISTORY],
+
         label=_("Дата достижения цели или отзыва согласия"), required=False, widget=DATE,
         help_text=_("Для уничтожения: 30 дней считаются от этой даты."))
 
@@ -67,13 +69,16 @@ class RequestFilterForm(forms.Form):
 
 class IncidentForm(forms.Form):
     territory = ModelChoiceField(label=_("Территория"), queryset=None)
-    detected_at = forms.DateTimeField(label=_("Когда выявлен"), widget=DATETIME)
+    detected_at = forms.DateTimeField(validators=[dates.EVENT],
+        label=_("Когда выявлен"), widget=DATETIME)
     description = forms.CharField(label=_("Что произошло"),
                                   widget=forms.Textarea(attrs={"rows": 4}))
     suspect = ModelChoiceField(label=_("Пользователь, чьи действия проверяются"),
                                queryset=None, required=False)
-    period_from = forms.DateField(label=_("Период с"), required=False, widget=DATE)
-    period_to = forms.DateField(label=_("Период по"), required=False, widget=DATE)
+    period_from = forms.DateField(validators=[dates.PERIOD],
+        label=_("Период с"), required=False, widget=DATE)
+    period_to = forms.DateField(validators=[dates.PERIOD],
+        label=_("Период по"), required=False, widget=DATE)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,9 +91,11 @@ class IncidentForm(forms.Form):
 
 class IncidentUpdateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    notice_sent_at = forms.DateTimeField(label=_("Уведомление (24 ч) направлено"),
+    notice_sent_at = forms.DateTimeField(validators=[dates.EVENT],
+        label=_("Уведомление (24 ч) направлено"),
                                          required=False, widget=DATETIME)
-    result_sent_at = forms.DateTimeField(label=_("Результаты (72 ч) направлены"),
+    result_sent_at = forms.DateTimeField(validators=[dates.EVENT],
+        label=_("Результаты (72 ч) направлены"),
                                          required=False, widget=DATETIME)
     findings = forms.CharField(label=_("Результаты расследования"), required=False,
                                widget=forms.Textarea(attrs={"rows": 4}))
@@ -102,8 +109,10 @@ class ReportForm(forms.Form):
     MAX_DAYS = 400
 
     user = ModelChoiceField(label=_("Пользователь"), queryset=None)
-    date_from = forms.DateField(label=_("С"), widget=DATE)
-    date_to = forms.DateField(label=_("По"), widget=DATE)
+    date_from = forms.DateField(validators=[dates.PERIOD],
+        label=_("С"), widget=DATE)
+    date_to = forms.DateField(validators=[dates.PERIOD],
+        label=_("По"), widget=DATE)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,6 +29,9 @@ POLICY = {
     "people.Contact": DESTROY,
     "people.HouseholdMember": DESTROY,
     "people.PersonAssignment": DESTROY,
+    # Requests of other territories to share or move the record: they hold what the
+    # requester typed (the name, the СНИЛС); the holder's answer goes with them.
+    "people.PersonShareRequest": DESTROY,
     "people.Household": KEEP,  # other members' household; the person's membership goes
     "people.Consent": KEEP,
     "cases.SupportCase": KEEP,

@@ -124,7 +124,7 @@ def test_api_refuses_a_wrong_inn_and_saves_nothing(client, world):
     r = client.patch(reverse("organisation-detail", args=[org.pk]),
                      {"inn": "500100732259", "name": "Другое имя", "version": org.version},
                      content_type="application/json")
-    assert r.status_code == 400 and "ogrn" in r.json()
+    assert r.status_code == 400 and "ogrn" in r.json()["fields"]
     org.refresh_from_db()
     assert (org.inn, org.name) == (world.partner_org.inn, "ОМВД по Называевскому району")
 

@@ -313,7 +313,7 @@ class PersonViewSet(PostedSearch, LoggedReads,
                     "должны попадать в журналы прокси и веб-сервера. Номер и размер страницы — "
                     "в адресе (?page=2&page_size=100). Ответ — страница, как у списка.",
         request=PersonSearchSerializer,
-        responses={200: PersonSerializer(many=True), 400: ErrorSerializer})
+        responses={200: PERSON_ANY(many=True), 400: ErrorSerializer})
     @action(detail=False, methods=["post"], filter_backends=[BodyFilters])
     def search(self, request):
         self.check_search_body(request)
