@@ -280,7 +280,7 @@ def incident_report(request):
         audit.log_reads(user=request.user, objects=[r.person for r in rows],
                         kind=AccessKind.VIEW_LIST, detail="incident_report")
     elif not form.is_bound:
-        today = timezone.localdate()
+        today = local_today(selectors.reader_territory(request.user))
         form = ReportForm(user=request.user, initial={
             "date_from": today - datetime.timedelta(days=30), "date_to": today})
     return render(request, "rights/incident_report.html", {"form": form, "rows": rows},

@@ -123,3 +123,26 @@ def test_an_incident_out_of_scope_is_not_found_and_bad_input_is_refused(client, 
     client.force_login(other_head)
     assert client.get(reverse("rights:incident", args=[incident.pk])).status_code == 404
     assert "Потерян" not in client.get(reverse("rights:incidents")).content.decode()
+
+
+def test_the_period_is_in_the_readers_time_zone(client, world, head, spec):
+    """The report's days are those of the head's territory, not the server's: a read at
+    02:00 on 1 December where the head works (UTC+14) is 30 November in Moscow."""
+    from berezhno.territories.models import Territory
+
+    head_territory = Territory.objects.get(
+        pk=head.role_assignments.filter(is_active=True).first().territory_id)
+    Territory.objects.filter(pk=head_territory.pk).update(time_zone="Pacific/Kiritimati")
+    row = AccessLog.objects.create(user=spec, kind=AccessKind.VIEW_CARD, person_id=world.p1.pk,
+                                   object_repr=f"person:{world.p1.pk}")
+    AccessLog.objects.filter(pk=row.pk).update(
+        time=datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.UTC))
+    client.force_login(head)
+
+    def shown(day):
+        r = client.get(reverse("rights:report"), {"user": spec.pk, "date_from": day,
+                                                  "date_to": day})
+        assert r.status_code == 200, r.content.decode()[:300]
+        return "Семёнова Алёна Петровна" in r.content.decode()
+
+    assert shown("2026-12-01") and not shown("2026-11-30")
