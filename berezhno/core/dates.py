@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 if TYPE_CHECKING:
-    from berezhno.territories.models import Territory
+    pass
 
 EARLIEST = datetime.date(1900, 1, 1)
 # One day of slack around "today": the territories span UTC+2 … UTC+12.
@@ -202,11 +202,4 @@ def latest_birth_date(on: datetime.date, years: int) -> datetime.date:
 
 def has_reached(birth: datetime.date, years: int, on: datetime.date) -> bool:
     return age_on(birth, on) >= years
-
-
-def territory_today(territory: Territory | None) -> datetime.date:
-    """Today in the territory's time zone (the region's default without one)."""
-    from .workdays import local_today
-
-    return local_today(territory)
 

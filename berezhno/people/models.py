@@ -14,6 +14,7 @@ from berezhno.core import dates
 from berezhno.core.models import VersionedModel
 from berezhno.core.querysets import RestrictedQuerySet
 from berezhno.core.text import format_phone, format_snils
+from berezhno.core.workdays import local_today
 
 from .choices import (
     SENIOR_AGE,
@@ -192,7 +193,7 @@ class Person(VersionedModel):
     def today(self) -> datetime.date:
         """Today where the person lives: ages and "not in the future" are judged by the
         territory's date, not the server's (Omsk's day starts three hours before Moscow's)."""
-        return dates.territory_today(self.territory)
+        return local_today(self.territory)
 
     def age(self, on: datetime.date | None = None) -> int | None:
         """Full years (ГК РФ ст. 192, ``core.dates.age_on``), on ``on`` or today where the

@@ -111,34 +111,31 @@ def shared_persons(user, kind: str, action: str) -> list[int]:
                    if (path.startswith(g.path) if g.include_subtree else node == g.territory_id)})
 
 
-def person_grant(user, action: str) -> Q | None:
-    """People assigned to the user by work (agent assignment) or shared with the user's
-    territory."""
-    branches = Q(pk__in=[])
-    found = False
-    if has_work_assignments(user):
-        branches |= Q(pk__in=_assigned_persons(user))
-        found = True
-    shared = shared_persons(user, PERSON, action)
-    if shared:
-        branches |= Q(pk__in=shared)
-        found = True
-    return branches if found else None
+def _assigned_or_shared(field: str, kind: str):
+    """The grant of ``field`` (the person, or a record's person) for the people assigned
+    to the user by work (agent assignment) or shared with the user's territory (``kind``:
+    the record kind the share is judged for)."""
+
+    def grant_fn(user, action: str) -> Q | None:
+        branches: list[Q] = []
+        if has_work_assignments(user):
+            branches.append(Q(**{f"{field}__in": _assigned_persons(user)}))
+        shared = shared_persons(user, kind, action)
+        if shared:
+            branches.append(Q(**{f"{field}__in": shared}))
+        if not branches:
+            return None
+        found = branches[0]
+        for branch in branches[1:]:
+            found |= branch
+        return found
+
+    return grant_fn
 
 
-def person_record_grant(user, action: str) -> Q | None:
-    """Records of the people assigned to the user by work (their contacts) or shared with
-    the user's territory."""
-    branches = Q(pk__in=[])
-    found = False
-    if has_work_assignments(user):
-        branches |= Q(person_id__in=_assigned_persons(user))
-        found = True
-    shared = shared_persons(user, CONTACT, action)
-    if shared:
-        branches |= Q(person_id__in=shared)
-        found = True
-    return branches if found else None
+# People assigned or shared; the records of such people (their contacts).
+person_grant = _assigned_or_shared("pk", PERSON)
+person_record_grant = _assigned_or_shared("person_id", CONTACT)
 
 
 def shared_record_grant(kind: str):

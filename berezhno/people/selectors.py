@@ -10,8 +10,8 @@ from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 from rapidfuzz import fuzz
 
-from berezhno.core import audit, dates
-from berezhno.core.access import territories_in_scope, user_grants
+from berezhno.core import audit
+from berezhno.core.access import territories_in_scope
 from berezhno.core.models import AccessKind, DomainEvent
 from berezhno.core.querysets import RestrictedQuerySet
 from berezhno.core.text import (
@@ -21,9 +21,11 @@ from berezhno.core.text import (
     normalize_phone,
     snils_digits,
 )
+from berezhno.core.workdays import local_today
 from berezhno.people import roles
 from berezhno.territories.choices import Level
 from berezhno.territories.models import DistrictCoverage, Territory
+from berezhno.territories.selectors import home_territory
 
 from .choices import SENIOR, SENSITIVE_DOCUMENT_TYPES, PersonStatus, ShareStatus
 from .models import (
@@ -56,12 +58,7 @@ def person_get(user, pk, action: str = roles.VIEW_MINIMAL) -> Person:
 def search_today(user, territory: Territory | None = None) -> datetime.date:
     """The date age rules of a list are judged on: today in the territory filtered on, or
     in the user's first territory (a list spans one region, one time zone as a rule)."""
-    if territory is None:
-        grants = user_grants(user) if getattr(user, "is_authenticated", False) else []
-        if grants:
-            territory = Territory.objects.filter(pk=grants[0].territory_id).only(
-                "pk", "time_zone").first()
-    return dates.territory_today(territory)
+    return local_today(territory if territory is not None else home_territory(user))
 
 
 def person_search(user, *, q: str = "", territory: Territory | None = None,

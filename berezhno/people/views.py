@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from berezhno.core import audit, dates
+from berezhno.core import audit
 from berezhno.core.access import can
 from berezhno.core.errors import DomainError
 from berezhno.core.models import AccessKind
@@ -24,6 +24,7 @@ from berezhno.core.views_utils import (
     search_by_post,
     search_data,
 )
+from berezhno.core.workdays import local_today
 from berezhno.people import roles
 
 from . import extensions, selectors, services
@@ -492,7 +493,7 @@ def household_detail(request, pk):
     except Exception as exc:
         raise Http404 from exc
     members = list(household.members.all())
-    today = dates.territory_today(household.territory)  # ages where the family lives
+    today = local_today(household.territory)  # ages where the family lives
     return render(request, "people/household_detail.html", {
         "household": household, "members": members, "today": today,
         "children_ages": selectors.children_ages(members, on=today),

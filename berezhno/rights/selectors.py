@@ -16,7 +16,7 @@ from berezhno.core import access, audit
 from berezhno.core.models import AccessKind, AccessLog
 from berezhno.core.workdays import local_today, territory_time_zone, working_days_between
 from berezhno.people.models import Person
-from berezhno.territories.models import Territory
+from berezhno.territories.selectors import home_territory
 
 from . import roles
 from .choices import RequestKind, RequestStatus
@@ -253,20 +253,12 @@ class ReportRow:
         return str(AccessKind(self.kind).label)
 
 
-def reader_territory(user) -> Territory | None:
-    """The territory of the user's first assignment (whose date and zone are theirs)."""
-    grants = access.user_grants(user)
-    if not grants:
-        return None
-    return Territory.objects.filter(pk=grants[0].territory_id).only("pk", "time_zone").first()
-
-
 def incident_report(user, *, suspect, date_from: datetime.date, date_to: datetime.date,
                     limit: int = 5000) -> list[ReportRow]:
     """Whose data ``suspect`` read or exported in [date_from, date_to] (the access log),
     per person and kind of access: the people within the reader's own scope only."""
     # The days are the reader's: their (first) territory's zone, as their "today" is.
-    tz = territory_time_zone(reader_territory(user))
+    tz = territory_time_zone(home_territory(user))
     start = datetime.datetime.combine(date_from, datetime.time.min, tz)
     end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min,
                                     tz)

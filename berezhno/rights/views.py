@@ -17,6 +17,7 @@ from berezhno.core.pdf import render_pdf
 from berezhno.core.views_utils import apply_service, paginate
 from berezhno.core.workdays import local_today
 from berezhno.people.models import Person
+from berezhno.territories.selectors import home_territory
 
 from . import roles, selectors, services
 from .choices import RequestKind
@@ -280,7 +281,7 @@ def incident_report(request):
         audit.log_reads(user=request.user, objects=[r.person for r in rows],
                         kind=AccessKind.VIEW_LIST, detail="incident_report")
     elif not form.is_bound:
-        today = local_today(selectors.reader_territory(request.user))
+        today = local_today(home_territory(request.user))
         form = ReportForm(user=request.user, initial={
             "date_from": today - datetime.timedelta(days=30), "date_to": today})
     return render(request, "rights/incident_report.html", {"form": form, "rows": rows},

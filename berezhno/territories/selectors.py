@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from berezhno.core.access import user_grants
 from berezhno.core.text import normalize_name
 
 from .choices import Level
@@ -60,3 +61,12 @@ def directory_lookup(*, settlement_id: int | None = None, query: str = "",
         hit.districts.append(row.district)
     return sorted(hits.values(), key=lambda h: (h.settlement.name,
                                                 h.street.name if h.street else ""))[:limit]
+
+
+def home_territory(user) -> Territory | None:
+    """The territory of the user's first active assignment: whose date and time zone are
+    the user's (deadlines, ages and report periods are local dates)."""
+    grants = user_grants(user) if getattr(user, "is_authenticated", False) else []
+    if not grants:
+        return None
+    return Territory.objects.filter(pk=grants[0].territory_id).only("pk", "time_zone").first()

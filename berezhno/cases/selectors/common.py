@@ -11,9 +11,8 @@ from django.db.models import (
     QuerySet,
 )
 
-from berezhno.core.access import user_grants
 from berezhno.core.workdays import local_today
-from berezhno.territories.models import Territory
+from berezhno.territories.selectors import home_territory
 
 from .. import deadlines
 from ..choices import (
@@ -99,12 +98,7 @@ class SortedScope(TwoStep):
 
 def user_today(user) -> datetime.date:
     """Today in the time zone of the user's first territory (deadlines are local dates)."""
-    grants = user_grants(user)
-    territory = None
-    if grants:
-        territory = Territory.objects.filter(pk=grants[0].territory_id).only(
-            "pk", "time_zone").first()
-    return local_today(territory)
+    return local_today(home_territory(user))
 
 
 def overdue_working_days(dates, today: datetime.date) -> dict[datetime.date, int]:

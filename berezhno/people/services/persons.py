@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from berezhno.core import audit, dates
+from berezhno.core import audit
 from berezhno.core.access import can, forget_grants, territories_in_scope
 from berezhno.core.errors import DomainError, ErrorCode
 from berezhno.core.models import ChangeAction
 from berezhno.core.services import apply_fields, check_version, lock
 from berezhno.core.text import clean_name_part, normalize_phone, normalize_snils
+from berezhno.core.workdays import local_today
 from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
 
@@ -100,7 +101,7 @@ def _clean_person(user, data: Mapping[str, Any], *, action: str,
         if key in cleaned:
             cleaned[key] = (cleaned[key] or "").strip()
     # "Not in the future" where the person lives (decision 0017), not the server's date.
-    today = dates.territory_today(cleaned.get("territory") or getattr(instance, "territory",
+    today = local_today(cleaned.get("territory") or getattr(instance, "territory",
                                                                       None))
     if cleaned.get("birth_date"):
         if cleaned["birth_date"] > today:
