@@ -22,7 +22,8 @@ def load_grants(user) -> list[access.Grant]:
             continue  # a role whose app is no longer installed grants nothing
         grants.append(access.Grant(role, ra.territory_id, ra.territory.path,
                                    ra.include_subtree, ra.organisation_id,
-                                   access.covered_practices(ra.practices, role)))
+                                   access.covered_practices(ra.practices, role),
+                                   ra.territory.time_zone))
     return grants
 
 

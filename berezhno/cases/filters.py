@@ -46,11 +46,15 @@ class Flag(forms.CheckboxInput):
 @extend_schema_field(int)
 class TerritoryFilter(fields.ModelChoiceFilter):
     field_class = TerritoryChoiceField
+    # The choices depend on the user's scope only: a page keeps them in the cache
+    # (``SelectorFilterSet``, ``core.forms.choices_key``).
+    cached_choices = True
 
 
 @extend_schema_field(int)
 class UserFilter(fields.ModelChoiceFilter):
     field_class = UserChoiceField
+    cached_choices = True
 
 
 def flag(label):
@@ -101,7 +105,16 @@ class SelectorFilterSet(django_filters.FilterSet):
         # whether a scope was given (the API's) apart from that.
         self.given_queryset = queryset
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.prepare(user_of(request))
+        user = user_of(request)
+        self.prepare(user)
+        if queryset is None:
+            # The page's own scope: its territory and staff choices are read from the
+            # cache once rendered (a new territory or responsible appears when the entry
+            # expires, ``BEREZHNO_CHOICES_CACHE_SECONDS``; a changed grant is a new key).
+            for name, f in self.filters.items():
+                if getattr(f, "cached_choices", False):
+                    f.extra["cache_key"] = fields.choices_key(
+                        user, f"{type(self).__name__}.{name}")
 
     def prepare(self, user) -> None:
         """Set the choices that depend on the user (before the form is built)."""

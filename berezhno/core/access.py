@@ -22,6 +22,7 @@ grants. Out of scope is then simply "not in the queryset", which views answer wi
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -298,6 +299,7 @@ class Grant:
     include_subtree: bool
     organisation_id: int | None
     practices: frozenset[str] | None  # None: every practice
+    time_zone: str = ""  # the territory's, when the loader read it (its local date)
 
     def covers(self, practice: str | None) -> bool:
         return practice is None or self.practices is None or practice in self.practices
@@ -362,6 +364,14 @@ def user_grants(user) -> list[Grant]:
     grants = _grant_loader(user)
     user._berezhno_grants = grants
     return grants
+
+
+def grants_digest(user) -> str:
+    """A short digest of the user's grants: part of the cache keys of what is computed
+    from the user's scope, so that a changed grant is a new key."""
+    grants = sorted((g.role.code, g.territory_id, g.include_subtree, g.organisation_id,
+                     tuple(sorted(g.practices or ()))) for g in user_grants(user))
+    return hashlib.sha256(repr((user.is_superuser, grants)).encode()).hexdigest()[:16]
 
 
 def forget_grants(user) -> None:

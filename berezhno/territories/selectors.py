@@ -69,4 +69,10 @@ def home_territory(user) -> Territory | None:
     grants = user_grants(user) if getattr(user, "is_authenticated", False) else []
     if not grants:
         return None
-    return Territory.objects.filter(pk=grants[0].territory_id).only("pk", "time_zone").first()
+    grant = grants[0]
+    if grant.time_zone:
+        # The grant was read with its territory's zone: a deferred instance as ``only()``
+        # would give (other fields load on access), without a query on every page.
+        return Territory.from_db(None, ["id", "path", "time_zone"],
+                                 [grant.territory_id, grant.path, grant.time_zone])
+    return Territory.objects.filter(pk=grant.territory_id).only("pk", "time_zone").first()

@@ -1,6 +1,5 @@
 """The case list and the choices of the intake and the filters, read through the scope."""
 
-import hashlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -118,10 +117,7 @@ def responsible_choices(user, scope: QuerySet | None = None, *, cached: bool = F
     seconds = getattr(settings, "BEREZHNO_CHOICES_CACHE_SECONDS", 300)
     if not cached or not seconds or user.pk is None:
         return users.filter(pk__in=distinct)
-    grants = sorted((g.role.code, g.territory_id, g.include_subtree, g.organisation_id,
-                     tuple(sorted(g.practices or ()))) for g in user_grants(user))
-    digest = hashlib.sha256(repr((user.is_superuser, grants)).encode()).hexdigest()[:16]
-    key = f"berezhno:case-responsible:{user.pk}:{digest}"
+    key = f"berezhno:case-responsible:{user.pk}:{access.grants_digest(user)}"
     ids = cache.get(key)
     if ids is None:
         ids = [pk for pk in distinct.values_list("responsible_id", flat=True)

@@ -13,6 +13,7 @@ from berezhno.cases.reminders import collect_due
 from berezhno.cases.tests.test_views import url
 from berezhno.core.context import acting_as
 from berezhno.core.workdays import local_today
+from berezhno.people.models import Person
 from berezhno.referrals import services as referrals_services
 from berezhno.referrals.models import Referral
 from berezhno.sop import services as sop_services
@@ -259,3 +260,76 @@ def test_responsible_choices_are_cached_per_user_and_grants(client, world, cases
     SupportCase.objects.filter(pk=cases["fresh"].pk).update(responsible=disp)
     assert psy.pk not in set(responsible_choices(disp, cached=True).values_list(
         "pk", flat=True))
+
+
+def _territory_options(response) -> set[str]:
+    import re
+
+    select = re.search(r'<select name="territory"[^>]*>(.*?)</select>', response.content.decode(),
+                       re.S)
+    assert select, "the territory filter is on the page"
+    return set(re.findall(r">([^<]+)</option>", select.group(1))) - {"все"}
+
+
+def test_filter_form_choices_are_kept_in_the_cache_per_user_and_grants(
+        client, world, settings):
+    """The list page's territory and staff choices are rendered from the cache: a new
+    territory shows when the entry expires, a changed grant is a new entry at once, and a
+    value given is still checked against the scope itself."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from berezhno.accounts.models import RoleAssignment, User
+    from berezhno.territories.choices import Level
+    from berezhno.testing.factories import TerritoryFactory
+
+    settings.BEREZHNO_CHOICES_CACHE_SECONDS = 300
+    disp = world.user("dispatcher")
+    client.force_login(disp)
+    with CaptureQueriesContext(connection) as cold:
+        first = _territory_options(client.get(url("list")))
+    with CaptureQueriesContext(connection) as warm:
+        assert _territory_options(client.get(url("list"))) == first
+    # The territories' and the responsible staff's queries are not made again.
+    assert len(warm.captured_queries) == len(cold.captured_queries) - 2
+    assert "Участок 1" in first and "Тара" not in first
+    root = User.objects.get(username="root")
+    new = TerritoryFactory(user=root, level=Level.DISTRICT, parent=world.town, name="Участок 9")
+    assert "Участок 9" not in _territory_options(client.get(url("list")))
+    # A value given is checked against the scope, not the cached labels: the new district
+    # filters at once, another municipality's is refused as before.
+    assert client.get(url("list"), {"territory": new.pk}).status_code == 200
+    assert client.get(url("list"), {"territory": world.d3.pk}).status_code == 400
+    # A new grant is a new entry: the other municipality's territories appear at once.
+    RoleAssignment.objects.create(user=disp, role="dispatcher", territory=world.mun2,
+                                  organisation=world.provider)
+    options = _territory_options(client.get(url("list")))
+    assert {"Тара", "Участок 9"} <= options
+    # The entry expired: the new district is offered to the first grants too.
+    cache.clear()
+    RoleAssignment.objects.filter(user=disp, territory=world.mun2).delete()
+    assert "Участок 9" in _territory_options(client.get(url("list")))
+    # No cache lifetime: read every time.
+    settings.BEREZHNO_CHOICES_CACHE_SECONDS = 0
+    TerritoryFactory(user=root, level=Level.DISTRICT, parent=world.town, name="Участок 10")
+    assert "Участок 10" in _territory_options(client.get(url("list")))
+
+
+def test_a_record_filter_builds_its_scope_only_when_given(client, world):
+    """The hidden ``person`` filter of the case list does not build the persons' scope (a
+    query of the user's work assignments) on every page; given, it is checked as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.user("dispatcher"))
+    client.get(url("list"))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url("list")).status_code == 200
+    assert not any("people_personassignment" in q["sql"] for q in ctx.captured_queries)
+    assert client.get(url("list"), {"person": world.p1.pk}).status_code == 200
+    outside = world.p3
+    assert not Person.objects.restrict(world.user("dispatcher"), "view").filter(
+        pk=outside.pk).exists()
+    assert client.get(url("list"), {"person": outside.pk}).status_code == 400
+    assert client.get(url("list"), {"person": 10 ** 9}).status_code == 400
