@@ -1,7 +1,6 @@
 """The API of cases, their problems and the Family Dispatch board."""
 
-
-
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -194,6 +193,10 @@ class CaseSearchSerializer(SearchBody):
     person = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
+# A case's problems with their catalogue entries, in one query (not one for each).
+_PROBLEMS = Prefetch("problems", queryset=CaseProblem.objects.select_related("problem"))
+
+
 class CaseViewSet(PostedSearch, LoggedReads, ListFilters, mixins.ListModelMixin,
                   mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Support cases: intake, decision, problems, review and closure. The list is the
@@ -211,13 +214,13 @@ class CaseViewSet(PostedSearch, LoggedReads, ListFilters, mixins.ListModelMixin,
         scope = selectors.case_queryset(self.request.user)
         if self.action in ("list", "search"):
             return scope  # CaseFilterSet reads the list from it
-        return selectors.case_rows(scope).prefetch_related("problems__problem").order_by(
+        return selectors.case_rows(scope).prefetch_related(_PROBLEMS).order_by(
             "-received_at", "-id")
 
     def filter_queryset(self, queryset):
         found = super().filter_queryset(queryset)
         if isinstance(found, selectors.TwoStep):
-            found.rows = found.rows.prefetch_related("problems__problem")  # serialized
+            found.rows = found.rows.prefetch_related(_PROBLEMS)  # serialized
         return found
 
     @extend_schema(

@@ -7,6 +7,7 @@ fixed number of queries whatever the number of rows.
 
 import datetime
 
+from django.db import connections
 from django.db.models import (
     QuerySet,
 )
@@ -86,11 +87,27 @@ class SortedScope(TwoStep):
         self.descending = descending
 
     def _ids(self, k: slice) -> list:
-        pairs = list(self.ids.order_by().values_list(*self.key, "pk")[:self.SPARSE + 1])
-        if len(pairs) <= self.SPARSE:
-            pairs.sort(reverse=self.descending)
-            return [p[-1] for p in pairs][k]
-        return list(self.ids.values_list("pk", flat=True)[k])
+        start, stop = k.start or 0, k.stop
+        if k.step is not None or stop is None or stop > self.SPARSE or start >= stop:
+            return super()._ids(k)  # the whole list, or past what a small scope holds
+        # The scope's rows (at most SPARSE + 1) read first, as PostgreSQL reads them without
+        # an order (MATERIALIZED keeps it from pushing the ORDER BY into the scan), then
+        # sorted and sliced in the database: only the page's ids come back, with the
+        # number of rows read, which says whether the scope was small after all.
+        pairs = self.ids.order_by().values_list(*self.key, "pk")[:self.SPARSE + 1]
+        sql, params = pairs.query.sql_with_params()
+        direction = " DESC" if self.descending else ""
+        order = ", ".join(f"{i}{direction}" for i in range(1, len(self.key) + 1))
+        connection = connections[pairs.db]
+        materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH s AS {materialized}({sql}) SELECT s.*, (SELECT COUNT(*) "  # noqa: S608 - the ORM's compiled query, constants
+                           f"FROM s) FROM s ORDER BY {order} LIMIT %s OFFSET %s",
+                           (*params, stop - start, start))
+            rows = cursor.fetchall()
+        if rows and rows[0][-1] > self.SPARSE:
+            return super()._ids(k)  # a large scope: walked in order (see above)
+        return [row[-2] for row in rows]
 
 
 # --------------------------------------------------------------------------- dates
