@@ -9,9 +9,9 @@ region, 2 of them in ``reverse``).
 
 from django import template
 from django.urls import reverse
-from django.utils.timezone import template_localtime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
 from .. import deadlines
@@ -59,7 +59,7 @@ def case_rows(cases) -> SafeString:
               "deadlines": gettext("Сроки")}
     rows = []
     for c in cases:
-        received = _date(template_localtime(c.received_at))
+        received = _date(localtime(c.received_at))
         urgency = (format_html(' <span class="badge warn">{}</span>', c.get_urgency_display())
                    if c.urgency != "routine" else "")
         flags = format_html_join("", ' <span class="badge warn" title="{}">{}</span>',
