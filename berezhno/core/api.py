@@ -2,6 +2,8 @@
 router that routes only documented methods, the serializer base and the version field
 (decision 0020), the access-logging viewset mixin."""
 
+import copy
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
@@ -303,11 +305,24 @@ class Router(routers.DefaultRouter):
 # ------------------------------------------------------------------------ schema
 
 
+_FIELD_PROTOTYPES: dict[type, dict] = {}
+
+
 class ModelSerializer(BoundedDatesSerializer, serializers.ModelSerializer):
     """A model serializer whose read-only fields say what they return: DRF drops
     ``allow_blank`` from a read-only field, so a blank choice (``Case.outcome`` of an open
     case is "") fell outside the enum the schema gave. Every API model serializer is one of
     these (a test walks them). Its date fields get their spans (``core.dates``)."""
+
+    def get_fields(self):
+        """The fields DRF builds from the model, built once per serializer class and copied
+        for each instance: building them (the model's introspection, for every field) was a
+        third of serializing a page of 50 cases. They depend on the class alone (its
+        ``Meta`` and declared fields); what an instance changes, it changes on its copy."""
+        prototype = _FIELD_PROTOTYPES.get(type(self))
+        if prototype is None:
+            prototype = _FIELD_PROTOTYPES[type(self)] = super().get_fields()
+        return copy.deepcopy(prototype)
 
     def include_extra_kwargs(self, kwargs, extra_kwargs):
         keep = {k: kwargs[k] for k in ("allow_blank", "allow_null") if kwargs.get(k)}

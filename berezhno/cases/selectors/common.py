@@ -71,12 +71,18 @@ class TwoStep:
 class SortedScope(TwoStep):
     """A ``TwoStep`` whose ids come from the scope's own index scans when the scope is
     small: the scope's ``key`` values (at most ``SPARSE`` of them) are read with no ORDER
-    BY, which PostgreSQL answers with a bitmap OR of the scope's indexes, and sorted here.
+    BY, which PostgreSQL answers with a bitmap OR of the scope's indexes, then sorted.
     Ordered and limited in the database, a scope that is an OR of branches (the district's
     territory, "responsible = me", the cases whose activities I carry out) made PostgreSQL
     walk the region's ``case_received`` index backwards and drop tens of thousands of rows
     (1 s on the benchmark region); a larger scope is dense enough for that walk, which is
-    then kept. ``key`` are field names, all sorted the same way (``descending``)."""
+    then kept. ``key`` are field names, all sorted the same way (``descending``).
+
+    The small scope's rows are read first (MATERIALIZED keeps PostgreSQL from pushing the
+    ORDER BY into the scan), then sorted and sliced in the database, with the number of
+    rows read, which says whether the scope was small after all: a page asks for its ids
+    alone; a count (the API's paginator counts first) reads all the sorted ids of a small
+    scope once and pages from them, one query for both."""
 
     SPARSE = 5000
 
@@ -85,29 +91,48 @@ class SortedScope(TwoStep):
         super().__init__(ids=ids, rows=rows)
         self.key = key
         self.descending = descending
+        self._all: list | None = None  # a small scope's sorted ids, once counted
+
+    def count(self) -> int:
+        if self._all is None:
+            rows = self._sorted(None, 0)  # nothing for a large scope (or an empty one)
+            if not rows:
+                return super().count()
+            self._all = [row[-2] for row in rows]
+        return len(self._all)
 
     def _ids(self, k: slice) -> list:
+        if self._all is not None:
+            return self._all[k]
         start, stop = k.start or 0, k.stop
         if k.step is not None or stop is None or stop > self.SPARSE or start >= stop:
             return super()._ids(k)  # the whole list, or past what a small scope holds
-        # The scope's rows (at most SPARSE + 1) read first, as PostgreSQL reads them without
-        # an order (MATERIALIZED keeps it from pushing the ORDER BY into the scan), then
-        # sorted and sliced in the database: only the page's ids come back, with the
-        # number of rows read, which says whether the scope was small after all.
+        rows = self._sorted(stop - start, start)
+        if rows and rows[0][-1] > self.SPARSE:
+            return super()._ids(k)  # a large scope: walked in order
+        return [row[-2] for row in rows]
+
+    def _sorted(self, limit: int | None, offset: int) -> list[tuple]:
+        """The small scope's (key…, pk, number of rows read), sorted, ``limit`` from
+        ``offset``; for a large scope, rows whose last value is over ``SPARSE`` (a page)
+        or none (``limit`` None: the whole of a small scope, or nothing)."""
         pairs = self.ids.order_by().values_list(*self.key, "pk")[:self.SPARSE + 1]
         sql, params = pairs.query.sql_with_params()
         direction = " DESC" if self.descending else ""
         order = ", ".join(f"{i}{direction}" for i in range(1, len(self.key) + 1))
         connection = connections[pairs.db]
         materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+        where, page, page_params = "", "", []
+        if limit is None:  # all of a small scope's ids, or nothing
+            where, page_params = " WHERE (SELECT COUNT(*) FROM s) <= %s", [self.SPARSE]
+        else:
+            page, page_params = " LIMIT %s OFFSET %s", [limit, offset]
+        # The ORM's compiled query and constants only; values are parameters.
+        query = (f"WITH s AS {materialized}({sql}) SELECT s.*, (SELECT COUNT(*) FROM s) "  # noqa: S608
+                 f"FROM s{where} ORDER BY {order}{page}")
         with connection.cursor() as cursor:
-            cursor.execute(f"WITH s AS {materialized}({sql}) SELECT s.*, (SELECT COUNT(*) "  # noqa: S608 - the ORM's compiled query, constants
-                           f"FROM s) FROM s ORDER BY {order} LIMIT %s OFFSET %s",
-                           (*params, stop - start, start))
-            rows = cursor.fetchall()
-        if rows and rows[0][-1] > self.SPARSE:
-            return super()._ids(k)  # a large scope: walked in order (see above)
-        return [row[-2] for row in rows]
+            cursor.execute(query, (*params, *page_params))
+            return cursor.fetchall()
 
 
 # --------------------------------------------------------------------------- dates

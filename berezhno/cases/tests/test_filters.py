@@ -358,3 +358,31 @@ def test_a_sorted_scope_pages_like_the_ordered_query(world, cases, sparse, monke
               slice(50, 101), slice(None)):
         assert found._ids(k) == TwoStep._ids(found, k) == every[k], k
     assert [c.pk for c in found[0:2]] == every[0:2]
+
+
+@pytest.mark.parametrize("sparse", [3, 5000])
+def test_a_sorted_scope_counts_and_pages_in_one_query_when_small(world, cases, sparse,
+                                                                 monkeypatch):
+    """Counted first (the API's paginator), a small scope's sorted ids are read once and
+    paged from; a large one is counted and walked as before. Same ids either way."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from berezhno.cases.selectors import case_queryset, case_search
+    from berezhno.cases.selectors.common import SortedScope
+
+    monkeypatch.setattr(SortedScope, "SPARSE", sparse)
+    disp = world.user("dispatcher")
+    every = list(case_queryset(disp).order_by("-received_at", "-id").values_list("pk", flat=True))
+    found = case_search(disp, scope=case_queryset(disp))
+    with CaptureQueriesContext(connection) as ctx:
+        assert found.count() == len(every)
+        pages = [found._ids(slice(i, i + 2)) for i in range(0, len(every), 2)]
+    assert [pk for ids in pages for pk in ids] == every
+    if len(every) <= sparse:
+        assert len(ctx.captured_queries) == 1, ctx.captured_queries
+    else:  # the count, then each page walked in order
+        assert len(ctx.captured_queries) > 2
+    # An empty scope counts 0.
+    assert case_search(disp, scope=case_queryset(disp), status="review").count() == \
+        case_queryset(disp).filter(status="review").count()
