@@ -7,6 +7,7 @@ fixed number of queries whatever the number of rows.
 
 import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     QuerySet,
@@ -97,7 +98,7 @@ class SortedScope(TwoStep):
         if self._all is None:
             rows = self._sorted(None, 0)  # nothing for a large scope (or an empty one)
             if not rows:
-                return super().count()
+                return super().count()  # no query for a scope empty by construction
             self._all = [row[-2] for row in rows]
         return len(self._all)
 
@@ -117,7 +118,10 @@ class SortedScope(TwoStep):
         ``offset``; for a large scope, rows whose last value is over ``SPARSE`` (a page)
         or none (``limit`` None: the whole of a small scope, or nothing)."""
         pairs = self.ids.order_by().values_list(*self.key, "pk")[:self.SPARSE + 1]
-        sql, params = pairs.query.sql_with_params()
+        try:
+            sql, params = pairs.query.sql_with_params()
+        except EmptyResultSet:  # a scope that is empty by construction (no grant)
+            return []
         direction = " DESC" if self.descending else ""
         order = ", ".join(f"{i}{direction}" for i in range(1, len(self.key) + 1))
         connection = connections[pairs.db]
