@@ -482,7 +482,8 @@ def test_agreement_dates_checked_in_admin_and_api(client, world):
     agreement = Agreement.objects.create(organisation=world.partner_org, number="3-А",
                                          date=datetime.date(2026, 1, 20), subject="Старое")
     r = client.patch(reverse("agreement-detail", args=[agreement.pk]),
-                     {"valid_until": "2025-01-01"}, content_type="application/json")
+                     {"valid_until": "2025-01-01", "version": agreement.version},
+                     content_type="application/json")
     assert r.status_code == 400
     assert "Срок действия раньше даты" in r.json()["fields"]["valid_until"][0]
     assert not Agreement.objects.filter(number="1-А").exists()

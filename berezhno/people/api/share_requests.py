@@ -102,6 +102,8 @@ class ShareRequestViewSet(LoggedReads, mixins.ListModelMixin, mixins.RetrieveMod
     filterset_class = ShareRequestFilterSet
 
     def get_queryset(self):
+        if not self.request.user.is_authenticated:  # the schema's generator, a refusal
+            return PersonShareRequest.objects.none()
         return selectors.share_requests(self.request.user)
 
     def shown(self, objects) -> None:
