@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import verify_token
@@ -26,7 +26,6 @@ from berezhno.core.services import (
     reject_unknown,
     snapshot_at,
 )
-from berezhno.territories.models import Territory
 
 from . import roles, two_factor
 from .authentication import key_digest, new_key
@@ -435,7 +434,7 @@ class OrganisationChanges(TypedDict, total=False):
     address: str
     phone: str
     email: str
-    territory: Territory | None
+    territory: Model | None  # a Territory (a sibling app: not imported here)
     is_active: bool
 
 

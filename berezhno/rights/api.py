@@ -328,8 +328,8 @@ class ReportRowSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="Вид доступа (код журнала доступа).")
     kind_label = serializers.CharField()
     count = serializers.IntegerField()
-    first = serializers.DateTimeField()
-    last = serializers.DateTimeField()
+    first = serializers.DateTimeField(read_only=True)
+    last = serializers.DateTimeField(read_only=True)
 
 
 @extend_schema_view(
