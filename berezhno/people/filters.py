@@ -73,9 +73,10 @@ class ShareRequestFilterSet(django_filters.FilterSet):
     scope) or sent (by the user or their territory); neither: both."""
 
     direction = django_filters.ChoiceFilter(
-        label=_("Направление"), method="filter_direction",
+        label=_("Направление"), method="filter_direction", empty_label=_("все"),
         choices=[(INCOMING, _("входящие")), (OUTGOING, _("отправленные"))])
-    status = django_filters.ChoiceFilter(label=_("Состояние"), choices=ShareStatus.choices)
+    status = django_filters.ChoiceFilter(label=_("Состояние"), choices=ShareStatus.choices,
+                                         empty_label=_("все"))
 
     class Meta:
         model = PersonShareRequest
