@@ -157,9 +157,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True
-# The empty choice of a select reads "---------": Django 6.1's new "- Select an option -"
-# has no Russian translation in Django's catalogue yet and showed in English.
-USE_BLANK_CHOICE_DASH = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

@@ -60,3 +60,10 @@ def test_the_holder_sees_the_decision_before_the_details(client, world):
     assert "Семёнова Алёна Петровна" in html[:html.index('value="approve"')]
     assert _unlabelled_cells(client.get(reverse("people:share_requests")).content.decode()
                              ) == []
+
+
+def test_an_optional_choice_reads_in_russian_not_english(client, head):
+    client.force_login(head)
+    html = client.get(reverse("rights:incident_create")).content.decode()
+    assert '<option value="" selected>---------</option>' in html
+    assert "Select an option" not in html
