@@ -11,7 +11,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from berezhno.core import access, audit
-from berezhno.core.api import CanManage, ModelSerializer
+from berezhno.core.api import CanManage, ModelSerializer, VersionField
 from berezhno.core.files import check_upload
 from berezhno.core.models import ChangeAction
 
@@ -22,6 +22,7 @@ from .validators import validate_inn_ogrn_pair
 
 
 class OrganisationSerializer(ModelSerializer):
+    version = VersionField()
     kind = serializers.ChoiceField(choices=OrganisationKind.choices)
     partner_kind = serializers.ChoiceField(choices=PartnerKind.choices, required=False,
                                            allow_blank=True)
@@ -30,7 +31,6 @@ class OrganisationSerializer(ModelSerializer):
         model = Organisation
         fields = ["id", "kind", "partner_kind", "name", "short_name", "inn", "ogrn",
                   "address", "phone", "email", "territory", "is_active", "version"]
-        read_only_fields = ["version"]
 
     def validate(self, attrs):
         """The model's own ИНН/ОГРН pair rule (``Organisation.clean``), which a model
@@ -51,21 +51,20 @@ class AuditedSaveMixin:
     event_type = "record.saved"
 
     def perform_create(self, serializer):
-        from django.db import transaction
-
+        serializer.validated_data.pop("version", None)
         with transaction.atomic():
             obj = serializer.save()
             audit.record(user=self.request.user, obj=obj, action=ChangeAction.CREATE,
                          event_type=self.event_type, summary=str(obj))
 
     def perform_update(self, serializer):
-        from django.db import transaction
-
-        with transaction.atomic():
-            before = audit.snapshot(serializer.instance)
-            obj = serializer.save(version=serializer.instance.version + 1)
-            audit.record(user=self.request.user, obj=obj, action=ChangeAction.UPDATE,
-                         before=before, event_type=self.event_type, summary=str(obj))
+        """A change of the version the client read (optimistic locking: a newer one is a
+        409 with the current values), through the record's service."""
+        d = dict(serializer.validated_data)
+        version = d.pop("version", None)
+        serializer.instance = self.update_service(
+            user=self.request.user, expected_version=version,
+            **{self.update_arg: serializer.instance}, **d)
 
 
 @extend_schema_view(list=extend_schema(summary="Организации"))
@@ -76,6 +75,7 @@ class OrganisationViewSet(AuditedSaveMixin, mixins.ListModelMixin, mixins.Retrie
     permission_classes = [CanManage]
     permission_kind = roles.ORGANISATION
     event_type = "organisation.saved"
+    update_service, update_arg = staticmethod(services.organisation_update), "organisation"
     filterset_fields = ["kind", "partner_kind"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -84,12 +84,14 @@ class OrganisationViewSet(AuditedSaveMixin, mixins.ListModelMixin, mixins.Retrie
 
 
 class AgreementSerializer(ModelSerializer):
+    version = VersionField()
+
     class Meta:
         model = Agreement
         fields = ["id", "organisation", "provider", "number", "date", "valid_until", "subject",
                   "file", "is_active", "version"]
         # The scan is uploaded by itself (``POST …/file/``, multipart): the rest is JSON.
-        read_only_fields = ["version", "file"]
+        read_only_fields = ["file"]
 
     def validate(self, attrs):
         date = attrs.get("date", getattr(self.instance, "date", None))
@@ -119,6 +121,7 @@ class AgreementViewSet(AuditedSaveMixin, mixins.ListModelMixin, mixins.RetrieveM
     permission_classes = [CanManage]
     permission_kind = roles.AGREEMENT
     event_type = "agreement.saved"
+    update_service, update_arg = staticmethod(services.agreement_update), "agreement"
     filterset_fields = ["organisation", "is_active"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -1,10 +1,13 @@
 """Writes to users, role assignments, organisations and agreements."""
 
+import datetime
+from typing import TypedDict, Unpack
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import verify_token
@@ -16,10 +19,17 @@ from berezhno.core import access, audit
 from berezhno.core.access import can, forget_grants
 from berezhno.core.errors import DomainError, ErrorCode
 from berezhno.core.models import ChangeAction
+from berezhno.core.services import (
+    apply_fields,
+    check_version,
+    lock,
+    reject_unknown,
+    snapshot_at,
+)
 
 from . import roles, two_factor
 from .authentication import key_digest, new_key
-from .models import ApiToken, Organisation, RoleAssignment, User
+from .models import Agreement, ApiToken, Organisation, RoleAssignment, User
 from .permissions import may_manage_account, set_password_of
 
 
@@ -409,3 +419,69 @@ def two_factor_reset(*, user, target: User, reason: str) -> None:
     _remove_devices(target)
     _two_factor_audit(user=user, target=target, event_type="two_factor.reset", enabled=False,
                       summary=f"{target.username}: {reason}")
+
+
+# --------------------------------------------------------------------------- reference data
+
+
+class OrganisationChanges(TypedDict, total=False):
+    kind: str
+    partner_kind: str
+    name: str
+    short_name: str
+    inn: str
+    ogrn: str
+    address: str
+    phone: str
+    email: str
+    territory: Model | None  # a Territory (a sibling app: not imported here)
+    is_active: bool
+
+
+class AgreementChanges(TypedDict, total=False):
+    organisation: Organisation
+    provider: Organisation | None
+    number: str
+    date: datetime.date
+    valid_until: datetime.date | None
+    subject: str
+    is_active: bool
+
+
+def _reference_update[M: Organisation | Agreement](
+        user, model: type[M], pk: int, expected_version: int | None, changes: dict,
+        event_type: str) -> M:
+    """Lock, refuse a save over a newer version (409 with the current values), validate
+    the record as a whole (the model's own rules), save and audit."""
+    obj = lock(model, pk)
+    before = audit.snapshot(obj)
+    check_version(obj, expected_version, [f.name for f in model._meta.concrete_fields
+                                          if f.name not in ("id", "version")], before,
+                  snapshot_at(obj, expected_version))
+    if apply_fields(obj, changes):
+        obj.full_clean()
+        obj.version += 1
+        obj.save()
+        audit.record(user=user, obj=obj, action=ChangeAction.UPDATE, before=before,
+                     event_type=event_type, summary=str(obj))
+    return obj
+
+
+@transaction.atomic
+def organisation_update(*, user, organisation: Organisation, expected_version: int | None,
+                        **changes: Unpack[OrganisationChanges]) -> Organisation:
+    """Change the given fields of an organisation (those left out stay as they are)."""
+    reject_unknown(changes, OrganisationChanges.__annotations__, "organisation_update")
+    _require(user, roles.ORGANISATION, access.CHANGE)
+    return _reference_update(user, Organisation, organisation.pk, expected_version,
+                             dict(changes), "organisation.saved")
+
+
+@transaction.atomic
+def agreement_update(*, user, agreement: Agreement, expected_version: int | None,
+                     **changes: Unpack[AgreementChanges]) -> Agreement:
+    """Change the given fields of an agreement (its scan is uploaded by itself)."""
+    reject_unknown(changes, AgreementChanges.__annotations__, "agreement_update")
+    _require(user, roles.AGREEMENT, access.CHANGE)
+    return _reference_update(user, Agreement, agreement.pk, expected_version,
+                             dict(changes), "agreement.saved")

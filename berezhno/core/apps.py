@@ -9,6 +9,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models import fields
+
+        # The empty choice of a select: Django 6.1's "- Select an option -" has no Russian
+        # translation in Django's catalogue and showed in English (the way Django's
+        # deprecation of USE_BLANK_CHOICE_DASH names for choosing one's own label).
+        fields.BLANK_CHOICE_LABEL = fields.BLANK_CHOICE_DASH[0][1]
 
         # lookups registers ``__any``; checks registers the registries' system check.
         from . import access, checks, home, lookups, registry  # noqa: F401

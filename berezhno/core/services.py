@@ -3,12 +3,13 @@
 from collections.abc import Collection, Iterable, Mapping
 from typing import Protocol
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 
 from .errors import ConflictError, DomainError
-from .models import Reminder
+from .models import ObjectChange, Reminder
 
 
 class Versioned(Protocol):
@@ -58,6 +59,18 @@ def _attname(obj, name: str) -> str:
         return obj._meta.get_field(name).attname
     except FieldDoesNotExist:  # a name that is no field (a computed one) is kept
         return name
+
+
+def snapshot_at(obj: models.Model, version: int | None) -> dict | None:
+    """The record as it was at ``version``, from its change journal (the "before" of the
+    change that left that version), or None when the journal does not hold it: what a
+    client that read that version saw, so that a conflict names only what changed since."""
+    if version is None or not isinstance(version, int):
+        return None
+    return (ObjectChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
+        before__version=version).order_by("time", "id")
+        .values_list("before", flat=True).first())
 
 
 def _label(obj, name: str) -> str:

@@ -62,7 +62,8 @@ class PeopleConfig(AppConfig):
                 ("consents", "ConsentViewSet", "consent"),
                 ("contacts", "ContactViewSet", "contact"),
                 ("documents", "DocumentViewSet", "document"),
-                ("households", "HouseholdViewSet", "household")):
+                ("households", "HouseholdViewSet", "household"),
+                ("share-requests", "ShareRequestViewSet", "share-request")):
             registry.register_api_route(prefix, f"berezhno.people.api.{viewset}", basename)
 
         def allowed(kind, action):

@@ -1,13 +1,13 @@
-"""The registry's registers as XLSX and CSV (``core.exports``): persons, households and
-contacts, exactly as the lists filter them."""
+"""The registry's registers as XLSX and CSV (``core.exports``): persons, households,
+contacts and the requests to share or transfer a record, exactly as the lists filter them."""
 
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.core.exports import Column, Register, register_export
+from berezhno.core.exports import Column, Register, max_rows, register_export
 
 from . import roles, selectors
-from .filters import PersonFilterSet
+from .filters import PersonFilterSet, ShareRequestFilterSet
 from .models import Contact
 
 
@@ -35,6 +35,32 @@ def _contacts(request, data):
     if end is not None:
         qs = qs.filter(occurred_at__date__lte=end)
     return qs
+
+
+class _Sent:
+    """A request the user sees only as its sender: the export names no person of it, so it
+    is no read of one (not a model: ``core.audit.log_reads`` leaves it out)."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def __getattr__(self, name):
+        return getattr(self.request, name)
+
+
+def _share_requests(request, data):
+    filterset = ShareRequestFilterSet(data or None, request=request,
+                                      queryset=selectors.share_requests(request.user))
+    if filterset.is_bound and not filterset.is_valid():
+        return None
+    return [r if r.held_here else _Sent(r) for r in filterset.qs[:max_rows() + 1]]
+
+
+def _entered(r) -> str:
+    entered = r.entered or {}
+    birth = parse_date(entered.get("birth_date") or "") if entered.get("birth_date") else None
+    return ", ".join(p for p in (entered.get("name") or "",
+                                 birth.strftime("%d.%m.%Y") if birth else "") if p)
 
 
 def register() -> None:
@@ -69,3 +95,20 @@ def register() -> None:
             Column(_("Итог"), lambda c: c.outcome),
             Column(_("Следующий контакт"), lambda c: c.next_contact_date),
             Column(_("Специалист"), lambda c: c.author.short_name if c.author else ""))))
+    register_export(Register(
+        code="share_requests", label=_("Запросы доступа к записям"), kind=roles.PERSON,
+        back="people:share_requests", rows=_share_requests, columns=(
+            Column(_("Номер"), lambda r: r.pk),
+            Column(_("Направление"), lambda r: _("входящий") if r.held_here
+                   else _("отправленный")),
+            Column(_("Гражданин"), lambda r: r.person.full_name if r.held_here else ""),
+            Column(_("Сведения запросившего"), _entered),
+            Column(_("Запрашивающая территория"), lambda r: r.territory.name),
+            Column(_("Кто запросил"), lambda r: r.requested_by.full_name),
+            Column(_("Когда запрошено"), lambda r: r.requested_at),
+            Column(_("Что просят"), lambda r: r.get_kind_display()),
+            Column(_("Основание"), lambda r: r.reason),
+            Column(_("Состояние"), lambda r: r.get_status_display()),
+            Column(_("Кто решил"), lambda r: r.decided_by.full_name if r.decided_by else ""),
+            Column(_("Когда решено"), lambda r: r.decided_at),
+            Column(_("Комментарий к решению"), lambda r: r.decision_comment))))

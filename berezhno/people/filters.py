@@ -8,8 +8,10 @@ from berezhno.core.access import territories_in_scope
 from berezhno.people import roles
 
 from . import selectors
-from .choices import SENIOR, Category, PersonStatus
-from .models import Person
+from .choices import SENIOR, Category, PersonStatus, ShareStatus
+from .models import Person, PersonShareRequest
+
+INCOMING, OUTGOING = "incoming", "outgoing"
 
 
 def _territories(request):
@@ -63,3 +65,22 @@ class PersonListFilterSet(PersonFilterSet):
     by ``POST /api/v1/persons/search/`` (decision 0017)."""
 
     q = None
+
+
+class ShareRequestFilterSet(django_filters.FilterSet):
+    """The requests to share or transfer a record (decision 0019): the page, its export and
+    ``GET /api/v1/share-requests/``. ``direction``: incoming (persons held in the user's
+    scope) or sent (by the user or their territory); neither: both."""
+
+    direction = django_filters.ChoiceFilter(
+        label=_("Направление"), method="filter_direction", empty_label=_("все"),
+        choices=[(INCOMING, _("входящие")), (OUTGOING, _("отправленные"))])
+    status = django_filters.ChoiceFilter(label=_("Состояние"), choices=ShareStatus.choices,
+                                         empty_label=_("все"))
+
+    class Meta:
+        model = PersonShareRequest
+        fields = ["direction", "status"]
+
+    def filter_direction(self, queryset, name, value):
+        return queryset.filter(**{"held_here" if value == INCOMING else "sent_here": True})

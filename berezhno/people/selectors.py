@@ -6,7 +6,17 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -352,6 +362,21 @@ def share_requests_outgoing(user) -> QuerySet:
                                               | Q(territory__in=territories))
             .select_related("territory", "requested_by")
             .order_by("-requested_at", "-id"))
+
+
+def share_requests(user) -> QuerySet:
+    """Incoming and outgoing requests together (the API list, the export), each marked
+    ``held_here`` (the person is in the user's scope: the user sees them and the holding
+    territory decides) and ``sent_here`` (the user or their territory asked)."""
+    incoming = PersonShareRequest.objects.restrict(user, roles.VIEW)
+    territories = territories_in_scope(user, roles.PERSON, roles.ADD)
+    sent = Q(requested_by=user) | Q(territory__in=territories)
+    return (PersonShareRequest.objects.filter(Q(pk__in=incoming.values("pk")) | sent)
+            .annotate(held_here=Exists(incoming.filter(pk=OuterRef("pk"))),
+                      sent_here=ExpressionWrapper(sent, output_field=BooleanField()))
+            .select_related("person", "territory", "requested_by", "decided_by")
+            .order_by(Case(When(status=ShareStatus.PENDING, then=0), default=1),
+                      "-requested_at", "-id"))
 
 
 def share_request_get(user, pk) -> tuple[PersonShareRequest, bool]:

@@ -29,7 +29,7 @@ from berezhno.people import roles
 
 from . import extensions, selectors, services
 from .choices import SENSITIVE_DOCUMENT_TYPES, ConsentPurpose
-from .filters import PersonFilterSet
+from .filters import INCOMING, OUTGOING, PersonFilterSet, ShareRequestFilterSet
 from .forms import (
     CategoryEndForm,
     CategoryForm,
@@ -584,10 +584,25 @@ def share_request_list(request):
     if not (can(request.user, roles.PERSON, roles.ADD)
             or can(request.user, roles.PERSON, roles.CHANGE)):
         raise Http404
-    incoming = paginate(selectors.share_requests_incoming(request.user), request)
-    outgoing = list(selectors.share_requests_outgoing(request.user)[:50])
+    filters = ShareRequestFilterSet(request.GET or None, request=request,
+                                    queryset=PersonShareRequest.objects.none())
+    if filters.is_bound and not filters.is_valid():
+        return render(request, "people/share_request_list.html", {
+            "filters": filters.form, "incoming": None, "outgoing": None}, status=400)
+    data = filters.form.cleaned_data if filters.is_bound else {}
+    incoming_qs = selectors.share_requests_incoming(request.user)
+    outgoing_qs = selectors.share_requests_outgoing(request.user)
+    if data.get("status"):
+        incoming_qs = incoming_qs.filter(status=data["status"])
+        outgoing_qs = outgoing_qs.filter(status=data["status"])
+    direction = data.get("direction")
+    incoming = paginate(incoming_qs, request) if direction != OUTGOING else None
+    outgoing = list(outgoing_qs[:50]) if direction != INCOMING else None
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "people/share_request_list.html", {
-        "incoming": incoming, "outgoing": outgoing})
+        "filters": filters.form, "incoming": incoming, "outgoing": outgoing,
+        "query": query.urlencode()})
 
 
 @login_required

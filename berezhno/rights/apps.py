@@ -18,6 +18,10 @@ class RightsConfig(AppConfig):
         roles.register()
         audit.register_write_guard(selectors.blocked_write_refusal)
         registry.register_pages("rights/", "berezhno.rights.urls")
+        registry.register_api_route("rights-requests", "berezhno.rights.api.SubjectRequestViewSet",
+                                    "rights-request")
+        registry.register_api_route("incidents", "berezhno.rights.api.IncidentViewSet",
+                                    "incident")
         registry.register_menu(MenuEntry(
             "rights", _("Обращения по ПД"), "rights:list",
             lambda u: access.can(u, roles.RIGHTS, access.VIEW), order=70))

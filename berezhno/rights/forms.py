@@ -72,7 +72,7 @@ class IncidentForm(forms.Form):
     detected_at = forms.DateTimeField(validators=[dates.EVENT],
         label=_("Когда выявлен"), widget=DATETIME)
     description = forms.CharField(label=_("Что произошло"),
-                                  widget=forms.Textarea(attrs={"rows": 4}))
+                                  widget=forms.Textarea(attrs={"rows": 3}))
     suspect = ModelChoiceField(label=_("Пользователь, чьи действия проверяются"),
                                queryset=None, required=False)
     period_from = forms.DateField(validators=[dates.PERIOD],

@@ -210,6 +210,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "IntakeChannelEnum": "berezhno.cases.choices.IntakeChannel",
         "ContactChannelEnum": "berezhno.people.choices.ContactChannel",
+        "ShareKindEnum": "berezhno.people.choices.ShareKind",
+        "ShareStatusEnum": "berezhno.people.choices.ShareStatus",
+        "SubjectRequestKindEnum": "berezhno.rights.choices.RequestKind",
+        "SubjectRequestStatusEnum": "berezhno.rights.choices.RequestStatus",
+        "SubjectRequestChannelEnum": "berezhno.rights.choices.RequestChannel",
+        "IncidentStatusEnum": "berezhno.rights.choices.IncidentStatus",
     },
 }
 

@@ -74,7 +74,7 @@ REFERENCE_CASES = [
         data={"kind": "partner", "partner_kind": "ngo", "name": "АНО «Опора»"}),
     ref("organisation-detail", ORGANISATION_READERS, args=("partner_org",)),
     ref("organisation-detail", MANAGERS, method="patch", args=("partner_org",),
-        data={"phone": "+73816100000"}),
+        data=lambda s: {"phone": "+73816100000", "version": s.version("partner_org")}),
     ref("agreement-list", AGREEMENT_READERS),
     ref("agreement-list", MANAGERS, 201, method="post",
         data=lambda s: {"organisation": s.pk("partner_org"), "number": "8-С",
@@ -84,7 +84,8 @@ REFERENCE_CASES = [
          data=lambda s: {"file": pdf_upload("agreement.pdf")}),
     ref("agreement-detail", AGREEMENT_READERS, args=("agreement",)),
     ref("agreement-detail", MANAGERS, method="patch", args=("agreement",),
-        data={"subject": "Обмен сведениями о семьях и детях"}),
+        data=lambda s: {"subject": "Обмен сведениями о семьях и детях",
+                        "version": s.version("agreement")}),
     ref("user-list", USER_READERS),
     ref("user-list", MANAGERS, 201, method="post",
         data={"username": "novikov", "password": "Длинный-пароль-2026", "last_name": "Новиков",
@@ -481,7 +482,8 @@ def test_agreement_dates_checked_in_admin_and_api(client, world):
     agreement = Agreement.objects.create(organisation=world.partner_org, number="3-А",
                                          date=datetime.date(2026, 1, 20), subject="Старое")
     r = client.patch(reverse("agreement-detail", args=[agreement.pk]),
-                     {"valid_until": "2025-01-01"}, content_type="application/json")
+                     {"valid_until": "2025-01-01", "version": agreement.version},
+                     content_type="application/json")
     assert r.status_code == 400
     assert "Срок действия раньше даты" in r.json()["fields"]["valid_until"][0]
     assert not Agreement.objects.filter(number="1-А").exists()

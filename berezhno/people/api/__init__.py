@@ -1,8 +1,8 @@
 """REST API of the registry: serializers parse, services write, selectors read.
 
 One module per record kind (``persons``, ``categories``, ``consents``, ``contacts``,
-``documents``, ``households``) and ``common`` for what they share. The viewsets are
-registered by dotted path (``berezhno.people.api.PersonViewSet``, see ``apps.py``) and
+``documents``, ``households``, ``share_requests``) and ``common`` for what they share. The
+viewsets are registered by dotted path (``berezhno.people.api.PersonViewSet``, see ``apps.py``) and
 ``RegistryAccess`` is used by other apps, so they are named here.
 """
 
@@ -13,6 +13,7 @@ from .contacts import ContactViewSet
 from .documents import DocumentViewSet
 from .households import HouseholdViewSet
 from .persons import PersonViewSet
+from .share_requests import ShareRequestViewSet
 
 __all__ = [
     "CategoryViewSet",
@@ -25,4 +26,5 @@ __all__ = [
     "ScopedPersonField",
     "ScopedTerritoryField",
     "SettlementField",
+    "ShareRequestViewSet",
 ]

@@ -252,6 +252,18 @@ API_CASES = [
         data=lambda s: {"person": s.pk("free"), "relation": "other"}),
     api("household-remove-member", KEEPERS, method="post", args=("household",),
         data=lambda s: {"member": s.pk("member")}),
+    # Requests to share or transfer a record (decision 0019): those who register or change
+    # persons; the holder decides (the requester OUT gets 403 from the service).
+    api("share-request-list", REGISTRARS, denied=403),
+    api("share-request-list", REGISTRARS, denied=403, query={"direction": "incoming"},
+        label="incoming"),
+    api("share-request-detail", REGISTRARS, denied=403, args=("share",)),
+    api("share-request-approve", KEEPERS, denied=403, method="post", args=("share",),
+        data={}),
+    api("share-request-refuse", KEEPERS, denied=403, method="post", args=("share",),
+        data={"comment": "Не тот человек"}),
+    api("share-request-revoke", set(), denied=403, method="post", args=("share",),
+        data={"comment": "Переехала обратно"}, extra={IN: 400, HEAD: 400}),  # still pending
     # the audit journals
     api("access-log-list", AUDITORS, denied=403),
     api("change-log-list", AUDITORS, denied=403),

@@ -90,3 +90,53 @@ RIGHTS_UI_CASES = [
 @pytest.mark.parametrize("case", RIGHTS_UI_CASES, ids=[c.id for c in RIGHTS_UI_CASES])
 def test_rights_ui_matrix(rights_scene, case):
     assert_case(case, rights_scene)
+
+
+def api(name, allowed, ok=200, *, extra=None, **kw) -> Case:
+    """An endpoint: 403 without the register's right anywhere (anonymous too); p1's
+    requests are out of OUT's scope (404); an action the role may not take is the
+    service's 403."""
+    return Case(name, outcomes(allowed, ok, denied=403, anon=403, extra=extra), body="json",
+                **kw)
+
+
+# Those who take requests but may not handle them: the service's 403; OUT: 404.
+NOT_HANDLERS = {IN: 403, PRACTICE: 403, OUT: 404}
+
+RIGHTS_API_CASES = [
+    api("rights-request-list", READERS),
+    api("rights-request-list", READERS, query={"status": "open", "kind": "access"},
+        label="filtered"),
+    api("rights-request-list", TAKERS, 201, method="post", extra={OUT: 400},
+        data=lambda s: {"person": s.pk("p1"), "kind": "correction",
+                        "received_on": "2026-01-12", "subject": "Неверный адрес"}),
+    api("rights-request-detail", TAKERS, args=("rights_access",), extra={OUT: 404}),
+    api("rights-request-extend", HANDLERS, method="post", args=("rights_access",),
+        extra=NOT_HANDLERS,
+        data=lambda s: {"version": s.version("rights_access"), "reason": "Запрос в архив"}),
+    api("rights-request-close", HANDLERS, method="post", args=("rights_access",),
+        extra=NOT_HANDLERS,
+        data=lambda s: {"version": s.version("rights_access"), "status": "done",
+                        "answer": "Сведения направлены почтой"}),
+    api("rights-request-destroy-data", HANDLERS, method="post", args=("rights_destruction",),
+        extra=NOT_HANDLERS,
+        data=lambda s: {"version": s.version("rights_destruction"),
+                        "basis": "Отзыв согласия", "confirm": True}),
+    api("rights-request-answer-pdf", HANDLERS, args=("rights_access",), extra=NOT_HANDLERS),
+    api("rights-request-act-pdf", HANDLERS, args=("rights_gone",), extra=NOT_HANDLERS),
+    api("incident-list", HANDLERS),
+    api("incident-list", HANDLERS, 201, method="post",
+        data=lambda s: {"territory": s.pk("mun"), "detected_at": "2026-01-10T10:00:00Z",
+                        "description": "Потерян ноутбук с выгрузкой"}),
+    api("incident-detail", HANDLERS, args=("incident",)),
+    api("incident-detail", HANDLERS, method="patch", args=("incident",),
+        data=lambda s: {"version": s.version("incident"), "status": "closed",
+                        "findings": "Доступ был правомерным"}),
+    api("incident-report", HANDLERS, data=_report_query),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", RIGHTS_API_CASES, ids=[c.id for c in RIGHTS_API_CASES])
+def test_rights_api_matrix(rights_scene, case):
+    assert_case(case, rights_scene)
