@@ -11,9 +11,6 @@ from django.urls import reverse
 
 from berezhno.core.admin_base import SEARCH_KEY, PostedSearchMixin
 from berezhno.core.tests.test_no_terms_in_urls import assert_no_term_in_urls, forms_of
-from berezhno.core.tests.test_no_terms_in_urls import (  # noqa: F401  (the fixture log_output)
-    log_output as captured_logs,
-)
 
 pytestmark = pytest.mark.django_db
 
