@@ -1,18 +1,24 @@
 """Django admin for reference data: rights come from roles, saves write the same audit rows
 as services."""
 
+import secrets
 from collections import Counter
 
-from django.contrib import admin
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
 from django.db import router, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
-from . import access, audit
+from . import access, audit, logsafe
 from .access import can
 from .models import ChangeAction
+from .views_utils import SeeOther
 
 
 def is_reference_data(model) -> bool:
@@ -57,7 +63,91 @@ class RoleAdminMixin:
                 or super().has_delete_permission(request, obj))
 
 
-class AuditedAdmin(RoleAdminMixin, admin.ModelAdmin):
+# ------------------------------------------------------------------ posted search
+#
+# The changelist's search box may hold a name, a login or an e-mail (the users' list) or
+# anything else a ``search_fields`` covers: like the registry's searches (decision 0017) it
+# is POSTed, never put in an address. The term is kept in the session under a random key,
+# the changelist is shown at ``?sk=<key>`` (with the filters, which are not personal), and
+# its page, sort and filter links carry the key, never the term.
+
+SEARCH_KEY = "sk"
+SESSION_SEARCHES = "admin_searches"
+KEPT_SEARCHES = 20  # a session keeps the last searches only
+
+
+class PostedSearchChangeList(ChangeList):
+    """The changelist whose search term comes from the session (``PostedSearchMixin``)."""
+
+    def get_filters_params(self, params=None):
+        lookup = super().get_filters_params(params)
+        lookup.pop(SEARCH_KEY, None)
+        return lookup
+
+    def get_queryset(self, request, exclude_parameters=None):
+        self.query = posted_search_term(request, self.model_admin)
+        return super().get_queryset(request, exclude_parameters)
+
+
+def posted_search_term(request, model_admin) -> str:
+    """The term the user posted to this changelist, found by the key in the address."""
+    key = request.GET.get(SEARCH_KEY, "")
+    kept = request.session.get(SESSION_SEARCHES, {}) if hasattr(request, "session") else {}
+    entry = kept.get(key) if key else None
+    if not entry or entry.get("model") != model_admin.opts.label_lower:
+        return ""
+    return entry.get("term", "")
+
+
+class PostedSearchMixin:
+    """The admin changelist's search is POSTed and kept in the session (above); a GET with
+    ``?q=`` (an old bookmark, a hand-typed address) is answered 303 without it, unrun."""
+
+    def get_changelist(self, request, **kwargs):
+        return PostedSearchChangeList
+
+    @property
+    def media(self):
+        """Autocomplete widgets post their term too (``admin_site.PostedAutocompleteJsonView``):
+        the script that makes select2 do so comes after select2, before the widgets start."""
+        extra = "" if settings.DEBUG else ".min"  # the names Django's own media use
+        return super().media + forms.Media(js=[
+            f"admin/js/vendor/jquery/jquery{extra}.js",
+            f"admin/js/vendor/select2/select2.full{extra}.js",
+            "admin/js/jquery.init.js", "js/admin-autocomplete.js", "admin/js/autocomplete.js"])
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method in ("GET", "HEAD") and logsafe.has_personal(request.GET,
+                                                                      (SEARCH_VAR,)):
+            messages.info(request, _("Условия поиска не передаются в адресе страницы: "
+                                     "введите их в форме."))
+            return SeeOther(_address(request, logsafe.without_personal(
+                request.GET, (SEARCH_VAR,))))
+        if request.method == "POST" and "_search" in request.POST:
+            return self._posted_search(request)
+        return super().changelist_view(request, extra_context)
+
+    def _posted_search(self, request):
+        params = request.POST.copy()
+        for name in ("csrfmiddlewaretoken", "_search", SEARCH_VAR, SEARCH_KEY, PAGE_VAR):
+            params.pop(name, None)
+        params = logsafe.without_personal(params)
+        term = request.POST.get(SEARCH_VAR, "").strip()[:200]
+        if term:
+            kept = dict(request.session.get(SESSION_SEARCHES, {}))
+            key = secrets.token_urlsafe(12)
+            kept[key] = {"model": self.opts.label_lower, "term": term}
+            request.session[SESSION_SEARCHES] = dict(list(kept.items())[-KEPT_SEARCHES:])
+            params[SEARCH_KEY] = key
+        return SeeOther(_address(request, params))
+
+
+def _address(request, params) -> str:
+    query = params.urlencode()
+    return request.path + (f"?{query}" if query else "")
+
+
+class AuditedAdmin(PostedSearchMixin, RoleAdminMixin, admin.ModelAdmin):
     """Every admin save and delete, of the record and of its inline rows, writes a change
     record and an event in one transaction."""
 

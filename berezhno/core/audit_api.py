@@ -1,18 +1,30 @@
 """API of the audit journals (heads within their scope, administrators)."""
 
-from django.utils.dateparse import parse_date
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 
-from . import access, audit, selectors
+from . import access, audit, dates, selectors
 from .access import can
 from .api import LoggedReads, ModelSerializer
 from .models import AccessLog, ObjectChange
 
-PARAMS = [OpenApiParameter("user", int, required=False),
-          OpenApiParameter("person", int, required=False),
-          OpenApiParameter("date_from", str, required=False, description="ГГГГ-ММ-ДД"),
-          OpenApiParameter("date_to", str, required=False, description="ГГГГ-ММ-ДД")]
+
+class JournalFilters(serializers.Serializer):
+    """The journals' filters, read from the address: a value that is not what the schema
+    says is a 400, never ignored (ignoring it would answer the whole journal). An empty
+    value means "not set", as a form submits it."""
+
+    user = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
+                                    help_text="Пользователь (номер)")
+    person = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
+                                      help_text="Гражданин (номер)")
+    date_from = serializers.DateField(required=False, validators=[dates.ANY],
+                                      help_text="С даты (ГГГГ-ММ-ДД)")
+    date_to = serializers.DateField(required=False, validators=[dates.ANY],
+                                    help_text="По дату (ГГГГ-ММ-ДД)")
+
+
+PARAMS = [JournalFilters]
 
 
 class AccessLogSerializer(ModelSerializer):
@@ -40,21 +52,17 @@ class CanReadAudit(permissions.BasePermission):
 
 
 def _filters(request) -> dict:
-    def as_int(name):
-        try:
-            return int(request.query_params.get(name) or 0) or None
-        except ValueError:
-            return None
-
     from django.contrib.auth import get_user_model
 
-    actor_id = as_int("user")
-    return {
-        "actor": get_user_model().objects.filter(pk=actor_id).first() if actor_id else None,
-        "person_id": as_int("person"),
-        "date_from": parse_date(request.query_params.get("date_from") or "") or None,
-        "date_to": parse_date(request.query_params.get("date_to") or "") or None,
-    }
+    given = {name: value for name in JournalFilters().fields
+             if (value := request.query_params.get(name, "").strip())}
+    filters = JournalFilters(data=given)
+    filters.is_valid(raise_exception=True)
+    data = filters.validated_data
+    # By id: an unknown user's journal is empty, not the whole one.
+    actor = get_user_model()(pk=data["user"]) if "user" in data else None
+    return {"actor": actor, "person_id": data.get("person"),
+            "date_from": data.get("date_from"), "date_to": data.get("date_to")}
 
 
 @extend_schema(parameters=PARAMS, summary="Журнал доступа к персональным данным")

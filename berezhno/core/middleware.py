@@ -7,7 +7,7 @@ from django.contrib.auth import logout
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
-from . import audit, context
+from . import audit, context, files
 
 
 def client_ip(request) -> str:
@@ -28,6 +28,8 @@ class RequestContextMiddleware:
                 response = self.get_response(request)
         finally:
             context.reset_context(token)
+            # The files of the request's rolled-back writes (a refused upload) go too.
+            files.discard_rolled_back()
         response["X-Request-ID"] = ctx.request_id
         return response
 

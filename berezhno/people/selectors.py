@@ -21,7 +21,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from berezhno.core import audit
-from berezhno.core.access import territories_in_scope
+from berezhno.core.access import can, territories_in_scope
 from berezhno.core.models import AccessKind, DomainEvent
 from berezhno.core.querysets import RestrictedQuerySet
 from berezhno.core.text import (
@@ -157,6 +157,41 @@ def person_find_duplicates(user, *, surname: str = "", name: str = "", patronymi
                        if fuzz.ratio(p.search_name, full_name) >= FUZZY_THRESHOLD]
             add(similar[:limit], "similar_name")
     return list(found.values())[:limit]
+
+
+@dataclass
+class DuplicateCheck:
+    """The answer of the check before a registration: the likely duplicates in the user's
+    scope, and whether a record outside it holds the СНИЛС (nothing of that record)."""
+
+    candidates: list[DuplicateCandidate]
+    elsewhere: bool = False
+
+
+def person_duplicate_check(user, *, surname: str = "", name: str = "", patronymic: str = "",
+                           birth_date: datetime.date | None = None, snils: str = "",
+                           settlement: Territory | None = None,
+                           territory: Territory | None = None,
+                           detail: str = "") -> DuplicateCheck:
+    """What registering these details would meet (decision 0019): the candidates in the
+    user's scope (``person_find_duplicates``) and whether the СНИЛС is held by a record
+    outside it — registering would then open a request to share it. That match is logged
+    (``snils_match``, as at registration); nothing of the record is returned. Only for a
+    user who may register persons: for anyone else the region-wide lookup has no purpose,
+    and ``elsewhere`` stays false."""
+    candidates = person_find_duplicates(
+        user, surname=surname, name=name, patronymic=patronymic, birth_date=birth_date,
+        snils=snils, settlement=settlement, territory=territory)
+    if not snils or not can(user, roles.PERSON, roles.ADD):
+        return DuplicateCheck(candidates)
+    # The region-wide holder (``services.identity.snils_holder``), never shown.
+    holder = (Person.objects.filter(snils=snils).exclude(status=PersonStatus.MERGED)
+              .values_list("pk", flat=True).first())
+    if holder is None or person_queryset(user, roles.VIEW).filter(pk=holder).exists():
+        return DuplicateCheck(candidates)
+    audit.log_access(user=user, kind=AccessKind.SNILS_MATCH, person_id=holder,
+                     obj_repr=f"person:{holder}", detail=detail)
+    return DuplicateCheck(candidates, elsewhere=True)
 
 
 def district_for_settlement(user, settlement: Territory) -> Territory:

@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from berezhno.accounts.models import Agreement, RoleAssignment
+from berezhno.core import files
 from berezhno.core.context import acting_as
 from berezhno.core.models import AccessKind, AccessLog, ObjectChange
 from berezhno.people import services as people
@@ -286,6 +287,9 @@ def fingerprint() -> dict:
         for label, sql in _fingerprint_queries(connection.vendor):
             cursor.execute(sql)
             state[label] = cursor.fetchall()
+    # Files of earlier rolled-back examples go first (core.files), or a request's own
+    # sweep of them would look like a change made by the request.
+    files.discard_rolled_back()
     media = Path(settings.MEDIA_ROOT)
     state["files"] = sorted(str(p) for p in media.rglob("*")) if media.exists() else []
     return state

@@ -198,6 +198,11 @@ def _negated_parameters(case) -> set[str]:
     data = case.meta.phase.data if case.meta is not None else None
     if data is None:
         return set()
+    location = getattr(data, "location", "") or ""
+    where = getattr(data, "parameter_location", None)
+    if getattr(where, "value", where) == "body" and location.startswith("/properties/"):
+        # A coverage case names the body by its media type and the property by its path.
+        return {location.split("/")[2]}
     if getattr(data, "parameter", None):
         return {data.parameter}
     return {m.parameter for m in getattr(data, "mutations", ()) if m.parameter}
@@ -225,20 +230,30 @@ def invalid_values_rejected(ctx, response, case):
 BOOLEAN_WORDS = {0, 1, "0", "1", "true", "false", "True", "False", "on", "off", "yes", "no"}
 
 
+def _coerced(schema: dict, value) -> bool:
+    """Whether DRF reads ``value`` as valid for a property of ``schema`` by design: 0/1 and
+    "true"/"false" for a boolean, a JSON number for a text or a decimal (its digits)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return False
+    if schema.get("type") == "boolean":
+        return value in BOOLEAN_WORDS
+    if schema.get("type") == "string" and "enum" not in schema:
+        return (isinstance(value, (int, float))
+                and schema.get("format") in (None, "decimal"))
+    return False
+
+
 def _only_json_scalars_coerced(case) -> bool:
-    """DRF reads 0/1 and "true"/"false" as booleans: a body whose only departure from the
-    schema is such a value in a boolean property is valid to the server by design."""
+    """A body whose only departures from the schema are values DRF coerces by design
+    (``_coerced``) is valid to the server."""
     if not isinstance(case.body, dict):
         return False
     properties = _body_properties(case.operation)
     coerced = {name for name, value in case.body.items()
-               if properties.get(name, {}).get("type") == "boolean"
-               and not isinstance(value, bool) and value in BOOLEAN_WORDS}
+               if _coerced(properties.get(name, {}), value)}
     if not coerced:
         return False
-    negated = {m.parameter for m in getattr(getattr(case.meta, "phase", None) and
-                                            case.meta.phase.data, "mutations", ()) or ()
-               if getattr(m, "parameter", None)}
+    negated = _negated_parameters(case)
     return not negated or negated <= coerced
 
 
@@ -272,7 +287,8 @@ def _is_error_body(response) -> bool:
 DELIBERATE = (
     "a request whose only invalid values are empty query parameters (\"not set\", as a form "
     "submits them) or unrecognised booleans is read as not filtered; DRF reads 0/1 and "
-    "\"true\"/\"false\" as booleans; valid data may be refused with the documented 400 when "
+    "\"true\"/\"false\" as booleans, and a JSON number given for a text or a decimal as its "
+    "digits (then validated as that text); valid data may be refused with the documented 400 when "
     "an id is not in the user's scope or a service rule refuses it")
 
 
@@ -414,3 +430,63 @@ def test_the_generated_client_parses_every_response_of_every_role(generated_clie
             parsed += 1
     assert not wrong, "\n".join(wrong[:30])
     assert parsed > 300
+
+
+# ------------------------------------------------------------------------ the coverage phase
+#
+# schemathesis's coverage phase: for every operation, the cases that walk its schema — each
+# parameter and property missing, at and past its bounds, of every wrong type, every enum
+# value, unexpected methods — valid (positive) and invalid (negative): about 7 500 cases.
+# Sent all as each of the 13 roles they take over half an hour on two cores, so they are
+# dealt out over the roles in turn: each case is sent once, as one role, and each role
+# sends its share (about 580) of every operation's cases, a valid one on a real record of
+# the test where the operation names one. The run time is in docs/performance.md.
+
+COVERAGE_MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
+_COVERAGE: dict[str, list] = {}
+
+
+def _coverage_cases(schema, label: str) -> list:
+    """The coverage phase's cases of one operation, generated once per process."""
+    if label not in _COVERAGE:
+        operation = schema.find_operation_by_label(label)
+        config = schema.config.generation_for(operation=operation, phase="coverage")
+        _COVERAGE[label] = list(schema.iter_coverage_cases(
+            operation, generation_modes=COVERAGE_MODES, generation_config=config))
+    return _COVERAGE[label]
+
+
+def _is_positive(case) -> bool:
+    return case.meta is not None and case.meta.generation.mode is GenerationMode.POSITIVE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_the_coverage_phase_as_every_role_passes_all_checks(world, records, wsgi_app, role):
+    schema = _served_schema(wsgi_app)
+    headers = _headers(world, role)
+    checks = [*ALL_CHECKS, invalid_values_rejected, valid_values_accepted]
+    share, roles = list(ROLES).index(role), len(ROLES)
+    failures, sent, dealt = [], 0, 0
+    for method, path in OPERATIONS:
+        label = f"{method} {path}"
+        real = records.get(_resource(path))
+        for case in _coverage_cases(schema, label):
+            dealt += 1
+            if dealt % roles != share:
+                continue
+            original = case.path_parameters
+            if _is_positive(case) and "{id}" in path and real is not None and original:
+                case.path_parameters = {**original, "id": real}  # a record of this test
+            sent += 1
+            try:
+                response = _send(case, headers)
+                case.validate_response(response, checks=checks, headers=headers)
+                _assert_json_error(case, response)
+            except (Exception, BaseExceptionGroup) as exc:
+                failures.append(f"{label} {case.method} {case.formatted_path} "
+                                f"{case.query or ''} {str(case.body)[:300]}: {exc}"[:1500])
+            finally:
+                case.path_parameters = original
+    assert sent > 100
+    assert not failures, f"{role}: {len(failures)} cases\n\n" + "\n\n".join(failures[:40])

@@ -3,7 +3,6 @@
 Searches by name, СНИЛС or phone are POSTed; a GET carrying one is sent away (303, the page
 without it) or refused (API, 400) unrun; the logging filter scrubs what still arrives."""
 
-import io
 import logging
 import re
 from urllib.parse import quote, quote_plus
@@ -199,18 +198,7 @@ def test_the_schema_documents_the_posted_searches(client):
 # ------------------------------------------------------------------ logs
 
 
-@pytest.fixture
-def log_output():
-    """The output of the handlers LOGGING configures, captured."""
-    streams = []
-    for name in ("console", "server"):
-        handler = logging.getHandlerByName(name)
-        assert handler is not None, name
-        stream = io.StringIO()
-        streams.append((handler, handler.setStream(stream), stream))
-    yield lambda: "".join(s.getvalue() for _h, _old, s in streams)
-    for handler, old, _stream in streams:
-        handler.setStream(old)
+# ``log_output`` (the handlers' output, captured) is in ``conftest.py``.
 
 
 @pytest.mark.parametrize("term", [NAME, SNILS, PHONE])

@@ -4,6 +4,7 @@ health data."""
 from typing import cast
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -191,10 +192,31 @@ class EventSerializer(ModelSerializer):
                 if f not in ("version", "search_name")]
 
 
+DUPLICATE_REASONS = [("snils", "тот же СНИЛС"), ("name_birth_date", "те же ФИО и дата рождения"),
+                     ("similar_name", "похожее ФИО в том же населённом пункте")]
+
+
 class DuplicateSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
-    reasons = serializers.ListField(child=serializers.CharField())
+    reasons = serializers.ListField(child=serializers.ChoiceField(choices=DUPLICATE_REASONS))
+
+
+class DuplicateCheckSerializer(serializers.Serializer):
+    """The answer of ``POST /persons/duplicates/`` (decision 0019)."""
+
+    candidates = DuplicateSerializer(
+        many=True, help_text="Возможные дубликаты в вашей зоне доступа.")
+    elsewhere = serializers.BooleanField(
+        help_text="СНИЛС принадлежит гражданину, который состоит на учёте вне вашей зоны "
+                  "доступа. Его сведения не показываются; регистрация с этим СНИЛС не "
+                  "создаст вторую запись, а откроет запрос в ту территорию о предоставлении "
+                  "доступа (409 `duplicate` с `details.elsewhere: true`). Совпадение "
+                  "записывается в журнал доступа. Всегда `false` для тех, кто не может "
+                  "регистрировать граждан.")
+    message = serializers.CharField(
+        allow_blank=True, help_text="Пояснение для пользователя, когда `elsewhere`; иначе "
+                                    "пусто.")
 
 
 class SensitiveSerializer(ModelSerializer):
@@ -222,6 +244,12 @@ class PersonSearchSerializer(SearchBody):
                                                  default=None)
     no_consent = serializers.BooleanField(required=False, allow_null=True, default=None)
     unidentified = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+ELSEWHERE_MESSAGE = _(
+    "Гражданин с таким СНИЛС уже состоит на учёте в другой территории. Его сведения вам не "
+    "показываются. Вторую запись создавать не нужно: при регистрации туда будет отправлен "
+    "запрос о предоставлении доступа.")
 
 
 def PERSON_ANY(**kwargs):  # noqa: N802 - named like the serializer it stands for
@@ -359,21 +387,34 @@ class PersonViewSet(PostedSearch, LoggedReads,
             raise Http404 from exc
         return Response(EventSerializer(events, many=True).data)
 
-    @extend_schema(summary="Проверка возможных дубликатов", request=PersonWriteSerializer,
-                   responses=DuplicateSerializer(many=True))
+    @extend_schema(
+        summary="Проверка перед регистрацией: дубликаты и СНИЛС в другой территории",
+        description=(
+            "Возможные дубликаты в вашей зоне доступа (`candidates`) и признак `elsewhere`: "
+            "СНИЛС уже принадлежит записи вне вашей зоны доступа. Сведения той записи не "
+            "показываются; регистрация откроет запрос о предоставлении доступа к ней "
+            "(решение 0019). Совпадение записывается в журнал доступа."),
+        request=PersonWriteSerializer, responses={200: DuplicateCheckSerializer,
+                                                  400: ErrorSerializer})
     @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def duplicates(self, request):
         serializer = PersonWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        found = selectors.person_find_duplicates(
+        check = selectors.person_duplicate_check(
             request.user, surname=data.get("surname", ""), name=data.get("name", ""),
             patronymic=data.get("patronymic", ""), birth_date=data.get("birth_date"),
             snils=data.get("snils") or "",
-            settlement=data.get("settlement"), territory=data.get("territory"))
+            settlement=data.get("settlement"), territory=data.get("territory"),
+            detail=request.path)
+        found = check.candidates
         self.shown([c.person for c in found])
-        return Response([{"id": c.person.pk, "full_name": c.person.full_name,
-                          "reasons": c.reasons} for c in found])
+        return Response({
+            "candidates": [{"id": c.person.pk, "full_name": c.person.full_name,
+                            "reasons": c.reasons} for c in found],
+            "elsewhere": check.elsewhere,
+            "message": str(ELSEWHERE_MESSAGE) if check.elsewhere else "",
+        })
 
     @extend_schema(summary="Снять с учёта (смерть, выбытие)", request=StatusSerializer,
                    responses={200: PersonSerializer, 400: ErrorSerializer, 409: CONFLICT})
