@@ -224,13 +224,13 @@ def test_the_admin_form_offers_only_grantable_roles_and_territories(client, worl
     role_select = re.search(r'<select name="role"[^>]*>(.*?)</select>', body, re.S).group(1)
     assert 'value="district_specialist"' in role_select and 'value="head"' in role_select
     assert 'value="admin"' not in role_select
-    found = client.get(reverse("admin:autocomplete"), {
+    found = client.post(reverse("admin:autocomplete"), {
         "app_label": "accounts", "model_name": "roleassignment", "field_name": "territory",
         "term": ""}).json()["results"]
     names = {row["text"] for row in found}
     assert "Называевский район" in names and "Участок 1" in names
     assert not names & {"Тарский район", "Тара — участок 1", "Омская область"}
-    users = client.get(reverse("admin:autocomplete"), {
+    users = client.post(reverse("admin:autocomplete"), {
         "app_label": "accounts", "model_name": "roleassignment", "field_name": "user",
         "term": "madmin"}).json()["results"]
     assert users == []  # not oneself
