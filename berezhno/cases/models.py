@@ -301,7 +301,8 @@ class Activity(VersionedModel):
                                 related_name="+")
     responsible_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("исполнитель (специалист)"),
-        on_delete=models.PROTECT, null=True, blank=True, related_name="activities")
+        on_delete=models.PROTECT, null=True, blank=True, related_name="activities",
+        db_index=False)  # the first column of ``activity_by_responsible``
     partner = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("исполнитель (организация-партнёр)"),
         on_delete=models.PROTECT, null=True, blank=True, related_name="activities")
@@ -332,6 +333,10 @@ class Activity(VersionedModel):
                    models.Index(fields=["responsible_user", "-finished_on"],
                                 condition=Q(status__in=["done", "not_done"]),
                                 name="activity_finished"),
+                   # the cases a specialist carries out an activity of: the case scope's
+                   # work-assignment grant, read from the index alone
+                   models.Index(fields=["responsible_user", "case"],
+                                name="activity_by_responsible"),
                    # indicators: help given in a period, and to which cases (index only)
                    models.Index(fields=["finished_on", "case"], condition=Q(status="done"),
                                 name="activity_done_on_case")]
