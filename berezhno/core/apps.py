@@ -17,13 +17,14 @@ class CoreConfig(AppConfig):
         fields.BLANK_CHOICE_LABEL = fields.BLANK_CHOICE_DASH[0][1]
 
         # lookups registers ``__any``; checks registers the registries' system check.
-        from . import access, checks, home, lookups, registry  # noqa: F401
+        from . import access, checks, home, lookups, memory, registry  # noqa: F401
         from .admin_site import may_administer
         from .middleware import stamp_login
         from .models import CalendarDay
         from .registry import HomePanel, MenuEntry, register_home_panel, register_menu
 
         user_logged_in.connect(stamp_login, dispatch_uid="berezhno.core.stamp_login")
+        memory.install()
         # The production calendar is the country's: reference data of the administrator.
         access.register_kind(access.AUDIT, _("журнал аудита"), personal=True)
         access.register_kind(access.CALENDAR, _("производственный календарь"),
