@@ -269,7 +269,7 @@ def errors_in_schema(result, generator, request, public):
 
 def page_not_found(request, exception):
     """The 404 handler: under /api/ a JSON error like every other API error (a URL that
-    matches no route, e.g. a malformed id), elsewhere Django's page."""
+    matches no route, e.g. a malformed id), elsewhere the site's Russian page (404.html)."""
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("not_found", _("Не найдено.")), status=404,
                             json_dumps_params={"ensure_ascii": False})

@@ -1,10 +1,12 @@
 """Settings for a developer's machine and the embedded first run (SQLite, demo data)."""
 
 from .base import *  # noqa: F403
-from .env import env_list
+from .env import env_int, env_list
 
 DEBUG = True
 INTERNAL_IPS = ["127.0.0.1"]
+# Django's English technical 404 page instead of the site's (berezhno/core/not_found.py).
+BEREZHNO_TECHNICAL_404 = env_int("BEREZHNO_TECHNICAL_404", 0) == 1
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -345,3 +345,34 @@ def test_a_filter_id_out_of_scope_is_answered_like_a_missing_one(client, world):
     assert not wrong, "\n".join(wrong)
     # The thirteen of the issue, at least.
     assert len(checked) >= 13, checked
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v1/persons/999999999/"])
+def test_with_debug_on_the_api_still_answers_the_json_404(client, world, path, settings):
+    """``make run`` has DEBUG on: Django's English technical page is replaced there too."""
+    settings.DEBUG = True
+    client.force_login(world.user("specialist"))
+    r = client.get(path)
+    assert r.status_code == 404
+    assert r["Content-Type"].startswith("application/json")
+    assert r.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_unknown_page_answers_in_russian(client, world, debug, settings):
+    settings.DEBUG = debug
+    client.force_login(world.user("specialist"))
+    r = client.get("/no-such-page/")
+    assert r.status_code == 404
+    text = r.content.decode()
+    assert "Страница не найдена" in text and "Page not found" not in text
+    assert "Выйти" in text  # the site's frame, with its menu
+
+
+@pytest.mark.django_db
+def test_the_slash_is_still_appended_with_debug_on(client, world, settings):
+    settings.DEBUG = True
+    client.force_login(world.user("specialist"))
+    assert client.get("/api/v1/persons").status_code == 301
