@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from . import access, dates, registry, selectors
+from . import access, dates, history, registry, selectors
 from . import forms as fields
 from .access import can
 from .audit import mask_sensitive
@@ -50,9 +50,10 @@ def audit(request):
             "date_from": data.get("date_from"), "date_to": data.get("date_to")}
     if view == "changes":
         page = paginate(selectors.change_log(request.user, **args), request)
-        page.items = mask_sensitive(request.user, page.items)
+        page.items = history.present(request.user, mask_sensitive(request.user, page.items))
     else:
         page = paginate(selectors.access_log(request.user, kind=data.get("kind", ""), **args),
                         request)
+        page.items = history.present_reads(request.user, page.items)
     return render(request, "core/audit.html", {"form": form, "page": page, "view": view,
                                                "query": request.GET.urlencode()})

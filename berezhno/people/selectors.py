@@ -20,7 +20,7 @@ from django.db.models import (
 from django.utils import timezone
 from rapidfuzz import fuzz
 
-from berezhno.core import audit
+from berezhno.core import audit, history
 from berezhno.core.access import can, territories_in_scope
 from berezhno.core.models import AccessKind, DomainEvent
 from berezhno.core.querysets import RestrictedQuerySet
@@ -299,6 +299,7 @@ def person_timeline(user, pk, limit: int = 200) -> tuple[Person, list[DomainEven
     person = person_get(user, pk, roles.VIEW)
     events = list(person_events(user, person)[:limit])
     _log_health_events(user, person, events)
+    history.present(user, [e.change for e in events if e.change is not None])
     return person, events
 
 
