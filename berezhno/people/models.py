@@ -529,7 +529,7 @@ class PersonMerge(models.Model):
         ordering = ["-merged_at"]
 
     def __str__(self) -> str:
-        return f"{self.source_id} → {self.target_id}"
+        return f"{self.source} → {self.target}"
 
 
 class PersonShareRequest(models.Model):
