@@ -16,6 +16,8 @@ class AccountsConfig(AppConfig):
 
         _two_factor_plumbing()
         roles.register()
+        from .pickers import USER
+        registry.register_picker(USER)
         access.register_grant_loader(load_grants)
         access.register_scope(Organisation, kind=roles.ORGANISATION)
         access.register_scope(Department, kind=roles.ORGANISATION)

@@ -53,10 +53,10 @@ def _field_by_column(model: type[models.Model] | None, column: str) -> models.Fi
         if column in (field.attname, field.name):
             return field
     try:
-        field = model._meta.get_field(column)
+        found = model._meta.get_field(column)
     except FieldDoesNotExist:  # a column of an older version of the model
         return None
-    return field if isinstance(field, models.Field) else None
+    return found if isinstance(found, models.Field) else None
 
 
 def kind_label(model: type[models.Model] | None) -> str:
@@ -181,7 +181,7 @@ def present(user, changes: Iterable) -> list:
                                       access.VIEW) if _scoped(model) else \
             model._default_manager.filter(pk__in=list(pks))
         for obj in qs:
-            urls[(model, obj.pk)] = obj.get_absolute_url()
+            urls[(model, obj.pk)] = obj.get_absolute_url()  # type: ignore[union-attr]
     for change, rows in pending:
         model = _model_of(change.content_type_id)
         order = {f.attname: i for i, f in enumerate(model._meta.concrete_fields)} if model else {}
@@ -193,7 +193,7 @@ def present(user, changes: Iterable) -> list:
         # A new record lists what it was created with, a deleted one what it held.
         side = {"create": "after", "delete": "before"}.get(change.action)
         change.fields = [f for f in shown if side is None or getattr(f, side) != EMPTY]
-        change.link = urls.get((_model_of(change.content_type_id), change.object_id), "")
+        change.link = urls.get((model, change.object_id), "") if model is not None else ""
     return changes
 
 

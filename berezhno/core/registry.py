@@ -155,3 +155,30 @@ def home_panels(request) -> list[tuple[str, dict]]:
         if context is not None:
             shown.append((panel.template, context))
     return shown
+
+
+# ------------------------------------------------------------------------ pickers
+
+
+@dataclass(frozen=True)
+class Picker:
+    """How a form picks a record by search rather than by its number (``core.pickers``):
+    ``search(user, term)`` returns up to a page of ``(pk, label)`` in the user's scope,
+    its reads logged; ``label(user, pk)`` the label of a chosen record, or ``None`` when
+    the user may not see it. Registered by the app that owns the records."""
+
+    code: str
+    search: Callable[[Any, str], list[tuple[int, str]]]
+    label: Callable[[Any, int], str | None]
+    prompt: Any = ""
+
+
+_pickers: dict[str, Picker] = {}
+
+
+def register_picker(picker: Picker) -> None:
+    _put(_pickers, picker.code, picker, "picker")
+
+
+def picker(code: str) -> Picker | None:
+    return _pickers.get(code)

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import access, dates, history, registry, selectors
@@ -12,6 +13,7 @@ from . import forms as fields
 from .access import can
 from .audit import mask_sensitive
 from .models import AccessKind
+from .pickers import back_with
 from .views_utils import paginate
 
 
@@ -24,8 +26,11 @@ def home(request):
 class AuditFilterForm(forms.Form):
     view = forms.ChoiceField(label=_("Журнал"), required=False, choices=[
         ("access", _("Просмотры и выгрузки")), ("changes", _("Изменения"))])
-    user = fields.ModelChoiceField(label=_("Пользователь"), required=False, queryset=None)
-    person = forms.IntegerField(label=_("Номер записи гражданина"), required=False, min_value=1)
+    # Both chosen by search (core.pickers): the page keeps only the chosen record's id.
+    user = fields.ModelChoiceField(label=_("Пользователь"), required=False, queryset=None,
+                                   widget=forms.HiddenInput)
+    person = forms.IntegerField(label=_("Гражданин"), required=False, min_value=1,
+                                max_value=2**63 - 1, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("Вид доступа"), required=False,
                              choices=[("", _("любой")), *AccessKind.choices])
     date_from = forms.DateField(validators=[dates.PERIOD], label=_("С"), required=False,
@@ -36,7 +41,8 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = get_user_model().objects.filter(is_active=True)
-        self.fields["user"].label_from_instance = lambda u: f"{u.full_name} ({u.username})"
+
+    PICKED = {"person": "person", "user": "user"}  # field → picker code
 
 
 @login_required
@@ -55,5 +61,13 @@ def audit(request):
         page = paginate(selectors.access_log(request.user, kind=data.get("kind", ""), **args),
                         request)
         page.items = history.present_reads(request.user, page.items)
-    return render(request, "core/audit.html", {"form": form, "page": page, "view": view,
-                                               "query": request.GET.urlencode()})
+    back = request.get_full_path()
+    pickers = [{"field": form[name], "code": code, "form_id": f"pick-{name}",
+                "action": reverse("core:pick", args=[code]),
+                "clear_url": back_with(back, name, None),
+                "prompt": registry.picker(code).prompt if registry.picker(code) else ""}
+               for name, code in AuditFilterForm.PICKED.items()]
+    return render(request, "core/audit.html", {
+        "form": form, "page": page, "view": view, "query": request.GET.urlencode(),
+        "pickers": pickers, "back": back,
+        "plain_fields": [f for f in form if f.name not in AuditFilterForm.PICKED]})

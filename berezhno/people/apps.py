@@ -56,6 +56,8 @@ class PeopleConfig(AppConfig):
             kind=roles.SENSITIVE)
 
         registry.register_pages("people/", "berezhno.people.urls")
+        from .pickers import PERSON
+        registry.register_picker(PERSON)
         for prefix, viewset, basename in (
                 ("persons", "PersonViewSet", "person"), ("categories", "CategoryViewSet",
                                                          "category"),

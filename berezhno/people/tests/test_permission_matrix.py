@@ -81,6 +81,11 @@ UI_CASES = [
     ui("core:home", SIGNED_IN),
     ui("core:audit", AUDITORS),
     ui("core:audit", AUDITORS, query={"view": "changes"}, label="changes"),
+    # Pickers (core.pickers): every signed-in user may search, each within their own scope.
+    ui("core:pick", SIGNED_IN, method="post", args=(lambda s: "person",), writes=False,
+       data={"q": "Семён", "field": "person", "back": "/audit/"}),
+    ui("core:pick", SIGNED_IN, method="post", args=(lambda s: "user",), writes=False,
+       data={"q": "Бел", "field": "user", "back": "/audit/"}, label="user"),
     # Register exports: for those with the right to export persons, each their own scope
     # (OUT gets district 2's people); filters in the POST body; a read, not a write.
     ui("core:export", EXPORTERS, method="post", args=(lambda s: "persons", lambda s: "xlsx"),
