@@ -1,4 +1,4 @@
-"""Picking a record by search, never by its number (decision 0024).
+"""Picking a record by search, never by its number (decision 0029).
 
 A filter or form that names a person or a user keeps the chosen record's id in the page
 (an id is not a search term: it may stay in a GET address), but the user finds the
