@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import access, logsafe
+from . import access, admin_names, logsafe
 from .access import can
 
 
@@ -53,6 +53,9 @@ class AdminSite(admin.AdminSite):
             admin_class = type(admin_class.__name__, (PostedSearchMixin, admin_class),
                                {"__module__": admin_class.__module__})
         super().register(model_or_iterable, admin_class, **options)
+
+    def get_app_list(self, request, app_label=None):
+        return admin_names.rename(super().get_app_list(request, app_label))
 
     def autocomplete_view(self, request):
         return PostedAutocompleteJsonView.as_view(admin_site=self)(request)
