@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django_filters.filters import QuerySetRequestMixin
 from drf_spectacular.utils import extend_schema_field
 
@@ -127,3 +128,17 @@ class RecordFilter(ModelChoiceFilter):
             request = self.get_request()
             self.extra["queryset"] = lambda: self.get_queryset(request)
         return super(QuerySetRequestMixin, self).field
+
+
+class AnyYesNo(forms.NullBooleanSelect):
+    """A yes/no filter of a list: «все» (do not filter), «да», «нет» — Django's
+    NullBooleanSelect reads «Неизвестно» for the first, which is wrong in a filter."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("все")), ("true", _("да")), ("false", _("нет"))]
+
+
+def yes_no_filter(label, **kwargs) -> django_filters.BooleanFilter:
+    """A list's yes/no filter with «все / да / нет»."""
+    return django_filters.BooleanFilter(label=label, widget=AnyYesNo, **kwargs)

@@ -29,11 +29,9 @@ class PersonFilterSet(django_filters.FilterSet):
         method="filter_noop")
     status = django_filters.ChoiceFilter(label=_("Учёт"), choices=PersonStatus.choices,
                                          method="filter_noop")
-    special_attention = django_filters.BooleanFilter(label=_("Особое внимание"),
-                                                     method="filter_noop")
-    no_consent = django_filters.BooleanFilter(label=_("Без согласия"), method="filter_noop")
-    unidentified = django_filters.BooleanFilter(label=_("Неустановленные"),
-                                                method="filter_noop")
+    special_attention = fields.yes_no_filter(_("Особое внимание"), method="filter_noop")
+    no_consent = fields.yes_no_filter(_("Без согласия"), method="filter_noop")
+    unidentified = fields.yes_no_filter(_("Неустановленные"), method="filter_noop")
 
     class Meta:
         model = Person

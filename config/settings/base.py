@@ -174,6 +174,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 BEREZHNO_MAX_UPLOAD_BYTES = env_int("BEREZHNO_MAX_UPLOAD_MB", 15) * 1024 * 1024
 
+# The empty choice of a list's filter reads «все» (django-filter's default is «---------»).
+FILTERS_EMPTY_CHOICE_LABEL = _("все")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Signed-in clients (session or token) are throttled per user, anonymous ones per address;

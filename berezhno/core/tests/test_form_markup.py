@@ -35,3 +35,14 @@ def test_every_description_exists_on_a_form_with_errors(client, world):
     html = r.content.decode()
     assert 'aria-invalid="true"' in html
     assert dangling(html) == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["people:list", "cases:list", "cases:worklist", "core:audit",
+                                  "people:household_list", "people:share_requests"])
+def test_filters_say_all_not_dashes_or_unknown(client, world, name):
+    """A list's filter that does not filter reads «все» (or a word of the same sense)."""
+    client.force_login(world.user("head"))
+    html = client.get(reverse(name)).content.decode()
+    assert ">---------<" not in html
+    assert ">Неизвестно<" not in html
