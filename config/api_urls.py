@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from berezhno.core import registry
 from berezhno.core.api import Router
+from berezhno.core.views import api_docs
 
 router = Router()
 for prefix, viewset, basename in registry.api_routes():
@@ -13,7 +14,11 @@ for prefix, viewset, basename in registry.api_routes():
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # A light Russian page for everyone who opens it; Swagger UI (about 1.5 MB of scripts)
+    # only on request.
+    path("docs/", api_docs, name="api-docs"),
+    path("docs/swagger/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+         name="api-swagger"),
     *[path(p.prefix, include(p.urlconf)) for p in registry.api_paths()],
     path("", include(router.urls)),
 ]

@@ -34,7 +34,10 @@ class CoreConfig(AppConfig):
                                 lambda u: access.can(u, access.AUDIT, access.VIEW), order=900))
         register_menu(MenuEntry("admin", _("Администрирование"), "admin:index",
                                 lambda u: u.is_staff or may_administer(u), order=910))
-        register_menu(MenuEntry("api", "API", "api-docs", lambda u: True, order=990))
+        # The API's page is in the menu of administrators only; everyone else finds it in
+        # the profile, beside their API key.
+        register_menu(MenuEntry("api", "API", "api-docs",
+                                lambda u: u.is_superuser or may_administer(u), order=990))
         registry.register_api_route("audit/access", "berezhno.core.audit_api.AccessLogViewSet",
                                     "access-log")
         registry.register_api_route("audit/changes",

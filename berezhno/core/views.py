@@ -1,6 +1,7 @@
 """Home page and the audit journal."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -71,3 +72,10 @@ def audit(request):
         "form": form, "page": page, "view": view, "query": request.GET.urlencode(),
         "pickers": pickers, "back": back,
         "plain_fields": [f for f in form if f.name not in AuditFilterForm.PICKED]})
+
+
+def api_docs(request):
+    """What the API is, how to sign in to it, and where its description lies: a light page
+    (Swagger UI, about 1.5 MB of scripts, only behind a link)."""
+    return render(request, "core/api_docs.html", {
+        "version": settings.SPECTACULAR_SETTINGS.get("VERSION", "")})

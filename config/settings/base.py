@@ -202,8 +202,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Berezhno API",
-    "DESCRIPTION": "REST API of Berezhno, the information system of territorial social services.",
+    "TITLE": "API системы «Бережно»",
+    "DESCRIPTION": ("Программный интерфейс «Бережно» — информационной системы территориальных "
+                    "социальных служб: реестр граждан и семей, согласия, случаи "
+                    "сопровождения, направления, показатели. Доступ по ключу API из "
+                    "профиля пользователя (заголовок «Authorization: Token <ключ>»), "
+                    "в пределах прав и территории его ролей; каждое чтение персональных "
+                    "данных записывается в журнал доступа."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -384,3 +384,18 @@ def test_the_server_error_page_is_russian_and_needs_no_context():
     r = server_error(RequestFactory().get("/"))
     assert r.status_code == 500
     assert "Что-то пошло не так" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_page_is_light_russian_and_in_the_menu_of_administrators_only(client, world):
+    client.force_login(world.user("specialist"))
+    page = client.get("/api/v1/docs/").content.decode()
+    assert "Программный интерфейс (API)" in page and "Authorization: Token" in page
+    assert "swagger-ui" not in page.lower().replace("/docs/swagger/", "")
+    assert len(page.encode()) < 20_000
+    assert 'href="/api/v1/docs/"' not in client.get("/").content.decode()
+    assert client.get("/api/v1/docs/swagger/").status_code == 200
+    client.force_login(world.user("admin"))
+    assert 'href="/api/v1/docs/"' in client.get("/").content.decode()
+    schema = client.get("/api/v1/schema/?format=json").json()
+    assert schema["info"]["title"] == "API системы «Бережно»"

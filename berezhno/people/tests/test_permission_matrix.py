@@ -187,6 +187,7 @@ UI_CASES = [
 API_CASES = [
     Case("api-schema", outcomes(set(), 200, denied=200, anon=200)),  # public, no data
     Case("api-docs", outcomes(set(), 200, denied=200, anon=200)),
+    Case("api-swagger", outcomes(set(), 200, denied=200, anon=200)),
     Case("api-directory", outcomes(set(), 200, denied=200, anon=200), query={"q": "ленина"}),
     # persons
     api("person-list", SIGNED_IN),
