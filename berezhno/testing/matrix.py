@@ -475,3 +475,19 @@ def uncovered(cases: Iterable[Case]) -> list[str]:
 
 def today() -> str:
     return timezone.localdate().isoformat()
+
+
+def discover_scene_extensions() -> list[Callable[[Scene], Scene]]:
+    """The ``extend_scene(scene)`` functions of the matrix modules (found like the cases):
+    each adds its module's records to the scene; its module's fixture calls it."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("berezhno."):
+            continue
+        tests_dir = Path(config.path) / "tests"
+        for module_path in sorted(tests_dir.glob("test_*matrix*.py")):
+            module = importlib.import_module(f"{config.name}.tests.{module_path.stem}")
+            extend = getattr(module, "extend_scene", None)
+            if callable(extend):
+                found.append(extend)
+    return found

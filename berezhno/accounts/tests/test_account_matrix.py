@@ -17,11 +17,17 @@ def ui(name, allowed, ok=200, **kw) -> Case:
     return Case(name, outcomes(allowed, ok, extra=extra), **kw)
 
 
-@pytest.fixture
-def token_scene(scene):
+def extend_scene(scene):
+    """This module's records added to the matrix scene (also used by the phone-width
+    browser test, ``testing.matrix.discover_scene_extensions``)."""
     token, _key = services.api_token_issue(user=scene.users[IN], second_factor_verified=False)
     scene.objects["spec_token"] = token
     return scene
+
+
+@pytest.fixture
+def token_scene(scene):
+    return extend_scene(scene)
 
 
 ACCOUNT_CASES = [

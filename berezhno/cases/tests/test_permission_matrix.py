@@ -68,8 +68,9 @@ def first_answers(questionnaire) -> dict:
     return answers
 
 
-@pytest.fixture
-def case_scene(scene):
+def extend_scene(scene):
+    """This module's records added to the matrix scene (also used by the phone-width
+    browser test, ``testing.matrix.discover_scene_extensions``)."""
     w = scene.world
     spec, psy = w.user(IN), w.user(PSY)
     today = local_today(w.d1)
@@ -136,6 +137,11 @@ def case_scene(scene):
     # An activity of a Family Dispatch case: not for another practice.
     scene.secrets.append(("Занятия с психологом", frozenset({IN, HEAD, PSY, "root"})))
     return scene
+
+
+@pytest.fixture
+def case_scene(scene):
+    return extend_scene(scene)
 
 
 API_CASES = [

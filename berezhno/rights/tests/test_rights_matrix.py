@@ -18,8 +18,9 @@ READERS = TAKERS | {OUT}  # have the register (OUT sees district 2's only)
 HANDLERS = {HEAD}
 
 
-@pytest.fixture
-def rights_scene(scene):
+def extend_scene(scene):
+    """This module's records added to the matrix scene (also used by the phone-width
+    browser test, ``testing.matrix.discover_scene_extensions``)."""
     w = scene.world
     spec, head = w.user(IN), w.user(HEAD)
     received = datetime.date(2025, 12, 30)
@@ -38,6 +39,11 @@ def rights_scene(scene):
     scene.objects.update({"rights_access": access_request, "rights_destruction": destruction,
                           "rights_gone": gone, "incident": incident})
     return scene
+
+
+@pytest.fixture
+def rights_scene(scene):
+    return extend_scene(scene)
 
 
 def ui(name, allowed, ok=200, **kw) -> Case:

@@ -13,8 +13,9 @@ WORKERS = {IN, HEAD}
 READERS = {IN, HEAD, PSY}
 
 
-@pytest.fixture
-def sop_scene(scene):
+def extend_scene(scene):
+    """This module's records added to the matrix scene (also used by the phone-width
+    browser test, ``testing.matrix.discover_scene_extensions``)."""
     w = scene.world
     spec = w.user(IN)
     today = local_today(w.d1)
@@ -41,6 +42,11 @@ def sop_scene(scene):
     scene.objects.update({"sop_fresh": fresh, "sop_surveyed": surveyed,
                           "sop_registered": registered, "sop_case": spare})
     return scene
+
+
+@pytest.fixture
+def sop_scene(scene):
+    return extend_scene(scene)
 
 
 SOP_API_CASES = [

@@ -1,0 +1,125 @@
+"""Every page at 360 px for every role that may open it: nothing scrolls sideways.
+
+The pages and who may open them come from the permission matrix (``discover_cases``:
+every route has a row, or the route-coverage test fails), so a new page is measured as
+soon as it exists. Each page is opened in Chromium at 360 × 800 as each actor whose row
+expects 200 and answers HTML; the page's ``scrollWidth`` must not pass 360.
+
+``STILL_WIDE`` may list pages known to overflow (a ratchet: a page on it that fits fails
+the test too, so the list only shrinks). It is empty: every page fits. The failure
+message names the innermost elements that reach past the screen.
+
+Layout does not depend on the database: the test runs on SQLite only (it is the longest
+browser test) and is skipped on PostgreSQL.
+"""
+
+import urllib.parse
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from berezhno.testing.matrix import build_scene, discover_cases, discover_scene_extensions
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTH = 360
+
+# (case id, actor) → the width measured when this list was last updated.
+STILL_WIDE: dict[tuple[str, str], int] = {}
+
+
+# The innermost elements that reach past the viewport: what to fix on a wide page.
+CULPRITS = """(width) => {
+  const out = [];
+  const clipped = (el) => {
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      if (["auto", "scroll", "hidden"].includes(getComputedStyle(a).overflowX)) return true;
+    }
+    return false;
+  };
+  for (const el of document.querySelectorAll("body *")) {
+    if (clipped(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 1 && ![...el.children].some(
+        c => c.getBoundingClientRect().right > width + 1)) {
+      out.push(el.tagName.toLowerCase() + (el.className ? "." + el.className : "")
+               + (el.textContent ? " «" + el.textContent.trim().slice(0, 30) + "»" : "")
+               + " " + Math.round(r.right));
+    }
+  }
+  return out.slice(0, 6);
+}"""
+
+
+def _pages():
+    """The GET page rows (not the API, not the Django admin), with their allowed actors."""
+    for case in discover_cases():
+        if case.method != "get" or case.body == "json":
+            continue
+        if case.name.startswith(("api", "admin:")) or case.path is not None:
+            continue
+        actors = sorted(a for a, expected in case.expect.items() if expected == 200)
+        if actors:
+            yield case, actors
+
+
+def _cookie_for(user, base_url: str) -> dict:
+    client = Client()
+    client.force_login(user)
+    host = urllib.parse.urlsplit(base_url).hostname
+    return {"name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "domain": host, "path": "/"}
+
+
+def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
+    if connection.vendor != "sqlite":
+        pytest.skip("layout does not depend on the database: measured on SQLite")
+    scene = build_scene(world)
+    for extend in discover_scene_extensions():
+        scene = extend(scene)
+    by_actor: dict[str, list] = {}
+    for case, actors in _pages():
+        for actor in actors:
+            by_actor.setdefault(actor, []).append(case)
+    wide: dict[tuple[str, str], int] = {}
+    culprits: dict[str, list[str]] = {}
+    errors: list[str] = []
+    measured = 0
+    for actor, cases in sorted(by_actor.items()):
+        context = browser.new_context(base_url=live_server.url, locale="ru-RU",
+                                      viewport={"width": WIDTH, "height": 800})
+        context.set_default_timeout(15_000)
+        if actor != "anonymous":
+            context.add_cookies([_cookie_for(scene.users[actor], live_server.url)])
+        page = context.new_page()
+        try:
+            for case in cases:
+                url = case.url(scene)
+                if case.query:
+                    url += "?" + urllib.parse.urlencode(case.query, doseq=True)
+                answer = page.request.get(url)
+                if "text/html" not in answer.headers.get("content-type", ""):
+                    continue  # a PDF, a spreadsheet
+                response = page.goto(url)
+                if response is None or response.status != 200:
+                    errors.append(f"{case.id} as {actor}: HTTP "
+                                  f"{response.status if response else '—'}")
+                    continue
+                measured += 1
+                scrolled = page.evaluate("document.documentElement.scrollWidth")
+                if scrolled > WIDTH:
+                    wide[(case.id, actor)] = scrolled
+                    culprits.setdefault(case.id, page.evaluate(CULPRITS, WIDTH))
+        finally:
+            context.close()
+    assert not errors, errors
+    assert measured > 100, f"only {measured} pages measured"
+    new = {key: px for key, px in wide.items() if key not in STILL_WIDE}
+    fixed = sorted(key for key in STILL_WIDE if key not in wide)
+    assert not new, (f"pages that scroll sideways at {WIDTH} px: {sorted(new.items())}; "
+                     f"the widest elements: "
+                     f"{ {case: culprits.get(case) for case, _actor in new} }")
+    assert not fixed, f"these pages fit now, take them off STILL_WIDE: {fixed}"
