@@ -192,6 +192,10 @@ class SupportCase(VersionedModel):
             models.Index(fields=["territory", "status"], name="case_territory_status"),
             models.Index(fields=["responsible", "status"], name="case_responsible_status"),
             models.Index(fields=["received_at"], name="case_received"),
+            # indicators: a practice's cases of a territory that can count, read from
+            # the index alone (the region's charts scanned the whole table)
+            models.Index(fields=["practice", "territory", "decision", "id"],
+                         name="case_practice_territory"),
         ]
 
     def __str__(self) -> str:
