@@ -192,6 +192,7 @@ ADMIN_CASES += [
          args=("partner_org",), label="save",
          data=lambda s: {"kind": "partner", "partner_kind": "police", "is_active": "on",
                          "name": "ОМВД России по Называевскому району",
+                         "loaded_version": s.version("partner_org"),
                          "departments-TOTAL_FORMS": "1", "departments-INITIAL_FORMS": "0",
                          "departments-0-name": "Отдел участковых"}),
     site(SITE, 302, name="admin:accounts_user_change", method="post", args=("spec_user",),
