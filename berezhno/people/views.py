@@ -615,10 +615,12 @@ def share_request_detail(request, pk):
     may_decide = holder and Person.objects.restrict(request.user, roles.CHANGE).filter(
         pk=share.person_id).exists()
     edit_form = ShareRequestForm(request.POST if request.POST.get("do") == "edit" else None,
-                                 initial={"kind": share.kind, "reason": share.reason},
+                                 initial={"kind": share.kind, "reason": share.reason,
+                                          "version": share.version},
                                  prefix="edit")
     decision_form = ShareDecisionForm(request.POST if request.POST.get("do") in (
-        "approve", "refuse", "revoke") else None, prefix="decision")
+        "approve", "refuse", "revoke") else None, initial={"version": share.version},
+        prefix="decision")
     status = 200
     if request.method == "POST":
         do = request.POST.get("do")
@@ -627,17 +629,21 @@ def share_request_detail(request, pk):
             raise Http404  # not theirs to decide or to change: as if it were not there
         result = None
         if do == "edit" and edit_form.is_valid():
+            d = edit_form.cleaned_data
             result = apply_service(edit_form, lambda: services.share_request_update(
-                user=request.user, request=share, **edit_form.cleaned_data))
+                user=request.user, request=share, expected_version=d["version"],
+                kind=d["kind"], reason=d["reason"]))
             form = edit_form
         elif do in ("approve", "refuse") and decision_form.is_valid():
             result = apply_service(decision_form, lambda: services.share_request_decide(
-                user=request.user, request=share, approve=do == "approve",
-                comment=decision_form.cleaned_data["comment"]))
+                user=request.user, request=share,
+                expected_version=decision_form.cleaned_data["version"],
+                approve=do == "approve", comment=decision_form.cleaned_data["comment"]))
             form = decision_form
         elif do == "revoke" and decision_form.is_valid():
             result = apply_service(decision_form, lambda: services.share_request_revoke(
                 user=request.user, request=share,
+                expected_version=decision_form.cleaned_data["version"],
                 comment=decision_form.cleaned_data["comment"]))
             form = decision_form
         else:
