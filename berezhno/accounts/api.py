@@ -103,6 +103,7 @@ class AgreementSerializer(ModelSerializer):
 
 class AgreementFileSerializer(serializers.Serializer):
     file = serializers.FileField()
+    version = VersionField(required=True)
 
     def validate_file(self, value):
         """The scan is checked by its content and size, like every uploaded document."""
@@ -136,13 +137,9 @@ class AgreementViewSet(AuditedSaveMixin, mixins.ListModelMixin, mixins.RetrieveM
         agreement = self.get_object()
         s = AgreementFileSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        with transaction.atomic():
-            before = audit.snapshot(agreement)
-            agreement.file = s.validated_data["file"]
-            agreement.version += 1
-            agreement.save()
-            audit.record(user=request.user, obj=agreement, action=ChangeAction.UPDATE,
-                         before=before, event_type=self.event_type, summary=str(agreement))
+        agreement = services.agreement_file_set(
+            user=request.user, agreement=agreement,
+            expected_version=s.validated_data["version"], file=s.validated_data["file"])
         return Response(AgreementSerializer(agreement, context={"request": request}).data)
 
 

@@ -6,6 +6,7 @@ from typing import TypedDict, Unpack
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Model, Q
 from django.utils import timezone
@@ -475,6 +476,16 @@ def organisation_update(*, user, organisation: Organisation, expected_version: i
     _require(user, roles.ORGANISATION, access.CHANGE)
     return _reference_update(user, Organisation, organisation.pk, expected_version,
                              dict(changes), "organisation.saved")
+
+
+@transaction.atomic
+def agreement_file_set(*, user, agreement: Agreement, expected_version: int | None,
+                       file: File) -> Agreement:
+    """Store the agreement's scan (checked by the caller, ``core.files.check_upload``) on
+    the version the client read; the file follows the transaction (decision 0023)."""
+    _require(user, roles.AGREEMENT, access.CHANGE)
+    return _reference_update(user, Agreement, agreement.pk, expected_version,
+                             {"file": file}, "agreement.saved")
 
 
 @transaction.atomic

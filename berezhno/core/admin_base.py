@@ -7,8 +7,9 @@ from collections import Counter
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.admin.utils import NestedObjects, flatten_fieldsets, quote
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
+from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -17,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from . import access, audit, logsafe
 from .access import can
-from .models import ChangeAction
+from .errors import DomainError
+from .models import ChangeAction, VersionedModel
+from .services import check_version, snapshot_at
 from .views_utils import SeeOther
 
 
@@ -147,7 +150,98 @@ def _address(request, params) -> str:
     return request.path + (f"?{query}" if query else "")
 
 
-class AuditedAdmin(PostedSearchMixin, RoleAdminMixin, admin.ModelAdmin):
+# ------------------------------------------------------------------ optimistic locking
+#
+# A change form of a versioned record (the record's own form and every inline row) carries
+# the version it was read at; the save locks the row (the admin's change view runs in one
+# transaction) and refuses a save over a newer version with the API's message: the fields
+# changed since the read, with their current values (``core.services.check_version``,
+# decision 0022). Nothing is saved: the form, its inline rows and their audit rows alike.
+
+VERSION_FIELD = "loaded_version"
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """The mixin of a versioned record's admin form (``versioned_form``)."""
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.instance._state.adding:
+            self.fields[VERSION_FIELD].initial = self.instance.version
+
+    def clean(self):
+        instance = self.instance
+        if instance.pk is not None and not instance._state.adding:
+            current = _locked(instance)
+            if current is not None:
+                self._check_version(current)
+        return super().clean()
+
+    def _check_version(self, current) -> None:
+        loaded = (self.data.get(self.add_prefix(VERSION_FIELD)) or "").strip() or None
+        try:
+            read = int(loaded) if loaded is not None else None
+        except ValueError:
+            read = None
+        names = {f.name for f in current._meta.concrete_fields} - {"id", "version"}
+        try:
+            check_version(current, loaded, [n for n in self.fields if n in names],
+                          audit.snapshot(current), snapshot_at(current, read))
+        except DomainError as exc:
+            raise ValidationError(str(exc.message), code="conflict") from exc
+        self.cleaned_data[VERSION_FIELD] = read
+
+
+def _locked(instance):
+    """The row as it stands, locked for the rest of the change view's transaction (a plain
+    read where no transaction is open)."""
+    model = type(instance)
+    rows = model._default_manager.filter(pk=instance.pk)
+    if transaction.get_connection(router.db_for_write(model)).in_atomic_block:
+        rows = rows.select_for_update()
+    return rows.first()
+
+
+def is_versioned(model) -> bool:
+    return isinstance(model, type) and issubclass(model, VersionedModel)
+
+
+def versioned_form(form_class):
+    """The form with the version check (above), once."""
+    if issubclass(form_class, VersionCheckedForm):
+        return form_class
+    return type(form_class.__name__, (VersionCheckedForm, form_class), {})
+
+
+def with_version_field(fieldsets, editable: bool):
+    """The fieldsets with the hidden version in the first one where the form is editable
+    (a read-only page shows no version), never twice."""
+    fieldsets = [(name, {**options, "fields": [f for f in options["fields"]
+                                               if f != VERSION_FIELD]})
+                 for name, options in fieldsets]
+    if editable and fieldsets and VERSION_FIELD not in flatten_fieldsets(fieldsets):
+        name, options = fieldsets[0]
+        fieldsets[0] = (name, {**options, "fields": [*options["fields"], VERSION_FIELD]})
+    return fieldsets
+
+
+class VersionedAdminMixin:
+    """``ModelAdmin`` and ``InlineModelAdmin`` alike: a versioned model's form checks the
+    version it was read at."""
+
+    model: type
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not is_versioned(self.model):
+            return fieldsets
+        editable = obj is not None and self.has_change_permission(request, obj)
+        return with_version_field(fieldsets, editable)
+
+
+class AuditedAdmin(VersionedAdminMixin, PostedSearchMixin, RoleAdminMixin, admin.ModelAdmin):
     """Every admin save and delete, of the record and of its inline rows, writes a change
     record and an event in one transaction."""
 
@@ -168,6 +262,11 @@ class AuditedAdmin(PostedSearchMixin, RoleAdminMixin, admin.ModelAdmin):
             if limit is not None:
                 queryset = limit(request, request.GET.get("field_name", ""), queryset)
         return queryset, may_have_duplicates
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if is_versioned(self.model):
+            kwargs["form"] = versioned_form(kwargs.get("form") or self.form)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def _snapshot(self, obj) -> dict:
         return audit.snapshot(obj, exclude=self.snapshot_exclude)
@@ -280,14 +379,17 @@ def _autocomplete_source(site, request):
     return site._registry.get(model)
 
 
-class AuditedInlineMixin(RoleAdminMixin):
+class AuditedInlineMixin(VersionedAdminMixin, RoleAdminMixin):
     """An inline whose rights come from roles; ``event_type`` labels its audited changes
-    (``create_event_type`` its new rows), the parent admin's event type otherwise."""
+    (``create_event_type`` its new rows), the parent admin's event type otherwise. The rows
+    of a versioned model check their version (``VersionCheckedForm``)."""
 
     event_type: str | None = None
     create_event_type: str | None = None
 
     def get_formset(self, request, obj=None, **kwargs):
+        if is_versioned(self.model):
+            kwargs["form"] = versioned_form(kwargs.get("form") or self.form)
         formset = super().get_formset(request, obj, **kwargs)
         formset.audit_event_type = self.event_type
         formset.audit_create_event_type = self.create_event_type

@@ -3,12 +3,14 @@ the size limit and the real content type read from the file's first bytes, and t
 storage, whose files follow the transaction they were written in."""
 
 import logging
+import threading
+import weakref
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -43,69 +45,78 @@ def check_upload(upload) -> str:
 # the transaction then rolls back (a blocked person's write refused by the guard in
 # ``audit.record_change``, a later validation, a lost race), the row is gone but the file
 # would stay in storage, unlisted and undeletable by the destruction procedure. So the
-# default storage records every file it writes inside a transaction with an on-commit
-# marker: the marker runs if the write commits, and Django drops it, unrun, when the
-# transaction or the savepoint it was written in rolls back. ``discard_rolled_back`` removes
-# the files whose marker was dropped; it runs at the end of every request
-# (``RequestContextMiddleware``) and before every write, and commands may call it.
+# default storage registers every file it writes inside a transaction with an on-commit
+# marker: Django runs the marker if the write commits, and drops it, unrun, when the
+# transaction or the savepoint it was written in rolls back (or the connection closes in
+# it). The marker is held by Django's list of commit hooks only, so dropping it ends it
+# there and then, and its finaliser deletes the file: the cleanup happens at the rollback
+# itself — in a request, a management command, a shell or a test alike, with no sweep to
+# wait for. A deletion that fails (the disk) is retried by ``discard_rolled_back``, which
+# the request middleware runs at the end of every request and a command may call.
 
-_PENDING = "_berezhno_written_files"
+_retry: list[tuple[object, str]] = []  # (storage, name) whose deletion failed
+_retry_lock = threading.Lock()
 
 
 class _Committed:
-    """The on-commit marker of one written file: once it runs, the file is kept."""
+    """The on-commit marker of one written file: run, it keeps the file; dropped unrun,
+    its finaliser (``_dropped``) deletes it."""
 
-    def __init__(self, connection, entry):
-        self.connection, self.entry = connection, entry
+    __slots__ = ("__weakref__", "state")
 
-    def __call__(self):
-        pending = getattr(self.connection, _PENDING, [])
-        if self.entry in pending:
-            pending.remove(self.entry)
+    def __init__(self, state: list[bool]):
+        self.state = state
+
+    def __call__(self) -> None:
+        self.state[0] = True
+
+
+def _dropped(storage, name: str, state: list[bool]) -> None:
+    """The marker is gone: kept if it ran (the write committed), else deleted now."""
+    if state[0]:
+        return
+    try:
+        storage.delete(name)
+    except Exception:  # a finaliser must not raise: the deletion is retried later
+        logger.warning("upload.discard_failed")
+        with _retry_lock:
+            _retry.append((storage, name))
 
 
 def _written_in_transaction(storage, name: str, using: str = DEFAULT_DB_ALIAS) -> None:
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
         return  # autocommit: there is no transaction for the file to follow
-    entry: list = [storage, name, None]
-    entry[2] = marker = _Committed(connection, entry)
-    connection.__dict__.setdefault(_PENDING, []).append(entry)
+    state = [False]
+    marker = _Committed(state)
+    # The finaliser holds the storage, the name and the state, never the marker itself.
+    weakref.finalize(marker, _dropped, storage, name, state)
     transaction.on_commit(marker, using=using)
 
 
 def discard_rolled_back() -> int:
-    """Delete the files written in transactions (or savepoints) that have since rolled
-    back; the number deleted. Files of transactions still open are left alone."""
+    """Retry the deletions of rolled-back files that failed when the rollback happened;
+    the number deleted now. (The deletion itself happens at the rollback.)"""
+    with _retry_lock:
+        waiting, _retry[:] = list(_retry), []
     deleted = 0
-    for connection in connections.all(initialized_only=True):
-        pending = connection.__dict__.get(_PENDING)
-        if not pending:
+    for storage, name in waiting:
+        try:
+            storage.delete(name)  # type: ignore[attr-defined]
+        except OSError:
+            logger.warning("upload.discard_failed")
+            with _retry_lock:
+                _retry.append((storage, name))
             continue
-        # Django's entries are (savepoint ids, callback, robust).
-        waiting = {id(item[1]) for item in connection.run_on_commit}
-        kept = []
-        for entry in pending:
-            storage, name, marker = entry
-            if id(marker) in waiting:
-                kept.append(entry)
-                continue
-            try:
-                storage.delete(name)
-            except OSError:
-                logger.warning("upload.discard_failed")
-                continue
-            deleted += 1
-        connection.__dict__[_PENDING] = kept
+        deleted += 1
     return deleted
 
 
 class TransactionalStorageMixin:
     """A storage whose files follow the database transaction they were written in: a file
-    written in a transaction that rolls back is deleted (``discard_rolled_back``)."""
+    written in a transaction that rolls back is deleted at the rollback."""
 
     def _save(self, name, content):
-        discard_rolled_back()
         name = super()._save(name, content)
         _written_in_transaction(self, name)
         return name

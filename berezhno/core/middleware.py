@@ -28,7 +28,8 @@ class RequestContextMiddleware:
                 response = self.get_response(request)
         finally:
             context.reset_context(token)
-            # The files of the request's rolled-back writes (a refused upload) go too.
+            # A rolled-back write's file goes at the rollback (core.files); a deletion
+            # that failed then is retried here.
             files.discard_rolled_back()
         response["X-Request-ID"] = ctx.request_id
         return response

@@ -21,7 +21,7 @@ def lock[M: models.Model](model: type[M], pk) -> M:
     return model._default_manager.select_for_update().get(pk=pk)
 
 
-def check_version(obj: Versioned, expected_version: int | None, fields: Iterable[str],
+def check_version(obj: Versioned, expected_version: int | str | None, fields: Iterable[str],
                   current_snapshot: dict, loaded_snapshot: dict | None = None) -> None:
     """Refuse a save made on top of an older version (optimistic locking). The conflict
     names the fields that another user changed (those the user saw, ``loaded_snapshot``,
@@ -44,7 +44,8 @@ def check_version(obj: Versioned, expected_version: int | None, fields: Iterable
     else:
         names = [f for f in fields if f not in ("version",)]
     current = {f: current_snapshot.get(_attname(obj, f)) for f in names}
-    shown = "; ".join(f"{_label(obj, f)}: {_shown(v)}" for f, v in current.items())
+    shown = "; ".join(f"{_label(obj, f)}: {_shown(_display(obj, f, v))}"
+                      for f, v in current.items())
     message = _("Запись уже изменил другой пользователь (версия %(current)s, у вас "
                 "%(yours)s). Ваши изменения не сохранены: сверьте их с текущими значениями и "
                 "внесите заново.") % {"current": obj.version, "yours": expected}
@@ -78,6 +79,25 @@ def _label(obj, name: str) -> str:
         return str(obj._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+def _display(obj, name: str, value):
+    """A current value as the user knows it: a related record by its text, a choice by its
+    label, a flag as yes or no (the snapshot holds ids and codes)."""
+    try:
+        field = obj._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    if value in (None, ""):
+        return value
+    if field.is_relation and field.many_to_one:
+        related = getattr(obj, field.name, None)
+        return str(related) if related is not None else value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("да") if value else _("нет")
+    return value
 
 
 def _shown(value) -> str:

@@ -269,6 +269,7 @@ class ShareRequestForm(forms.Form):
     reason = forms.CharField(label=_("Основание"), max_length=500, widget=forms.Textarea(
         attrs={"rows": 3}), help_text=_("Например: гражданин переехал к нам и обратился "
                                          "за помощью."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ShareDecisionForm(forms.Form):
@@ -276,3 +277,4 @@ class ShareDecisionForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("При отказе или прекращении доступа укажите "
                                           "причину."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

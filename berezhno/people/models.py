@@ -567,6 +567,10 @@ class PersonShareRequest(models.Model):
     holder_territory = models.ForeignKey(
         "territories.Territory", verbose_name=_("территория, где состоял гражданин"),
         on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Optimistic locking (``core.services.check_version``): the requester's edit and the
+    # holder's decision are made on the version read (a share approved as a transfer would
+    # move the record).
+    version = models.PositiveIntegerField(_("версия"), default=1)
 
     objects = RestrictedQuerySet.as_manager()
 

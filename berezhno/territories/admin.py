@@ -1,10 +1,7 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 
 from berezhno.core.admin_base import AuditedAdmin, AuditedInlineMixin
-from berezhno.core.errors import DomainError
-from berezhno.core.services import check_version
 from berezhno.core.text import normalize_name
 
 from . import roles, services
@@ -12,28 +9,17 @@ from .models import District, DistrictCoverage, Street, Territory
 
 
 class TerritoryAdminForm(forms.ModelForm):
-    """Checks what the service will check, so that the admin shows the Russian messages."""
-
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    """Checks what the service will check, so that the admin shows the Russian messages
+    (the version the form was read at: ``AuditedAdmin``)."""
 
     class Meta:
         model = Territory
         fields = ["level", "parent", "name", "kind", "time_zone", "code", "latitude",
                   "longitude", "population", "is_remote", "is_active"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = self.instance.version
-
     def clean(self):
         data = super().clean()
         instance = self.instance if self.instance.pk else None
-        if instance is not None:
-            try:
-                check_version(instance, data.get("loaded_version"), (), {})
-            except DomainError as exc:
-                raise ValidationError(str(exc.message)) from exc
         level = instance.level if instance is not None else data.get("level")
         if level is not None and "name" in data:
             services.validate_placement(level=level, parent=data.get("parent"),

@@ -287,8 +287,8 @@ def fingerprint() -> dict:
         for label, sql in _fingerprint_queries(connection.vendor):
             cursor.execute(sql)
             state[label] = cursor.fetchall()
-    # Files of earlier rolled-back examples go first (core.files), or a request's own
-    # sweep of them would look like a change made by the request.
+    # Files of earlier rolled-back examples whose deletion failed go first (core.files),
+    # or a request's own retry of them would look like a change made by the request.
     files.discard_rolled_back()
     media = Path(settings.MEDIA_ROOT)
     state["files"] = sorted(str(p) for p in media.rglob("*")) if media.exists() else []

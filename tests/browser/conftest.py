@@ -52,15 +52,46 @@ def browser(_allow_async_unsafe):
 @dataclass
 class Problems:
     """What went wrong in the browser: JS errors, console errors (CSP violations land here),
-    failed requests and HTTP errors of static files."""
+    failed requests and HTTP errors of static files.
+
+    A request the browser aborted is no failure when something newer replaced it: a
+    script's request cut short because the user moved on (the charts loading after the
+    indicator table, say), or a page load cancelled by the next navigation (a redirect
+    still loading when the test opens another address). An aborted page load that nothing
+    replaced is reported — decided when the problems are read, when every navigation the
+    test made has started."""
 
     items: list[str] = field(default_factory=list)
+    # The main frame's navigation requests in the order they started, and the aborted ones.
+    navigations: list = field(default_factory=list)
+    aborted: list = field(default_factory=list)
+
+    def request_started(self, request) -> None:
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            self.navigations.append(request)
+
+    def request_failed(self, request) -> None:
+        message = f"request failed: {request.url} {request.failure}"
+        if request.failure == "net::ERR_ABORTED":
+            if request.resource_type in ("xhr", "fetch"):
+                return
+            if request.is_navigation_request():
+                self.aborted.append((request, message))
+                return
+        self.items.append(message)
+
+    def _superseded(self, request) -> bool:
+        started = [id(r) for r in self.navigations]
+        return id(request) in started and started.index(id(request)) < len(started) - 1
 
     def unexpected(self, *allowed: str) -> list[str]:
         """The problems that mention none of ``allowed``; the browser's own favicon request
         (the app has no favicon) is always allowed."""
         allowed = ("/favicon.ico", *allowed)
-        return [p for p in self.items if not any(a in p for a in allowed)]
+        found = [*self.items,
+                 *(message for request, message in self.aborted
+                   if not self._superseded(request))]
+        return [p for p in found if not any(a in p for a in allowed)]
 
 @pytest.fixture
 def problems() -> Problems:
@@ -75,11 +106,8 @@ def page(browser, live_server, problems):
     tab.on("pageerror", lambda exc: problems.items.append(f"page error: {exc}"))
     tab.on("console", lambda msg: msg.type == "error"
            and problems.items.append(f"console: {msg.text} ({msg.location.get('url')})"))
-    # A script's request cut short because the user moved on to another page (the charts
-    # loading after the indicator table, say) is aborted by the browser, not failed.
-    tab.on("requestfailed", lambda req: not (
-        req.resource_type in ("xhr", "fetch") and req.failure == "net::ERR_ABORTED")
-        and problems.items.append(f"request failed: {req.url} {req.failure}"))
+    tab.on("request", problems.request_started)
+    tab.on("requestfailed", problems.request_failed)
     tab.on("response", lambda resp: "/static/" in resp.url and resp.status >= 400
            and problems.items.append(f"static {resp.status}: {resp.url}"))
     try:

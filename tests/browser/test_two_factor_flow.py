@@ -41,6 +41,14 @@ def sign_in_with_password(page) -> None:
     page.get_by_role("button", name="Войти").click()
 
 
+def sign_out(page) -> None:
+    """Sign out and wait for the login page the sign-out leads to: opening another address
+    while that page still loads would cancel it (an aborted request)."""
+    page.get_by_role("button", name="Выйти").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    expect(page.get_by_role("heading", name="Вход в систему «Бережно»")).to_be_visible()
+
+
 def test_two_factors_on_a_phone(page, live_server, world, problems):
     page.set_viewport_size({"width": WIDTH, "height": 740})
     sign_in_with_password(page)
@@ -61,7 +69,7 @@ def test_two_factors_on_a_phone(page, live_server, world, problems):
     fits(page)
     page.get_by_role("link", name="Я сохранил коды").click()
     expect(page.get_by_text("включён")).to_be_visible()
-    page.get_by_role("button", name="Выйти").click()
+    sign_out(page)
 
     sign_in_with_password(page)
     expect(page).to_have_url(re.compile(r"/accounts/login/code/$"))

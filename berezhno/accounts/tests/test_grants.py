@@ -263,7 +263,7 @@ def test_an_assignment_outside_ones_rights_is_read_only(client, world):
     spec = RoleAssignment.objects.get(user=world.user("specialist"))
     r = client.post(reverse("admin:accounts_roleassignment_change", args=[spec.pk]), {
         "role": "district_specialist", "territory": world.d2.pk, "include_subtree": "on",
-        "is_active": "on"})
+        "is_active": "on", "loaded_version": spec.version})
     assert r.status_code == 302, _errors(r)
     spec.refresh_from_db()
     assert spec.territory == world.d2 and spec.version == 2

@@ -81,7 +81,8 @@ REFERENCE_CASES = [
                         "date": "2026-02-01", "subject": "Совместные рейды"}),
     Case("agreement-upload-file", outcomes(MANAGERS, 200, denied=403, anon=403),
          method="post", args=("agreement",),
-         data=lambda s: {"file": pdf_upload("agreement.pdf")}),
+         data=lambda s: {"file": pdf_upload("agreement.pdf"),
+                         "version": s.version("agreement")}),
     ref("agreement-detail", AGREEMENT_READERS, args=("agreement",)),
     ref("agreement-detail", MANAGERS, method="patch", args=("agreement",),
         data=lambda s: {"subject": "Обмен сведениями о семьях и детях",
@@ -192,6 +193,7 @@ ADMIN_CASES += [
          args=("partner_org",), label="save",
          data=lambda s: {"kind": "partner", "partner_kind": "police", "is_active": "on",
                          "name": "ОМВД России по Называевскому району",
+                         "loaded_version": s.version("partner_org"),
                          "departments-TOTAL_FORMS": "1", "departments-INITIAL_FORMS": "0",
                          "departments-0-name": "Отдел участковых"}),
     site(SITE, 302, name="admin:accounts_user_change", method="post", args=("spec_user",),
@@ -424,7 +426,7 @@ def test_agreement_scan_accepted_by_content(client, world, settings, name, conte
         "subject": "Взаимодействие"}, content_type="application/json")
     assert r.status_code == 201, r.content
     r = client.post(reverse("agreement-upload-file", args=[r.json()["id"]]),
-                    {"file": _upload(name, content)})
+                    {"file": _upload(name, content), "version": r.json()["version"]})
     assert r.status_code == 200, r.content
     assert Agreement.objects.get(number="2-А").file.read() == content
     assert ObjectChange.objects.filter(

@@ -99,3 +99,61 @@ def test_a_patch_without_a_change_keeps_the_version(client, world):
     r = _patch(client, "organisation-detail", org.pk, {"name": org.name,
                                                        "version": org.version})
     assert r.status_code == 200 and r.json()["version"] == org.version
+
+
+def _stored_files(settings) -> list[str]:
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_the_scan_upload_takes_the_version_read(client, world, agreement, settings):
+    """``POST …/file/`` is an edit like the others: without the version a 400, on a stale
+    one a 409 naming what changed since, with nothing stored; on the current one the scan
+    is saved, the version moves on and the change is audited."""
+    from berezhno.testing.matrix import pdf_upload
+
+    admin = world.user("admin")
+    client.force_login(admin)
+    url = reverse("agreement-upload-file", args=[agreement.pk])
+    changes = ObjectChange.objects.count()
+    r = client.post(url, {"file": pdf_upload("agreement.pdf")})
+    assert r.status_code == 400 and list(r.json()["fields"]) == ["version"]
+    r = client.post(url, {"file": pdf_upload("agreement.pdf"), "version": "abc"})
+    assert r.status_code == 400 and list(r.json()["fields"]) == ["version"]
+    seen = agreement.version
+    services.agreement_update(user=admin, agreement=agreement, expected_version=seen,
+                              subject="Совместные рейды")
+    changes = ObjectChange.objects.count()
+    r = client.post(url, {"file": pdf_upload("agreement.pdf"), "version": seen})
+    assert r.status_code == 409
+    body = r.json()
+    assert body["code"] == "conflict"
+    assert body["details"]["changed_fields"] == ["subject"]
+    assert body["details"]["current_values"] == {"subject": "Совместные рейды"}
+    assert "предмет соглашения: «Совместные рейды»" in body["detail"]
+    stored = Agreement.objects.get(pk=agreement.pk)
+    assert not stored.file and stored.version == seen + 1
+    assert ObjectChange.objects.count() == changes
+    assert _stored_files(settings) == []
+
+    r = client.post(url, {"file": pdf_upload("agreement.pdf"), "version": seen + 1})
+    assert r.status_code == 200, r.content
+    assert r.json()["version"] == seen + 2 and r.json()["file"]
+    stored = Agreement.objects.get(pk=agreement.pk)
+    assert stored.file.read().startswith(b"%PDF")
+    change = ObjectChange.objects.filter(object_id=agreement.pk, action="update",
+                                         actor=admin).latest("id")
+    assert change.after["file"] == stored.file.name and not change.before["file"]
+
+
+def test_the_scan_upload_needs_the_right(world, agreement):
+    from berezhno.testing.matrix import pdf_upload
+
+    with pytest.raises(DomainError) as exc:
+        services.agreement_file_set(user=world.user("head"), agreement=agreement,
+                                    expected_version=agreement.version,
+                                    file=pdf_upload("agreement.pdf"))
+    assert exc.value.status == 403
+    assert not Agreement.objects.get(pk=agreement.pk).file

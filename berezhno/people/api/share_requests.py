@@ -1,5 +1,6 @@
 """Requests to share or transfer a person's record (decision 0019): the list (incoming and
-sent), a request, and the holder's decisions — through the services the page calls."""
+sent), a request, the requester's edit and the holder's decisions — through the services
+the page calls, each on the version the client read (a stale one is a 409)."""
 
 import datetime
 
@@ -10,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.core.access import can
-from berezhno.core.api import LoggedReads, ModelSerializer
+from berezhno.core.api import LoggedReads, ModelSerializer, VersionField
 
 from .. import roles, selectors, services
 from ..choices import ShareKind, ShareStatus
@@ -54,7 +55,8 @@ class ShareRequestSerializer(ModelSerializer):
         fields = ["id", "kind", "status", "held_here", "sent_here", "person", "person_name",
                   "territory", "territory_name", "requested_by", "requested_by_name",
                   "requested_at", "reason", "entered_name", "entered_birth_date",
-                  "decided_by", "decided_by_name", "decided_at", "decision_comment"]
+                  "decided_by", "decided_by_name", "decided_at", "decision_comment",
+                  "version"]
         read_only_fields = fields
 
     def _held(self, obj) -> bool:
@@ -87,15 +89,32 @@ class DecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(
         max_length=500, required=False, allow_blank=True,
         help_text="Комментарий; при отказе и прекращении доступа — обязателен.")
+    version = VersionField(required=True)
+
+
+class ShareRequestEditSerializer(serializers.Serializer):
+    """What the requester may change while the request is pending (as on the page)."""
+
+    kind = serializers.ChoiceField(choices=ShareKind.choices, required=False,
+                                   help_text="Что просят: доступ к записи или её передачу.")
+    reason = serializers.CharField(max_length=500, required=False,
+                                   help_text="Основание запроса.")
+    version = VersionField()
 
 
 @extend_schema_view(
     list=extend_schema(summary="Запросы доступа к записям граждан (входящие и отправленные)"),
-    retrieve=extend_schema(summary="Запрос доступа к записи гражданина"))
+    retrieve=extend_schema(summary="Запрос доступа к записи гражданина"),
+    partial_update=extend_schema(
+        summary="Уточнить свой запрос, пока он ожидает решения (нужна версия)",
+        description="Изменяет только тот, кто отправил запрос: что просят (`kind`) и "
+                    "основание (`reason`). Другая версия — 409 с тем, что изменилось.",
+        request=ShareRequestEditSerializer, responses=ShareRequestSerializer))
 class ShareRequestViewSet(LoggedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                           viewsets.GenericViewSet):
     """A request the user sees neither as the holder nor as the requester is a 404, like
-    one that does not exist; deciding one that is not the user's to decide is a 403."""
+    one that does not exist; deciding one that is not the user's to decide, or editing one
+    the user did not send, is a 403."""
 
     serializer_class = ShareRequestSerializer
     permission_classes = [ShareRequestAccess]
@@ -110,11 +129,23 @@ class ShareRequestViewSet(LoggedReads, mixins.ListModelMixin, mixins.RetrieveMod
         # The requester's own view names no person: only the holder's is a read of one.
         super().shown([o for o in objects if getattr(o, "held_here", False)])
 
+    def partial_update(self, request, pk=None):
+        # PATCH only: the requester's two fields, never a whole request (no PUT).
+        share = self.get_object()
+        s = ShareRequestEditSerializer(data=request.data, partial=True)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        services.share_request_update(
+            user=request.user, request=share, expected_version=d["version"],
+            kind=d.get("kind", share.kind), reason=d.get("reason", share.reason))
+        share = self.get_queryset().get(pk=share.pk)
+        return Response(self.get_serializer(share).data)
+
     def _decided(self, request, call):
         share = self.get_object()
         s = DecisionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        call(share, s.validated_data.get("comment", ""))
+        call(share, s.validated_data["version"], s.validated_data.get("comment", ""))
         share = self.get_queryset().get(pk=share.pk)
         return Response(self.get_serializer(share).data)
 
@@ -122,19 +153,24 @@ class ShareRequestViewSet(LoggedReads, mixins.ListModelMixin, mixins.RetrieveMod
                    request=DecisionSerializer, responses=ShareRequestSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._decided(request, lambda share, comment: services.share_request_decide(
-            user=request.user, request=share, approve=True, comment=comment))
+        return self._decided(request, lambda share, version, comment: (
+            services.share_request_decide(user=request.user, request=share,
+                                          expected_version=version, approve=True,
+                                          comment=comment)))
 
     @extend_schema(summary="Отклонить запрос (причина обязательна)",
                    request=DecisionSerializer, responses=ShareRequestSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        return self._decided(request, lambda share, comment: services.share_request_decide(
-            user=request.user, request=share, approve=False, comment=comment))
+        return self._decided(request, lambda share, version, comment: (
+            services.share_request_decide(user=request.user, request=share,
+                                          expected_version=version, approve=False,
+                                          comment=comment)))
 
     @extend_schema(summary="Прекратить предоставленный доступ (основание обязательно)",
                    request=DecisionSerializer, responses=ShareRequestSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        return self._decided(request, lambda share, comment: services.share_request_revoke(
-            user=request.user, request=share, comment=comment))
+        return self._decided(request, lambda share, version, comment: (
+            services.share_request_revoke(user=request.user, request=share,
+                                          expected_version=version, comment=comment)))

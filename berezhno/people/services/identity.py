@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from berezhno.core import audit
 from berezhno.core.errors import DomainError, ErrorCode
 from berezhno.core.models import AccessKind, ChangeAction
-from berezhno.core.services import lock
+from berezhno.core.services import check_version, lock, snapshot_at
 from berezhno.territories.models import Territory
 
 from .. import roles
@@ -121,18 +121,30 @@ def share_request_open(*, user, person_id: int, territory: Territory, entered: d
     return request, True
 
 
+def _check_share_version(request: PersonShareRequest, expected_version: int | None) -> None:
+    """A change made on an older version is refused, naming what changed since the read
+    (the person, never shown to the requester, is not among the fields)."""
+    check_version(request, expected_version, SHARE_REQUEST_FIELDS, audit.snapshot(request),
+                  snapshot_at(request, expected_version))
+
+
+SHARE_REQUEST_FIELDS = ("kind", "reason", "status", "decided_by", "decision_comment")
+
+
 def _holder_may_decide(user, request: PersonShareRequest) -> bool:
     return Person.objects.restrict(user, roles.CHANGE).filter(pk=request.person_id).exists()
 
 
 @transaction.atomic
-def share_request_update(*, user, request: PersonShareRequest, kind: str,
-                         reason: str) -> PersonShareRequest:
-    """The requester asks for a transfer instead of a share, or says why (while pending)."""
+def share_request_update(*, user, request: PersonShareRequest, expected_version: int | None,
+                         kind: str, reason: str) -> PersonShareRequest:
+    """The requester asks for a transfer instead of a share, or says why (while pending),
+    on the version they read."""
     request = lock(PersonShareRequest, request.pk)
     if request.requested_by_id != user.pk:
         raise DomainError(_("Изменить запрос может только тот, кто его отправил."),
                           code=ErrorCode.FORBIDDEN)
+    _check_share_version(request, expected_version)
     if request.status != ShareStatus.PENDING:
         raise DomainError(_("По запросу уже принято решение."),
                           code=ErrorCode.INVALID_TRANSITION)
@@ -145,8 +157,11 @@ def share_request_update(*, user, request: PersonShareRequest, kind: str,
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(request)
+    if (request.kind, request.reason) == (kind, reason[:500]):
+        return request  # nothing changed: no new version, no audit row
     request.kind, request.reason = kind, reason[:500]
-    request.save(update_fields=["kind", "reason"])
+    request.version += 1
+    request.save(update_fields=["kind", "reason", "version"])
     audit.record(user=user, obj=request, action=ChangeAction.UPDATE, before=before,
                  person_id=request.person_id, event_type="person.share_requested",
                  summary=_("%(kind)s: %(territory)s") % {
@@ -155,15 +170,17 @@ def share_request_update(*, user, request: PersonShareRequest, kind: str,
 
 
 @transaction.atomic
-def share_request_decide(*, user, request: PersonShareRequest, approve: bool,
-                         comment: str = "") -> PersonShareRequest:
-    """Approve or refuse a pending request; only someone who may change the person's
-    record (the holding territory's head or specialist) decides. Approving a transfer
-    moves the record to the requesting territory."""
+def share_request_decide(*, user, request: PersonShareRequest, expected_version: int | None,
+                         approve: bool, comment: str = "") -> PersonShareRequest:
+    """Approve or refuse a pending request, as read (``expected_version``: the requester
+    may have asked for a transfer since); only someone who may change the person's record
+    (the holding territory's head or specialist) decides. Approving a transfer moves the
+    record to the requesting territory."""
     request = lock(PersonShareRequest, request.pk)
     if not _holder_may_decide(user, request):
         raise DomainError(_("Решение по запросу принимает территория, где состоит "
                             "гражданин."), code=ErrorCode.FORBIDDEN)
+    _check_share_version(request, expected_version)
     if request.status != ShareStatus.PENDING:
         raise DomainError(_("По запросу уже принято решение."),
                           code=ErrorCode.INVALID_TRANSITION)
@@ -176,8 +193,9 @@ def share_request_decide(*, user, request: PersonShareRequest, approve: bool,
     request.decided_by, request.decided_at = user, timezone.now()
     request.decision_comment = comment[:500]
     request.holder_territory_id = person.territory_id
+    request.version += 1
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_comment",
-                                "holder_territory"])
+                                "holder_territory", "version"])
     audit.record(user=user, obj=request, action=ChangeAction.UPDATE, before=before,
                  person_id=person.pk,
                  event_type="person.share_approved" if approve else "person.share_refused",
@@ -198,13 +216,15 @@ def share_request_decide(*, user, request: PersonShareRequest, approve: bool,
 
 
 @transaction.atomic
-def share_request_revoke(*, user, request: PersonShareRequest,
+def share_request_revoke(*, user, request: PersonShareRequest, expected_version: int | None,
                          comment: str) -> PersonShareRequest:
-    """End an approved share: the requesting territory no longer sees the person."""
+    """End an approved share (as read): the requesting territory no longer sees the
+    person."""
     request = lock(PersonShareRequest, request.pk)
     if not _holder_may_decide(user, request):
         raise DomainError(_("Прекратить доступ может территория, где состоит гражданин."),
                           code=ErrorCode.FORBIDDEN)
+    _check_share_version(request, expected_version)
     if request.status != ShareStatus.APPROVED or request.kind != ShareKind.SHARE:
         raise DomainError(_("Прекратить можно только предоставленный доступ."),
                           code=ErrorCode.INVALID_TRANSITION)
@@ -215,7 +235,9 @@ def share_request_revoke(*, user, request: PersonShareRequest,
     request.status = ShareStatus.REVOKED
     request.decision_comment = comment[:500]
     request.decided_by, request.decided_at = user, timezone.now()
-    request.save(update_fields=["status", "decision_comment", "decided_by", "decided_at"])
+    request.version += 1
+    request.save(update_fields=["status", "decision_comment", "decided_by", "decided_at",
+                                "version"])
     audit.record(user=user, obj=request, action=ChangeAction.UPDATE, before=before,
                  person_id=request.person_id, event_type="person.share_revoked",
                  summary=request.territory.name)

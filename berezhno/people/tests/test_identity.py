@@ -264,6 +264,11 @@ class TestMatchOutsideScope:
         assert (Person.objects.count(), Consent.objects.count()) == (persons, consents)
 
 
+def _v(share) -> int:
+    """The request's version now (what a client reading it would send)."""
+    return PersonShareRequest.objects.values_list("version", flat=True).get(pk=share.pk)
+
+
 @pytest.mark.django_db
 class TestShareRequestDecision:
     @pytest.fixture
@@ -275,7 +280,8 @@ class TestShareRequestDecision:
     def test_approved_share_makes_the_person_visible_there(self, world, pending):
         out, spec = world.user("specialist_other"), world.user("specialist")
         assert not Person.objects.restrict(out, roles.VIEW).filter(pk=world.p1.pk).exists()
-        services.share_request_decide(user=spec, request=pending, approve=True)
+        services.share_request_decide(user=spec, request=pending,
+                                      expected_version=_v(pending), approve=True)
         out = type(out).objects.get(pk=out.pk)  # grants are loaded once per user object
         assert Person.objects.restrict(out, roles.VIEW).filter(pk=world.p1.pk).exists()
         assert Consent.objects.restrict(out, roles.VIEW).filter(person=world.p1).exists()
@@ -293,15 +299,18 @@ class TestShareRequestDecision:
                                    territory=world.d2)
         assert "попросите передать запись" in exc.value.message_dict["territory"][0]
         assert Person.objects.get(pk=p1.pk).territory == world.d1
-        services.share_request_revoke(user=spec, request=pending, comment="Переехала обратно")
+        services.share_request_revoke(user=spec, request=pending, expected_version=_v(pending),
+                                      comment="Переехала обратно")
         out = type(out).objects.get(pk=out.pk)
         assert not Person.objects.restrict(out, roles.VIEW).filter(pk=world.p1.pk).exists()
 
     def test_approved_transfer_moves_the_record(self, world, pending):
         out, spec = world.user("specialist_other"), world.user("specialist")
-        services.share_request_update(user=out, request=pending, kind=ShareKind.TRANSFER,
+        services.share_request_update(user=out, request=pending, expected_version=_v(pending),
+                                      kind=ShareKind.TRANSFER,
                                       reason="Семья переехала в участок 2")
-        services.share_request_decide(user=spec, request=pending, approve=True)
+        services.share_request_decide(user=spec, request=pending,
+                                      expected_version=_v(pending), approve=True)
         p1 = Person.objects.get(pk=world.p1.pk)
         assert p1.territory == world.d2
         assert ObjectChange.objects.filter(object_id=p1.pk, action="update",
@@ -312,18 +321,22 @@ class TestShareRequestDecision:
     def test_only_the_holder_decides_and_a_refusal_needs_a_reason(self, world, pending):
         out, spec = world.user("specialist_other"), world.user("specialist")
         with pytest.raises(DomainError):
-            services.share_request_decide(user=out, request=pending, approve=True)
+            services.share_request_decide(user=out, request=pending,
+                                          expected_version=_v(pending), approve=True)
         with pytest.raises(DomainError):  # reads p1, may not change her
             services.share_request_decide(user=world.user("specialist_psy"), request=pending,
-                                          approve=True)
+                                          expected_version=_v(pending), approve=True)
         with pytest.raises(ValidationError):
-            services.share_request_decide(user=spec, request=pending, approve=False)
+            services.share_request_decide(user=spec, request=pending,
+                                          expected_version=_v(pending), approve=False)
         assert PersonShareRequest.objects.get(pk=pending.pk).status == ShareStatus.PENDING
-        services.share_request_decide(user=spec, request=pending, approve=False,
+        services.share_request_decide(user=spec, request=pending,
+                                      expected_version=_v(pending), approve=False,
                                       comment="Не подтверждено")
         assert PersonShareRequest.objects.get(pk=pending.pk).status == ShareStatus.REFUSED
         with pytest.raises(DomainError):
-            services.share_request_decide(user=spec, request=pending, approve=True)
+            services.share_request_decide(user=spec, request=pending,
+                                          expected_version=_v(pending), approve=True)
         assert not Person.objects.restrict(out, roles.VIEW).filter(pk=world.p1.pk).exists()
 
     def test_pages_show_the_holder_the_person_and_the_requester_nothing(self, client, world,
@@ -334,7 +347,8 @@ class TestShareRequestDecision:
         assert AccessLog.objects.filter(user=world.user("specialist"),
                                         person_id=world.p1.pk).exists()
         r = client.post(reverse("people:share_request", args=[pending.pk]),
-                        {"do": "approve", "decision-comment": ""})
+                        {"do": "approve", "decision-comment": "",
+                         "decision-version": _v(pending)})
         assert r.status_code == 302
         client.force_login(world.user("specialist_other"))
         page = client.get(reverse("people:share_requests")).content.decode()

@@ -166,9 +166,11 @@ UI_CASES = [
     ui("people:share_requests", REGISTRARS),
     ui("people:share_request", {IN, OUT, HEAD, PSY}, args=("share",)),
     ui("people:share_request", {OUT}, 302, method="post", args=("share",), label="edit",
-       data={"do": "edit", "edit-kind": "transfer", "edit-reason": "Семья переехала"}),
+       data=lambda s: {"do": "edit", "edit-kind": "transfer", "edit-reason": "Семья переехала",
+                       "edit-version": s.version("share")}),
     ui("people:share_request", KEEPERS, 302, method="post", args=("share",),
-       data={"do": "approve", "decision-comment": ""}),
+       data=lambda s: {"do": "approve", "decision-comment": "",
+                       "decision-version": s.version("share")}),
     ui("people:household_list", HOUSEHOLD_READERS),
     ui("people:household_list", HOUSEHOLD_READERS, method="post", data={"q": "семёнова"},
        writes=False, label="search"),
@@ -265,11 +267,16 @@ API_CASES = [
         label="incoming"),
     api("share-request-detail", REGISTRARS, denied=403, args=("share",)),
     api("share-request-approve", KEEPERS, denied=403, method="post", args=("share",),
-        data={}),
+        data=lambda s: {"version": s.version("share")}),
     api("share-request-refuse", KEEPERS, denied=403, method="post", args=("share",),
-        data={"comment": "Не тот человек"}),
+        data=lambda s: {"comment": "Не тот человек", "version": s.version("share")}),
     api("share-request-revoke", set(), denied=403, method="post", args=("share",),
-        data={"comment": "Переехала обратно"}, extra={IN: 400, HEAD: 400}),  # still pending
+        data=lambda s: {"comment": "Переехала обратно", "version": s.version("share")},
+        extra={IN: 400, HEAD: 400}),  # still pending
+    # The requester's edit (as on the page); the holder may read it, not change it.
+    api("share-request-detail", {OUT}, denied=403, method="patch", args=("share",),
+        data=lambda s: {"kind": "transfer", "reason": "Семья переехала",
+                        "version": s.version("share")}, label="edit"),
     # the audit journals
     api("access-log-list", AUDITORS, denied=403),
     api("change-log-list", AUDITORS, denied=403),

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from berezhno.core.models import AccessKind, AccessLog, ObjectChange
 from berezhno.people import services
 from berezhno.people.choices import ShareStatus
-from berezhno.people.models import PersonShareRequest
+from berezhno.people.models import Person, PersonShareRequest
 from berezhno.testing.fixtures import CONSENT
 
 P1_SNILS = "11223344595"  # the world's p1, district 1
@@ -29,6 +29,10 @@ def pending(world):
                                  surname="=cmd|' /C calc'!A0", name="Алена",
                                  snils=P1_SNILS, territory=world.d2)
     return PersonShareRequest.objects.get(pk=exc.value.details["share_request"])
+
+
+def _v(share) -> int:
+    return PersonShareRequest.objects.values_list("version", flat=True).get(pk=share.pk)
 
 
 def _ids(body):
@@ -94,7 +98,8 @@ def test_bad_filter_is_400_in_russian(client, world, pending):
 
 def test_the_requester_may_not_decide(client, world, pending):
     client.force_login(world.user("specialist_other"))
-    r = client.post(f"{URL}{pending.pk}/approve/", {}, content_type="application/json")
+    r = client.post(f"{URL}{pending.pk}/approve/", {"version": _v(pending)},
+                    content_type="application/json")
     assert r.status_code == 403 and r.json()["code"] == "forbidden"
     assert "территория, где состоит" in r.json()["detail"]
     assert PersonShareRequest.objects.get(pk=pending.pk).status == ShareStatus.PENDING
@@ -103,31 +108,36 @@ def test_the_requester_may_not_decide(client, world, pending):
 def test_refusal_needs_a_reason_then_is_audited(client, world, pending):
     spec = world.user("specialist")
     client.force_login(spec)
-    r = client.post(f"{URL}{pending.pk}/refuse/", {"comment": " "},
+    r = client.post(f"{URL}{pending.pk}/refuse/", {"comment": " ", "version": _v(pending)},
                     content_type="application/json")
     assert r.status_code == 400 and r.json()["fields"]["comment"] == ["Укажите причину отказа."]
     assert PersonShareRequest.objects.get(pk=pending.pk).status == ShareStatus.PENDING
-    r = client.post(f"{URL}{pending.pk}/refuse/", {"comment": "Не тот человек"},
+    r = client.post(f"{URL}{pending.pk}/refuse/", {"comment": "Не тот человек",
+                                                   "version": _v(pending)},
                     content_type="application/json")
     assert r.status_code == 200, r.content
     assert (r.json()["status"], r.json()["decided_by_name"]) == ("refused", spec.full_name)
     assert ObjectChange.objects.filter(object_id=pending.pk, action="update",
                                        actor=spec).exists()
-    again = client.post(f"{URL}{pending.pk}/approve/", {}, content_type="application/json")
+    again = client.post(f"{URL}{pending.pk}/approve/", {"version": _v(pending)},
+                        content_type="application/json")
     assert again.status_code == 400 and again.json()["code"] == "invalid_transition"
 
 
 def test_approve_then_revoke_a_share(client, world, pending):
     client.force_login(world.user("specialist"))
-    r = client.post(f"{URL}{pending.pk}/approve/", {}, content_type="application/json")
+    r = client.post(f"{URL}{pending.pk}/approve/", {"version": _v(pending)},
+                    content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "approved"
     client.force_login(world.user("specialist_other"))
     row = client.get(f"{URL}{pending.pk}/").json()
     assert row["status"] == "approved" and row["person"] is None
     client.force_login(world.user("specialist"))
-    r = client.post(f"{URL}{pending.pk}/revoke/", {}, content_type="application/json")
+    r = client.post(f"{URL}{pending.pk}/revoke/", {"version": _v(pending)},
+                    content_type="application/json")
     assert r.status_code == 400 and "comment" in r.json()["fields"]
-    r = client.post(f"{URL}{pending.pk}/revoke/", {"comment": "Переехала обратно"},
+    r = client.post(f"{URL}{pending.pk}/revoke/", {"comment": "Переехала обратно",
+                                                   "version": _v(pending)},
                     content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "revoked"
 
@@ -135,9 +145,115 @@ def test_approve_then_revoke_a_share(client, world, pending):
 def test_only_documented_methods(client, world, pending):
     client.force_login(world.user("specialist"))
     assert client.delete(f"{URL}{pending.pk}/").status_code == 405
-    assert client.patch(f"{URL}{pending.pk}/", {}, content_type="application/json"
-                        ).status_code == 405
+    assert client.put(f"{URL}{pending.pk}/", {}, content_type="application/json"
+                      ).status_code == 405
     assert client.get(f"{URL}{pending.pk}/approve/").status_code == 405
+
+
+# --------------------------------------------------------------------------- the requester's edit
+
+
+def _patch(client, share, body):
+    return client.patch(f"{URL}{share.pk}/", body, content_type="application/json")
+
+
+def test_the_requester_edits_the_request_on_the_version_read(client, world, pending):
+    """What the page lets the requester change (what is asked, why) through the API:
+    audited, on the version read; a stale version is a 409 naming what changed since."""
+    out = world.user("specialist_other")
+    client.force_login(out)
+    seen = _v(pending)
+    r = _patch(client, pending, {"kind": "transfer"})
+    assert r.status_code == 400 and list(r.json()["fields"]) == ["version"]
+    r = _patch(client, pending, {"kind": "sideways", "version": seen})
+    assert r.status_code == 400 and "kind" in r.json()["fields"]
+    r = _patch(client, pending, {"reason": " ", "version": seen})
+    assert r.status_code == 400 and r.json()["fields"]["reason"]
+    changes = ObjectChange.objects.count()
+    r = _patch(client, pending, {"kind": "transfer", "reason": "Семья переехала",
+                                 "version": seen})
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert (body["kind"], body["reason"], body["version"]) == (
+        "transfer", "Семья переехала", seen + 1)
+    assert body["person"] is None and "Семёнова" not in r.content.decode()
+    change = ObjectChange.objects.filter(object_id=pending.pk, action="update",
+                                         actor=out).latest("id")
+    assert change.before["kind"] == "share" and change.after["kind"] == "transfer"
+    assert ObjectChange.objects.count() == changes + 1
+
+    # The same edit sent again on the old version: refused, naming the fields since.
+    r = _patch(client, pending, {"reason": "Другое основание", "version": seen})
+    assert r.status_code == 409
+    body = r.json()
+    assert body["code"] == "conflict"
+    assert sorted(body["details"]["changed_fields"]) == ["kind", "reason"]
+    assert "что просят: «передать запись»" in body["detail"]
+    assert "основание: «Семья переехала»" in body["detail"]
+    assert PersonShareRequest.objects.get(pk=pending.pk).reason == "Семья переехала"
+    assert ObjectChange.objects.count() == changes + 1
+    # Only the field given changes; the other stays.
+    r = _patch(client, pending, {"reason": "Переезд к дочери", "version": seen + 1})
+    assert r.status_code == 200 and r.json()["kind"] == "transfer"
+
+
+def test_only_the_requester_edits_and_only_while_pending(client, world, pending):
+    client.force_login(world.user("specialist"))  # the holder sees it, may not edit it
+    r = _patch(client, pending, {"kind": "transfer", "version": _v(pending)})
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    client.force_login(world.user("specialist_far"))  # sees it not at all
+    far = _patch(client, pending, {"kind": "transfer", "version": _v(pending)})
+    missing = client.patch(f"{URL}{10**9}/", {"kind": "transfer", "version": 1},
+                           content_type="application/json")
+    assert far.status_code == missing.status_code == 404 and far.json() == missing.json()
+    client.force_login(world.user("analyst"))
+    assert _patch(client, pending, {"kind": "transfer", "version": 1}).status_code == 403
+    assert PersonShareRequest.objects.get(pk=pending.pk).kind == "share"
+    services.share_request_decide(user=world.user("specialist"), request=pending,
+                                  expected_version=_v(pending), approve=False,
+                                  comment="Не тот человек")
+    client.force_login(world.user("specialist_other"))
+    r = _patch(client, pending, {"kind": "transfer", "version": _v(pending)})
+    assert r.status_code == 400 and r.json()["code"] == "invalid_transition"
+
+
+def test_a_decision_on_a_stale_version_is_refused(client, world, pending):
+    """The holder read a share; the requester asked for a transfer since: approving what
+    was read would move the record, so it is a 409 and nothing moves."""
+    seen = _v(pending)
+    services.share_request_update(user=world.user("specialist_other"), request=pending,
+                                  expected_version=seen, kind="transfer",
+                                  reason="Семья переехала")
+    client.force_login(world.user("specialist"))
+    r = client.post(f"{URL}{pending.pk}/approve/", {"version": seen},
+                    content_type="application/json")
+    assert r.status_code == 409 and "что просят: «передать запись»" in r.json()["detail"]
+    assert PersonShareRequest.objects.get(pk=pending.pk).status == ShareStatus.PENDING
+    assert Person.objects.get(pk=world.p1.pk).territory == world.d1
+    r = client.post(f"{URL}{pending.pk}/approve/", {}, content_type="application/json")
+    assert r.status_code == 400 and list(r.json()["fields"]) == ["version"]
+
+
+def test_the_page_edit_checks_the_version_too(client, world, pending):
+    from django.urls import reverse
+
+    out = world.user("specialist_other")
+    client.force_login(out)
+    url = reverse("people:share_request", args=[pending.pk])
+    page = client.get(url).content.decode()
+    assert f'name="edit-version" value="{pending.version}"' in page
+    seen = _v(pending)
+    services.share_request_update(user=out, request=pending, expected_version=seen,
+                                  kind="transfer", reason="Семья переехала")
+    r = client.post(url, {"do": "edit", "edit-kind": "share", "edit-reason": "Иначе",
+                          "edit-version": seen})
+    assert r.status_code == 409
+    assert "Запись уже изменил другой пользователь" in r.content.decode()
+    assert PersonShareRequest.objects.get(pk=pending.pk).reason == "Семья переехала"
+    r = client.post(url, {"do": "edit", "edit-kind": "share", "edit-reason": "Иначе",
+                          "edit-version": seen + 1})
+    assert r.status_code == 302
+    assert PersonShareRequest.objects.get(pk=pending.pk).kind == "share"
 
 
 # --------------------------------------------------------------------------- the export
