@@ -2,12 +2,11 @@
 record (decision 0028). Five threads post the same contact at once through a live server
 (on PostgreSQL they race on the unique constraint; on SQLite writers take turns)."""
 
-import threading
-import uuid
-
 import json
+import threading
 import urllib.error
 import urllib.request
+import uuid
 
 import pytest
 from django.db import models
@@ -41,7 +40,7 @@ def api(live_server, world):
     _, key = api_token_issue(user=world.user("specialist"), second_factor_verified=True)
 
     def post(path: str, body: dict):
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 - the live server's http URL
             f"{live_server.url}/api/v1/{path}", data=json.dumps(body).encode(), method="POST",
             headers={"Authorization": f"Token {key}", "Content-Type": "application/json"})
         try:
