@@ -283,7 +283,10 @@ def _registered_with(user, client_ids: list) -> Person | None:
     contact = Contact.objects.filter(client_uuid__in=client_ids, author_id=user.pk).first()
     if contact is None:
         return None
-    return Person.objects.restrict(user, roles.VIEW).filter(pk=contact.person_id).first()
+    # Only a person this user registered: a contact logged later on someone else's card
+    # under the id is refused by ``contact_log`` as before.
+    return Person.objects.restrict(user, roles.VIEW).filter(
+        pk=contact.person_id, created_by_id=user.pk).first()
 
 
 def _register(*, user, fields: PersonChanges, confirm_not_duplicate: bool,
