@@ -135,9 +135,8 @@ class Cluster:
                          "-d", database, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql).stdout
 
     def pg_tool(self, tool: str, *args: str, timeout: float = 120) -> str:
-        """Run a client program of the server's version (pg_dump, pg_restore) against it;
-        its files are written by this process's user (through the ``postgres`` user's
-        standard output when running as root)."""
+        """Run a client program of the server's version (pg_dump, pg_restore) against it,
+        as this process's user (client programs may run as root)."""
         cmd = [str(self.bin / tool), "-h", "127.0.0.1", "-p", str(self.port), "-U",
                "postgres", *args]
         return subprocess.run(cmd, check=True, timeout=timeout, capture_output=True,

@@ -2,7 +2,7 @@
 dumped with ``pg_dump -Fc``, restored with ``pg_restore`` into a fresh database, and the
 restored one passes ``manage.py smoke_check`` with every table's row count equal to the
 original's. On a PostgreSQL of the test's own (``berezhno.testing.pgcluster``), in the
-PostgreSQL pass of the suite; about 25 s, most of it the migrations.
+PostgreSQL pass of the suite; 1–3 min on the shared 2-core machine, most of it the migrations.
 """
 
 import os
