@@ -17,6 +17,8 @@ urlpatterns = [
 ]
 
 handler404 = "berezhno.core.api.page_not_found"
+# A database outage answers 503 with Retry-After; other errors a Russian 500 (decision 0028).
+handler500 = "berezhno.core.outage.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -210,6 +210,8 @@ ERROR_DESCRIPTIONS = {
     409: "Конфликт: запись изменил другой пользователь, или найден возможный дубликат",
     415: "Тело запроса не в поддерживаемом формате",
     429: "Слишком много запросов",
+    503: "База данных временно недоступна: повторите запрос через время из заголовка "
+         "Retry-After",
 }
 
 
@@ -237,7 +239,7 @@ def closed_schema(serializer_class):
 def errors_in_schema(result, generator, request, public):
     """Postprocessing hook: every operation answers its errors with the ``Error`` body,
     declared for every status it can give (400, 401 and 403 where it needs a user, 404, 405,
-    409 for writes, 415 for those with a body, 429)."""
+    409 for writes, 415 for those with a body, 429, and 503 during a database outage)."""
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Error"] = ERROR_SCHEMA
     for name in CLOSED_COMPONENTS & set(components):
@@ -247,7 +249,7 @@ def errors_in_schema(result, generator, request, public):
         for method, operation in path_item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
-            statuses = {400, 404, 405, 429}
+            statuses = {400, 404, 405, 429, 503}
             if operation.get("security") != [] and operation.get("security") != [{}]:
                 statuses |= {401, 403}
             if method != "get":
@@ -260,6 +262,10 @@ def errors_in_schema(result, generator, request, public):
                 responses[str(code)] = {
                     "description": existing.get("description") or ERROR_DESCRIPTIONS[code],
                     "content": {"application/json": {"schema": ref}}}
+                if code == 503:
+                    responses["503"]["headers"] = {"Retry-After": {
+                        "schema": {"type": "integer"},
+                        "description": "Через сколько секунд повторить запрос."}}
                 if code == 401:
                     responses["401"]["headers"] = {"WWW-Authenticate": {
                         "schema": {"type": "string"},

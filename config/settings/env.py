@@ -50,6 +50,10 @@ def database_from_env(default_sqlite: Path) -> dict:
             "HOST": env("PGHOST", "127.0.0.1"),
             "PORT": env("PGPORT", "5432"),
             "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            # A persistent connection is checked before its first use in a request: after
+            # a PostgreSQL restart while the process was idle, the next request reconnects
+            # instead of failing on the dead connection (decision 0028).
+            "CONN_HEALTH_CHECKS": True,
             "ATOMIC_REQUESTS": False,
             # Server settings for the application's sessions (decision 0014): no JIT — on
             # the region's report queries PostgreSQL spent more compiling them than running

@@ -26,3 +26,9 @@ CACHES = {
         "LOCATION": "berezhno_cache",
     }
 }
+
+# `manage.py check --deploy` passes (tested in core/tests/test_production_settings.py) but for
+# the HSTS preload list, which binds the whole domain and its subdomains for browsers'
+# lifetimes: that is the region's decision, not the application's (docs/operations/).
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]

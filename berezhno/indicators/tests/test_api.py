@@ -126,5 +126,5 @@ def test_the_schema_describes_the_endpoints(world, client):
     values = schema["paths"]["/api/v1/indicators/"]["get"]
     assert sorted(p["name"] for p in values["parameters"]) == [
         "end", "practice", "start", "territory"]
-    assert set(values["responses"]) == {"200", "400", "401", "403", "404", "405", "429"}
+    assert set(values["responses"]) == {"200", "400", "401", "403", "404", "405", "429", "503"}
     assert "/api/v1/indicators/definitions/" in schema["paths"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from berezhno.core import audit, dates
 from berezhno.core.errors import DomainError, ErrorCode
+from berezhno.core.idempotency import create_once
 from berezhno.core.models import ChangeAction
 
 from .. import roles
@@ -38,13 +39,27 @@ def contact_log(*, user, person: Person, channel: str, purpose: str,
                 household: Household | None = None,
                 client_uuid: uuid.UUID | None = None) -> Contact:
     """Log an interaction (``occurred_at`` defaults to now). Re-sending with the same
-    ``client_uuid`` returns the first record."""
+    ``client_uuid`` returns the first record, also when the copies race (``create_once``)."""
     if client_uuid:
-        existing = Contact.objects.filter(client_uuid=client_uuid).first()
-        if existing is not None:
+        def same_sender(existing: Contact) -> None:
             if existing.person_id != person.pk or existing.author_id != user.pk:
                 raise ValidationError({"client_uuid": [_("Идентификатор уже использован.")]})
-            return existing
+
+        return create_once(Contact, key={"client_uuid": client_uuid}, check=same_sender,
+                           create=lambda: _create(
+                               user=user, person=person, channel=channel, purpose=purpose,
+                               occurred_at=occurred_at, notes=notes, outcome=outcome,
+                               next_contact_date=next_contact_date, household=household,
+                               client_uuid=client_uuid))
+    return _create(user=user, person=person, channel=channel, purpose=purpose,
+                   occurred_at=occurred_at, notes=notes, outcome=outcome,
+                   next_contact_date=next_contact_date, household=household, client_uuid=None)
+
+
+def _create(*, user, person: Person, channel: str, purpose: str,
+            occurred_at: datetime.datetime | None, notes: str, outcome: str,
+            next_contact_date: datetime.date | None, household: Household | None,
+            client_uuid: uuid.UUID | None) -> Contact:
     if not Person.objects.restrict(user, roles.ADD, kind=roles.CONTACT).filter(
             pk=person.pk).exists():
         raise DomainError(_("У вас нет права вносить контакты с этим гражданином."),

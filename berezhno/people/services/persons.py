@@ -22,7 +22,7 @@ from berezhno.territories.models import Territory
 
 from .. import roles, selectors
 from ..choices import ConsentPurpose, LegalBasis, PersonStatus, Sex
-from ..models import Person, PersonAssignment
+from ..models import Contact, Person, PersonAssignment
 from .common import (
     person_field_label,
     person_scope_check,
@@ -239,12 +239,18 @@ def person_register(*, user, surname: str = "", name: str = "", patronymic: str 
     one held outside it raises ``SnilsElsewhereError`` once a request to share that record
     has been opened and logged (decision 0019) — the request outlives the refusal.
     """
+    # A registration re-sent from the field carries its contacts' client ids: the first
+    # one's person is the answer, also when the copies race (decision 0028).
+    contacts = list(contacts)
+    client_ids = [c["client_uuid"] for c in contacts if c.get("client_uuid")]
+    if (first := _registered_with(user, client_ids)) is not None:
+        return first
     try:
         with transaction.atomic():
             return _register(
                 user=user, confirm_not_duplicate=confirm_not_duplicate,
                 consents=[consent, *consents] if consent else list(consents),
-                contacts=list(contacts), single_consent=consent is not None,
+                contacts=contacts, single_consent=consent is not None,
                 fields={
                     "surname": surname, "name": name, "patronymic": patronymic, "sex": sex,
                     "birth_date": birth_date, "estimated_birth_year": estimated_birth_year,
@@ -261,6 +267,26 @@ def person_register(*, user, surname: str = "", name: str = "", patronymic: str 
                 })
     except SnilsHeldElsewhere as held:
         raise refuse_held_elsewhere(user=user, held=held) from None
+    except (ValidationError, DomainError):
+        # A copy sent at the same time won: its contact's client id is now taken (or its
+        # person is now this one's duplicate).
+        if (first := _registered_with(user, client_ids)) is not None:
+            return first
+        raise
+
+
+def _registered_with(user, client_ids: list) -> Person | None:
+    """The person an earlier registration by this user logged a contact with one of
+    these client ids for (visible to the user), if any."""
+    if not client_ids:
+        return None
+    contact = Contact.objects.filter(client_uuid__in=client_ids, author_id=user.pk).first()
+    if contact is None:
+        return None
+    # Only a person this user registered: a contact logged later on someone else's card
+    # under the id is refused by ``contact_log`` as before.
+    return Person.objects.restrict(user, roles.VIEW).filter(
+        pk=contact.person_id, created_by_id=user.pk).first()
 
 
 def _register(*, user, fields: PersonChanges, confirm_not_duplicate: bool,
