@@ -378,14 +378,6 @@ def test_the_slash_is_still_appended_with_debug_on(client, world, settings):
     assert client.get("/api/v1/persons").status_code == 301
 
 
-def test_the_server_error_page_is_russian_and_needs_no_context():
-    from django.test import RequestFactory
-    from django.views.defaults import server_error
-    r = server_error(RequestFactory().get("/"))
-    assert r.status_code == 500
-    assert "Что-то пошло не так" in r.content.decode()
-
-
 @pytest.mark.django_db
 def test_the_api_page_is_light_russian_and_in_the_menu_of_administrators_only(client, world):
     client.force_login(world.user("specialist"))
