@@ -4,9 +4,18 @@ call or a letter; the gateways' delivery reports (a shared secret, no user)."""
 import hmac
 
 import django_filters
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework import (
+    authentication,
+    exceptions,
+    mixins,
+    permissions,
+    serializers,
+    viewsets,
+)
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -118,22 +127,56 @@ class DeliveryReportSerializer(serializers.Serializer):
     error = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class DeliveryReportView(APIView):
-    """A gateway's delivery report: authenticated by the shared secret in the
-    ``X-Notify-Secret`` header (``NOTIFICATIONS["CALLBACK_SECRET"]``); no secret set:
-    reports are refused."""
+class GatewaySecret(authentication.BaseAuthentication):
+    """A gateway's delivery report carries the shared secret
+    (``NOTIFICATIONS["CALLBACK_SECRET"]``) as ``Authorization: Bearer <secret>``; without
+    a secret configured every report is refused."""
 
-    permission_classes = [permissions.AllowAny]
-    authentication_classes = []
+    def authenticate(self, request):
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        secret = conf.get("CALLBACK_SECRET")
+        given = header.removeprefix("Bearer ").strip()
+        if not secret or not hmac.compare_digest(secret.encode(), given.encode()):
+            raise exceptions.AuthenticationFailed(_("Неверный ключ отчёта о доставке."))
+        return AnonymousUser(), "gateway"
+
+    def authenticate_header(self, request) -> str:
+        return 'Bearer realm="delivery-reports"'
+
+
+class GatewaySecretScheme(OpenApiAuthenticationExtension):
+    target_class = "berezhno.notifications.api.GatewaySecret"
+    name = "gatewaySecret"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer",
+                "description": "Общий ключ шлюза (NOTIFICATIONS[\"CALLBACK_SECRET\"])."}
+
+
+class IsGateway(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return request.auth == "gateway"
+
+
+class DeliveryReportView(APIView):
+    """A gateway's delivery report (``GatewaySecret``); a user's session or token does not
+    count: 401 for everyone without the secret."""
+
+    permission_classes = [IsGateway]
+    authentication_classes = [GatewaySecret]
     throttle_classes = [AnonRateThrottle]
 
+    def initial(self, request, *args, **kwargs):
+        # A method the endpoint does not have is a 405 whoever asks (before the secret).
+        if not hasattr(self, request.method.lower()):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
     @extend_schema(summary="Отчёт шлюза о доставке", request=DeliveryReportSerializer,
-                   responses=MessageSerializer, auth=[])
+                   responses=MessageSerializer)
     def post(self, request):
-        secret = conf.get("CALLBACK_SECRET")
-        given = request.headers.get("X-Notify-Secret", "")
-        if not secret or not hmac.compare_digest(secret.encode(), given.encode()):
-            raise exceptions.PermissionDenied(_("Неверный ключ отчёта о доставке."))
         s = DeliveryReportSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         try:
@@ -142,4 +185,4 @@ class DeliveryReportView(APIView):
                 status=s.validated_data["status"], error=s.validated_data.get("error", ""))
         except Message.DoesNotExist as exc:
             raise exceptions.NotFound(_("Сообщение с таким номером шлюза не найдено.")) from exc
-        return Response({"id": message.pk, "status": message.status})
+        return Response(MessageSerializer(message).data)

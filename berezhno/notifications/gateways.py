@@ -7,7 +7,8 @@ raises ``GatewayError`` — the outbox then keeps the message queued for a later
 * ``HttpSmsGateway``: an HTTP SMS gateway, ``POST {URL}/messages`` with
   ``Authorization: Bearer {KEY}`` and ``{"to", "text", "reference"}``, answering
   ``{"id"}``; its status at ``GET {URL}/messages/{id}`` (polling) or by the delivery report
-  (``POST /api/notifications/delivery/``);
+  (``POST /api/v1/notifications/delivery/`` with
+  ``Authorization: Bearer {CALLBACK_SECRET}``);
 * ``MessengerBotGateway``: a messenger bot HTTP API in the Telegram Bot API's form,
   ``POST {URL}/bot{TOKEN}/sendMessage`` with ``{"chat_id", "text"}``, answering
   ``{"ok": true, "result": {"message_id"}}`` (a message in the chat is delivered).

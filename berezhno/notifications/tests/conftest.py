@@ -91,7 +91,8 @@ def gateway(settings):
 
 
 def set_channels(user, person, **channels) -> Consent:
-    consent = Consent.objects.get(person=person, is_active=True)
+    consent = Consent.objects.filter(person=person, is_active=True,
+                                     purpose="social_service").get()
     with acting_as("test"):
         return people.consent_channels_set(user=user, consent=consent,
                                            expected_version=consent.version, **channels)

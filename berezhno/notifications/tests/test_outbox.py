@@ -73,18 +73,18 @@ def test_sms_sent_then_delivery_report(world, gateway, client):
     assert sent["body"]["to"] == "+79130000001" and "Ждём вас" in sent["body"]["text"]
     url = reverse("api-notify-delivery")
     report = {"gateway": "sms", "id": "gw-1", "status": "delivered"}
-    assert client.post(url, report, content_type="application/json").status_code == 403
+    assert client.post(url, report, content_type="application/json").status_code == 401
     assert client.post(url, report, content_type="application/json",
-                       headers={"X-Notify-Secret": "wrong"}).status_code == 403
+                       headers={"Authorization": "Bearer wrong"}).status_code == 401
     message.refresh_from_db()
     assert message.status == Status.SENT
     response = client.post(url, report, content_type="application/json",
-                           headers={"X-Notify-Secret": SECRET})
+                           headers={"Authorization": f"Bearer {SECRET}"})
     assert response.status_code == 200, response.content
     message.refresh_from_db()
     assert message.status == Status.DELIVERED and message.delivered_at
     unknown = client.post(url, {**report, "id": "gw-404"}, content_type="application/json",
-                          headers={"X-Notify-Secret": SECRET})
+                          headers={"Authorization": f"Bearer {SECRET}"})
     assert unknown.status_code == 404
     assert unknown.json()["detail"]
 
