@@ -198,6 +198,7 @@ def send_one(message: Message, now: datetime.datetime | None = None) -> str:
         current.save()
         _write(current, "notification.delivered" if result.delivered else "notification.sent",
                before)
+    logger.info("message %s sent by %s (%s)", current.pk, gateway.code, current.external_id)
     return current.status
 
 

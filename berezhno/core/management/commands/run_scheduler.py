@@ -27,7 +27,6 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         while True:
-            close_old_connections()
             with acting_as("scheduler"):
                 started = schedule.run_due()
             for code in started:
@@ -40,3 +39,4 @@ class Command(BaseCommand):
                 slept += 0.5
             if not running:
                 return
+            close_old_connections()  # a connection dropped while idle is not reused
