@@ -252,38 +252,3 @@ class PeriodicRun(models.Model):
     def __str__(self) -> str:
         return f"{self.job} {self.period}"
 
-
-class JobProgress(models.Model):
-    """How far a long background job has come (decision 0026): the job updates it, the
-    page that started it polls it (``/jobs/<key>/``) and shows a progress bar."""
-
-    class State(models.TextChoices):
-        RUNNING = "running", _("выполняется")
-        DONE = "done", _("готово")
-        FAILED = "failed", _("ошибка")
-
-    key = models.CharField(_("ключ"), max_length=64, unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто запустил"),
-                             on_delete=models.CASCADE, related_name="+")
-    label = models.CharField(_("что делается"), max_length=200)
-    done = models.PositiveIntegerField(_("сделано"), default=0)
-    total = models.PositiveIntegerField(_("всего"), default=0)
-    state = models.CharField(_("состояние"), max_length=16, choices=State.choices,
-                             default=State.RUNNING)
-    message = models.CharField(_("сообщение"), max_length=300, blank=True)
-    result_url = models.CharField(_("ссылка на результат"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("создано"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("ход задания")
-        verbose_name_plural = _("ход заданий")
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def percent(self) -> int:
-        if self.state == self.State.DONE:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
