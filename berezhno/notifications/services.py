@@ -164,7 +164,8 @@ def due_q(now: datetime.datetime) -> Q:
 def _claim(pk: int, now: datetime.datetime) -> Message | None:
     """Take one due message for sending (a lease), or None when another worker has it."""
     with transaction.atomic():
-        rows = Message.objects.select_for_update(skip_locked=True).filter(due_q(now), pk=pk)
+        rows = Message.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            due_q(now), pk=pk)
         message = rows.select_related("person", "recipient_user").first()
         if message is None:
             return None
