@@ -83,7 +83,7 @@ class EmailGateway(Gateway):
                              to=[message.address],
                              headers={"X-Berezhno-Message": str(message.pk)})
         try:
-            email.send(fail_silently=False)
+            email.send()
         except (OSError, Exception) as exc:  # smtplib errors derive from OSError
             raise GatewayError(f"{type(exc).__name__}: {exc}") from exc
         return SendResult(external_id=f"email-{message.pk}")
