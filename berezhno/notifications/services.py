@@ -134,11 +134,13 @@ def remind_by_email(*, prefix: str) -> int:
     site = conf.get("SITE_URL").rstrip("/")
     reminders = Reminder.objects.filter(key__startswith=prefix, closed_at__isnull=True
                                         ).select_related("user")
+    sent = set(Message.objects.filter(dedupe_key__startswith=f"reminder:{prefix}")
+               .values_list("dedupe_key", flat=True))
     for reminder in reminders:
         if not reminder.user.is_active:
             continue
         key = f"reminder:{reminder.key}:{reminder.due_on.isoformat()}"
-        if Message.objects.filter(dedupe_key=key).exists():
+        if key in sent:
             continue
         message_queue(user=None, kind="reminder", channel=Channel.EMAIL,
                       recipient_user=reminder.user, dedupe_key=key, link=reminder.link,
