@@ -101,3 +101,37 @@ def test_run_scheduler_once(jobs, capsys):
     call_command("run_scheduler", "--once")
     assert "enqueued test.every_minute" in capsys.readouterr().out
     assert RUNS == ["run"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_at_once_run_the_job_once(jobs):
+    """Two schedulers (threads, each with its own database connection) tick at the same
+    moment: both see the period unclaimed, one insert wins, the job runs once."""
+    import threading
+
+    from django.db import connection
+
+    schedule.register(schedule.Job("test.every_minute", TASK, every=60))
+    now = datetime.datetime(2026, 12, 2, 10, 0, 5, tzinfo=MSK)
+    barrier = threading.Barrier(2)
+    results: list[list[str]] = []
+    errors: list[BaseException] = []
+
+    def tick():
+        try:
+            barrier.wait(timeout=10)
+            results.append(schedule.run_due(now))
+        except BaseException as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tick) for _i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    assert sorted(results) == [[], ["test.every_minute"]]
+    assert RUNS == ["run"]
+    assert PeriodicRun.objects.filter(job="test.every_minute").count() == 1
