@@ -121,7 +121,7 @@ def test_two_schedulers_at_once_run_the_job_once(jobs):
         try:
             barrier.wait(timeout=10)
             results.append(schedule.run_due(now))
-        except BaseException as exc:  # noqa: BLE001 (reported below)
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
