@@ -17,7 +17,7 @@ def _menu_codes(user) -> list[str]:
 def test_each_role_gets_the_menu_of_its_rights(world):
     assert _menu_codes(world.user("specialist")) == [
         "people", "add_person", "households", "share_requests", "cases", "worklist",
-        "referrals", "board", "rights", "sop", "indicators", "directory", "api"]
+        "referrals", "board", "rights", "outbox", "sop", "indicators", "directory", "api"]
     assert _menu_codes(world.user("partner")) == ["referrals", "directory", "api"]
     assert _menu_codes(world.user("analyst")) == ["indicators", "directory", "api"]
     assert _menu_codes(world.user("admin")) == ["indicators", "audit", "admin", "directory",
