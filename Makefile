@@ -23,7 +23,8 @@ demo: migrate
 run: demo
 	@echo ""
 	@echo "Бережно: откройте http://127.0.0.1:$(PORT)/ (справочник участков: http://127.0.0.1:$(PORT)/find-specialist/)"
-	@$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@echo "Вместе с сервером работают обработчик фоновых задач и планировщик (Ctrl-C останавливает всё)."
+	@$(MANAGE) run_all --addr 127.0.0.1:$(PORT)
 
 # The suite runs on one pytest-xdist worker per core (each with its own test database,
 # docs/decisions/0013); TEST_WORKERS=0 runs it in this process. Running pytest by hand on a

@@ -40,3 +40,9 @@ class CasesConfig(AppConfig):
 
         from . import exports
         exports.register()  # its registers as XLSX and CSV (core.exports)
+        from berezhno.core import schedule
+
+        # Daily, once per day whichever worker takes it (decision 0026).
+        schedule.register(schedule.Job("cases.remind_overdue",
+                                       "berezhno.cases.tasks.remind_overdue",
+                                       daily_at="07:00"))

@@ -4,7 +4,9 @@
 today: the decision on need, the programme, plan activities, and what the apps above the
 spine add (``register_source``: partners' answers and results, the СОП deadlines).
 ``sync_case_reminders`` turns that list into the users' open
-reminders (``core.Reminder``): new ones open, resolved ones close, re-running changes nothing.
+reminders (``core.Reminder``): new ones open, resolved ones close, re-running changes nothing;
+each open reminder also goes to its user by e-mail through the outbox, once per reminder and
+due date (``notifications.services.remind_by_email``, decision 0025).
 """
 
 import datetime
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from berezhno.core.services import reminders_sync
+from berezhno.notifications.services import remind_by_email
 
 from . import deadlines
 from .models import Activity, SupportCase
@@ -62,5 +65,7 @@ def collect_due(on: deadlines.When_ = None) -> dict:
 
 def sync_case_reminders(today: datetime.date | None = None) -> tuple[int, int]:
     """Open and close the reminders of what is overdue: ``today`` (a date) everywhere, or
-    by default now, each record in its territory's date."""
-    return reminders_sync(prefix=PREFIX, due=collect_due(today))
+    by default now, each record in its territory's date; the open ones go out by e-mail."""
+    result = reminders_sync(prefix=PREFIX, due=collect_due(today))
+    remind_by_email(prefix=PREFIX)
+    return result

@@ -229,3 +229,26 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PeriodicRun(models.Model):
+    """One run of a scheduled job for one period (decision 0026): the scheduler inserts the
+    row and enqueues the job in one transaction; the unique (job, period) makes a second
+    scheduler — on this machine or another — skip it, so a job runs once per period
+    whichever worker takes it."""
+
+    job = models.CharField(_("задание"), max_length=100)
+    period = models.CharField(_("период"), max_length=40)
+    claimed_at = models.DateTimeField(_("поставлено в очередь"), auto_now_add=True)
+    task_id = models.CharField(_("номер задачи"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("запуск задания по расписанию")
+        verbose_name_plural = _("запуски заданий по расписанию")
+        constraints = [models.UniqueConstraint(fields=["job", "period"],
+                                               name="core_periodicrun_once")]
+        indexes = [models.Index(fields=["claimed_at"], name="core_periodicrun_claimed")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period}"
+

@@ -108,6 +108,17 @@ class ContactChannel(models.TextChoices):
     GROUP_EVENT = "group_event", _("групповое мероприятие")
 
 
+class NotifyChannel(models.TextChoices):
+    """The channels a person may agree to be contacted by (the consent's channel part) and
+    the notifications outbox sends over."""
+
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("электронная почта")
+    MESSENGER = "messenger", _("мессенджер")
+    CALL = "call", _("телефонный звонок")
+    LETTER = "letter", _("письмо по почте")
+
+
 class ContactPurpose(models.TextChoices):
     PATRONAGE = "patronage", _("патронаж, проверка условий жизни")
     INFORMATION = "information", _("информирование")

@@ -14,6 +14,7 @@ events.register("person.sensitive_changed", _("Изменены сведения
 events.register("person.assigned", _("Гражданин закреплён за исполнителем"))
 events.register("consent.given", _("Оформлено согласие на обработку ПД"))
 events.register("consent.withdrawn", _("Согласие на обработку ПД отозвано"))
+events.register("consent.channels", _("Изменены способы связи, на которые согласен гражданин"))
 events.register("household.created", _("Создано домохозяйство"))
 events.register("household.changed", _("Изменено домохозяйство"))
 events.register("household.member_added", _("Добавлен член домохозяйства"))

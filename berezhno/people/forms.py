@@ -114,7 +114,31 @@ class UnidentifiedForm(forms.ModelForm):
         pass
 
 
-class ConsentForm(forms.Form):
+class ChannelFields(forms.Form):
+    """The channel part of a consent: which channels the person agreed to be contacted by
+    (decision 0025) and the addresses."""
+
+    by_sms = forms.BooleanField(label=_("Согласен на SMS"), required=False)
+    by_call = forms.BooleanField(label=_("Согласен на телефонные звонки"), required=False)
+    contact_phone = forms.CharField(label=_("Телефон для SMS и звонков"), max_length=32,
+                                    required=False)
+    by_email = forms.BooleanField(label=_("Согласен на электронную почту"), required=False)
+    contact_email = forms.CharField(label=_("Адрес электронной почты"), max_length=254,
+                                    required=False)
+    by_messenger = forms.BooleanField(label=_("Согласен на сообщения в мессенджере"),
+                                      required=False)
+    contact_messenger = forms.CharField(
+        label=_("Мессенджер: идентификатор чата"), max_length=100, required=False,
+        help_text=_("Сообщает бот учреждения после подписки гражданина."))
+    by_letter = forms.BooleanField(label=_("Согласен на письма по почте (по адресу субъекта)"),
+                                   required=False)
+
+
+class ConsentChannelsForm(ChannelFields):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ConsentForm(ChannelFields):
     purpose = forms.ChoiceField(label=_("Цель обработки"), choices=ConsentPurpose.choices)
     valid_from = forms.DateField(validators=[dates.EVENT], label=_("Дата согласия"), widget=DATE)
     valid_until = forms.DateField(validators=[dates.PLANNED],
@@ -137,6 +161,10 @@ class ConsentForm(forms.Form):
         queryset=Organisation.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple)
     scan = forms.FileField(label=_("Скан подписанного согласия"), required=False)
+
+    field_order = ["purpose", "valid_from", "valid_until", "subject_address", "subject_document",
+                   "representative_name", "representative_document", "data_list",
+                   "processors", "recipients"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -393,6 +393,21 @@ class Consent(VersionedModel):
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("кто принял отзыв"),
                                      on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
+    # The channels the person agreed to be contacted by (decision 0025); the notifications
+    # outbox sends only over these, to the address given here.
+    by_sms = models.BooleanField(_("согласен на SMS"), default=False)
+    by_email = models.BooleanField(_("согласен на электронную почту"), default=False)
+    by_messenger = models.BooleanField(_("согласен на сообщения в мессенджере"), default=False)
+    by_call = models.BooleanField(_("согласен на телефонные звонки"), default=False)
+    by_letter = models.BooleanField(_("согласен на письма по почте"), default=False)
+    contact_phone = models.CharField(_("телефон для SMS и звонков"), max_length=16, blank=True)
+    contact_email = models.CharField(_("адрес электронной почты"), max_length=254, blank=True)
+    contact_messenger = models.CharField(
+        _("мессенджер: идентификатор чата"), max_length=100, blank=True,
+        help_text=_("Идентификатор чата с ботом учреждения (сообщает бот после подписки)."))
+
+    CHANNEL_FIELDS = {"sms": "by_sms", "email": "by_email", "messenger": "by_messenger",
+                      "call": "by_call", "letter": "by_letter"}
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -415,6 +430,21 @@ class Consent(VersionedModel):
         return self.is_active and self.valid_from <= on and (
             self.valid_until is None or self.valid_until >= on
         )
+
+    def channel_address(self, channel: str) -> str | None:
+        """Where the person agreed to be contacted over ``channel``; None without consent
+        to it (or with no address)."""
+        flag = self.CHANNEL_FIELDS.get(channel)
+        if flag is None or not getattr(self, flag):
+            return None
+        address = {"sms": self.contact_phone, "call": self.contact_phone,
+                   "email": self.contact_email, "messenger": self.contact_messenger,
+                   "letter": self.subject_address}[channel]
+        return address or None
+
+    def channels(self) -> list[str]:
+        """The channels consented to, in the order of ``CHANNEL_FIELDS``."""
+        return [c for c, flag in self.CHANNEL_FIELDS.items() if getattr(self, flag)]
 
 
 def document_upload_to(instance, filename: str) -> str:

@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw,
          name="consent_withdraw"),
     path("<int:pk>/consents/<int:consent_pk>/pdf/", views.consent_pdf, name="consent_pdf"),
+    path("<int:pk>/consents/<int:consent_pk>/channels/", views.consent_channels,
+         name="consent_channels"),
     path("<int:pk>/categories/new/", views.category_add, name="category_add"),
     path("<int:pk>/categories/<int:category_pk>/end/", views.category_end, name="category_end"),
     path("<int:pk>/health/", views.sensitive_edit, name="sensitive_edit"),

@@ -33,3 +33,8 @@ class RightsConfig(AppConfig):
         extensions.register_card_panel(extensions.CardPanel(
             "rights", "rights/_person_panel.html", selectors.person_panel, order=10))
         exports.register()
+        from berezhno.core import schedule
+
+        # Daily, once per day whichever worker takes it (decision 0026).
+        schedule.register(schedule.Job("rights.remind_due", "berezhno.rights.tasks.remind_due",
+                                       daily_at="07:00"))

@@ -3,7 +3,8 @@
 ``collect_due`` lists under keys naming the record what needs doing now; ``sync`` turns the
 list into the responsible users' open reminders (``core.Reminder``, the home page's
 reminders block) through ``core.services.reminders_sync``: new keys open, resolved ones
-close, re-running changes nothing. Delivery by e-mail or SMS is the notifications issue's.
+close, re-running changes nothing. Each open reminder also goes to its user by e-mail
+through the outbox, once per reminder and due date (decision 0025).
 """
 
 import datetime
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from berezhno.core.services import reminders_sync
 from berezhno.core.workdays import local_today, working_days_between
+from berezhno.notifications.services import remind_by_email
 
 from .choices import IncidentStatus, RequestStatus
 from .models import Incident, SubjectRequest
@@ -54,4 +56,6 @@ def collect_due(now: datetime.datetime | None = None) -> dict:
 
 
 def sync(now: datetime.datetime | None = None) -> tuple[int, int]:
-    return reminders_sync(prefix=PREFIX, due=collect_due(now))
+    result = reminders_sync(prefix=PREFIX, due=collect_due(now))
+    remind_by_email(prefix=PREFIX)
+    return result

@@ -32,6 +32,9 @@ POLICY = {
     # Requests of other territories to share or move the record: they hold what the
     # requester typed (the name, the СНИЛС); the holder's answer goes with them.
     "people.PersonShareRequest": DESTROY,
+    # Messages to the person (the outbox, decision 0025): addresses and texts go; the
+    # audit journal keeps that they were sent.
+    "notifications.Message": DESTROY,
     "people.Household": KEEP,  # other members' household; the person's membership goes
     "people.Consent": KEEP,
     "cases.SupportCase": KEEP,

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "berezhno.accounts",
     "berezhno.territories",
     "berezhno.people",
+    "berezhno.notifications",
     "berezhno.cases",
     "berezhno.assessments",
     "berezhno.referrals",

@@ -17,7 +17,7 @@ def _menu_codes(user) -> list[str]:
 def test_each_role_gets_the_menu_of_its_rights(world):
     assert _menu_codes(world.user("specialist")) == [
         "people", "add_person", "households", "share_requests", "cases", "worklist",
-        "referrals", "board", "rights", "sop", "indicators", "directory"]
+        "referrals", "board", "rights", "outbox", "sop", "indicators", "directory"]
     # The API's page is in the administrators' menu; the others find it in the profile.
     assert _menu_codes(world.user("partner")) == ["referrals", "directory"]
     assert _menu_codes(world.user("analyst")) == ["indicators", "directory"]

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from berezhno.core import audit, dates
-from berezhno.core.api import LoggedReads, ModelSerializer
+from berezhno.core.api import LoggedReads, ModelSerializer, VersionField
 from berezhno.core.models import AccessKind
 from berezhno.core.pdf import render_pdf
 
@@ -27,7 +27,7 @@ class ConsentSerializer(ModelSerializer):
         fields = ["id", "person", "purpose", "subject_address", "subject_document",
                   "representative_name", "representative_document", "operator", "data_list",
                   "processors", "recipients", "actions", "valid_from", "valid_until",
-                  "withdrawal_procedure",
+                  "withdrawal_procedure", *services.consents.CHANNEL_FIELDS,
                   "taken_by", "is_active", "is_valid", "withdrawn_at", "withdrawal_reason",
                   "withdrawn_by", "version"]
         read_only_fields = ["operator", "taken_by", "is_active", "withdrawn_at",
@@ -38,6 +38,22 @@ class ConsentSerializer(ModelSerializer):
 
     def get_is_valid(self, obj) -> bool:
         return obj.is_valid()
+
+
+class ChannelsSerializer(serializers.Serializer):
+    """The channels the person agreed to be contacted by (decision 0025); all fields are
+    replaced (a missing flag is «not consented»)."""
+
+    version = VersionField()
+    by_sms = serializers.BooleanField(required=False, default=False)
+    by_email = serializers.BooleanField(required=False, default=False)
+    by_messenger = serializers.BooleanField(required=False, default=False)
+    by_call = serializers.BooleanField(required=False, default=False)
+    by_letter = serializers.BooleanField(required=False, default=False)
+    contact_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    contact_email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    contact_messenger = serializers.CharField(max_length=100, required=False,
+                                              allow_blank=True)
 
 
 class WithdrawSerializer(serializers.Serializer):
@@ -57,7 +73,7 @@ class ConsentViewSet(LoggedReads,
 
     def get_queryset(self):
         qs = Consent.objects.restrict(self.request.user, roles.VIEW)
-        if self.action == "withdraw":
+        if self.action in ("withdraw", "channels"):
             qs = qs.restrict(self.request.user, roles.CHANGE)
         return qs.select_related("person").prefetch_related("recipients").order_by(
             "-valid_from", "-id")
@@ -78,6 +94,19 @@ class ConsentViewSet(LoggedReads,
         consent = services.consent_withdraw(user=request.user, consent=consent,
                                             date=s.validated_data.get("date"),
                                             reason=s.validated_data["reason"])
+        return Response(ConsentSerializer(consent, context={"request": request}).data)
+
+    @extend_schema(summary="Способы связи, на которые согласен гражданин",
+                   request=ChannelsSerializer, responses=ConsentSerializer)
+    @action(detail=True, methods=["post"])
+    def channels(self, request, pk=None):
+        consent = self.get_object()
+        s = ChannelsSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        version = data.pop("version", None)
+        consent = services.consent_channels_set(user=request.user, consent=consent,
+                                                expected_version=version, **data)
         return Response(ConsentSerializer(consent, context={"request": request}).data)
 
     @extend_schema(summary="Печатная форма согласия (PDF)",

@@ -13,7 +13,14 @@ record per СНИЛС region-wide and the requests to share or transfer a record
 """
 
 from .categories import category_add, category_end
-from .consents import ConsentData, consent_record, consent_withdraw, require_consent_for
+from .consents import (
+    ConsentChannels,
+    ConsentData,
+    consent_channels_set,
+    consent_record,
+    consent_withdraw,
+    require_consent_for,
+)
 from .contacts import ContactData, contact_log
 from .documents import document_attach, document_delete
 from .households import (
@@ -48,6 +55,7 @@ __all__ = [
     "MERGE_FILL_FIELDS",
     "PERSON_FIELDS",
     "SENSITIVE_FIELDS",
+    "ConsentChannels",
     "ConsentData",
     "ContactData",
     "DuplicateCandidatesError",
@@ -57,6 +65,7 @@ __all__ = [
     "SnilsElsewhereError",
     "category_add",
     "category_end",
+    "consent_channels_set",
     "consent_record",
     "consent_withdraw",
     "contact_log",

@@ -3,7 +3,7 @@ extra data passes."""
 
 import datetime
 from collections.abc import Iterable, Mapping
-from typing import Any, Required, TypedDict
+from typing import Any, Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -17,10 +17,11 @@ from berezhno.core import audit
 from berezhno.core.errors import ConsentRequiredError, DomainError, ErrorCode
 from berezhno.core.files import check_upload
 from berezhno.core.models import ChangeAction
-from berezhno.core.services import lock
+from berezhno.core.services import check_version, lock
+from berezhno.core.text import normalize_phone
 
 from .. import roles
-from ..choices import ConsentPurpose
+from ..choices import ConsentPurpose, NotifyChannel
 from ..models import Consent, Person, valid_consent_q
 from .common import is_empty, person_field_label, person_today
 
@@ -41,6 +42,31 @@ class ConsentData(TypedDict, total=False):
     valid_until: datetime.date | None
     recipients: Iterable[Organisation]
     scan: File | None
+    by_sms: bool
+    by_email: bool
+    by_messenger: bool
+    by_call: bool
+    by_letter: bool
+    contact_phone: str
+    contact_email: str
+    contact_messenger: str
+
+
+class ConsentChannels(TypedDict, total=False):
+    """The channel part of a consent (``consent_channels_set``): which channels the person
+    agreed to be contacted by and the addresses."""
+
+    by_sms: bool
+    by_email: bool
+    by_messenger: bool
+    by_call: bool
+    by_letter: bool
+    contact_phone: str
+    contact_email: str
+    contact_messenger: str
+
+
+CHANNEL_FIELDS = tuple(ConsentChannels.__annotations__)
 
 
 # --------------------------------------------------------------------------- the gate
@@ -93,7 +119,8 @@ def consent_record(*, user, person: Person, purpose: str, subject_address: str,
                    valid_from: datetime.date | None = None,
                    valid_until: datetime.date | None = None,
                    recipients: Iterable[Organisation] = (),
-                   scan: File | None = None) -> Consent:
+                   scan: File | None = None,
+                   **channels: Unpack[ConsentChannels]) -> Consent:
     """Record a signed consent for one purpose; one active consent per purpose.
 
     ``operator`` defaults to the user's organisation, ``valid_from`` to today, ``actions``
@@ -146,6 +173,8 @@ def consent_record(*, user, person: Person, purpose: str, subject_address: str,
             check_upload(scan)
         except ValidationError as exc:
             errors["scan"] = exc.messages
+    channel_values, channel_errors = clean_channels(dict(channels))
+    errors.update(channel_errors)
     if errors:
         raise ValidationError(errors)
     assert operator is not None  # refused above with a message
@@ -166,6 +195,7 @@ def consent_record(*, user, person: Person, purpose: str, subject_address: str,
         data_list=data_list, processors=(processors or "").strip(),
         **({"actions": actions} if actions else {}),
         valid_from=valid_from, valid_until=valid_until, scan=scan or "", taken_by=user,
+        **channel_values,
     )
     if recipients:
         consent.recipients.set(recipients)
@@ -209,4 +239,71 @@ def consent_withdraw(*, user, consent: Consent, date: datetime.date | None,
     audit.record(user=user, obj=consent, action=ChangeAction.UPDATE, before=before,
                  person_id=consent.person_id, event_type="consent.withdrawn",
                  summary=consent.get_purpose_display())
+    return consent
+
+
+# --------------------------------------------------------------------------- channels
+
+
+def clean_channels(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Normalise the channel part of a consent; every error at once. A channel consented
+    to needs its address (SMS and calls a phone, e-mail an address, the messenger a chat
+    id; a letter goes to the subject's address)."""
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name in CHANNEL_FIELDS:
+        value = values.get(name)
+        if name.startswith("by_"):
+            cleaned[name] = bool(value)
+        else:
+            cleaned[name] = (value or "").strip()
+    if cleaned["contact_phone"]:
+        try:
+            cleaned["contact_phone"] = normalize_phone(cleaned["contact_phone"])
+        except ValidationError as exc:
+            errors["contact_phone"] = exc.messages
+    email = cleaned["contact_email"]
+    if email:
+        from django.core.validators import validate_email
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["contact_email"] = [_("Проверьте адрес электронной почты.")]
+    if (cleaned["by_sms"] or cleaned["by_call"]) and not cleaned["contact_phone"]:
+        errors.setdefault("contact_phone", [
+            _("Укажите телефон: гражданин согласен на SMS или звонки.")])
+    if cleaned["by_email"] and not email:
+        errors.setdefault("contact_email", [
+            _("Укажите адрес электронной почты: гражданин согласен на электронную "
+              "почту.")])
+    if cleaned["by_messenger"] and not cleaned["contact_messenger"]:
+        errors["contact_messenger"] = [
+            _("Укажите идентификатор чата: гражданин согласен на сообщения в мессенджере.")]
+    return cleaned, errors
+
+
+@transaction.atomic
+def consent_channels_set(*, user, consent: Consent, expected_version: int | None,
+                         **channels: Unpack[ConsentChannels]) -> Consent:
+    """Change which channels the person agreed to be contacted by (a written statement of
+    the person, kept with the consent); an inactive consent is not changed."""
+    consent = lock(Consent, consent.pk)
+    if not Consent.objects.restrict(user, roles.CHANGE).filter(pk=consent.pk).exists():
+        raise DomainError(_("У вас нет права изменять согласия."), code=ErrorCode.FORBIDDEN)
+    if not consent.is_active:
+        raise DomainError(_("Согласие отозвано или заменено: способы связи не меняются."),
+                          code=ErrorCode.INVALID_TRANSITION)
+    before = audit.snapshot(consent, CHANNEL_FIELDS)
+    check_version(consent, expected_version, CHANNEL_FIELDS, before)
+    values, errors = clean_channels(dict(channels))
+    if errors:
+        raise ValidationError(errors)
+    for name, value in values.items():
+        setattr(consent, name, value)
+    consent.version += 1
+    consent.save()
+    audit.record(user=user, obj=consent, action=ChangeAction.UPDATE, before=before,
+                 after=audit.snapshot(consent, CHANNEL_FIELDS), person_id=consent.person_id,
+                 event_type="consent.channels", summary=", ".join(
+                     str(NotifyChannel(c).label) for c in consent.channels()) or _("нет"))
     return consent

@@ -23,6 +23,7 @@ from ..choices import SENSITIVE_DOCUMENT_TYPES
 from ..forms import (
     CategoryEndForm,
     CategoryForm,
+    ConsentChannelsForm,
     ConsentForm,
     ConsentWithdrawForm,
     ContactForm,
@@ -84,6 +85,23 @@ def consent_withdraw(request, pk, consent_pk):
                                                        date=d["date"], reason=d["reason"]),
                    _("Отзыв согласия: %(purpose)s") % {"purpose": consent.get_purpose_display()},
                    _("Отзыв согласия записан."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_channels(request, pk, consent_pk):
+    person = _person_or_404(request.user, pk, roles.VIEW)
+    consent = get_or_404(Consent.objects.restrict(request.user, roles.CHANGE).filter(
+        is_active=True), pk=consent_pk, person=person)
+    initial = {name: getattr(consent, name) for name in services.consents.CHANNEL_FIELDS}
+    form = ConsentChannelsForm(request.POST or None, initial={**initial,
+                                                              "version": consent.version})
+    return _simple(request, person, form,
+                   lambda d: services.consent_channels_set(
+                       user=request.user, consent=consent, expected_version=d["version"],
+                       **{k: v for k, v in d.items() if k != "version"}),
+                   _("Способы связи: %(purpose)s") % {"purpose": consent.get_purpose_display()},
+                   _("Способы связи записаны."))
 
 
 @login_required

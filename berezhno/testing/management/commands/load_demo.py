@@ -11,6 +11,7 @@ from berezhno.accounts.choices import OrganisationKind, PartnerKind
 from berezhno.accounts.models import Agreement, Organisation, RoleAssignment, User
 from berezhno.accounts.validators import company_inn, company_ogrn
 from berezhno.core.context import acting_as
+from berezhno.notifications import services as notifications
 from berezhno.people import services as people
 from berezhno.people.choices import Category, ContactChannel, ContactPurpose, Relation
 from berezhno.people.models import Person
@@ -172,6 +173,31 @@ class Command(BaseCommand):
         User.objects.filter(pk=root.pk).update(is_active=False)
         self._persons(n_persons, rng, users, districts)
         self._rights(users, districts)
+        self._notifications(users)
+
+    def _notifications(self, users: dict):
+        """The outbox (decision 0025): a person who agreed to e-mail, SMS and calls gets an
+        invitation by e-mail (the worker of ``make run`` prints it on the console), by SMS
+        (no SMS gateway on a laptop: it waits in the queue with the error) and a call in the
+        call list; a person without consent is refused. The staff's reminders go out by
+        e-mail when the scheduler runs the daily reminders."""
+        spec = users["specialist1"]
+        ward = Person.objects.get(surname="Гарипова", name="Алсу")
+        consent = ward.consents.get(is_active=True)
+        people.consent_channels_set(user=spec, consent=consent,
+                                    expected_version=consent.version, by_email=True,
+                                    by_sms=True, by_call=True, contact_phone="+79088001122",
+                                    contact_email="garipova@example.org")
+        text = {"subject": "Приглашение на консультацию",
+                "text": "Приглашаем вас на консультацию по социальному контракту в КЦСОН "
+                        "(г. Называевск, ул. Ленина, д. 66, каб. 11) в среду с 9:00 до "
+                        "13:00.", "organisation": "КЦСОН Называевского района"}
+        for channel in ("email", "sms", "call"):
+            notifications.message_queue(user=spec, kind="notice", channel=channel, person=ward,
+                                        context=text)
+        nobody = Person.objects.get(surname="Пахомов", name="Виктор")
+        notifications.message_queue(user=spec, kind="notice", channel="sms", person=nobody,
+                                    context=text)
 
     def _rights(self, users: dict, districts: dict):
         """Data-subject requests of district 1: an access request near its deadline, one
