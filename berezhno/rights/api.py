@@ -118,7 +118,7 @@ class SubjectRequestFilterSet(ScopedFilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(status=RequestStatus.OPEN, due_on__lt=timezone.localdate())
+        return queryset.filter(selectors.overdue_q())
 
 
 class RequestExtendSerializer(serializers.Serializer):

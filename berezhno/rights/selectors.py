@@ -8,10 +8,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from berezhno.cases.deadlines import by_local_day
 from berezhno.core import access, audit
 from berezhno.core.models import AccessKind, AccessLog
 from berezhno.core.workdays import local_today, territory_time_zone, working_days_between
@@ -71,16 +72,25 @@ def requests_for(user, action: str = access.VIEW):
         "person", "responsible")
 
 
+def overdue_q(on: datetime.date | datetime.datetime | None = None) -> Q:
+    """Open requests past their answer date where the person lives (the rule of
+    ``due_state``) — the one definition the register page, its API filter and the
+    reminders share; ``on`` a moment (default now) or a date."""
+    return Q(status=RequestStatus.OPEN) & by_local_day(
+        on, "person__territory__time_zone", lambda day: Q(due_on__lt=day))
+
+
 def request_list(user, *, status: str = "", kind: str = "", overdue: bool = False,
-                 today: datetime.date | None = None):
-    today = today or timezone.localdate()
+                 today: datetime.date | datetime.datetime | None = None):
+    """The register; ``overdue``: open requests past their answer date where the person
+    lives (the rule of ``due_state``), ``today`` overriding that local date."""
     qs = requests_for(user)
     if status:
         qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
     if overdue:
-        qs = qs.filter(status=RequestStatus.OPEN, due_on__lt=today)
+        qs = qs.filter(overdue_q(today))
     return qs.order_by("status", "due_on", "id")
 
 
@@ -103,7 +113,9 @@ def due_state(item: SubjectRequest) -> dict:
 
 def due_soon(user, today: datetime.date | None = None) -> list[SubjectRequest]:
     """Open requests in scope that are overdue or due within ``SOON_WORKING_DAYS``."""
-    today = today or timezone.localdate()
+    # The rows are judged by ``due_state`` in each person's local date; the horizon only
+    # bounds the read, a day wide of any zone's date.
+    today = today or timezone.localdate() + datetime.timedelta(days=1)
     horizon = today + datetime.timedelta(days=SOON_WORKING_DAYS + 4)  # a weekend between
     rows = list(requests_for(user).filter(status=RequestStatus.OPEN, due_on__lte=horizon)
                 .select_related("person__territory").order_by("due_on", "id")[:50])

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from berezhno.core.models import AccessKind, AccessLog, ObjectChange
+from berezhno.core.workdays import local_today
 from berezhno.rights.models import Incident, SubjectRequest
 
 from .conftest import register
@@ -216,7 +217,7 @@ def test_the_report_through_the_api(client, world, spec, head, other_head):
 
     client.force_login(spec)
     client.get(reverse("people:person", args=[world.p1.pk]))
-    today = timezone.localdate()
+    today = local_today(world.mun)  # the reader's date: the report's days are theirs
     query = {"user": spec.pk, "date_from": (today - datetime.timedelta(days=1)).isoformat(),
              "date_to": today.isoformat()}
     assert client.get(f"{INCIDENTS}report/", query).status_code == 403

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from berezhno.core.context import acting_as
 from berezhno.core.models import AccessKind, AccessLog
+from berezhno.core.workdays import local_today
 from berezhno.rights import reminders, services
 from berezhno.rights.models import Incident
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _query(user):
-    today = timezone.localdate()
+    today = local_today(user.role_assignments.first().territory)  # the reader's date
     return {"user": user.pk, "date_from": (today - datetime.timedelta(days=1)).isoformat(),
             "date_to": today.isoformat()}
 
@@ -81,8 +82,8 @@ def test_notice_deadlines_from_the_detection_time(client, world, head, spec):
         incident = services.incident_open(
             user=head, territory=world.mun, detected_at=detected,
             description="Выгрузка списка граждан отправлена на личную почту", suspect=spec,
-            period_from=timezone.localdate() - datetime.timedelta(days=7),
-            period_to=timezone.localdate())
+            period_from=local_today(world.mun) - datetime.timedelta(days=7),
+            period_to=local_today(world.mun))
     assert incident.notice_due == detected + datetime.timedelta(hours=24)
     assert incident.result_due == detected + datetime.timedelta(hours=72)
     now = timezone.now()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from berezhno.core.context import acting_as
+from berezhno.core.workdays import local_today
 from berezhno.rights import services
 
 from .conftest import register
@@ -33,7 +34,7 @@ def test_every_stacked_cell_of_the_rights_pages_has_a_label(client, world, spec,
     client.force_login(spec)
     client.get(reverse("people:person", args=[world.p1.pk]))
     client.force_login(head)
-    today = timezone.localdate()
+    today = local_today(world.mun)  # the reader's date
     pages = [client.get(reverse("rights:list")), client.get(reverse("rights:incidents")),
              client.get(reverse("rights:report"), {
                  "user": spec.pk, "date_from": (today - datetime.timedelta(days=1)).isoformat(),

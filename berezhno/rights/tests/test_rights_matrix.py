@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from berezhno.core.context import acting_as
+from berezhno.core.workdays import local_today
 from berezhno.rights import services
 from berezhno.testing.matrix import HEAD, IN, OUT, PRACTICE, Case, assert_case, outcomes
 
@@ -51,7 +52,7 @@ def ui(name, allowed, ok=200, **kw) -> Case:
 
 
 def _report_query(s):
-    today = timezone.localdate()
+    today = local_today(s.world.mun)  # the reader's date
     return {"user": s.pk("spec_user"), "date_from": (today - datetime.timedelta(days=3))
             .isoformat(), "date_to": today.isoformat()}
 
