@@ -30,8 +30,9 @@ CHANGERS = {IN, PRACTICE, HEAD}  # retry, cancel, mark done
 MANAGERS = {IN, OUT, PRACTICE, HEAD}  # the change right somewhere (the print list)
 
 
-@pytest.fixture
-def outbox_scene(scene):
+def extend_scene(scene):
+    """This module's records added to the matrix scene (also used by the phone-width
+    browser test, ``testing.matrix.discover_scene_extensions``)."""
     w = scene.world
     spec = w.user(IN)
     set_channels(spec, scene.p1, by_sms=True, by_call=True, contact_phone="+79130000001")
@@ -43,6 +44,11 @@ def outbox_scene(scene):
                                       context={"subject": "Звонок", "text": "Позвонить"})
     scene.objects.update({"msg_sms": sms, "msg_call": call})
     return scene
+
+
+@pytest.fixture
+def outbox_scene(scene):
+    return extend_scene(scene)
 
 
 def ui(name, allowed, ok=200, **kw) -> Case:
