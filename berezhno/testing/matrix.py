@@ -455,16 +455,21 @@ def discover_cases() -> list[Case]:
     the module-level lists named ``*_CASES`` of the modules ``<app>/tests/test_*matrix*.py``.
     A new app's matrix counts as soon as its tests follow that naming."""
     found: list[Case] = []
+    for module in _matrix_modules():
+        for name, value in vars(module).items():
+            if name.endswith("_CASES") and isinstance(value, list):
+                found.extend(c for c in value if isinstance(c, Case))
+    return found
+
+
+def _matrix_modules():
+    """The modules ``<app>/tests/test_*matrix*.py`` of the project's apps."""
     for config in apps.get_app_configs():
         if not config.name.startswith("berezhno."):
             continue
         tests_dir = Path(config.path) / "tests"
         for module_path in sorted(tests_dir.glob("test_*matrix*.py")):
-            module = importlib.import_module(f"{config.name}.tests.{module_path.stem}")
-            for name, value in vars(module).items():
-                if name.endswith("_CASES") and isinstance(value, list):
-                    found.extend(c for c in value if isinstance(c, Case))
-    return found
+            yield importlib.import_module(f"{config.name}.tests.{module_path.stem}")
 
 
 def uncovered(cases: Iterable[Case]) -> list[str]:
@@ -480,14 +485,5 @@ def today() -> str:
 def discover_scene_extensions() -> list[Callable[[Scene], Scene]]:
     """The ``extend_scene(scene)`` functions of the matrix modules (found like the cases):
     each adds its module's records to the scene; its module's fixture calls it."""
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("berezhno."):
-            continue
-        tests_dir = Path(config.path) / "tests"
-        for module_path in sorted(tests_dir.glob("test_*matrix*.py")):
-            module = importlib.import_module(f"{config.name}.tests.{module_path.stem}")
-            extend = getattr(module, "extend_scene", None)
-            if callable(extend):
-                found.append(extend)
-    return found
+    return [module.extend_scene for module in _matrix_modules()
+            if callable(getattr(module, "extend_scene", None))]

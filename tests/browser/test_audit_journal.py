@@ -8,18 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from berezhno.testing.fixtures import PASSWORD
+from berezhno.testing.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    expect(page.get_by_role("heading", name=re.compile("Здравствуйте"))).to_be_visible()
 
 
 @pytest.mark.parametrize("width", [360, 1280])

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from berezhno.core.context import acting_as
 from berezhno.notifications import services
-from berezhno.testing.fixtures import PASSWORD
+from berezhno.testing.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,15 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def fits(page, width: int) -> None:
     scrolled = page.evaluate("document.documentElement.scrollWidth")
     assert scrolled <= width, f"{page.url} scrolls sideways at {width} px ({scrolled} px)"
-
-
-def sign_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    expect(page.get_by_role("heading", name=re.compile("Здравствуйте"))).to_be_visible()
 
 
 @pytest.mark.parametrize("width", [360, 1280])

@@ -4,13 +4,12 @@ answers it; the incident report lists whose data the specialist read. No page sc
 sideways; no script or style is refused."""
 
 import os
-import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from berezhno.testing.fixtures import PASSWORD
+from berezhno.testing.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Screenshots for a reviewer, when asked for: BEREZHNO_SHOTS=/some/dir
@@ -22,15 +21,6 @@ def fits(page, width: int, name: str) -> None:
     assert scrolled <= width, f"{page.url} scrolls sideways at {width} px ({scrolled} px)"
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"), full_page=True)
-
-
-def sign_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    expect(page.get_by_role("heading", name=re.compile("Здравствуйте"))).to_be_visible()
 
 
 @pytest.mark.parametrize("width", [360, 1280])
