@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from berezhno.core import audit
 from berezhno.core.context import acting_as
 from berezhno.core.errors import BlockedError, DomainError, ErrorCode
+from berezhno.core.idempotency import create_once
 from berezhno.core.models import ChangeAction, Reminder
 from berezhno.core.services import check_version, lock
 from berezhno.people.models import Consent, Person
@@ -91,10 +92,8 @@ def message_queue(*, user, kind: str, channel: str, person: Person | None = None
             user, roles.ADD, kind=roles.NOTIFICATION).filter(pk=person.pk).exists():
         raise DomainError(_("У вас нет права отправлять сообщения этому гражданину."),
                           code=ErrorCode.FORBIDDEN)
-    if dedupe_key:
-        found = Message.objects.filter(dedupe_key=dedupe_key).first()
-        if found is not None:
-            return found
+    if dedupe_key and (found := Message.objects.filter(dedupe_key=dedupe_key).first()):
+        return found  # before rendering: the common case of a reminder sent already
     context = dict(context or {})
     context.setdefault("name", person.full_name if person is not None
                        else recipient_user.full_name or recipient_user.username)
@@ -112,18 +111,22 @@ def message_queue(*, user, kind: str, channel: str, person: Person | None = None
         status=Status.QUEUED if address else Status.REFUSED, refusal_reason=reason[:300],
         next_attempt_at=now if address and channel not in MANUAL_CHANNELS else None,
         dedupe_key=dedupe_key or None, created_by=user if user is not None else None)
-    try:
+
+    def create() -> Message:
+        message.save()
+        _record(message, "notification.queued" if address else "notification.refused",
+                user=user, summary=message.subject if address else reason)
+        return message
+
+    if dedupe_key:  # queued by another process meanwhile: that one (core.idempotency)
+        saved = create_once(Message, key={"dedupe_key": dedupe_key}, create=create,
+                            check=lambda _found: None)
+    else:
         with transaction.atomic():
-            message.save()
-            _record(message, "notification.queued" if address else "notification.refused",
-                    user=user, summary=message.subject if address else reason)
-    except IntegrityError:
-        if dedupe_key:  # queued by another process meanwhile
-            return Message.objects.get(dedupe_key=dedupe_key)
-        raise
-    if message.next_attempt_at is not None:
+            saved = create()
+    if saved is message and message.next_attempt_at is not None:
         _wake_worker()
-    return message
+    return saved
 
 
 def remind_by_email(*, prefix: str) -> int:
