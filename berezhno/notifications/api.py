@@ -3,7 +3,6 @@ call or a letter; the gateways' delivery reports (a shared secret, no user)."""
 
 import hmac
 
-import django_filters
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -23,11 +22,10 @@ from rest_framework.views import APIView
 
 from berezhno.core import access
 from berezhno.core.api import LoggedReads, ModelSerializer, VersionField
-from berezhno.core.api_filters import ScopedFilterSet
-from berezhno.people.models import Person
 
 from . import conf, roles, selectors, services
 from .choices import Channel, Status
+from .filters import MessageFilterSet
 from .models import Message
 
 
@@ -53,17 +51,6 @@ class MessageSerializer(ModelSerializer):
                   "attempts", "next_attempt_at", "last_error", "gateway", "external_id",
                   "created_by", "created_at", "sent_at", "delivered_at", "done_by", "version"]
         read_only_fields = fields
-
-
-class MessageFilterSet(ScopedFilterSet):
-    person = django_filters.ModelChoiceFilter(queryset=Person.objects.all(),
-                                              label=_("Гражданин"))
-    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Состояние"))
-    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Канал"))
-
-    class Meta:
-        model = Message
-        fields = ["person", "status", "channel", "kind"]
 
 
 class VersionSerializer(serializers.Serializer):

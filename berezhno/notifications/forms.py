@@ -3,15 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Channel, Status
-
-
-class OutboxFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Состояние"), required=False,
-                               choices=[("", _("все")), *Status.choices])
-    channel = forms.ChoiceField(label=_("Канал"), required=False,
-                                choices=[("", _("все")), *Channel.choices])
-
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)

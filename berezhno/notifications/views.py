@@ -15,7 +15,8 @@ from berezhno.core.pdf import render_pdf
 from berezhno.core.views_utils import apply_service, paginate
 
 from . import roles, selectors, services
-from .forms import DoneForm, OutboxFilterForm, VersionForm
+from .filters import MessageFilterSet
+from .forms import DoneForm, VersionForm
 
 
 def _message_or_404(user, pk, action=access.VIEW):
@@ -31,13 +32,13 @@ def _message_or_404(user, pk, action=access.VIEW):
 def outbox(request):
     if not access.can(request.user, roles.NOTIFICATION, access.VIEW):
         raise Http404
-    form = OutboxFilterForm(request.GET or None)
-    page = None
-    if not form.is_bound or form.is_valid():
-        data = form.cleaned_data if form.is_bound else {}
-        page = paginate(selectors.message_list(
-            request.user, status=data.get("status", ""), channel=data.get("channel", "")),
-            request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    filters = MessageFilterSet(query or None, request=request, queryset=selectors.message_list(
+        request.user))
+    form = filters.form
+    page = (paginate(filters.qs, request) if not filters.is_bound or filters.is_valid()
+            else None)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "notifications/outbox.html", {
