@@ -165,3 +165,19 @@ def _alive(pid: int) -> bool:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         return state != "Z"
     return False
+
+
+def fault_run_marks(what: str) -> list:
+    """The marks of a test that needs a PostgreSQL of its own: it belongs to the PostgreSQL
+    pass (or ``BEREZHNO_FAULT_RUN=1``) and is skipped, saying why, where no cluster can be
+    started."""
+    import pytest
+
+    reason = unavailable_reason()
+    return [
+        pytest.mark.skipif(os.environ.get("BEREZHNO_DB") not in {"postgres", "postgresql"}
+                           and os.environ.get("BEREZHNO_FAULT_RUN") != "1",
+                           reason=f"{what} belongs to the PostgreSQL pass "
+                                  "(BEREZHNO_DB=postgres, or BEREZHNO_FAULT_RUN=1)"),
+        pytest.mark.skipif(reason is not None, reason=f"no PostgreSQL of its own: {reason}"),
+    ]

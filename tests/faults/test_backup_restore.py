@@ -10,20 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from berezhno.testing.pgcluster import Cluster, unavailable_reason
+from berezhno.testing.pgcluster import Cluster, fault_run_marks
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = [
-    pytest.mark.skipif(os.environ.get("BEREZHNO_DB") not in {"postgres", "postgresql"}
-                       and os.environ.get("BEREZHNO_FAULT_RUN") != "1",
-                       reason="belongs to the PostgreSQL pass (BEREZHNO_DB=postgres, "
-                              "or BEREZHNO_FAULT_RUN=1)"),
-    pytest.mark.skipif(unavailable_reason() is not None,
-                       reason=f"no PostgreSQL of its own: {unavailable_reason()}"),
-]
+pytestmark = fault_run_marks("the backup test")
 
 DATA = """
 from berezhno.testing.fixtures import build_world

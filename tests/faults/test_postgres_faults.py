@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from berezhno.testing.pgcluster import Cluster, free_port, unavailable_reason
+from berezhno.testing.pgcluster import Cluster, fault_run_marks, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 6
@@ -44,14 +44,7 @@ REQUEST_TIMEOUT = 15
 DOWN_SECONDS = 1.5
 STEADY_SECONDS = 4.0
 
-pytestmark = [
-    pytest.mark.skipif(os.environ.get("BEREZHNO_DB") not in {"postgres", "postgresql"}
-                       and os.environ.get("BEREZHNO_FAULT_RUN") != "1",
-                       reason="the fault run belongs to the PostgreSQL pass "
-                              "(BEREZHNO_DB=postgres, or BEREZHNO_FAULT_RUN=1)"),
-    pytest.mark.skipif(unavailable_reason() is not None,
-                       reason=f"no PostgreSQL of its own: {unavailable_reason()}"),
-]
+pytestmark = fault_run_marks("the fault run")
 
 SETUP = """
 import json
