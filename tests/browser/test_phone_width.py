@@ -19,14 +19,11 @@ Layout does not depend on the database: the test runs on SQLite only (it is the 
 browser test) and is skipped on PostgreSQL.
 """
 
-import urllib.parse
-
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 
-from berezhno.testing.matrix import build_scene, discover_cases, discover_scene_extensions
+from berezhno.testing.browser import matrix_pages, page_url, session_cookie
+from berezhno.testing.matrix import build_scene, discover_scene_extensions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,27 +81,6 @@ SMALL_TARGETS = """(least) => {
 TAP = 44
 
 
-def _pages():
-    """The GET page rows (not the API, not the Django admin), with their allowed actors."""
-    for case in discover_cases():
-        if case.method != "get" or case.body == "json":
-            continue
-        if case.name.startswith(("api", "admin:")) or case.path is not None:
-            continue
-        actors = sorted(a for a, expected in case.expect.items() if expected == 200)
-        if actors:
-            yield case, actors
-
-
-def _cookie_for(user, base_url: str) -> dict:
-    client = Client()
-    client.force_login(user)
-    host = urllib.parse.urlsplit(base_url).hostname
-    return {"name": settings.SESSION_COOKIE_NAME,
-            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-            "domain": host, "path": "/"}
-
-
 def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
     if connection.vendor != "sqlite":
         pytest.skip("layout does not depend on the database: measured on SQLite")
@@ -112,7 +88,7 @@ def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
     for extend in discover_scene_extensions():
         scene = extend(scene)
     by_actor: dict[str, list] = {}
-    for case, actors in _pages():
+    for case, actors in matrix_pages():
         for actor in actors:
             by_actor.setdefault(actor, []).append(case)
     wide: dict[tuple[str, str], int] = {}
@@ -125,13 +101,11 @@ def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
                                       viewport={"width": WIDTH, "height": 800})
         context.set_default_timeout(15_000)
         if actor != "anonymous":
-            context.add_cookies([_cookie_for(scene.users[actor], live_server.url)])
+            context.add_cookies([session_cookie(scene.users[actor], live_server.url)])
         page = context.new_page()
         try:
             for case in cases:
-                url = case.url(scene)
-                if case.query:
-                    url += "?" + urllib.parse.urlencode(case.query, doseq=True)
+                url = page_url(case, scene)
                 answer = page.request.get(url)
                 if "text/html" not in answer.headers.get("content-type", ""):
                     continue  # a PDF, a spreadsheet
