@@ -184,22 +184,40 @@ class Board:
         audit.log_request_reads(by_id.values())  # the cards name the applicants
         links = CaseProblem.objects.filter(case_id__in=list(by_id)).values_list(
             "case_id", "problem_id").order_by("problem__order", "problem__name", "case_id")
-        grouped: dict[int, list] = defaultdict(list)
-        with_problem = set()
+        # A family sits in one column, its first problem's in the catalogue's order; its
+        # other problems are named on its card, and the summary counts every problem.
+        of_case: dict[int, list[int]] = defaultdict(list)
         for case_id, problem_id in links:
-            with_problem.add(case_id)
-            if case_id in by_id:
-                grouped[problem_id].append(by_id[case_id])
-        problems = Problem.objects.filter(pk__in=list(grouped)).order_by("order", "name")
-        columns = [(p.name, grouped[p.pk]) for p in problems]
+            of_case[case_id].append(problem_id)
+        problems = {p.pk: p for p in Problem.objects.filter(
+            pk__in={pid for ids in of_case.values() for pid in ids})}
+        grouped: dict[int, list] = defaultdict(list)
+        counted: dict[int, int] = defaultdict(int)
+        for case in by_id.values():
+            ids = of_case.get(case.pk, [])
+            case.card_other_problems = [problems[pid].name for pid in ids[1:]]
+            if ids:
+                grouped[ids[0]].append(case)
+            for pid in ids:
+                counted[pid] += 1
+        ordered = sorted(problems.values(), key=lambda p: (p.order, p.name))
+        columns = [(p.name, grouped[p.pk]) for p in ordered if grouped[p.pk]]
         columns.append((_("Проблемы не выявлены"),
-                        [c for c in by_id.values() if c.pk not in with_problem]))
-        return [cases, columns]
+                        [c for c in by_id.values() if c.pk not in of_case]))
+        summary = [(p.name, counted[p.pk]) for p in ordered]
+        return [cases, columns, summary]
 
     @property
     def columns(self) -> list:
-        """(title, [cases]): one per catalogue problem with cases shown, then "none"."""
+        """(title, [cases]): one per catalogue problem that is the first problem of a case
+        shown, then "none"; every case shown is in exactly one column."""
         return self._cards[1]
+
+    @property
+    def summary(self) -> list:
+        """(problem, cases shown with it): every problem of the cases shown, in the
+        catalogue's order (a case with two problems counts in both)."""
+        return self._cards[2]
 
     @property
     def total(self) -> int:

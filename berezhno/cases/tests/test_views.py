@@ -357,9 +357,15 @@ def test_board_groups_by_problem_and_counts_workload(world, family, client):
     assert r.status_code == 200
     result = r.context["board"]
     columns = {title: [c.pk for c in cases] for title, cases in result.columns}
-    assert columns[fuel.name] == [both.pk] and columns[debts.name] == [both.pk]
+    first, second = sorted([fuel, debts], key=lambda p: (p.order, p.name))
+    # The family with two problems stands once, under its first problem, naming the other.
+    assert columns[first.name] == [both.pk] and second.name not in columns
     assert set(columns["Проблемы не выявлены"]) == {bare.pk, case.pk}
-    assert len(columns) == 3  # problems without cases have no column
+    assert len(columns) == 2  # problems without a family of their own have no column
+    shown = [c for _t, cases in result.columns for c in cases]
+    assert sorted(c.pk for c in shown) == sorted({both.pk, bare.pk, case.pk})
+    assert next(c for c in shown if c.pk == both.pk).card_other_problems == [second.name]
+    assert dict(result.summary) == {first.name: 1, second.name: 1}
     workload = {row["user"].username: row for row in result.workload}
     assert workload["disp"]["cases"] == 3
     assert (workload["psy"]["open"], workload["psy"]["late"]) == (2, 1)
