@@ -270,6 +270,8 @@ def notice_letter(user, pk, kind: str) -> NoticeLetter:
         number, date, addressee = (record.guardianship_notice_number,
                                    record.guardianship_notified_on,
                                    record.guardianship_addressee)
+    if date is None:  # not after letter_available; for the type checker
+        raise SopRecord.DoesNotExist
     signatory, executor = record.notice_signatory, record.notice_executor
     centre = case.provider or getattr(signatory, "organisation", None) or getattr(
         executor, "organisation", None)
