@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -115,7 +116,8 @@ def sop_letter_pdf(request, sop_pk, kind):
         letter = selectors.notice_letter(request.user, sop_pk, kind)
     except (SopRecord.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
-    body = render_pdf("sop/notice_letter_pdf.html", {"letter": letter})
+    with translation.override("ru"):  # a letter to a Russian authority, whatever the UI
+        body = render_pdf("sop/notice_letter_pdf.html", {"letter": letter})
     response = HttpResponse(body, content_type="application/pdf")
     name = "kdn" if kind == "kdn" else "opeka"
     response["Content-Disposition"] = (
