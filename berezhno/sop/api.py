@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from berezhno.cases.api import ERRORS, CaseField, ListFilters, StaffField
+from berezhno.cases.api import ERRORS, CaseField, ListFilters, PartnerField, StaffField
 from berezhno.core import dates
 from berezhno.core.api import LoggedReads, ModelSerializer
 from berezhno.people.api import RegistryAccess
@@ -36,7 +36,9 @@ class SopSerializer(ModelSerializer):
         model = SopRecord
         fields = ["id", "case", "case_number", "status", "identified_on", "identified_by",
                   "source", "grounds", "child_threat", "guardianship_notified_on",
-                  "kdn_notice_due", "kdn_notice_date", "kdn_notice_number",
+                  "guardianship_notice_number", "guardianship_addressee",
+                  "kdn_notice_due", "kdn_notice_date", "kdn_notice_number", "kdn_addressee",
+                  "notice_measures", "notice_signatory", "notice_executor",
                   "first_survey_due", "first_survey_on", "first_survey_notes",
                   "decision_date", "decision_number", "curator", "next_review_due",
                   "removed_on", "removal_reason", "removal_decision_number", "reviews",
@@ -56,10 +58,19 @@ class SopWriteSerializer(serializers.Serializer):
 
 
 class SopNoticeSerializer(serializers.Serializer):
+    """The notice step with what its letters print (decision 0034); the service checks
+    that the addressees are of the family's territory and the signatory a head there."""
+
     date = serializers.DateField(validators=[dates.EVENT], required=False, allow_null=True)
     number = serializers.CharField(max_length=50)
+    kdn_addressee = PartnerField(required=False, allow_null=True)
+    measures = serializers.CharField(max_length=3000, required=False, allow_blank=True)
+    signatory = StaffField(required=False, allow_null=True)
     guardianship_date = serializers.DateField(validators=[dates.HISTORY],
                                               required=False, allow_null=True)
+    guardianship_number = serializers.CharField(max_length=50, required=False,
+                                                allow_blank=True)
+    guardianship_addressee = PartnerField(required=False, allow_null=True)
 
 
 class SopNotesSerializer(serializers.Serializer):
@@ -117,10 +128,13 @@ class SopViewSet(LoggedReads, ListFilters, mixins.ListModelMixin, mixins.Retriev
     def notify(self, request, pk=None):
         record = self.get_object()
         d = self._input(SopNoticeSerializer)
-        return self._answer(services.sop_notify_kdn(user=request.user, record=record,
-                                                    date=d.get("date"), number=d["number"],
-                                                    guardianship_date=d.get(
-                                                        "guardianship_date")))
+        return self._answer(services.sop_notify_kdn(
+            user=request.user, record=record, date=d.get("date"), number=d["number"],
+            guardianship_date=d.get("guardianship_date"),
+            guardianship_number=d.get("guardianship_number") or "",
+            kdn_addressee=d.get("kdn_addressee"),
+            guardianship_addressee=d.get("guardianship_addressee"),
+            measures=d.get("measures") or "", signatory=d.get("signatory")))
 
     @extend_schema(summary="Первичное обследование", request=SopNotesSerializer,
                    responses={200: SopSerializer, **ERRORS})

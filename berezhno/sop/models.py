@@ -53,6 +53,22 @@ class SopRecord(VersionedModel):
     kdn_notice_date = models.DateField(_("дата сообщения в КДН и ЗП"), null=True, blank=True)
     kdn_notice_number = models.CharField(_("исходящий номер сообщения"), max_length=50,
                                          blank=True)
+    # The letters of the notice step (decision 0034): what a reprint shows is fixed here.
+    kdn_addressee = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("КДН и ЗП — адресат сообщения"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    guardianship_notice_number = models.CharField(
+        _("исходящий номер сообщения в орган опеки"), max_length=50, blank=True)
+    guardianship_addressee = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("орган опеки — адресат сообщения"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    notice_measures = models.TextField(_("принятые меры"), blank=True)
+    notice_signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("подписал сообщение"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    notice_executor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("исполнитель сообщения"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     first_survey_due = models.DateField(_("первичное обследование до"), db_index=True)
     first_survey_on = models.DateField(_("дата первичного обследования"), null=True,
                                        blank=True)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from berezhno.accounts.choices import PartnerKind
 from berezhno.cases.choices import ACTIVE_STATUSES
 from berezhno.cases.models import SupportCase
 from berezhno.cases.services import (
@@ -30,6 +31,7 @@ from berezhno.people.models import PersonCategory
 
 from .choices import SopSource, SopStatus
 from .models import SopRecord, SopReview
+from .selectors import addressee_choices, signatory_choices
 
 # --------------------------------------------------------------------------- СОП (120-ФЗ)
 
@@ -98,26 +100,63 @@ def sop_identify(*, user, case: SupportCase, source: str = "", grounds: str = ""
 
 @transaction.atomic
 def sop_notify_kdn(*, user, record, date: datetime.date | None = None, number: str,
-                   guardianship_date: datetime.date | None = None):
+                   guardianship_date: datetime.date | None = None,
+                   guardianship_number: str = "", kdn_addressee=None,
+                   guardianship_addressee=None, measures: str = "", signatory=None):
     """The notice to the commission for minors (and, for a threat to a child, to the
-    guardianship body) is recorded."""
+    guardianship body) is recorded, with what its letters print (decision 0034): the
+    outgoing numbers and dates, the addressees (partner organisations of that kind at the
+    family's territory or above it), the measures taken, the signatory (a head whose role
+    covers the territory) and the executor (the user recording it)."""
 
     record = _lock_sop(user, record)
     if record.status != SopStatus.IDENTIFIED:
         raise TransitionError(_("Сообщение в КДН и ЗП уже записано."))
-    date = _sop_date(record, date)
-    if not (number or "").strip():
-        raise ValidationError({"number": [_("Укажите исходящий номер сообщения.")]})
-    fields = {"status": SopStatus.NOTIFIED, "kdn_notice_date": date,
-              "kdn_notice_number": number.strip()[:50]}
+    errors: dict[str, list] = {}
+    number = (number or "").strip()
+    if not number:
+        errors["number"] = [_("Укажите исходящий номер сообщения.")]
+    territory = record.case.territory
+    if kdn_addressee is not None and not addressee_choices(
+            territory, PartnerKind.KDN).filter(pk=kdn_addressee.pk).exists():
+        errors["kdn_addressee"] = [_("Адресат — КДН и ЗП территории семьи из справочника "
+                                     "организаций.")]
+    if signatory is not None and not signatory_choices(record.case).filter(
+            pk=signatory.pk).exists():
+        errors["signatory"] = [_("Сообщение подписывает руководитель, работающий на "
+                                 "территории семьи.")]
+    fields = {"status": SopStatus.NOTIFIED, "kdn_notice_number": number[:50],
+              "kdn_addressee": kdn_addressee, "notice_measures": (measures or "").strip(),
+              "notice_signatory": signatory, "notice_executor": user}
+    guardianship_number = (guardianship_number or "").strip()
     if record.child_threat:
         if guardianship_date is None:
-            raise ValidationError({"guardianship_date": [
-                _("При угрозе ребёнку укажите дату сообщения в орган опеки (ст. 56 СК РФ).")]})
+            errors["guardianship_date"] = [
+                _("При угрозе ребёнку укажите дату сообщения в орган опеки (ст. 56 СК РФ).")]
+        if not guardianship_number:
+            errors["guardianship_number"] = [
+                _("При угрозе ребёнку укажите исходящий номер сообщения в орган опеки.")]
+        elif guardianship_number == number:
+            errors["guardianship_number"] = [
+                _("У сообщения в орган опеки свой исходящий номер: он совпадает с номером "
+                  "сообщения в КДН и ЗП.")]
+        if guardianship_addressee is not None and not addressee_choices(
+                territory, PartnerKind.GUARDIANSHIP).filter(
+                pk=guardianship_addressee.pk).exists():
+            errors["guardianship_addressee"] = [
+                _("Адресат — орган опеки и попечительства территории семьи из справочника "
+                  "организаций.")]
+        fields.update(guardianship_notice_number=guardianship_number[:50],
+                      guardianship_addressee=guardianship_addressee)
+    if errors:
+        raise ValidationError(errors)
+    fields["kdn_notice_date"] = _sop_date(record, date)
+    if record.child_threat:
         fields["guardianship_notified_on"] = _sop_date(record, guardianship_date,
                                                        "guardianship_date")
     _sop_transition(user, record, "sop.kdn_notified",
-                    _("№ %(n)s от %(d)s") % {"n": number.strip(), "d": f"{date:%d.%m.%Y}"},
+                    _("№ %(n)s от %(d)s") % {"n": number,
+                                             "d": f"{fields['kdn_notice_date']:%d.%m.%Y}"},
                     **fields)
     return record
 

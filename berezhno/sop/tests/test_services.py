@@ -35,9 +35,13 @@ def test_family_in_a_socially_dangerous_position(world, family):
             sop_services.sop_survey(user=disp, record=record, date=None, notes="рано")
         with pytest.raises(ValidationError) as exc:
             sop_services.sop_notify_kdn(user=disp, record=record, date=None, number="15-исх")
-        assert "guardianship_date" in exc.value.message_dict
+        assert {"guardianship_date", "guardianship_number"} <= set(exc.value.message_dict)
+        with pytest.raises(ValidationError) as exc:  # each letter has its own number
+            sop_services.sop_notify_kdn(user=disp, record=record, date=None, number="15-исх",
+                                        guardianship_date=today, guardianship_number="15-исх")
+        assert "guardianship_number" in exc.value.message_dict
         sop_services.sop_notify_kdn(user=disp, record=record, date=None, number="15-исх",
-                                guardianship_date=today)
+                                guardianship_date=today, guardianship_number="16-исх")
         sop_services.sop_survey(user=disp, record=record, date=None,
                             notes="Условия проживания неудовлетворительные")
         with pytest.raises(ValidationError) as exc:

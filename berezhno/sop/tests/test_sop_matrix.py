@@ -38,9 +38,15 @@ def extend_scene(scene):
         sop_services.sop_survey(user=spec, record=registered, date=today, notes="Обследованы")
         sop_services.sop_register(user=spec, record=registered, decision_date=today,
                               decision_number="5", curator=spec)
+        threat = sop_services.sop_identify(user=spec, case=case(), **{
+            "source": "school", "grounds": "Ребёнок остаётся один без еды",
+            "child_threat": True})
+        sop_services.sop_notify_kdn(user=spec, record=threat, date=today, number="3-исх",
+                                    guardianship_date=today, guardianship_number="4-исх")
         spare = case()
     scene.objects.update({"sop_fresh": fresh, "sop_surveyed": surveyed,
-                          "sop_registered": registered, "sop_case": spare})
+                          "sop_registered": registered, "sop_threat": threat,
+                          "sop_case": spare})
     return scene
 
 
@@ -90,6 +96,10 @@ SOP_UI_CASES = [
     _ui("sop:notify", WORKERS, args=("sop_fresh",)),
     _ui("sop:notify", WORKERS, 302, method="post", args=("sop_fresh",),
         data={"number": "3-исх"}),
+    _ui("sop:letters", WORKERS, args=("sop_threat",)),
+    _ui("sop:kdn_letter_pdf", WORKERS, args=("sop_threat",)),
+    _ui("sop:guardianship_letter_pdf", WORKERS, args=("sop_threat",)),
+    _ui("sop:kdn_letter_pdf", set(), args=("sop_fresh",), label="not yet"),
     _ui("sop:survey", WORKERS, args=("sop_fresh",)),
     _ui("sop:survey", WORKERS, 400, method="post", args=("sop_registered",),
         data={"notes": "повторно"}, label="refused"),

@@ -66,7 +66,8 @@ def test_the_sop_stages_through_the_pages(world, family, client):
     assert record.status == "identified" and record.kdn_notice_date is None
     post(client, "sop:notify", [record.pk], {
         "date": (identified + datetime.timedelta(days=1)).isoformat(), "number": "15-исх",
-        "guardianship_date": (identified + datetime.timedelta(days=1)).isoformat()})
+        "guardianship_date": (identified + datetime.timedelta(days=1)).isoformat(),
+        "guardianship_number": "16-исх"}, expect=302)
     # A survey dated before the family was identified is refused.
     r = post(client, "sop:survey", [record.pk], {
         "date": (identified - datetime.timedelta(days=1)).isoformat(),
