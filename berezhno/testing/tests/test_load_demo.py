@@ -13,6 +13,7 @@ from berezhno.assessments.models import Assessment
 from berezhno.cases.choices import ActivityStatus, CaseStatus, Improvement, Practice
 from berezhno.cases.models import Activity, ActivitySession, Plan, SubsistenceMinimum, SupportCase
 from berezhno.core import registry
+from berezhno.core.access import VIEW
 from berezhno.core.models import ObjectChange
 from berezhno.core.workdays import local_today
 from berezhno.indicators import selectors as indicators
@@ -174,5 +175,26 @@ def test_every_demo_role_sees_work_on_its_home_page_and_lists():
                 problems.append(f"{username}: {url} is not a list the test knows")
             elif (size == 0) != ((username, code) in EMPTY_ON_PURPOSE):
                 problems.append(f"{username}: {url} lists {size}")
+    # Every case card opens for those who run the cases, with its stage's records on it;
+    # the partner opens the answer form of a referral waiting for the police.
+    for username in ("head", "dispatcher", "specialist1", "belozersk"):
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        for case in SupportCase.objects.restrict(user, VIEW):
+            response = client.get(case.get_absolute_url())
+            if response.status_code != 200 or case.number not in response.content.decode():
+                problems.append(f"{username}: case card {case.number} "
+                                f"{response.status_code}")
+    partner = User.objects.get(username="partner")
+    client = Client()
+    client.force_login(partner)
+    waiting = Referral.objects.filter(organisation=partner.organisation,
+                                      status=ReferralStatus.SENT)
+    assert waiting.exists()
+    for referral in waiting:
+        response = client.get(f"/cases/referrals/{referral.pk}/accept/")
+        if response.status_code != 200:
+            problems.append(f"partner: accept form {response.status_code}")
     assert not problems, "\n".join(problems)
 
