@@ -116,6 +116,7 @@ class Story:
     improved: str = ""
     notes: str = ""
     urgent_help: bool = False
+    late: bool = False  # received long enough ago for the decision's deadline to be past
 
 
 PSY, SOC, LAB, LEG, MED, SUP = (ServiceType.PSYCHOLOGICAL, ServiceType.HOUSEHOLD,
@@ -132,7 +133,7 @@ STORIES: tuple[Story, ...] = (
     Story("fd-late-decision", FD, "dispatcher", D2, "household", IntakeChannel.SCHOOL,
           "Классный руководитель сообщает: ребёнок пропускает занятия, дома конфликты, "
           "отец злоупотребляет алкоголем.", received=12, stage="intake",
-          referred_by="school", sop="identified"),
+          referred_by="school", sop="identified", late=True),
     Story("fd-assessed", FD, "dispatcher", D1, "household", IntakeChannel.WALK_IN,
           "Семья переехала из другого района, не оформлены пособия на детей, "
           "нет работы у обоих родителей.", received=4, stage="assessed",
@@ -251,7 +252,8 @@ STORIES: tuple[Story, ...] = (
     # --- District service: the district specialists' own cases.
     Story("d1-elder-late", DISTRICT, "specialist1", D1, "elder", IntakeChannel.PHONE,
           "Одиноко проживающая пенсионерка просит помочь с доставкой продуктов и "
-          "лекарств: после перелома не выходит из дома.", received=10, stage="intake"),
+          "лекарств: после перелома не выходит из дома.", received=10, stage="intake",
+          late=True),
     Story("d1-elder-care", DISTRICT, "specialist1", D1, "elder", IntakeChannel.WALK_IN,
           "Дочь просит оформить надомное обслуживание отцу-инвалиду и проверить "
           "очередь на технические средства реабилитации.", received=35,
@@ -309,6 +311,14 @@ class Demo:
 
     def ago(self, territory, days: int) -> datetime.date:
         return self.today(territory) - datetime.timedelta(days=days)
+
+    def overdue_since(self, territory, code: str, days: int) -> int:
+        """At least ``days``, and enough days ago for the deadline ``code`` counted from
+        then (in working days, across holidays such as the New Year's) to be past today."""
+        today = self.today(territory)
+        while cases.deadline(code, today - datetime.timedelta(days=days)) >= today:
+            days += 1
+        return days
 
     def recent(self, territory, days: int) -> datetime.date:
         """``days`` ago, but not before the current quarter (help and closures show in
@@ -430,8 +440,9 @@ def tell(demo: Demo, story: Story) -> SupportCase:
     worker = demo.users[story.responsible]
     psychologist = demo.users["psychologist"]
     person, household = demo.family(territory, story.family)
-    received_at = timezone.now() - datetime.timedelta(days=story.received, hours=2)
-    received = story.received
+    received = (demo.overdue_since(territory, "decision", story.received) if story.late
+                else story.received)
+    received_at = timezone.now() - datetime.timedelta(days=received, hours=2)
     partners = sorted({w.executor[4:] for w in story.works if w.executor.startswith("org:")})
     if partners:
         people.consent_record(
@@ -568,7 +579,7 @@ def _referral(demo: Demo, story: Story, case, territory, work: Work, activity: A
     if work.referral == "sent":
         sent_on = demo.ago(territory, 1)
     elif work.referral == "overdue":
-        sent_on = demo.ago(territory, 10)
+        sent_on = demo.ago(territory, demo.overdue_since(territory, "referral_response", 10))
     else:
         sent_on = approved_on + datetime.timedelta(days=1)
     referral = referrals.referral_send(user=worker, case=case, activity=activity,
