@@ -21,6 +21,7 @@ from berezhno.territories import services as territories
 from berezhno.territories.choices import Level
 from berezhno.territories.loader import load_territories
 from berezhno.territories.models import District, Territory
+from berezhno.testing import demo_cases
 
 DEMO_PASSWORD = "berezhno-demo"  # noqa: S105 - printed for the demo on purpose
 
@@ -64,9 +65,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self._snils_used: set[str] = set()
-        if not User.objects.filter(username="head").exists():
-            with acting_as("load_demo"), transaction.atomic():
+        with acting_as("load_demo"), transaction.atomic():
+            if not User.objects.filter(username="head").exists():
                 self._load(options["persons"], random.Random(options["seed"]))
+            # The casework is loaded once too, and added to a demo loaded before it.
+            demo_cases.load(random.Random(options["seed"] + 1))
         self._print_users()
 
     def _print_users(self):
