@@ -54,6 +54,7 @@ from berezhno.people.choices import ConsentPurpose, PersonStatus
 from berezhno.people.models import Household, HouseholdMember, Person, years_ago
 from berezhno.referrals import services as referrals
 from berezhno.rights import services as rights
+from berezhno.sop import selectors as sop_selectors
 from berezhno.sop import services as sop
 from berezhno.sop.choices import SopSource
 from berezhno.territories.choices import Level
@@ -616,9 +617,16 @@ def _sop(demo: Demo, story: Story, case, territory, worker) -> None:
                        reason="Признаки социально опасного положения не подтвердились.")
         return
     day = identified + datetime.timedelta(days=1)
-    record = sop.sop_notify_kdn(user=worker, record=record, date=day,
-                                number=f"01-12/{case.pk:03d}",
-                                guardianship_date=day if record.child_threat else None)
+    threat = record.child_threat
+    record = sop.sop_notify_kdn(
+        user=worker, record=record, date=day, number=f"01-12/{case.pk:03d}",
+        guardianship_date=day if threat else None,
+        guardianship_number=f"01-13/{case.pk:03d}" if threat else "",
+        kdn_addressee=sop_selectors.addressee_choices(case.territory, PartnerKind.KDN).first(),
+        guardianship_addressee=sop_selectors.addressee_choices(
+            case.territory, PartnerKind.GUARDIANSHIP).first() if threat else None,
+        measures="Проведена беседа с родителями, семья включена в программу сопровождения.",
+        signatory=sop_selectors.signatory_choices(case).first())
     if reach < 2:
         return
     day += datetime.timedelta(days=2)

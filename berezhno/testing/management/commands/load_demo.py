@@ -111,6 +111,8 @@ class Command(BaseCommand):
                 (PartnerKind.EDUCATION, "БОУ «Называевская СОШ № 1»"),
                 (PartnerKind.EMPLOYMENT, "Центр занятости населения Называевского района"),
                 (PartnerKind.KDN, "КДН и ЗП Называевского муниципального района"),
+                (PartnerKind.GUARDIANSHIP, "Отдел опеки и попечительства Министерства "
+                 "образования Омской области по Называевскому району"),
             ], start=1)
         ]
         for i, org in enumerate(partners, start=1):
