@@ -52,7 +52,8 @@ def person_list(request):
     data = search_data(request)
     filterset = PersonFilterSet(data or None, request=request)
     page = paginate(filterset.qs, request) if (not data or filterset.is_valid()) else None
-    context = {"form": filterset.form, "page": page, "search_form": "person-search"}
+    context = {"form": filterset.form, "page": page, "search_form": "person-search",
+               "can_add": can(request.user, roles.PERSON, roles.ADD)}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         return render(request, "people/_person_results.html", context)
     return render(request, "people/person_list.html", context)
