@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 # Where a map with nothing on it looks: the middle of the demo regions (Omsk).
@@ -78,6 +79,11 @@ def map_context(points: list[Point | None], *, caption: str = "", pick: dict | N
         "center": [shown[0].lat, shown[0].lon] if shown else list(DEFAULT_CENTER),
         "zoom": POINT_ZOOM if len(shown) == 1 else OVERVIEW_ZOOM,
         "pick": pick,
+        # Named here, not found by Leaflet from its CSS: that lookup misses the hashed
+        # names of the production static storage.
+        "icons": {"iconUrl": static("vendor/leaflet/images/marker-icon.png"),
+                  "iconRetinaUrl": static("vendor/leaflet/images/marker-icon-2x.png"),
+                  "shadowUrl": static("vendor/leaflet/images/marker-shadow.png")},
         "text": {
             "locate": str(_("Моё местоположение")),
             "locating": str(_("Определяем местоположение…")),

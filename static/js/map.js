@@ -124,6 +124,8 @@
     var data = JSON.parse(source.textContent);
     el.dataset.mapReady = "1";
     el.hidden = false;
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions(data.icons);
     var map = L.map(el, {scrollWheelZoom: false, keyboard: true});
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (data.tiles.url) {

@@ -17,7 +17,6 @@ from playwright.sync_api import expect
 
 from berezhno.people import services
 from berezhno.people.models import Person
-from berezhno.territories.models import Territory
 from berezhno.testing.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,11 +39,7 @@ def closed_tiles(settings) -> str:
 
 @pytest.fixture
 def placed(world):
-    """p1 with coordinates, its town on the map, a household around p1."""
-    Person.objects.filter(pk=world.p1.pk).update(latitude=Decimal("55.5877"),
-                                                 longitude=Decimal("71.594592"))
-    Territory.objects.filter(pk=world.town.pk).update(latitude=Decimal("55.567"),
-                                                      longitude=Decimal("71.35"))
+    """A household around p1 (p1 and its town have coordinates in the test world)."""
     household = services.household_create(user=world.user("specialist"),
                                            head=Person.objects.get(pk=world.p1.pk))
     return household
@@ -63,6 +58,8 @@ def test_markers_are_drawn_with_the_tiles_unreachable(page, problems, world, pla
     page.goto(f"/people/{world.p1.pk}/")
     expect(page.locator("#map .leaflet-marker-icon")).to_have_count(1)
     expect(page.locator("#map")).to_be_visible()
+    page.wait_for_function(  # the marker's picture loaded (named by the page, not guessed)
+        "document.querySelector('#map img.leaflet-marker-icon').naturalWidth > 0")
     # The text alternative is there too.
     expect(page.locator(".map-points")).to_contain_text("55.587700, 71.594592")
     page.wait_for_function("document.querySelectorAll('#map img.leaflet-tile').length > 0")

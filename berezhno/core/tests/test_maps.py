@@ -38,6 +38,8 @@ def test_the_context_carries_tiles_points_and_the_view():
     assert empty["map_pick"] is True
     assert empty["map_data"]["pick"] == {"lat": "id_latitude", "lon": "id_longitude"}
     assert empty["map_data"]["text"]["locate"] == "Моё местоположение"
+    assert empty["map_data"]["icons"]["iconUrl"] == \
+        "/static/vendor/leaflet/images/marker-icon.png"
 
 
 @override_settings(BEREZHNO_MAP_TILES_URL="")

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from berezhno.people import services
 from berezhno.people.models import Consent, Person
-from berezhno.territories.models import Territory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +20,12 @@ def _map_data(body: str, dom_id: str = "map") -> dict:
 def test_the_card_shows_the_address_on_a_map_when_it_has_coordinates(client, world):
     client.force_login(world.user("specialist"))
     url = reverse("people:person", args=[world.p1.pk])
-    assert "leaflet.js" not in client.get(url).content.decode()  # no coordinates: no map
-    Person.objects.filter(pk=world.p1.pk).update(latitude=Decimal("55.5877"),
-                                                 longitude=Decimal("71.594592"))
-    body = client.get(url).content.decode()
+    body = client.get(url).content.decode()  # p1 has coordinates (the test world)
     assert _map_data(body)["points"] == [
         {"lat": 55.5877, "lon": 71.594592, "label": "г. Называевск, ул. Ленина, 5", "url": ""}]
     assert "55.587700, 71.594592" in body
+    Person.objects.filter(pk=world.p1.pk).update(latitude=None, longitude=None)
+    assert "leaflet.js" not in client.get(url).content.decode()  # no coordinates: no map
 
 
 def test_pages_without_a_map_do_not_carry_leaflet(client, world):
@@ -38,8 +36,6 @@ def test_pages_without_a_map_do_not_carry_leaflet(client, world):
 
 def test_the_household_card_shows_its_members(client, world):
     spec = world.user("specialist")
-    Person.objects.filter(pk=world.p1.pk).update(latitude=Decimal("55.5877"),
-                                                 longitude=Decimal("71.594592"))
     household = services.household_create(user=spec, head=Person.objects.get(pk=world.p1.pk),
                                            address="г. Называевск, ул. Ленина, 5")
     client.force_login(spec)
@@ -79,7 +75,7 @@ def test_the_edit_form_refuses_coordinates_off_the_globe(client, world):
     text = response.content.decode()
     assert "Широта должна быть от −90 до 90." in text
     assert "Долгота должна быть от −180 до 180." in text
-    assert Person.objects.get(pk=person.pk).latitude is None
+    assert Person.objects.get(pk=person.pk).latitude == Decimal("55.5877")  # unchanged
 
 
 def test_the_unidentified_form_is_reachable_from_the_menu_and_the_search(client, world):
@@ -92,8 +88,6 @@ def test_the_unidentified_form_is_reachable_from_the_menu_and_the_search(client,
 
 
 def test_the_directory_shows_served_settlements_and_their_districts(client, world):
-    Territory.objects.filter(pk=world.town.pk).update(latitude=Decimal("55.567"),
-                                                      longitude=Decimal("71.35"))
     body = client.get(reverse("territories:directory")).content.decode()  # no login
     points = _map_data(body)["points"]
     assert [p["url"] for p in points] == [f"?settlement={world.town.pk}"]
