@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 DEFAULT_CENTER = (54.9893, 73.3682)
 POINT_ZOOM = 16
 OVERVIEW_ZOOM = 6
+TERRITORY_ZOOM = 11
 
 
 @dataclass(frozen=True)
@@ -64,20 +65,23 @@ def tiles() -> dict:
 
 
 def map_context(points: list[Point | None], *, caption: str = "", pick: dict | None = None,
-                dom_id: str = "map") -> dict:
+                dom_id: str = "map", center: tuple[float, float] | None = None) -> dict:
     """The template context of ``core/_map.html``.
 
     ``pick`` — ``{"lat": <field id>, "lon": <field id>}`` — makes the map fill those two
-    inputs on a click or from the browser's location. ``data`` is the one thing handed to
-    the script (through ``json_script``, never spliced into code).
+    inputs on a click or from the browser's location; ``center`` is where a map without
+    points opens (the user's territory). ``data`` is the one thing handed to the script
+    (through ``json_script``, never spliced into code).
     """
     shown = [p for p in points if p is not None]
     data = {
         "tiles": tiles(),
         "points": [{"lat": p.lat, "lon": p.lon, "label": p.label, "url": p.url}
                    for p in shown],
-        "center": [shown[0].lat, shown[0].lon] if shown else list(DEFAULT_CENTER),
-        "zoom": POINT_ZOOM if len(shown) == 1 else OVERVIEW_ZOOM,
+        "center": ([shown[0].lat, shown[0].lon] if shown
+                   else list(center) if center else list(DEFAULT_CENTER)),
+        "zoom": (POINT_ZOOM if len(shown) == 1 else TERRITORY_ZOOM if center and not shown
+                 else OVERVIEW_ZOOM),
         "pick": pick,
         # Named here, not found by Leaflet from its CSS: that lookup misses the hashed
         # names of the production static storage.

@@ -116,3 +116,20 @@ def home_territory(user) -> Territory | None:
         return Territory.from_db(None, ["id", "path", "time_zone"],
                                  [grant.territory_id, grant.path, grant.time_zone])
     return Territory.objects.filter(pk=grant.territory_id).only("pk", "time_zone").first()
+
+
+def home_point(user) -> tuple[float, float] | None:
+    """Where the user works, for a map with nothing on it yet: the coordinates of the
+    user's home territory or of its nearest ancestor that has them."""
+    home = home_territory(user)
+    if home is None:
+        return None
+    placed = [t for t in Territory.objects.filter(pk__in=home.ancestor_ids(),
+                                                  latitude__isnull=False,
+                                                  longitude__isnull=False)
+              .only("pk", "path", "latitude", "longitude")]
+    if not placed:
+        return None
+    nearest = max(placed, key=lambda t: t.path.count("."))
+    return float(nearest.latitude), float(nearest.longitude)  # type: ignore[arg-type]
+

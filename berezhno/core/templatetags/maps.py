@@ -3,8 +3,9 @@
 - ``{% point_map lat lon label %}`` — one marker (a person's address); nothing is drawn
   when the coordinates are missing.
 - ``{% points_map points caption %}`` — markers of a list of ``core.maps.Point``.
-- ``{% pick_map form.latitude form.longitude %}`` — a map that fills the two fields by a
-  click, a key or the browser's location; the fields stay typeable without JavaScript.
+- ``{% pick_map form.latitude form.longitude caption center %}`` — a map that fills the two
+  fields by a click, a key or the browser's location (``center``: where it opens when the
+  fields are empty); the fields stay typeable without JavaScript.
 
 The Leaflet files are linked by the first map of a page only, so pages without a map do
 not carry them.
@@ -48,9 +49,9 @@ def points_map(context, points, caption=""):
 
 
 @register.inclusion_tag("core/_map.html", takes_context=True)
-def pick_map(context, lat_field, lon_field, caption=""):
+def pick_map(context, lat_field, lon_field, caption="", center=None):
     dom_id, first = _page_state(context)
     shown = maps.point(lat_field.value(), lon_field.value(), caption)
-    data = maps.map_context([shown], caption=caption, dom_id=dom_id, pick={
+    data = maps.map_context([shown], caption=caption, dom_id=dom_id, center=center, pick={
         "lat": lat_field.auto_id, "lon": lon_field.auto_id})
     return data | {"map_assets": first, "map_empty": False}

@@ -38,6 +38,9 @@ def test_the_context_carries_tiles_points_and_the_view():
     assert empty["map_pick"] is True
     assert empty["map_data"]["pick"] == {"lat": "id_latitude", "lon": "id_longitude"}
     assert empty["map_data"]["text"]["locate"] == "Моё местоположение"
+    at_home = maps.map_context([], center=(60.033, 37.783))
+    assert at_home["map_data"]["center"] == [60.033, 37.783]
+    assert at_home["map_data"]["zoom"] == maps.TERRITORY_ZOOM
     assert empty["map_data"]["icons"]["iconUrl"] == \
         "/static/vendor/leaflet/images/marker-icon.png"
 

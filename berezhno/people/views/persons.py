@@ -23,6 +23,7 @@ from berezhno.core.views_utils import (
     search_data,
 )
 from berezhno.people import roles
+from berezhno.territories.selectors import home_point
 
 from .. import extensions, selectors, services
 from ..choices import ConsentPurpose
@@ -128,8 +129,9 @@ def unidentified_create(request):
         if person is not None:
             messages.success(request, _("Запись о неустановленном лице создана."))
             return redirect(person)
-    return render(request, "people/unidentified_form.html", {"form": form},
-                  status=_post_status(form) if request.method == "POST" else 200)
+    return render(request, "people/unidentified_form.html", {
+        "form": form, "map_center": home_point(request.user)},
+        status=_post_status(form) if request.method == "POST" else 200)
 
 
 @login_required
