@@ -126,7 +126,13 @@
     el.hidden = false;
     L.Icon.Default.imagePath = "";
     L.Icon.Default.mergeOptions(data.icons);
-    var map = L.map(el, {scrollWheelZoom: false, keyboard: true});
+    var text = data.text;
+    var map = L.map(el, {scrollWheelZoom: false, keyboard: true, zoomControl: false});
+    L.control.zoom({zoomInTitle: text.zoomIn, zoomOutTitle: text.zoomOut}).addTo(map);
+    map.on("popupopen", function (event) {
+      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) close.setAttribute("aria-label", text.closePopup);
+    });
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (data.tiles.url) {
       L.tileLayer(data.tiles.url, {
@@ -138,7 +144,8 @@
     }
     var bounds = [];
     data.points.forEach(function (point) {
-      var marker = L.marker([point.lat, point.lon], {title: point.label, alt: point.label, keyboard: true});
+      var name = point.label || text.marker;
+      var marker = L.marker([point.lat, point.lon], {title: name, alt: name, keyboard: true});
       if (point.label) marker.bindPopup(popup(point));
       marker.addTo(map);
       bounds.push([point.lat, point.lon]);
