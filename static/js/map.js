@@ -133,7 +133,7 @@
       var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
       if (close) close.setAttribute("aria-label", text.closePopup);
     });
-    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    map.attributionControl.setPrefix("Leaflet");
     if (data.tiles.url) {
       L.tileLayer(data.tiles.url, {
         maxZoom: 19,
