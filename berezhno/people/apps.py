@@ -75,6 +75,9 @@ class PeopleConfig(AppConfig):
                                          allowed(roles.PERSON, roles.VIEW_MINIMAL), order=10))
         registry.register_menu(MenuEntry("add_person", _("Регистрация"), "people:create",
                                          allowed(roles.PERSON, roles.ADD), order=20))
+        registry.register_menu(MenuEntry("unidentified", _("Неустановленное лицо"),
+                                         "people:unidentified_create",
+                                         allowed(roles.PERSON, roles.ADD), order=25))
         registry.register_menu(MenuEntry("households", _("Семьи"), "people:household_list",
                                          allowed(roles.HOUSEHOLD, roles.VIEW), order=30))
         registry.register_menu(MenuEntry(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from berezhno.accounts.choices import OrganisationKind
 from berezhno.accounts.models import Organisation
-from berezhno.core import dates
+from berezhno.core import dates, maps
 from berezhno.core import forms as fields
 from berezhno.core.access import territories_in_scope
 from berezhno.core.text import normalize_snils
@@ -48,6 +48,8 @@ class PersonForm(forms.ModelForm):
     phone = forms.CharField(label=_("Телефон"), required=False, max_length=30,
                             widget=forms.TextInput(attrs={"placeholder": "+7 900 123-45-67",
                                                           "inputmode": "tel"}))
+    latitude = maps.latitude_field()
+    longitude = maps.longitude_field()
 
     class Meta:
         formfield_callback = dates.formfield
@@ -101,6 +103,13 @@ class UnidentifiedForm(forms.ModelForm):
         field_classes = {"territory": TerritoryChoiceField}
 
     photo = forms.FileField(label=_("Фотография"), required=False)
+    # Last, next to the map that fills them (people/unidentified_form.html).
+    latitude = maps.latitude_field(help_text=_(
+        "Место встречи: точка на карте ниже, «Моё местоположение» или координаты, "
+        "например 54.989342 и 73.368212."))
+    longitude = maps.longitude_field()
+    field_order = ["nickname", "sex", "estimated_birth_year", "appearance", "meeting_place",
+                   "territory", "legal_basis", "photo", "latitude", "longitude"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

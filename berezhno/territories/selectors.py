@@ -63,6 +63,46 @@ def directory_lookup(*, settlement_id: int | None = None, query: str = "",
                                                 h.street.name if h.street else ""))[:limit]
 
 
+@dataclass
+class DirectoryPlace:
+    """A place of the directory's map: a settlement (or a district with coordinates of its
+    own) and the names of the districts serving it."""
+
+    territory: Territory
+    districts: list[str]
+
+
+def directory_places() -> list[DirectoryPlace]:
+    """The public directory's map: every served settlement that has coordinates, with its
+    districts; a district territory with coordinates of its own is a place too. The
+    territory data hold points only (no outlines, decision 0032)."""
+    places: dict[int, DirectoryPlace] = {}
+    rows = (DistrictCoverage.objects.filter(
+        settlement__is_active=True, settlement__latitude__isnull=False,
+        settlement__longitude__isnull=False)
+        .select_related("settlement__parent", "district__territory")
+        .order_by("settlement__name", "district__territory__name"))
+    for row in rows:
+        place = places.setdefault(row.settlement_id, DirectoryPlace(row.settlement, []))
+        name = _district_name(row.district)
+        if name not in place.districts:
+            place.districts.append(name)
+    for district in (District.objects.filter(territory__is_active=True,
+                                             territory__latitude__isnull=False,
+                                             territory__longitude__isnull=False)
+                     .select_related("territory__parent")):
+        places.setdefault(district.territory_id, DirectoryPlace(
+            district.territory, [_district_name(district)]))
+    return sorted(places.values(), key=lambda p: p.territory.name)
+
+
+def _district_name(district: District) -> str:
+    name = district.territory.name
+    if district.number and district.number not in name:
+        return f"{name} (№ {district.number})"
+    return name
+
+
 def home_territory(user) -> Territory | None:
     """The territory of the user's first active assignment: whose date and time zone are
     the user's (deadlines, ages and report periods are local dates)."""
@@ -76,3 +116,20 @@ def home_territory(user) -> Territory | None:
         return Territory.from_db(None, ["id", "path", "time_zone"],
                                  [grant.territory_id, grant.path, grant.time_zone])
     return Territory.objects.filter(pk=grant.territory_id).only("pk", "time_zone").first()
+
+
+def home_point(user) -> tuple[float, float] | None:
+    """Where the user works, for a map with nothing on it yet: the coordinates of the
+    user's home territory or of its nearest ancestor that has them."""
+    home = home_territory(user)
+    if home is None:
+        return None
+    placed = [t for t in Territory.objects.filter(pk__in=home.ancestor_ids(),
+                                                  latitude__isnull=False,
+                                                  longitude__isnull=False)
+              .only("pk", "path", "latitude", "longitude")]
+    if not placed:
+        return None
+    nearest = max(placed, key=lambda t: t.path.count("."))
+    return float(nearest.latitude), float(nearest.longitude)  # type: ignore[arg-type]
+

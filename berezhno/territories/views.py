@@ -2,12 +2,15 @@
 
 from django import forms
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from berezhno.core import forms as fields
+from berezhno.core import maps
 
 from . import selectors
+from .choices import Level
 
 
 class DirectoryForm(forms.Form):
@@ -36,4 +39,21 @@ def directory(request):
     context = {"form": form, "hits": hits}
     if request.headers.get("HX-Request"):
         return render(request, "territories/_directory_results.html", context)
-    return render(request, "territories/directory.html", context)
+    return render(request, "territories/directory.html", context | {
+        "places": directory_points()})
+
+
+def directory_points() -> list[maps.Point]:
+    """The directory's map: a marker per served settlement, naming its districts and
+    linking to its answer on this page."""
+    points = []
+    for place in selectors.directory_places():
+        label = gettext("%(place)s — участки: %(districts)s") % {
+            "place": place.territory.label_with_parent(),
+            "districts": ", ".join(place.districts)}
+        url = (f"?settlement={place.territory.pk}" if place.territory.level == Level.SETTLEMENT
+               else "")
+        shown = maps.point(place.territory.latitude, place.territory.longitude, label, url)
+        if shown is not None:
+            points.append(shown)
+    return points

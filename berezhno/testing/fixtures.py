@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 
@@ -67,7 +68,10 @@ def build_world() -> World:
                                name="Называевский район")
         mun2 = TerritoryFactory(user=root, level=Level.MUNICIPALITY, parent=region,
                                 name="Тарский район")
-        town = TerritoryFactory(user=root, parent=mun, name="Называевск", kind="город")
+        # Coordinates on the town and p1: the pages with a map are in every page test
+        # (the phone width, axe) as they are in the demo.
+        town = TerritoryFactory(user=root, parent=mun, name="Называевск", kind="город",
+                                latitude=Decimal("55.567"), longitude=Decimal("71.35"))
         village = TerritoryFactory(user=root, parent=mun, name="Кисляки", kind="село")
         other_town = TerritoryFactory(user=root, parent=mun2, name="Тара")
         d1 = TerritoryFactory(user=root, level=Level.DISTRICT, parent=town, name="Участок 1")
@@ -111,7 +115,8 @@ def build_world() -> World:
         p1 = PersonFactory(user=spec, surname="Семёнова", name="Алёна", patronymic="Петровна",
                            sex="f", birth_date=datetime.date(1985, 3, 5), territory=d1,
                            settlement=town, snils="112-233-445 95", phone="8 913 123-45-67",
-                           actual_address="г. Называевск, ул. Ленина, 5")
+                           actual_address="г. Называевск, ул. Ленина, 5",
+                           latitude=Decimal("55.5877"), longitude=Decimal("71.594592"))
         p2 = PersonFactory(user=users["specialist_other"], surname="Кузнецов", name="Иван",
                            patronymic="Ильич", sex="m", birth_date=datetime.date(1950, 1, 1),
                            territory=d2)

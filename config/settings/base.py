@@ -141,11 +141,28 @@ BEREZHNO_GC_FREEZE = env_int("BEREZHNO_GC_FREEZE", 1) == 1
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# The map's tiles (core.maps, decision 0032): a URL template with {z}/{x}/{y} (and {s} for
+# subdomains) and its attribution. Empty = no tiles: markers drawn on a plain background.
+# The tile server sees which map squares a user opens; a region may run its own.
+BEREZHNO_MAP_TILES_URL = env("BEREZHNO_MAP_TILES_URL",
+                             "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+BEREZHNO_MAP_ATTRIBUTION = env("BEREZHNO_MAP_ATTRIBUTION",
+                               "© участники OpenStreetMap (openstreetmap.org/copyright)")
+
+
+def tiles_origin(url: str) -> str | None:
+    """The CSP source of a tile URL template: its scheme and host ({s}. → *.)."""
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}.", "*.")
+    return f"{scheme}://{host}" if scheme in ("http", "https") and host else None
+
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:"],
+    "img-src": [CSP.SELF, "data:", "blob:",
+                *filter(None, [tiles_origin(BEREZHNO_MAP_TILES_URL)])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -27,6 +27,9 @@ else:
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# No outside requests from tests: maps draw without tiles (the map's browser test points the
+# tiles at a closed local port on purpose).
+BEREZHNO_MAP_TILES_URL = ""
 
 # The permission matrix and most tests sign heads and administrators in with force_login:
 # the two-factor rule is tested on its own with the production default (override_settings

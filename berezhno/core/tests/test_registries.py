@@ -16,7 +16,7 @@ def _menu_codes(user) -> list[str]:
 @pytest.mark.django_db
 def test_each_role_gets_the_menu_of_its_rights(world):
     assert _menu_codes(world.user("specialist")) == [
-        "people", "add_person", "households", "share_requests", "cases", "worklist",
+        "people", "add_person", "unidentified", "households", "share_requests", "cases", "worklist",
         "referrals", "board", "rights", "outbox", "sop", "indicators", "directory"]
     # The API's page is in the administrators' menu; the others find it in the profile.
     assert _menu_codes(world.user("partner")) == ["referrals", "directory"]

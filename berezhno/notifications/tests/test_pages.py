@@ -80,7 +80,7 @@ def test_channels_form_refuses_a_missing_address_and_changes_nothing(client, wor
     consent.refresh_from_db()
     assert consent.by_sms and consent.contact_phone == "+79130000001"
     card = client.get(reverse("people:person", args=[world.p1.pk])).content.decode()
-    assert "SMS +79130000001" in card
+    assert 'SMS <a class="tap" href="tel:+79130000001">+79130000001</a>' in card
 
 
 def test_consent_recorded_with_channels_through_the_api(client, world):
@@ -114,3 +114,15 @@ def test_retry_with_a_stale_version_is_a_conflict(client, world):
                            {"version": message.version + 5}, content_type="application/json")
     assert response.status_code == 409
     assert Message.objects.get(pk=message.pk).status == Status.QUEUED
+
+
+def test_the_message_card_links_the_phone_and_the_mail(client, world):
+    spec = world.user("specialist")
+    set_channels(spec, world.p1, by_call=True, contact_phone="8 913 765-43-21", by_email=True,
+                 contact_email="semenova@example.org")
+    call, mail = _queue(spec, world.p1, "call"), _queue(spec, world.p1, "email")
+    client.force_login(spec)
+    card = client.get(reverse("notifications:message", args=[call.pk])).content.decode()
+    assert 'href="tel:+79137654321"' in card
+    card = client.get(reverse("notifications:message", args=[mail.pk])).content.decode()
+    assert 'href="mailto:semenova@example.org"' in card

@@ -23,6 +23,7 @@ from berezhno.core.views_utils import (
     search_data,
 )
 from berezhno.people import roles
+from berezhno.territories.selectors import home_point
 
 from .. import extensions, selectors, services
 from ..choices import ConsentPurpose
@@ -52,7 +53,8 @@ def person_list(request):
     data = search_data(request)
     filterset = PersonFilterSet(data or None, request=request)
     page = paginate(filterset.qs, request) if (not data or filterset.is_valid()) else None
-    context = {"form": filterset.form, "page": page, "search_form": "person-search"}
+    context = {"form": filterset.form, "page": page, "search_form": "person-search",
+               "can_add": can(request.user, roles.PERSON, roles.ADD)}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         return render(request, "people/_person_results.html", context)
     return render(request, "people/person_list.html", context)
@@ -127,8 +129,9 @@ def unidentified_create(request):
         if person is not None:
             messages.success(request, _("Запись о неустановленном лице создана."))
             return redirect(person)
-    return render(request, "people/unidentified_form.html", {"form": form},
-                  status=_post_status(form) if request.method == "POST" else 200)
+    return render(request, "people/unidentified_form.html", {
+        "form": form, "map_center": home_point(request.user)},
+        status=_post_status(form) if request.method == "POST" else 200)
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -239,7 +240,8 @@ class Command(BaseCommand):
                        f"д. {rng.randint(1, 60)}")
             kind = rng.random()
             base = {"settlement": settlement, "territory": district.territory,
-                    "actual_address": address, "registration_address": address}
+                    "actual_address": address, "registration_address": address,
+                    **_near(settlement, address)}
             consent = {"purpose": "social_service", "subject_address": address,
                        "subject_document": "паспорт РФ", "data_list": "ФИО, дата рождения, "
                        "адрес, СНИЛС, телефон, состав семьи", "valid_from": today
@@ -348,3 +350,13 @@ class Command(BaseCommand):
                 next_contact_date=timezone.localtime(when).date()
                 + datetime.timedelta(days=rng.randint(20, 45)),
             )
+
+
+def _near(settlement, address: str) -> dict:
+    """Coordinates of a demo address: a point near its settlement (the card's map), drawn
+    from the address itself so the demo's other random choices stay as they were."""
+    if settlement.latitude is None or settlement.longitude is None:
+        return {}
+    spot = random.Random(address)
+    return {"latitude": round(settlement.latitude + Decimal(spot.uniform(-0.008, 0.008)), 6),
+            "longitude": round(settlement.longitude + Decimal(spot.uniform(-0.012, 0.012)), 6)}
