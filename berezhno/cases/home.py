@@ -42,7 +42,8 @@ def _case_row(case) -> Row:
 
 def deadlines_panel(request) -> Card:
     """Cases of the user's scope with a missed deadline (decision, programme, activity,
-    and those the practices add), the longest overdue first."""
+    and those the practices add): the first by decision date, shown by the earliest
+    missed deadline."""
     user = request.user
     qs = _overdue_scope(user)
     rows = deadlines.mark_overdue(deadlines.with_pending(qs).select_related(

@@ -10,6 +10,7 @@ logged (``core.audit``).
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -49,7 +50,8 @@ def _contact_row(c, today) -> Row:
     return Row(text=c.person.full_name, url=reverse("people:person", args=[c.person_id]),
                badge=c.next_contact_date.strftime("%d.%m.%Y"),
                badge_kind="bad" if late else ("warn" if c.next_contact_date == today else ""),
-               note=_("последний контакт %(d)s") % {"d": c.occurred_at.strftime("%d.%m.%Y")})
+               note=_("последний контакт %(d)s") % {
+                   "d": timezone.localtime(c.occurred_at).strftime("%d.%m.%Y")})
 
 
 def today_panel(request) -> Card:
