@@ -51,8 +51,10 @@ class CasesConfig(AppConfig):
                         roles=("specialist",), requires=(roles.ACTIVITY, roles.VIEW)))
         panel(HomePanel("overdue_cases", card, home.overdue_by_specialist_panel, order=30,
                         roles=("head",), requires=case_view))
+        panel(HomePanel("my_deadlines", card, home.my_deadlines_panel, order=50,
+                        roles=("district_specialist",), requires=case_view))
         panel(HomePanel("deadlines", card, home.deadlines_panel, order=50,
-                        roles=("district_specialist", "dispatcher"), requires=case_view))
+                        roles=("dispatcher",), requires=case_view))
         panel(HomePanel("board", card, home.board_panel, order=60, roles=("dispatcher",),
                         requires=case_view, practice=Practice.FAMILY_DISPATCH))
 

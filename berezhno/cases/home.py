@@ -40,23 +40,33 @@ def _case_row(case) -> Row:
                badge_kind="bad", note=missed)
 
 
-def deadlines_panel(request) -> Card:
+def deadlines_panel(request, mine: bool = False) -> Card:
     """Cases of the user's scope with a missed deadline (decision, programme, activity,
     and those the practices add): the first by decision date, shown by the earliest
-    missed deadline."""
+    missed deadline. ``mine``: only the cases the user is responsible for (the district
+    specialist's own work; the dispatcher watches the whole territory)."""
     user = request.user
     qs = _overdue_scope(user)
+    if mine:
+        qs = qs.filter(responsible=user)
     rows = deadlines.mark_overdue(deadlines.with_pending(qs).select_related(
         "person", "territory").order_by("decision_due", "id")[:HOME_ROWS + 1])
     n = len(rows) if len(rows) <= HOME_ROWS else qs.count()
     rows = sorted(rows[:HOME_ROWS], key=lambda c: (c.overdue_since or c.today, c.pk))
     audit.log_reads(user=user, objects=rows)
     return Card(
-        code="deadlines", title=_("Просроченные сроки по случаям"), count=n,
-        count_text=_cases(n), urgent=True, rows=[_case_row(c) for c in rows],
-        more_url=_list_url(overdue="on"), more_label=_("Все просроченные случаи"),
+        code="my_deadlines" if mine else "deadlines",
+        title=_("Просроченные сроки по моим случаям") if mine
+        else _("Просроченные сроки по случаям"),
+        count=n, count_text=_cases(n), urgent=True, rows=[_case_row(c) for c in rows],
+        more_url=_list_url(overdue="on", **({"responsible": user.pk} if mine else {})),
+        more_label=_("Все просроченные случаи"),
         empty=_("Просроченных сроков нет. Ближайшие сроки ваших случаев — в рабочем "
                 "списке."))
+
+
+def my_deadlines_panel(request) -> Card:
+    return deadlines_panel(request, mine=True)
 
 
 def intakes_panel(request) -> Card:

@@ -5,8 +5,8 @@ reads a bounded number of queries.
 The world: a resident of district 1 with an overdue planned contact (Семёнова, p1, whose
 family has a programme with the psychologist's activity and a referral to the partner
 that waits past its answer date), one with a visit planned for today (Визитова), an intake
-past its decision date (Срокова), a patrol member who registered one named person
-(Найденова) and met an unidentified one («Дядя Коля»)."""
+past its decision date (Срокова, the district specialist's case), a patrol member who
+registered one named person (Найденова) and met an unidentified one («Дядя Коля»)."""
 
 import datetime
 import re
@@ -62,7 +62,7 @@ def home(world):
     # An intake past its decision date.
     late = PersonFactory(user=spec, surname="Срокова", name="Нина", patronymic="Петровна",
                          territory=world.d1)
-    intake = SupportCaseFactory(user=disp, person=late)
+    intake = SupportCaseFactory(user=disp, person=late, responsible=spec)
     SupportCase.objects.filter(pk=intake.pk).update(
         decision_due=today - datetime.timedelta(days=4))
     # The patrol.
@@ -115,8 +115,11 @@ def test_district_specialist_sees_visits_contacts_and_deadlines(client, world, h
     due = card(body, "due")
     assert "Семёнова" in due and "Визитова" in due and "2 контакта" in due
     assert "из них 1 просрочен" in due
-    assert "Срокова" in card(body, "deadlines") and count_of(body, "deadlines") == 1
-    for other in ("intakes", "board", "overdue_cases", "waiting", "registered", "no_2fa"):
+    mine = card(body, "my_deadlines")
+    assert "Срокова" in mine and count_of(body, "my_deadlines") == 1
+    assert f"responsible={world.user('specialist').pk}" in mine  # the full list: theirs
+    for other in ("deadlines", "intakes", "board", "overdue_cases", "waiting", "registered",
+                  "no_2fa"):
         assert other not in cards(body)
     assert "Найти гражданина" in body  # the search is the first card
 
@@ -126,7 +129,7 @@ def test_dispatcher_sees_intakes_deadlines_and_board(client, world, home):
     intakes = card(body, "intakes")
     assert "Срокова" in intakes and "1 обращение" in intakes
     assert reverse("cases:intake") in intakes  # the main action
-    assert "Срокова" in card(body, "deadlines")
+    assert "Срокова" in card(body, "deadlines") and "my_deadlines" not in cards(body)
     board = card(body, "board")
     assert count_of(body, "board") == 2 and "2 случая" in board
     assert reverse("cases:board") in board
@@ -165,7 +168,7 @@ def test_partner_without_referrals_is_told_what_comes(client, world):
 def test_head_sees_overdue_by_specialist_and_the_quarter(client, world, home):
     body = page_of(client, world.user("head"))
     cases_card = card(body, "overdue_cases")
-    assert "Орлова" in cases_card and "1 случай" in cases_card
+    assert "Белова" in cases_card and "1 случай" in cases_card
     referrals_card = card(body, "overdue_referrals")
     assert "Орлова" in referrals_card and "1 направление" in referrals_card
     indicators = card(body, "indicators")
