@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .env import BASE_DIR, database_from_env, env, env_int, env_list
+from .env import BASE_DIR, database_from_env, env, env_int, env_list, mailers_from_env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-development-key-change-me")
 DEBUG = False
@@ -173,6 +173,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# E-mail (the outbox's e-mail gateway, reminders): Django 6.1's MAILERS, configured from
+# the environment. SMTP by default; BEREZHNO_MAIL_BACKEND picks another backend (the
+# console on a developer's machine, config/settings/local.py).
+MAILERS = mailers_from_env("django.core.mail.backends.smtp.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "berezhno@localhost")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 BEREZHNO_MAX_UPLOAD_BYTES = env_int("BEREZHNO_MAX_UPLOAD_MB", 15) * 1024 * 1024
 

@@ -69,3 +69,26 @@ def database_from_env(default_sqlite: Path) -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
     }
+
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def mailers_from_env(default_backend: str) -> dict:
+    """Django's ``MAILERS`` from the environment: ``BEREZHNO_MAIL_BACKEND`` (or the given
+    default) and, for SMTP, ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``,
+    ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``, ``EMAIL_USE_SSL``, ``EMAIL_TIMEOUT``
+    (seconds). Other backends take no options (Django refuses unknown ones)."""
+    backend = env("BEREZHNO_MAIL_BACKEND", default_backend)
+    options: dict = {}
+    if backend == SMTP_BACKEND:
+        options = {
+            "host": env("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": env("EMAIL_HOST_USER", ""),
+            "password": env("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "timeout": env_int("EMAIL_TIMEOUT", 20),
+        }
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}

@@ -1,7 +1,7 @@
 """Settings for a developer's machine and the embedded first run (SQLite, demo data)."""
 
 from .base import *  # noqa: F403
-from .env import env, env_int, env_list
+from .env import env_int, env_list, mailers_from_env
 
 DEBUG = True
 INTERNAL_IPS = ["127.0.0.1"]
@@ -16,6 +16,6 @@ WHITENOISE_AUTOREFRESH = True
 BEREZHNO_2FA_REQUIRED_ROLES = env_list("BEREZHNO_2FA_REQUIRED_ROLES", "")
 
 # The outbox's e-mail (reminders, messages to people) is printed by the worker's console
-# on a developer's machine; EMAIL_BACKEND=...smtp.EmailBackend with EMAIL_HOST sends it.
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "berezhno@localhost")
+# on a developer's machine; BEREZHNO_MAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+# with EMAIL_HOST sends it.
+MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")

@@ -1,4 +1,5 @@
-"""Every page at 360 px for every role that may open it: nothing scrolls sideways.
+"""Every page at 360 px for every role that may open it: nothing scrolls sideways, and
+every control or link outside running text is a tap target of at least 44 × 44 px.
 
 The pages and who may open them come from the permission matrix (``discover_cases``:
 every route has a row, or the route-coverage test fails), so a new page is measured as
@@ -9,18 +10,20 @@ expects 200 and answers HTML; the page's ``scrollWidth`` must not pass 360.
 the test too, so the list only shrinks). It is empty: every page fits. The failure
 message names the innermost elements that reach past the screen.
 
+Tap targets (WCAG 2.5.5): links, buttons, fields, selects and summaries that are visible
+must measure 44 × 44 px or more; a link inside a sentence (its parent holds text of its
+own) is exempt, as WCAG exempts inline targets; a checkbox or radio is measured by its
+label. app.css sets the sizes at phone width.
+
 Layout does not depend on the database: the test runs on SQLite only (it is the longest
 browser test) and is skipped on PostgreSQL.
 """
 
-import urllib.parse
-
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 
-from berezhno.testing.matrix import build_scene, discover_cases, discover_scene_extensions
+from berezhno.testing.browser import matrix_pages, page_url, session_cookie
+from berezhno.testing.matrix import build_scene, discover_scene_extensions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,25 +56,29 @@ CULPRITS = """(width) => {
 }"""
 
 
-def _pages():
-    """The GET page rows (not the API, not the Django admin), with their allowed actors."""
-    for case in discover_cases():
-        if case.method != "get" or case.body == "json":
-            continue
-        if case.name.startswith(("api", "admin:")) or case.path is not None:
-            continue
-        actors = sorted(a for a, expected in case.expect.items() if expected == 200)
-        if actors:
-            yield case, actors
-
-
-def _cookie_for(user, base_url: str) -> dict:
-    client = Client()
-    client.force_login(user)
-    host = urllib.parse.urlsplit(base_url).hostname
-    return {"name": settings.SESSION_COOKIE_NAME,
-            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-            "domain": host, "path": "/"}
+# The controls smaller than a finger: what the page shows at phone width.
+SMALL_TARGETS = """(least) => {
+  const out = [];
+  const inText = (el) => [...(el.parentElement ? el.parentElement.childNodes : [])].some(
+      n => n.nodeType === 3 && n.textContent.trim().length > 1);
+  const controls = "a[href], button, input:not([type=hidden]), select, textarea, summary";
+  for (const el of document.querySelectorAll(controls)) {
+    let target = el;
+    if ((el.type === "checkbox" || el.type === "radio") && el.closest("label")) {
+      target = el.closest("label");
+    }
+    const r = target.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === "hidden") continue;
+    if (el.tagName === "A" && inText(el)) continue;
+    if (r.height < least || r.width < least) {
+      out.push(target.tagName.toLowerCase() + (target.className ? "." + target.className : "")
+               + " «" + (target.textContent || target.name || "").trim().slice(0, 30) + "» "
+               + Math.round(r.width) + "×" + Math.round(r.height));
+    }
+  }
+  return out.slice(0, 6);
+}"""
+TAP = 44
 
 
 def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
@@ -81,10 +88,11 @@ def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
     for extend in discover_scene_extensions():
         scene = extend(scene)
     by_actor: dict[str, list] = {}
-    for case, actors in _pages():
+    for case, actors in matrix_pages():
         for actor in actors:
             by_actor.setdefault(actor, []).append(case)
     wide: dict[tuple[str, str], int] = {}
+    small: dict[str, list[str]] = {}
     culprits: dict[str, list[str]] = {}
     errors: list[str] = []
     measured = 0
@@ -93,13 +101,11 @@ def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
                                       viewport={"width": WIDTH, "height": 800})
         context.set_default_timeout(15_000)
         if actor != "anonymous":
-            context.add_cookies([_cookie_for(scene.users[actor], live_server.url)])
+            context.add_cookies([session_cookie(scene.users[actor], live_server.url)])
         page = context.new_page()
         try:
             for case in cases:
-                url = case.url(scene)
-                if case.query:
-                    url += "?" + urllib.parse.urlencode(case.query, doseq=True)
+                url = page_url(case, scene)
                 answer = page.request.get(url)
                 if "text/html" not in answer.headers.get("content-type", ""):
                     continue  # a PDF, a spreadsheet
@@ -113,6 +119,10 @@ def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
                 if scrolled > WIDTH:
                     wide[(case.id, actor)] = scrolled
                     culprits.setdefault(case.id, page.evaluate(CULPRITS, WIDTH))
+                if case.id not in small:
+                    tiny = page.evaluate(SMALL_TARGETS, TAP)
+                    if tiny:
+                        small[case.id] = [f"{actor}: {t}" for t in tiny]
         finally:
             context.close()
     assert not errors, errors
@@ -123,3 +133,4 @@ def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
                      f"the widest elements: "
                      f"{ {case: culprits.get(case) for case, _actor in new} }")
     assert not fixed, f"these pages fit now, take them off STILL_WIDE: {fixed}"
+    assert not small, f"tap targets under {TAP} px at {WIDTH} px: {small}"
