@@ -1,15 +1,18 @@
 """Each role's home page on a 360 px phone (decision 0031): the page does not scroll
 sideways, the role's main action (or its first card) is on the first screen, the role
-sees its own work, and the patrol roles see no resident's name."""
+sees its own work, the patrol roles see no resident's name, and axe finds no serious
+violation with the cards filled (the site-wide axe test sees the matrix's scene)."""
 
 import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from test_accessibility import AXE, FAILING, RUN  # the site-wide axe test, beside this one
 
+from berezhno.accounts.models import User
 from berezhno.cases.tests.test_home_pages import RESIDENTS, home  # noqa: F401  (fixture)
-from berezhno.testing.browser import sign_in
+from berezhno.testing.browser import session_cookie, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("BEREZHNO_SHOTS", "")
@@ -49,3 +52,24 @@ def test_every_role_home_at_phone_width(page, live_server, world, home, problems
             page.screenshot(path=str(Path(SHOTS) / f"home-{username}-{WIDTH}.png"),
                             full_page=True)
     assert problems.unexpected() == []
+
+
+def test_every_role_home_has_no_serious_axe_violation(browser, live_server, world,
+                                                      home):  # noqa: F811
+    """The cards filled (the site-wide axe test sees the matrix's scene, mostly empty)."""
+    script = AXE.read_text(encoding="utf-8")
+    context = browser.new_context(base_url=live_server.url, locale="ru-RU",
+                                  viewport={"width": WIDTH, "height": HEIGHT}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        for username in ROLES:
+            context.clear_cookies()
+            context.add_cookies([session_cookie(User.objects.get(username=username),
+                                                live_server.url)])
+            page.goto("/")
+            assert page.locator("section.home-card").count() >= 2, username  # signed in
+            page.add_script_tag(content=script)
+            serious = [v for v in page.evaluate(RUN) if v["impact"] in FAILING]
+            assert serious == [], f"{username}: {serious}"
+    finally:
+        context.close()
