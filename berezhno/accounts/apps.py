@@ -25,6 +25,15 @@ class AccountsConfig(AppConfig):
         access.register_scope(User, kind=roles.USER)
         access.register_scope(RoleAssignment, kind=roles.USER, territory="territory")
         registry.register_pages("accounts/", "berezhno.accounts.urls")
+        from . import home
+
+        # The administrator's reference-data tasks on the home page (decision 0031).
+        for code, fn, order, kind in (("no_agreements", home.agreements_panel, 35,
+                                       roles.AGREEMENT),
+                                      ("no_2fa", home.two_factor_panel, 40, roles.USER)):
+            registry.register_home_panel(registry.HomePanel(
+                code, registry.HOME_CARD, fn, order=order, roles=("admin",),
+                requires=(kind, roles.CHANGE)))
         for prefix, viewset, basename in (
                 ("organisations", "OrganisationViewSet", "organisation"),
                 ("agreements", "AgreementViewSet", "agreement"),

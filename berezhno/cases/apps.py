@@ -38,6 +38,26 @@ class CasesConfig(AppConfig):
                  allowed(roles.CASE, roles.ADD, Practice.FAMILY_DISPATCH), 70)):
             registry.register_menu(MenuEntry(code, label, url, rule, order=order))
 
+        # Home-page cards for the roles whose work they are (decision 0031).
+        from berezhno.core.registry import HomePanel
+
+        from . import home
+
+        card, panel = registry.HOME_CARD, registry.register_home_panel
+        case_view = (roles.CASE, roles.VIEW)
+        panel(HomePanel("intakes", card, home.intakes_panel, order=25, roles=("dispatcher",),
+                        requires=(roles.CASE, roles.ADD), practice=Practice.FAMILY_DISPATCH))
+        panel(HomePanel("activities", card, home.activities_panel, order=30,
+                        roles=("specialist",), requires=(roles.ACTIVITY, roles.VIEW)))
+        panel(HomePanel("overdue_cases", card, home.overdue_by_specialist_panel, order=30,
+                        roles=("head",), requires=case_view))
+        panel(HomePanel("my_deadlines", card, home.my_deadlines_panel, order=50,
+                        roles=("district_specialist",), requires=case_view))
+        panel(HomePanel("deadlines", card, home.deadlines_panel, order=50,
+                        roles=("dispatcher",), requires=case_view))
+        panel(HomePanel("board", card, home.board_panel, order=60, roles=("dispatcher",),
+                        requires=case_view, practice=Practice.FAMILY_DISPATCH))
+
         from . import exports
         exports.register()  # its registers as XLSX and CSV (core.exports)
         from berezhno.core import schedule

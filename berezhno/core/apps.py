@@ -42,7 +42,8 @@ class CoreConfig(AppConfig):
                                     "access-log")
         registry.register_api_route("audit/changes",
                                     "berezhno.core.audit_api.ChangeLogViewSet", "change-log")
-        register_home_panel(HomePanel("reminders", "core/_home_reminders.html",
+        # The user's own reminders and roles: for everyone (decision 0031).
+        register_home_panel(HomePanel("reminders", registry.HOME_CARD,
                                       home.reminders_panel, order=20))
         register_home_panel(HomePanel("roles", "core/_home_roles.html", home.roles_panel,
-                                      order=30))
+                                      order=900))

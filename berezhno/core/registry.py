@@ -8,7 +8,8 @@ reads these registries and knows no domain app. An app registers in its
     registry.register_api_route("cases", "berezhno.cases.api.CaseViewSet", "case")
     registry.register_menu(MenuEntry("cases", _("Случаи"), "cases:list",
                                      lambda u: access.can(u, CASE, VIEW), order=40))
-    registry.register_home_panel(HomePanel("due", "people/_home_due.html", due_panel))
+    registry.register_home_panel(HomePanel("due", registry.HOME_CARD, due_panel,
+                                           roles=("district_specialist",), order=40))
 
 Views and viewsets are given as dotted paths and imported when the URLs are built, so that
 ``ready()`` does not import the view layer.
@@ -129,15 +130,51 @@ def menu_for(user) -> list[dict]:
 # ------------------------------------------------------------------------ home page
 
 
+HOME_CARD = "core/_home_card.html"  # the card every panel is drawn as (core.home.Card)
+
+
 @dataclass(frozen=True)
 class HomePanel:
-    """A block of the home page: ``context(request)`` returns the template's context, or
-    ``None`` when the block is not for this user (or has nothing to show)."""
+    """A card of the home page (decision 0031): ``context(request)`` returns the template's
+    context (a ``core.home.Card`` for the shared card template), or ``None`` when it has
+    nothing for this user.
+
+    Whom it is for is declared, not decided inside ``context``: ``roles`` — the role codes
+    it serves (empty: every signed-in user); ``requires`` — ``(kind, action)`` the user's
+    assignment of one of those roles must allow; ``practice`` — a practice that
+    assignment must cover. A panel is asked for its context only when one of the user's
+    own assignments passes all three, so a role the panel does not name never sees it,
+    whatever other rights that role has (a patrol member may read the contacts of their
+    territory, yet is not shown the district's worklist of residents). A superuser is
+    treated as an administrator.
+    """
 
     code: str
     template: str
-    context: Callable[[Any], dict | None]
+    context: Callable[[Any], Any]
     order: int = 100
+    roles: tuple[str, ...] = ()
+    requires: tuple[str, str] | None = None
+    practice: str | None = None
+
+    def is_for(self, user) -> bool:
+        from . import access
+
+        if not (user is not None and user.is_authenticated and user.is_active):
+            return False
+        if not self.roles and self.requires is None and self.practice is None:
+            return True
+        if user.is_superuser:
+            return not self.roles or "admin" in self.roles
+        for g in access.user_grants(user):
+            if self.roles and g.role.code not in self.roles:
+                continue
+            if self.requires is not None and not g.role.allows(*self.requires):
+                continue
+            if not g.covers(self.practice):
+                continue
+            return True
+        return False
 
 
 _home: dict[str, HomePanel] = {}
@@ -147,10 +184,17 @@ def register_home_panel(panel: HomePanel) -> None:
     _put(_home, panel.code, panel, "home panel")
 
 
-def home_panels(request) -> list[tuple[str, dict]]:
-    """(template, context) of each panel that has something for the user, in order."""
+def home_panel_list() -> list[HomePanel]:
+    return sorted(_home.values(), key=lambda p: (p.order, p.code))
+
+
+def home_panels(request) -> list[tuple[str, Any]]:
+    """(template, context) of each panel meant for the user that has something to show,
+    in order; only the panels meant for the user run their queries."""
     shown = []
-    for panel in sorted(_home.values(), key=lambda p: (p.order, p.code)):
+    for panel in home_panel_list():
+        if not panel.is_for(request.user):
+            continue
         context = panel.context(request)
         if context is not None:
             shown.append((panel.template, context))

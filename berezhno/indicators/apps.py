@@ -21,6 +21,12 @@ class IndicatorsConfig(AppConfig):
             "indicators", _("Показатели"), "indicators:report",
             lambda u: access.can(u, roles.INDICATOR, roles.VIEW), order=90))
         from . import family_dispatch  # noqa: F401  (registers the Family Dispatch indicators)
+        from . import home as home_cards
+
+        # The quarter's figures for those who read them first of all (decision 0031).
+        registry.register_home_panel(registry.HomePanel(
+            "indicators", registry.HOME_CARD, home_cards.indicators_panel, order=70,
+            roles=("head", "analyst"), requires=(roles.INDICATOR, roles.VIEW)))
 
         # A practice app may keep its indicators in its own ``indicators.py``.
         autodiscover_modules("indicators")

@@ -84,10 +84,26 @@ class PeopleConfig(AppConfig):
             "share_requests", _("Запросы доступа"), "people:share_requests",
             lambda u: access.can(u, roles.PERSON, roles.ADD)
             or access.can(u, roles.PERSON, roles.CHANGE), order=35))
-        registry.register_home_panel(HomePanel("search", "people/_home_search.html",
-                                               home.search_panel, order=10))
-        registry.register_home_panel(HomePanel("due", "people/_home_due.html", home.due_panel,
-                                               order=40))
+        # Home-page cards, each for the roles whose work it is (decision 0031): a role
+        # that may read contacts (a patrol member) is still not shown the district's list.
+        card = registry.HOME_CARD
+        panel = registry.register_home_panel
+        panel(HomePanel("search", "people/_home_search.html", home.search_panel, order=10,
+                        roles=("head", "district_specialist", "dispatcher", "specialist",
+                               "coordinator", "patrol_member", "patrol_hq"),
+                        requires=(roles.PERSON, roles.VIEW_MINIMAL)))
+        panel(HomePanel("today", card, home.today_panel, order=30,
+                        roles=("district_specialist",), requires=(roles.CONTACT, roles.VIEW)))
+        panel(HomePanel("due", card, home.due_panel, order=40,
+                        roles=("district_specialist",), requires=(roles.CONTACT, roles.VIEW)))
+        panel(HomePanel("registered", card, home.registered_panel, order=5,
+                        roles=("patrol_member", "patrol_hq"),
+                        requires=(roles.PERSON, roles.ADD)))
+        panel(HomePanel("unidentified", card, home.unidentified_panel, order=6,
+                        roles=("patrol_member", "patrol_hq"),
+                        requires=(roles.PERSON, roles.VIEW_MINIMAL)))
+        panel(HomePanel("assigned", card, home.assigned_panel, order=8,
+                        roles=("social_agent",), requires=(roles.PERSON, roles.VIEW_MINIMAL)))
 
         from . import exports
         exports.register()  # its registers as XLSX and CSV (core.exports)

@@ -32,6 +32,7 @@ class PersonFilterSet(django_filters.FilterSet):
     special_attention = fields.yes_no_filter(_("Особое внимание"), method="filter_noop")
     no_consent = fields.yes_no_filter(_("Без согласия"), method="filter_noop")
     unidentified = fields.yes_no_filter(_("Неустановленные"), method="filter_noop")
+    registered_by_me = fields.yes_no_filter(_("Зарегистрированы мной"), method="filter_noop")
 
     class Meta:
         model = Person
@@ -51,6 +52,7 @@ class PersonFilterSet(django_filters.FilterSet):
                     status=data.get("status") or PersonStatus.ACTIVE,
                     special_attention=data.get("special_attention"),
                     no_consent=data.get("no_consent"), unidentified=data.get("unidentified"),
+                    registered_by_me=data.get("registered_by_me"),
                     action=roles.VIEW_MINIMAL,
                 )
             else:

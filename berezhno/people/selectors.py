@@ -74,8 +74,10 @@ def search_today(user, territory: Territory | None = None) -> datetime.date:
 def person_search(user, *, q: str = "", territory: Territory | None = None,
                   category: str = "", status: str = PersonStatus.ACTIVE,
                   special_attention: bool | None = None, no_consent: bool | None = None,
-                  unidentified: bool | None = None, action: str = roles.VIEW) -> QuerySet:
-    """The scoped person list filtered by text (name fragment, СНИЛС, phone) and fields."""
+                  unidentified: bool | None = None, registered_by_me: bool | None = None,
+                  action: str = roles.VIEW) -> QuerySet:
+    """The scoped person list filtered by text (name fragment, СНИЛС, phone) and fields;
+    ``registered_by_me``: only (or all but) those the user registered."""
     qs = person_queryset(user, action)
     q = (q or "").strip()
     if q:
@@ -109,6 +111,8 @@ def person_search(user, *, q: str = "", territory: Territory | None = None,
         qs = qs.filter(special_attention=special_attention)
     if unidentified is not None:
         qs = qs.filter(is_unidentified=unidentified)
+    if registered_by_me is not None:
+        qs = qs.filter(created_by=user) if registered_by_me else qs.exclude(created_by=user)
     qs = qs.with_consent_flag()
     if no_consent is not None:
         qs = qs.filter(has_consent=not no_consent)
@@ -362,11 +366,13 @@ def settlement_choices(user, action: str = roles.ADD) -> QuerySet:
 
 
 
-def due_contacts(user, days_ahead: int = 7, limit: int = 30) -> list[Contact]:
-    """Planned next contacts due within ``days_ahead`` days (or overdue), latest per person."""
+def due_contacts(user, days_ahead: int = 7, limit: int = 30,
+                 today: datetime.date | None = None) -> list[Contact]:
+    """Planned next contacts due within ``days_ahead`` days of ``today`` (the server's
+    date unless given) or overdue, latest per person."""
     from django.db.models import Exists, OuterRef
 
-    horizon = timezone.localdate() + datetime.timedelta(days=days_ahead)
+    horizon = (today or timezone.localdate()) + datetime.timedelta(days=days_ahead)
     later = Contact.objects.filter(person=OuterRef("person"),
                                    occurred_at__gt=OuterRef("occurred_at"))
     return list(

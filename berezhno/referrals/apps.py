@@ -26,6 +26,16 @@ class ReferralsConfig(AppConfig):
         registry.register_menu(MenuEntry(
             "referrals", _("Направления"), "referrals:inbox",
             lambda u: access.can(u, roles.REFERRAL, case_roles.VIEW), order=60))
+        from . import home
+
+        # The partner's referrals and the head's late partners (decision 0031).
+        card = registry.HOME_CARD
+        for code, fn, order, who in (
+                ("waiting", home.waiting_panel, 10, ("partner",)),
+                ("overdue_answers", home.overdue_panel, 20, ("partner",)),
+                ("overdue_referrals", home.overdue_by_specialist_panel, 35, ("head",))):
+            registry.register_home_panel(registry.HomePanel(code, card, fn, order=order, roles=who,
+                                                   requires=(roles.REFERRAL, roles.VIEW)))
         register_default_deadline("referral_response", 5, True)
         extensions.register_case_record(Referral)
         extensions.register_section(extensions.CaseSection(

@@ -28,8 +28,9 @@ class RightsConfig(AppConfig):
         registry.register_menu(MenuEntry(
             "incidents", _("Инциденты ПД"), "rights:incidents",
             lambda u: access.can(u, roles.INCIDENT, access.VIEW), order=71))
-        registry.register_home_panel(HomePanel("rights_due", "rights/_home_due.html",
-                                               home.due_panel, order=45))
+        registry.register_home_panel(HomePanel("rights_due", registry.HOME_CARD,
+                                               home.due_panel, order=45,
+                                               requires=(roles.RIGHTS, access.VIEW)))
         extensions.register_card_panel(extensions.CardPanel(
             "rights", "rights/_person_panel.html", selectors.person_panel, order=10))
         exports.register()

@@ -21,6 +21,11 @@ class TerritoriesConfig(AppConfig):
         access.register_scope(Street, kind=roles.TERRITORY)
         access.register_scope(DistrictCoverage, kind=roles.DISTRICT)
         registry.register_pages("find-specialist/", "berezhno.territories.urls")
+        from . import home
+
+        registry.register_home_panel(registry.HomePanel(
+            "vacant_districts", registry.HOME_CARD, home.vacant_districts_panel, order=30,
+            roles=("admin",), requires=(roles.DISTRICT, roles.CHANGE)))
         registry.register_api_path("directory/", "berezhno.territories.api_urls")
         registry.register_api_route("territories", "berezhno.territories.api.TerritoryViewSet",
                                     "territory")

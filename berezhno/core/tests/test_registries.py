@@ -131,3 +131,22 @@ def test_person_list_api_reads_the_scope_once(client, world, django_assert_num_q
     client.get(reverse("person-list"))  # content types and the like cached
     with django_assert_num_queries(8):
         assert client.get(reverse("person-list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_home_panel_declares_whom_it_is_for(world):
+    """Decision 0031: roles, the right and the practice of one of the user's own
+    assignments; a right alone is enough only for a panel that names no role."""
+    def panel(**who):
+        return registry.HomePanel("x", registry.HOME_CARD, lambda request: None, **who)
+
+    spec, yard, head = (world.user(k) for k in ("specialist", "specialist_yard", "head"))
+    mine = panel(roles=("district_specialist",))
+    assert mine.is_for(spec) and mine.is_for(yard) and not mine.is_for(head)
+    by_right = panel(requires=("contact", "view"))
+    assert by_right.is_for(head) and not by_right.is_for(world.user("partner"))
+    in_practice = panel(roles=("district_specialist",), practice="family_dispatch")
+    assert in_practice.is_for(spec) and not in_practice.is_for(yard)
+    assert panel().is_for(world.user("no_role"))
+    assert panel(roles=("admin",)).is_for(world.user("root"))
+    assert not panel(roles=("head",)).is_for(world.user("root"))
