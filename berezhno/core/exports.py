@@ -191,8 +191,8 @@ def build(progress: jobs.Progress) -> None:
     the file, and the access-log rows of its persons written with it."""
     job = progress.job
     params = job.params or {}
-    code, fmt, user = params.get("code"), params.get("fmt"), job.user
-    register = _registers.get(code or "")
+    code, fmt, user = str(params.get("code") or ""), str(params.get("fmt") or ""), job.user
+    register = _registers.get(code)
     if register is None or fmt not in FORMATS:
         raise jobs.JobError(_("Такой выгрузки нет."))
     if not user.is_active or not access.can(user, register.kind, access.EXPORT):

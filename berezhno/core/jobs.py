@@ -32,7 +32,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import context
@@ -190,7 +189,3 @@ def clean(now: datetime.datetime | None = None) -> dict:
         job.delete()
         deleted += 1
     return {"deleted": deleted, "interrupted": stale}
-
-
-def error_text(job: JobProgress) -> str:
-    return job.error or _("Задание не выполнено.")
