@@ -60,8 +60,9 @@ def job(request, key):
 @login_required
 @require_GET
 def job_list(request):
-    return render(request, "core/jobs.html", {"jobs": [
-        (j, _downloadable(j)) for j in jobs.recent(request.user)]})
+    return render(request, "core/jobs.html", {
+        "jobs": [(j, _downloadable(j)) for j in jobs.recent(request.user)],
+        "hours": int(jobs.keep_for().total_seconds() // 3600)})
 
 
 @login_required
