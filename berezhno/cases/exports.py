@@ -2,17 +2,17 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.core.exports import Column, Register, max_rows, register_export
+from berezhno.core.exports import Asker, Column, Register, register_export
 
 from . import deadlines, roles
 from .filters import CaseFilterSet
 
 
-def _cases(request, data):
-    filterset = CaseFilterSet(data or None, request=request)
+def _cases(user, data, limit):
+    filterset = CaseFilterSet(data or None, request=Asker(user))
     if filterset.is_bound and not filterset.is_valid():
         return None
-    return deadlines.mark_overdue(filterset.qs[:max_rows() + 1])
+    return deadlines.mark_overdue(filterset.qs[:limit])
 
 
 def register() -> None:

@@ -17,7 +17,7 @@ class CoreConfig(AppConfig):
         fields.BLANK_CHOICE_LABEL = fields.BLANK_CHOICE_DASH[0][1]
 
         # lookups registers ``__any``; checks registers the registries' system check.
-        from . import access, checks, home, lookups, memory, registry  # noqa: F401
+        from . import access, checks, home, lookups, memory, registry, schedule  # noqa: F401
         from .admin_site import may_administer
         from .middleware import stamp_login
         from .models import CalendarDay
@@ -47,3 +47,6 @@ class CoreConfig(AppConfig):
                                       home.reminders_panel, order=20))
         register_home_panel(HomePanel("roles", "core/_home_roles.html", home.roles_panel,
                                       order=900))
+        # The users' long jobs (decision 0030): expired results go at night.
+        schedule.register(schedule.Job("core.clean_jobs", "berezhno.core.tasks.clean_jobs",
+                                       daily_at="03:00"))

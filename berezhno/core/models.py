@@ -1,5 +1,7 @@
 """Audit trail, domain events and access log shared by every app."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -252,3 +254,64 @@ class PeriodicRun(models.Model):
     def __str__(self) -> str:
         return f"{self.job} {self.period}"
 
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("в очереди")
+    RUNNING = "running", _("выполняется")
+    DONE = "done", _("готово")
+    FAILED = "failed", _("не выполнено")
+
+
+def job_result_upload_to(instance, filename: str) -> str:
+    return f"jobs/{instance.key.hex}"
+
+
+class JobProgress(models.Model):
+    """A long job a user started from a page (decision 0030): the page enqueues it and
+    shows its progress; the worker reports ``done`` of ``total`` every few rows and leaves
+    the result in a stored file that only the job's owner may download until ``expires_at``.
+
+    ``params`` are the job's inputs (a register export's filters may hold a name or a
+    СНИЛС): kept here rather than in the task's row, and cleared when the job ends."""
+
+    key = models.UUIDField(_("ключ"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("пользователь"),
+                             on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("вид задания"), max_length=40)
+    label = models.CharField(_("что делается"), max_length=300)
+    params = models.JSONField(_("параметры"), default=dict, blank=True)
+    state = models.CharField(_("состояние"), max_length=10, choices=JobState.choices,
+                             default=JobState.QUEUED)
+    done = models.PositiveIntegerField(_("обработано"), default=0)
+    total = models.PositiveIntegerField(_("всего"), null=True, blank=True)
+    error = models.CharField(_("причина ошибки"), max_length=500, blank=True)
+    result = models.FileField(_("результат"), upload_to=job_result_upload_to, blank=True)
+    result_name = models.CharField(_("имя файла"), max_length=200, blank=True)
+    result_type = models.CharField(_("тип файла"), max_length=100, blank=True)
+    task_id = models.CharField(_("номер задачи"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("создано"), auto_now_add=True)
+    started_at = models.DateTimeField(_("начато"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("завершено"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("хранится до"), db_index=True)
+
+    class Meta:
+        verbose_name = _("фоновое задание пользователя")
+        verbose_name_plural = _("фоновые задания пользователей")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="core_job_user_created")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == JobState.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)

@@ -4,37 +4,37 @@ contacts and the requests to share or transfer a record, exactly as the lists fi
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.core.exports import Column, Register, max_rows, register_export
+from berezhno.core.exports import Asker, Column, Register, register_export
 
 from . import roles, selectors
 from .filters import PersonFilterSet, ShareRequestFilterSet
 from .models import Contact
 
 
-def _persons(request, data):
-    filterset = PersonFilterSet(data or None, request=request)
+def _persons(user, data, limit):
+    filterset = PersonFilterSet(data or None, request=Asker(user))
     if filterset.is_bound and not filterset.is_valid():
         return None
-    return filterset.qs.select_related("territory", "settlement")
+    return filterset.qs.select_related("territory", "settlement")[:limit]
 
 
-def _households(request, data):
+def _households(user, data, limit):
     q = (data.get("q") or "")[:100]
-    return selectors.household_search(request.user, q=q).prefetch_related("members")
+    return selectors.household_search(user, q=q).prefetch_related("members")[:limit]
 
 
-def _contacts(request, data):
+def _contacts(user, data, limit):
     start = parse_date(data.get("date_from") or "") if data.get("date_from") else None
     end = parse_date(data.get("date_to") or "") if data.get("date_to") else None
     if (data.get("date_from") and start is None) or (data.get("date_to") and end is None):
         return None
-    qs = Contact.objects.restrict(request.user, roles.VIEW).select_related(
+    qs = Contact.objects.restrict(user, roles.VIEW).select_related(
         "person", "author").order_by("-occurred_at", "-id")
     if start is not None:
         qs = qs.filter(occurred_at__date__gte=start)
     if end is not None:
         qs = qs.filter(occurred_at__date__lte=end)
-    return qs
+    return qs[:limit]
 
 
 class _Sent:
@@ -48,12 +48,12 @@ class _Sent:
         return getattr(self.request, name)
 
 
-def _share_requests(request, data):
-    filterset = ShareRequestFilterSet(data or None, request=request,
-                                      queryset=selectors.share_requests(request.user))
+def _share_requests(user, data, limit):
+    filterset = ShareRequestFilterSet(data or None, request=Asker(user),
+                                      queryset=selectors.share_requests(user))
     if filterset.is_bound and not filterset.is_valid():
         return None
-    return [r if r.held_here else _Sent(r) for r in filterset.qs[:max_rows() + 1]]
+    return [r if r.held_here else _Sent(r) for r in filterset.qs[:limit]]
 
 
 def _entered(r) -> str:

@@ -4,16 +4,16 @@ it; staff with the right to export cases only (the partner answers in its inbox)
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.cases import roles as case_roles
-from berezhno.core.exports import Column, Register, max_rows, register_export
+from berezhno.core.exports import Asker, Column, Register, register_export
 
 from .filters import ReferralFilterSet
 
 
-def _referrals(request, data):
-    filterset = ReferralFilterSet(data or None, request=request)
+def _referrals(user, data, limit):
+    filterset = ReferralFilterSet(data or None, request=Asker(user))
     if filterset.is_bound and not filterset.is_valid():
         return None
-    return filterset.qs[:max_rows() + 1]
+    return filterset.qs[:limit]
 
 
 def register() -> None:

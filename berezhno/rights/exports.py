@@ -6,27 +6,27 @@ import copy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from berezhno.core.exports import Column, Register, max_rows, register_export
+from berezhno.core.exports import Column, Register, register_export
 
 from . import roles, selectors
 from .forms import ReportForm, RequestFilterForm
 
 
-def _requests(request, data):
+def _requests(user, data, limit):
     form = RequestFilterForm(data or None)
     if form.is_bound and not form.is_valid():
         return None
     filters = form.cleaned_data if form.is_bound else {}
     return list(selectors.request_list(
-        request.user, status=filters.get("status", ""), kind=filters.get("kind", ""),
-        overdue=bool(filters.get("overdue"))))[:max_rows() + 1]
+        user, status=filters.get("status", ""), kind=filters.get("kind", ""),
+        overdue=bool(filters.get("overdue"))))[:limit]
 
 
-def _report(request, data):
-    form = ReportForm(data or None, user=request.user)
+def _report(user, data, limit):
+    form = ReportForm(data or None, user=user)
     if not form.is_valid():
         return None
-    rows = selectors.incident_report(request.user, suspect=form.cleaned_data["user"],
+    rows = selectors.incident_report(user, suspect=form.cleaned_data["user"],
                                      date_from=form.cleaned_data["date_from"],
                                      date_to=form.cleaned_data["date_to"])
     found = []
@@ -34,6 +34,8 @@ def _report(request, data):
         person = copy.copy(row.person)
         person.report = row
         found.append(person)
+        if len(found) >= limit:
+            break
     return found
 
 

@@ -3,16 +3,16 @@
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.cases import roles as case_roles
-from berezhno.core.exports import Column, Register, max_rows, register_export
+from berezhno.core.exports import Asker, Column, Register, register_export
 
 from .filters import SopFilterSet
 
 
-def _records(request, data):
-    filterset = SopFilterSet(data or None, request=request, page=True)
+def _records(user, data, limit):
+    filterset = SopFilterSet(data or None, request=Asker(user), page=True)
     if filterset.is_bound and not filterset.is_valid():
         return None
-    return list(filterset.qs)[:max_rows() + 1]
+    return list(filterset.qs)[:limit]
 
 
 def register() -> None:
