@@ -12,12 +12,12 @@ from berezhno.testing.fixtures import PASSWORD
 from berezhno.testing.matrix import discover_cases
 
 
-def sign_in(page, username: str) -> None:
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
     """Sign in through the login form, as a person would, and wait for the home page."""
     page.context.clear_cookies()
     page.goto("/accounts/login/")
     page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_label("Пароль").fill(password)
     page.get_by_role("button", name="Войти").click()
     expect(page.get_by_role("heading", name=re.compile("Здравствуйте"))).to_be_visible()
 

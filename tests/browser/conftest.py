@@ -6,13 +6,12 @@ Playwright's own browser download is not used: the Debian ``chromium`` package i
 through ``executable_path``; without it the tests are skipped.
 """
 
-import os
-import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+from berezhno.testing.chromium import chromium_path
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -20,11 +19,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # Generous enough for a loaded CI machine; a healthy page answers in milliseconds.
 TIMEOUT_MS = 15_000
 
-def _chromium_path() -> str | None:
-    system = Path("/usr/bin/chromium")
-    if system.is_file() and os.access(system, os.X_OK):
-        return str(system)
-    return shutil.which("chromium")
 
 @pytest.fixture(scope="session")
 def _allow_async_unsafe():
@@ -35,9 +29,10 @@ def _allow_async_unsafe():
         mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
 
+
 @pytest.fixture(scope="session")
 def browser(_allow_async_unsafe):
-    executable = _chromium_path()
+    executable = chromium_path()
     if executable is None:
         pytest.skip("no system Chromium (/usr/bin/chromium or `chromium` on PATH): "
                     "install the Debian package `chromium` to run the browser tests")

@@ -1,0 +1,113 @@
+"""Phone screenshots of the main flows for the Russian user guides (docs/user-guide/images).
+
+Run against a demo server (``make run``, or ``runserver`` on the same database):
+
+    python manage.py guide_screenshots --url http://127.0.0.1:8000 --out docs/user-guide/images
+
+Each shot signs in as a demo user (password ``berezhno-demo``), opens one page of a
+record the demo holds (found in this database, as that user would find it) and saves
+the first screen of a 390 × 844 phone, what the user sees before scrolling. Needs
+Playwright and the system Chromium (development dependencies).
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from berezhno.testing.management.commands.load_demo import DEMO_PASSWORD
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str
+    user: str
+    path: object  # a path, or a callable returning one (None: nothing to show)
+    full_page: bool = False
+
+
+def _person_of(username: str) -> str | None:
+    from berezhno.accounts.models import User
+    from berezhno.people.selectors import person_queryset
+
+    person = person_queryset(User.objects.get(username=username)).order_by("id").first()
+    return reverse("people:person", args=[person.pk]) if person else None
+
+
+def _case_of(username: str, **filters) -> str | None:
+    from berezhno.accounts.models import User
+    from berezhno.cases.selectors import case_queryset
+
+    case = case_queryset(User.objects.get(username=username)).filter(**filters).order_by(
+        "id").first()
+    return reverse("cases:case", args=[case.pk]) if case else None
+
+
+def _sop_letters(username: str) -> str | None:
+    from berezhno.sop.models import SopRecord
+
+    record = SopRecord.objects.exclude(kdn_notice_number="").order_by("id").first()
+    return reverse("sop:letters", args=[record.pk]) if record else None
+
+
+SHOTS = (
+    Shot("flow-register-360.png", "specialist1", "/people/new/"),
+    Shot("flow-person-card-360.png", "specialist1", lambda: _person_of("specialist1")),
+    Shot("flow-people-360.png", "specialist1", "/people/"),
+    Shot("flow-cases-360.png", "dispatcher", "/cases/"),
+    Shot("flow-case-card-360.png", "dispatcher",
+         lambda: _case_of("dispatcher", status="programme")),
+    Shot("flow-board-360.png", "dispatcher", "/cases/board/"),
+    Shot("flow-sop-letters-360.png", "dispatcher", lambda: _sop_letters("dispatcher")),
+    Shot("flow-partner-inbox-360.png", "partner", "/cases/referrals/"),
+    Shot("flow-activities-360.png", "psychologist", "/cases/worklist/"),
+    Shot("flow-indicators-360.png", "analyst", "/indicators/"),
+    Shot("flow-audit-360.png", "head", "/audit/"),
+)
+
+
+class Command(BaseCommand):
+    help = "Phone screenshots of the main flows for the user guides (a demo server needed)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000")
+        parser.add_argument("--out", default="docs/user-guide/images")
+        parser.add_argument("--only", default="", help="a part of the shots' names")
+
+    def handle(self, *args, url, out, only, **options):
+        from playwright.sync_api import sync_playwright
+
+        from berezhno.testing.browser import sign_in
+        from berezhno.testing.chromium import chromium_path
+
+        executable = chromium_path()
+        if executable is None:
+            raise CommandError("нет Chromium: установите пакет chromium")
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=executable,
+                                         args=["--no-sandbox", "--disable-gpu"])
+            try:
+                for shot in SHOTS:
+                    if only and only not in shot.name:
+                        continue
+                    path = shot.path() if callable(shot.path) else shot.path
+                    if path is None:
+                        self.stderr.write(f"{shot.name}: nothing in the demo to show")
+                        continue
+                    context = browser.new_context(
+                        base_url=url, locale="ru-RU", viewport={"width": 390, "height": 844},
+                        device_scale_factor=1)
+                    page = context.new_page()
+                    sign_in(page, shot.user, DEMO_PASSWORD)
+                    response = page.goto(str(path))
+                    if response is None or response.status != 200:
+                        raise CommandError(f"{shot.name}: {path} answered "
+                                           f"{response.status if response else '—'}")
+                    page.screenshot(path=str(folder / shot.name), full_page=shot.full_page)
+                    context.close()
+                    self.stdout.write(f"{folder / shot.name}: {shot.user} {path}")
+            finally:
+                browser.close()
