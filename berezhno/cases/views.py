@@ -158,7 +158,9 @@ def intake(request):
         results = selectors.applicant_choices(user, search.cleaned_data.get("q", ""))
     return render(request, "cases/intake.html", {
         "form": form, "search": search, "person": person, "results": results,
-        "can_register": can(user, roles.PERSON, roles.ADD)},
+        "can_register": can(user, roles.PERSON, roles.ADD),
+        # The registration brings the dispatcher back here with ``person=<id>`` (ui.md).
+        "intake_url": reverse("cases:intake")},
         status=post_status(form) if request.method == "POST" and not searching else 200)
 
 

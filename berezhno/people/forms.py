@@ -69,7 +69,7 @@ class PersonForm(forms.ModelForm):
             "parent")
         self.fields["territory"].required = False
         self.fields["territory"].help_text = _(
-            "Если не указать, участок определится по населённому пункту.")
+            "Можно не указывать, если выбран населённый пункт: участок определится по нему.")
         self.fields["settlement"].queryset = selectors.settlement_choices(user, action)
         self.fields["legal_basis"].required = False
         self.fields["sex"].required = False

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from .common import (
     reject_unknown,
     search_name,
 )
-from .consents import ConsentData, check_consent, consent_record
+from .consents import ConsentData, check_consent, consent_problems, consent_record
 from .contacts import ContactData, contact_log
 from .identity import (
     SnilsHeldElsewhere,
@@ -155,7 +155,9 @@ def _clean_person(user, data: Mapping[str, Any], *, action: str,
         territory = selectors.district_for_settlement(user, settlement)
         cleaned["territory"] = territory
     if territory is None:
-        errors["territory"] = [_("Укажите участок или территорию учёта.")]
+        # The form's help text says the same: a settlement is enough (issue 11).
+        errors["territory"] = [_("Выберите населённый пункт (участок определится по нему) "
+                                 "или укажите участок.")]
     elif "territory" in cleaned or instance is None:
         if not territories_in_scope(user, roles.PERSON, action).filter(pk=territory.pk).exists():
             errors["territory"] = [_("Эта территория вне вашей зоны доступа.")]
@@ -273,6 +275,34 @@ def person_register(*, user, surname: str = "", name: str = "", patronymic: str 
         if (first := _registered_with(user, client_ids)) is not None:
             return first
         raise
+
+
+def person_check(*, user, consent: ConsentData | None = None,
+                 **fields: Unpack[PersonChanges]) -> None:
+    """Check a registration without saving anything: the person's fields, the consent
+    gate and the consent's own fields, every problem at once in one ``ValidationError``
+    (a consent field's key carries the ``consent.`` prefix). A form whose own parsing
+    failed calls it with what did parse, so that its page shows every problem in one
+    round instead of revealing the service's only after the form's are fixed."""
+    reject_unknown(fields, PERSON_FIELDS, "person_check")
+    errors: dict[str, list] = {}
+    cleaned: Mapping[str, Any] = fields
+    try:
+        cleaned = _clean_person(user, fields, action=roles.ADD, instance=None)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        check_consent(None, cleaned, cleaned.get("legal_basis") or "", consent_given=(
+            consent is not None and consent.get("purpose") == ConsentPurpose.SOCIAL_SERVICE))
+    except DomainError as exc:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(str(exc.message))
+    if consent is not None:
+        consent_errors, _clean = consent_problems(
+            user=user, today=local_today(cleaned.get("territory")), **{
+                k: v for k, v in consent.items() if k not in ("processors", "actions")})
+        errors.update({f"consent.{k}": v for k, v in consent_errors.items()})
+    if errors:
+        raise ValidationError(errors)
 
 
 def _registered_with(user, client_ids: list) -> Person | None:

@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from berezhno.core.access import can
+from berezhno.core.pickers import back_with
 from berezhno.core.errors import DomainError
 from berezhno.core.views_utils import (
     add_validation_errors,
     apply_service,
     get_or_404,
     paginate,
+    safe_next,
     search_by_post,
     search_data,
 )
@@ -58,20 +60,43 @@ def person_list(request):
     return render(request, "people/person_list.html", context)
 
 
+# The consent part's fields a person types only for a signed consent (the rest have
+# defaults): typed without ticking «подписал согласие» they would be lost silently.
+_CONSENT_TYPED = ("subject_address", "subject_document", "representative_name",
+                  "representative_document")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create(request):
+    """Registration, with the consent signed now or without one. The consent part is
+    optional (no ``required`` attributes: with JavaScript it is hidden and disabled, without
+    it visible and marked optional) and checked only when «подписал согласие» is ticked.
+    Every problem is shown in one round (``_check_all``). ``next`` (a local path, e.g. the
+    intake) is where the user goes back to, with ``person=<id>`` of the new record."""
     if not can(request.user, roles.PERSON, roles.ADD):
         raise Http404
+    posted = request.method == "POST"
+    back = safe_next(request.POST.get("next") if posted else request.GET.get("next"))
     form = PersonForm(request.POST or None, user=request.user)
-    consent_form = ConsentForm(request.POST or None, prefix="consent", initial={
-        "valid_from": timezone.localdate(), "data_list": ConsentForm.DEFAULT_DATA,
-        "purpose": ConsentPurpose.SOCIAL_SERVICE})
+    with_consent = request.POST.get("with_consent") == "1"
+    consent_typed = posted and not with_consent and any(
+        request.POST.get(f"consent-{name}", "").strip() for name in _CONSENT_TYPED)
+    consent_bound = posted and (with_consent or consent_typed)
+    consent_form = ConsentForm(request.POST if consent_bound else None, prefix="consent",
+                               use_required_attribute=False, initial={
+                                   "valid_from": timezone.localdate(),
+                                   "data_list": ConsentForm.DEFAULT_DATA,
+                                   "purpose": ConsentPurpose.SOCIAL_SERVICE})
+    if consent_typed:
+        consent_form.add_error(None, _(
+            "Заполнены поля согласия, но не отмечено «Гражданин подписал согласие». Отметьте "
+            "его, чтобы записать согласие, или очистите эти поля."))
     candidates = None
     share_request = None
-    with_consent = request.POST.get("with_consent") == "1"
-    if request.method == "POST" and form.is_valid() and (not with_consent
-                                                         or consent_form.is_valid()):
+    if posted and not (form.is_valid() and (not consent_bound or consent_form.is_valid())):
+        _check_all(request.user, form, consent_form if with_consent else None)
+    elif posted:
         consent = None
         if with_consent:
             consent = dict(consent_form.cleaned_data, scan=request.FILES.get("consent-scan"))
@@ -98,11 +123,38 @@ def person_create(request):
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
             messages.success(request, _("Гражданин зарегистрирован."))
-            return redirect(person)
+            return redirect(back_with(back, "person", person.pk) if back else person)
     return render(request, "people/person_form.html", {
         "form": form, "consent_form": consent_form, "candidates": candidates,
         "with_consent": with_consent, "creating": True, "share_request": share_request,
-    }, status=(409 if share_request else 400) if request.method == "POST" else 200)
+        "next": back,
+    }, status=(409 if share_request else 400) if posted else 200)
+
+
+def _check_all(user, form, consent_form) -> None:
+    """Put the service's own checks of a registration (``person_check``) on the forms
+    whose parsing failed, next to their parsing errors: every problem in one round. A field
+    that already has an error keeps only it; the territory is not asked for when the
+    settlement it would come from is itself wrong."""
+    data = form.service_data() if hasattr(form, "cleaned_data") else {}
+    consent = None
+    if consent_form is not None and hasattr(consent_form, "cleaned_data"):
+        consent = {k: v for k, v in consent_form.cleaned_data.items() if k != "scan"}
+        consent.setdefault("purpose", consent_form.data.get("consent-purpose", ""))
+        for key in ("subject_address", "subject_document", "data_list"):
+            consent.setdefault(key, "")
+    try:
+        services.person_check(user=user, consent=consent, **data)
+    except ValidationError as exc:
+        for key, errors in exc.message_dict.items():
+            target, name = (consent_form, key.removeprefix("consent.")) \
+                if key.startswith("consent.") else (form, key)
+            if target is None or name in target.errors:
+                continue
+            if name == "territory" and "settlement" in form.errors:
+                continue
+            for error in errors:
+                target.add_error(name if name in target.fields else None, error)
 
 
 @login_required
