@@ -16,8 +16,8 @@ from berezhno.cases import selectors as case_selectors
 from berezhno.cases.forms import ReasonForm
 from berezhno.cases.views import action_form, case_or_404, post_data
 from berezhno.core.access import can
-from berezhno.core.models import AccessKind
 from berezhno.core.errors import DomainError, ErrorCode
+from berezhno.core.models import AccessKind
 from berezhno.core.views_utils import paginate
 from berezhno.people import roles as people_roles
 from berezhno.people.choices import ConsentPurpose

@@ -19,7 +19,10 @@ def _items(form):
         if name == "__all__" or name not in form.fields:
             continue
         bound = form[name]
-        anchor = "" if bound.is_hidden else bound.id_for_label or bound.auto_id or ""
+        # A field shown by other means (a picker's search box) names its anchor in
+        # ``form.anchors``; a hidden one without it has no link.
+        anchor = getattr(form, "anchors", {}).get(name) or (
+            "" if bound.is_hidden else bound.id_for_label or bound.auto_id or "")
         for error in errors:
             yield {"label": bound.label, "message": error, "anchor": anchor}
 

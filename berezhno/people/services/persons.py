@@ -169,6 +169,17 @@ def _clean_person(user, data: Mapping[str, Any], *, action: str,
     return cleaned
 
 
+def holder_label(holder) -> str:
+    """A record in the user's scope named for a message: name and birth date, never its
+    number (issue 11)."""
+    person = Person.objects.filter(pk=holder.pk).first()
+    if person is None:
+        return "—"
+    if person.birth_date:
+        return f"{person.full_name}, {person.birth_date:%d.%m.%Y}"
+    return person.full_name
+
+
 def _check_snils_holder(user, snils: str, *, instance: Person | None, territory,
                         entered: Mapping[str, Any]) -> None:
     """One record per СНИЛС, region-wide (decision 0019). A holder in the user's scope is
@@ -181,8 +192,8 @@ def _check_snils_holder(user, snils: str, *, instance: Person | None, territory,
         raise SnilsHeldElsewhere(holder.pk, territory, entered_of(dict(entered)))
     if instance is not None:
         raise ValidationError({"snils": [
-            _("Гражданин с таким СНИЛС уже зарегистрирован (запись № %(id)s). Если это "
-              "один человек, объедините записи.") % {"id": holder.pk}]})
+            _("Гражданин с таким СНИЛС уже зарегистрирован: %(name)s. Если это один "
+              "человек, объедините записи.") % {"name": holder_label(holder)}]})
 
 
 def _save_unique(user, person: Person, *, territory, entered: Mapping[str, Any],
@@ -202,8 +213,8 @@ def _save_unique(user, person: Person, *, territory, entered: Mapping[str, Any],
             raise SnilsHeldElsewhere(holder.pk, territory, entered_of(dict(entered))) from exc
         if person.pk is not None:
             raise ValidationError({"snils": [
-                _("Гражданин с таким СНИЛС уже зарегистрирован (запись № %(id)s). Если это "
-                  "один человек, объедините записи.") % {"id": holder.pk}]}) from exc
+                _("Гражданин с таким СНИЛС уже зарегистрирован: %(name)s. Если это один "
+                  "человек, объедините записи.") % {"name": holder_label(holder)}]}) from exc
         holder = Person.objects.get(pk=holder.pk)
         raise DuplicateCandidatesError(
             _("Гражданин с таким СНИЛС уже зарегистрирован."),

@@ -8,13 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from berezhno.core.access import can
-from berezhno.core.pickers import back_with
 from berezhno.core.errors import DomainError
+from berezhno.core.pickers import back_with, picker_context
 from berezhno.core.views_utils import (
     add_validation_errors,
     apply_service,
@@ -272,7 +273,7 @@ def person_merge(request, pk):
             source = selectors.person_queryset(request.user, roles.MERGE).get(
                 pk=form.cleaned_data["other"])
         except Person.DoesNotExist:
-            form.add_error("other", _("Запись с таким номером не найдена."))
+            form.add_error("other", _("Выбранная запись недоступна: найдите её заново."))
         else:
             if request.POST.get("confirm") == "1":
                 merge = apply_service(form, lambda: services.person_merge(
@@ -282,8 +283,10 @@ def person_merge(request, pk):
                     messages.success(request, _("Записи объединены. Объединение можно отменить "
                                                 "в карточке."))
                     return redirect(target)
+    form.anchors = {"other": "pick-other-q"}
     return render(request, "people/person_merge.html", {
         "form": form, "person": target, "source": source,
+        "pick": picker_context(form["other"], "person", reverse("people:merge", args=[target.pk])),
         "title": _("Присоединить запись к этой")},
         status=400 if request.method == "POST" and form.errors else 200)
 
