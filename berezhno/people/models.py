@@ -181,7 +181,7 @@ class Person(VersionedModel):
         if self.nickname:
             return _("Неустановленное лицо «%(nick)s»") % {"nick": self.nickname}
         # Never the record's number (issue 11): the card says more (appearance, place).
-        return _("Неустановленное лицо")
+        return str(_("Неустановленное лицо"))
 
     @property
     def snils_display(self) -> str:
@@ -296,7 +296,7 @@ class Household(VersionedModel):
         if self.name:
             return self.name
         return (_("Домохозяйство: %(address)s") % {"address": self.address} if self.address
-                else _("Домохозяйство без названия"))
+                else str(_("Домохозяйство без названия")))
 
     def get_absolute_url(self) -> str:
         return reverse("people:household", args=[self.pk])

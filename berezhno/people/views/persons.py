@@ -95,7 +95,9 @@ def person_create(request):
             "его, чтобы записать согласие, или очистите эти поля."))
     candidates = None
     share_request = None
-    if posted and not (form.is_valid() and (not consent_bound or consent_form.is_valid())):
+    # Both forms are checked (no short circuit): every problem in one round.
+    valid = posted and all([form.is_valid(), not consent_bound or consent_form.is_valid()])
+    if posted and not valid:
         _check_all(request.user, form, consent_form if with_consent else None)
     elif posted:
         consent = None
