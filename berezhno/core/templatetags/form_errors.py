@@ -27,9 +27,19 @@ def _items(form):
             yield {"label": bound.label, "message": error, "anchor": anchor}
 
 
+def _formset_items(formset):
+    for error in formset.non_form_errors():
+        yield {"label": "", "message": error, "anchor": ""}
+    for form in formset.forms:
+        yield from _items(form)
+
+
 @register.inclusion_tag("core/_error_summary.html")
 def error_summary(*forms):
+    """Forms and formsets (their own errors and each line's)."""
     present = [f for f in forms if f is not None and getattr(f, "is_bound", False)]
-    items = [item for form in present for item in _items(form)]
+    items = [item for form in present
+             for item in (_formset_items(form) if hasattr(form, "non_form_errors")
+                          else _items(form))]
     forward = [link for form in present for link in getattr(form, "way_forward", ())]
     return {"items": items, "forward": forward}

@@ -308,9 +308,10 @@ def person_check(*, user, consent: ConsentData | None = None,
     except DomainError as exc:
         errors.setdefault(NON_FIELD_ERRORS, []).append(str(exc.message))
     if consent is not None:
+        fields_of: dict[str, Any] = {k: v for k, v in consent.items()
+                                     if k not in ("processors", "actions")}
         consent_errors, _clean = consent_problems(
-            user=user, today=local_today(cleaned.get("territory")), **{
-                k: v for k, v in consent.items() if k not in ("processors", "actions")})
+            user=user, today=local_today(cleaned.get("territory")), **fields_of)
         errors.update({f"consent.{k}": v for k, v in consent_errors.items()})
     if errors:
         raise ValidationError(errors)

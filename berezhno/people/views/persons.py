@@ -2,6 +2,7 @@
 status, restore, merge and unmerge."""
 
 import uuid
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -140,12 +141,13 @@ def _check_all(user, form, consent_form) -> None:
     that already has an error keeps only it; the territory is not asked for when the
     settlement it would come from is itself wrong."""
     data = form.service_data() if hasattr(form, "cleaned_data") else {}
-    consent = None
+    consent: services.ConsentData | None = None
     if consent_form is not None and hasattr(consent_form, "cleaned_data"):
-        consent = {k: v for k, v in consent_form.cleaned_data.items() if k != "scan"}
-        consent.setdefault("purpose", consent_form.data.get("consent-purpose", ""))
-        for key in ("subject_address", "subject_document", "data_list"):
-            consent.setdefault(key, "")
+        # What parsed, the required keys empty where they did not.
+        parsed = {"purpose": consent_form.data.get("consent-purpose", ""),
+                  "subject_address": "", "subject_document": "", "data_list": "",
+                  **{k: v for k, v in consent_form.cleaned_data.items() if k != "scan"}}
+        consent = cast(services.ConsentData, parsed)
     try:
         services.person_check(user=user, consent=consent, **data)
     except ValidationError as exc:
