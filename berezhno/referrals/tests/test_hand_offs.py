@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from berezhno.cases.tests.conftest import open_case, recognised
 from berezhno.core.context import acting_as
+from berezhno.people import services as people
 from berezhno.people.models import Person
 from berezhno.referrals.models import Referral
 from berezhno.testing.factories import ActivityFactory, PlanFactory
@@ -110,3 +111,25 @@ def test_intake_register_and_back_with_the_applicant(client, world):
     assert r["Location"] == f"{reverse('cases:intake')}?person={person.pk}"
     r = client.get(r["Location"])
     assert "Тестова Мария" in text(r) and "Зарегистрировать обращение" in text(r)
+
+
+def test_intake_of_an_applicant_without_consent_leads_to_it_and_back(client, world):
+    with acting_as("test"):
+        person = people.person_register(user=world.user("specialist"), surname="Тестова",
+                                        name="Мария", territory=world.d1,
+                                        confirm_not_duplicate=True)
+    client.force_login(world.user("dispatcher"))
+    intake = f"{reverse('cases:intake')}?person={person.pk}"
+    html = client.get(intake).content.decode()
+    link = re.search(r'href="([^"]+)">Оформить согласие и вернуться', html)
+    assert link
+    address = link.group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(address).query) == {"purpose": ["social_service"],
+                                                 "next": [intake]}
+    r = client.post(address, {
+        "next": intake, "purpose": "social_service", "valid_from": "2025-02-01",
+        "subject_address": "г. Называевск", "subject_document": "паспорт 5200 123456",
+        "data_list": "ФИО"})
+    assert r.status_code == 302 and r["Location"] == intake
+    html = client.get(intake).content.decode()
+    assert "Оформить согласие и вернуться" not in html
