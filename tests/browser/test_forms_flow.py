@@ -5,12 +5,16 @@ registration → intake hand-off, and the person card's field action on the firs
 a phone. Fixtures as in ``test_registry_flow.py`` (without Chromium the tests are skipped).
 """
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from berezhno.cases.tests.conftest import make_family
+from berezhno.core.context import acting_as
+from berezhno.people import services as people
 from berezhno.people.models import Consent, Person
 from berezhno.testing.browser import sign_in
 
@@ -62,7 +66,13 @@ def test_registration_without_consent_without_javascript(browser, live_server, w
         context.close()
 
 
+def fits(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+
+
 def test_every_error_at_once_in_a_summary(page, live_server, world, problems):
+    page.set_viewport_size(PHONE)
     sign_in(page, "spec1")
     page.goto("/people/new/")
     fill_minimal(page, world)
@@ -77,6 +87,7 @@ def test_every_error_at_once_in_a_summary(page, live_server, world, problems):
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Ошибок в форме")
+    fits(page)
     for label in ("СНИЛС", "Телефон", "Адрес субъекта", "Документ, удостоверяющий личность"):
         expect(summary.get_by_role("link", name=re.compile(f"^{label}:"))).to_be_visible()
     # The consent part stays open with what was typed; a link leads to its field.
@@ -119,4 +130,39 @@ def test_person_card_puts_the_contact_first_on_a_phone(page, live_server, world,
     assert actions.bounding_box()["y"] > box["y"]
     expect(actions.get_by_role("link", name="Изменить")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Семёнова Алёна Петровна")
+    fits(page)
     assert problems.unexpected() == []
+
+
+def test_household_member_picked_by_search_on_a_phone(page, live_server, world, problems):
+    household = make_family(world)
+    with acting_as("test"):
+        people.person_register(user=world.user("specialist"), surname="Громова",
+                               name="Ольга", birth_date=datetime.date(1990, 4, 2),
+                               territory=world.d1, confirm_not_duplicate=True)
+    page.set_viewport_size(PHONE)
+    sign_in(page, "spec1")
+    page.goto(household.get_absolute_url())
+    expect(page.get_by_text("Номер записи")).to_have_count(0)
+    with page.expect_response(lambda r: "/pick/" in r.url):
+        page.get_by_label("Гражданин", exact=True).fill("Громова")
+    page.locator("#pick-person-results").get_by_role(
+        "link", name=re.compile("^Громова Ольга")).click()
+    expect(page.locator(".chip")).to_contain_text("Громова Ольга, 02.04.1990")
+    fits(page)
+    page.get_by_label("Отношение к главе").select_option(index=1)
+    page.get_by_role("button", name="Добавить").click()
+    # She has no consent yet: the refusal leads to recording it and back, her chosen.
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("нет действующего согласия")
+    summary.get_by_role("link", name="Оформить согласие и вернуться").click()
+    page.get_by_label("Адрес субъекта").fill("г. Называевск, ул. Мира, 1")
+    page.get_by_label("Документ, удостоверяющий личность").fill("паспорт 5200 123456")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_text("Согласие записано.")).to_be_visible()
+    expect(page.locator(".chip")).to_contain_text("Громова Ольга, 02.04.1990")
+    page.get_by_label("Отношение к главе").select_option(index=1)
+    page.get_by_role("button", name="Добавить").click()
+    expect(page.get_by_text("Член домохозяйства добавлен.")).to_be_visible()
+    expect(page.get_by_role("link", name="Громова Ольга")).to_be_visible()
+    assert problems.unexpected("status of 400 (Bad Request)") == []  # the refusal

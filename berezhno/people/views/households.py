@@ -1,15 +1,18 @@
 """Households: the list, creation from a person, the card, edit, members."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from berezhno.core.access import can
-from berezhno.core.errors import DomainError
+from berezhno.core.errors import DomainError, ErrorCode
 from berezhno.core.pickers import back_with, picker_context
 from berezhno.core.views_utils import (
     apply_service,
@@ -21,6 +24,7 @@ from berezhno.core.workdays import local_today
 from berezhno.people import roles
 
 from .. import selectors, services
+from ..choices import ConsentPurpose
 from ..forms import (
     HouseholdCreateForm,
     HouseholdForm,
@@ -148,6 +152,14 @@ def household_member_add(request, pk):
             if result is not None:
                 messages.success(request, _("Член домохозяйства добавлен."))
                 return redirect(household)
+            error = getattr(form, "domain_error", None)
+            if error is not None and error.code == ErrorCode.NO_CONSENT and can(
+                    request.user, roles.CONSENT, roles.ADD):
+                # The way forward: the consent, then back here with the person chosen.
+                back = back_with(household.get_absolute_url(), "person", person.pk)
+                form.way_forward = [(_("Оформить согласие и вернуться"), reverse(
+                    "people:consent_add", args=[person.pk]) + "?" + urlencode(
+                    {"purpose": ConsentPurpose.SOCIAL_SERVICE, "next": back}))]
     household = selectors.household_get(request.user, household.pk)
     return _household_page(request, household, form, _post_status(form))
 
