@@ -46,7 +46,8 @@ def picker_context(field, code: str, back: str) -> dict:
     """What ``core/_picker_field.html`` and ``core/_picker_form.html`` need for one picked
     field (a bound form field; its value is the chosen id): the candidates link back to
     ``back`` (a GET address of the page) with the field set. A field with a hidden widget
-    inside a POST form is carried by the form itself (``_form.html``)."""
+    inside a POST form is carried by the form itself (``_form.html``): include the field
+    template with ``carried=True``."""
     picker = registry.picker(code)
     return {"field": field, "code": code, "form_id": f"pick-{field.html_name}",
             "action": reverse("core:pick", args=[code]), "back": back,
