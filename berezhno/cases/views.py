@@ -6,6 +6,8 @@ re-renders its form with the service's Russian message: 400 for bad input or an 
 transition, 403 for a missing right, 409 for an edit made on a stale version.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from berezhno.cases import roles
 from berezhno.core import audit
 from berezhno.core.access import can
+from berezhno.core.errors import ConsentRequiredError
 from berezhno.core.models import AccessKind
 from berezhno.core.pdf import render_pdf
 from berezhno.core.views_utils import (
@@ -27,6 +30,9 @@ from berezhno.core.views_utils import (
     search_by_post,
     search_data,
 )
+from berezhno.people import roles as people_roles
+from berezhno.people.choices import ConsentPurpose
+from berezhno.people.services import require_consent_for
 
 from . import deadlines, selectors, services
 from .choices import ACTIVE_STATUSES, Practice
@@ -149,6 +155,9 @@ def intake(request):
             case = apply_service(form, lambda: services.case_open(
                 user=user, person=person, **form.service_data(),
                 problems=list(form.cleaned_data.get("problems") or [])))
+            consent_url = _consent_first(user, person)
+            if case is None and consent_url:
+                form.way_forward = [(_("Оформить согласие и вернуться"), consent_url)]
             if case is not None:
                 messages.success(request, _("Обращение зарегистрировано, открыт случай № "
                                             "%(n)s.") % {"n": case.number})
@@ -158,8 +167,25 @@ def intake(request):
         results = selectors.applicant_choices(user, search.cleaned_data.get("q", ""))
     return render(request, "cases/intake.html", {
         "form": form, "search": search, "person": person, "results": results,
-        "can_register": can(user, roles.PERSON, roles.ADD)},
+        "consent_url": _consent_first(user, person),
+        "can_register": can(user, roles.PERSON, roles.ADD),
+        # The registration brings the dispatcher back here with ``person=<id>`` (ui.md).
+        "intake_url": reverse("cases:intake")},
         status=post_status(form) if request.method == "POST" and not searching else 200)
+
+
+def _consent_first(user, person) -> str:
+    """The way forward for an applicant without a consent (no case opens without one):
+    the consent form, which comes back to the intake with the applicant (ui.md)."""
+    if person is None or not can(user, people_roles.CONSENT, people_roles.ADD):
+        return ""
+    try:
+        require_consent_for(person, "")
+    except ConsentRequiredError:
+        back = f"{reverse('cases:intake')}?person={person.pk}"
+        return (reverse("people:consent_add", args=[person.pk]) + "?"
+                + urlencode({"purpose": ConsentPurpose.SOCIAL_SERVICE, "next": back}))
+    return ""
 
 
 # --------------------------------------------------------------------------- the card

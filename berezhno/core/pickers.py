@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -39,6 +40,19 @@ def back_with(back: str, field: str, value: int | None) -> str:
         query.append((field, str(value)))
     encoded = urlencode(query)
     return parts.path + (f"?{encoded}" if encoded else "")
+
+
+def picker_context(field, code: str, back: str) -> dict:
+    """What ``core/_picker_field.html`` and ``core/_picker_form.html`` need for one picked
+    field (a bound form field; its value is the chosen id): the candidates link back to
+    ``back`` (a GET address of the page) with the field set. A field with a hidden widget
+    inside a POST form is carried by the form itself (``_form.html``): include the field
+    template with ``carried=True``."""
+    picker = registry.picker(code)
+    return {"field": field, "code": code, "form_id": f"pick-{field.html_name}",
+            "action": reverse("core:pick", args=[code]), "back": back,
+            "clear_url": back_with(back, field.html_name, None),
+            "prompt": picker.prompt if picker else ""}
 
 
 def safe_back(request, back: str) -> str:

@@ -3,10 +3,12 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import audit, logsafe
@@ -130,3 +132,19 @@ def search_data(request) -> QueryDict | None:
         data.pop("csrfmiddlewaretoken", None)
         return data
     return request.GET if request.GET else None
+
+
+def safe_next(value: str | None) -> str:
+    """A ``next`` address a page may send the user back to after a hand-off (register a
+    citizen and come back to the intake): a relative path of this site only
+    (``/cases/intake/?…``), never another host, scheme, a protocol-relative ``//host`` or
+    a backslash trick; anything else is ``""`` (no way back offered)."""
+    value = (value or "").strip()
+    if (not value.startswith("/") or value.startswith("//") or "\\" in value
+            or any(ord(c) < 32 for c in value)):
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not url_has_allowed_host_and_scheme(
+            value, allowed_hosts=None):
+        return ""
+    return value

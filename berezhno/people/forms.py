@@ -71,7 +71,7 @@ class PersonForm(forms.ModelForm):
             "parent")
         self.fields["territory"].required = False
         self.fields["territory"].help_text = _(
-            "Если не указать, участок определится по населённому пункту.")
+            "Можно не указывать, если выбран населённый пункт: участок определится по нему.")
         self.fields["settlement"].queryset = selectors.settlement_choices(user, action)
         self.fields["legal_basis"].required = False
         self.fields["sex"].required = False
@@ -256,9 +256,16 @@ class StatusForm(forms.Form):
     reason = forms.CharField(label=_("Основание (документ, источник сведений)"), max_length=300)
 
 
+def picked_person(label):
+    """A person chosen by search (``core.pickers``, the page's picker): the form carries
+    only the chosen id, hidden."""
+    return forms.IntegerField(label=label, min_value=1, widget=forms.HiddenInput,
+                              error_messages={"required": _("Найдите и выберите гражданина."),
+                                              "invalid": _("Найдите и выберите гражданина.")})
+
+
 class MergeForm(forms.Form):
-    other = forms.IntegerField(label=_("Номер записи, которую присоединить к этой"),
-                               min_value=1)
+    other = picked_person(_("Запись, которую присоединить к этой (дубликат)"))
     reason = forms.CharField(label=_("Основание"), max_length=300, required=False)
 
 
@@ -291,7 +298,7 @@ class MemberLeaveForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    person = forms.IntegerField(label=_("Номер записи гражданина"), min_value=1)
+    person = picked_person(_("Гражданин"))
     relation = forms.ChoiceField(label=_("Отношение к главе"),
                                  choices=[c for c in Relation.choices if c[0] != "head"])
     since = forms.DateField(validators=[dates.HISTORY],

@@ -180,7 +180,8 @@ class Person(VersionedModel):
             return " ".join(parts)
         if self.nickname:
             return _("Неустановленное лицо «%(nick)s»") % {"nick": self.nickname}
-        return _("Неустановленное лицо № %(id)s") % {"id": self.pk}
+        # Never the record's number (issue 11): the card says more (appearance, place).
+        return str(_("Неустановленное лицо"))
 
     @property
     def snils_display(self) -> str:
@@ -292,7 +293,10 @@ class Household(VersionedModel):
         ordering = ["name", "id"]
 
     def __str__(self) -> str:
-        return self.name or _("Домохозяйство № %(id)s") % {"id": self.pk}
+        if self.name:
+            return self.name
+        return (_("Домохозяйство: %(address)s") % {"address": self.address} if self.address
+                else str(_("Домохозяйство без названия")))
 
     def get_absolute_url(self) -> str:
         return reverse("people:household", args=[self.pk])
@@ -617,4 +621,6 @@ class PersonShareRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Запрос № %(id)s") % {"id": self.pk}
+        return _("Запрос доступа от %(date)s") % {
+            "date": timezone.localtime(self.requested_at).strftime("%d.%m.%Y")
+            if self.requested_at else "—"}

@@ -2,6 +2,8 @@
 withdrawal. Every lookup goes through a restricted queryset for the action at hand, so a
 record out of scope is the same 404 as a missing one."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
@@ -14,8 +16,11 @@ from berezhno.cases import selectors as case_selectors
 from berezhno.cases.forms import ReasonForm
 from berezhno.cases.views import action_form, case_or_404, post_data
 from berezhno.core.access import can
+from berezhno.core.errors import DomainError, ErrorCode
 from berezhno.core.models import AccessKind
 from berezhno.core.views_utils import paginate
+from berezhno.people import roles as people_roles
+from berezhno.people.choices import ConsentPurpose
 
 from . import roles, selectors, services
 from .filters import ReferralFilterSet
@@ -28,15 +33,48 @@ from .models import Referral
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_send(request, pk):
+    """Send the family to a partner. Started from an activity (``?activity=<id>``), the
+    activity and its partner are chosen already; a refusal for want of the person's
+    consent to that partner links to recording the consent, which comes back here."""
     case = case_or_404(request.user, pk, roles.CHANGE)
-    initial = {}
-    if request.GET.get("activity"):
-        initial["activity"] = request.GET["activity"]
-    form = ReferralForm(post_data(request), case=case, initial=initial)
-    return action_form(request, form, lambda d: services.referral_send(
-        user=request.user, case=case, **d), title=_("Направление в организацию-партнёр"),
-        success=_("Направление отправлено."), case=case,
-        submit=_("Направить"))
+    form = ReferralForm(post_data(request), case=case)
+    activity = form.fields["activity"].queryset.filter(
+        pk=_int(request.GET.get("activity"))).first()
+    if activity is not None:
+        form.initial = {"activity": activity.pk, "organisation": activity.partner_id}
+
+    def send(data):
+        try:
+            return services.referral_send(user=request.user, case=case, **data)
+        except DomainError as exc:
+            if exc.code == ErrorCode.NO_CONSENT:
+                _offer_consent(request, form, case, data)
+            raise
+
+    return action_form(request, form, send, title=_("Направление в организацию-партнёр"),
+                       success=_("Направление отправлено."), case=case,
+                       submit=_("Направить"))
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _offer_consent(request, form, case, data) -> None:
+    """The way forward from «no consent for this partner»: record the consent to transfer
+    data to it (the form opens with that purpose and partner) and come back to this page."""
+    organisation = data.get("organisation") or getattr(data.get("activity"), "partner", None)
+    if not can(request.user, people_roles.CONSENT, people_roles.ADD):
+        return
+    query = {"purpose": ConsentPurpose.PARTNER_TRANSFER, "next": request.get_full_path()}
+    if organisation is not None:
+        query["recipient"] = organisation.pk
+    form.way_forward = [(_("Оформить согласие на передачу сведений"),
+                         reverse("people:consent_add", args=[case.person_id]) + "?"
+                         + urlencode(query))]
 
 
 @login_required

@@ -3,13 +3,31 @@ document.addEventListener("htmx:configRequest", function (event) {
   var token = document.querySelector("input[name=csrfmiddlewaretoken]");
   if (token) { event.detail.headers["X-CSRFToken"] = token.value; }
 });
+// --- Forms never trap the user (docs/development/ui.md, «Forms») ---
+// A part of a form shown by a checkbox (``data-toggle`` naming a ``<fieldset>``) is
+// disabled while hidden: its fields are neither checked by the browser nor sent.
+function showPart(box) {
+  var block = document.getElementById(box.getAttribute("data-toggle"));
+  if (!block) { return; }
+  block.hidden = !box.checked;
+  if (block.tagName === "FIELDSET") { block.disabled = block.hidden; }
+}
 document.addEventListener("change", function (event) {
   var target = event.target;
-  if (target && target.matches("[data-toggle]")) {
-    var block = document.getElementById(target.getAttribute("data-toggle"));
-    if (block) { block.hidden = !target.checked; }
-  }
+  if (target && target.matches("[data-toggle]")) { showPart(target); }
 });
+// Any other hidden part: just before the browser checks a form (the submit button's
+// click, also the one of pressing Enter), a control it could not show and that would
+// block the submit is disabled: hidden parts never block.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("button, input[type=submit]");
+  if (!button || button.type !== "submit" || !button.form) { return; }
+  Array.prototype.forEach.call(button.form.elements, function (control) {
+    if (control.type !== "hidden" && control.willValidate && !control.validity.valid &&
+        control.closest("[hidden]")) { control.disabled = true; }
+  });
+}, true);
+// --- end of forms ---
 // Tables stack at phone width (app.css): a cell without a ``data-label`` takes its
 // column's header, so each line still says what it is.
 function labelCells(root) {
@@ -36,10 +54,9 @@ function labelCells(root) {
 document.addEventListener("htmx:afterSettle", function () { labelCells(document); });
 document.addEventListener("DOMContentLoaded", function () {
   labelCells(document);
-  document.querySelectorAll("[data-toggle]").forEach(function (box) {
-    var block = document.getElementById(box.getAttribute("data-toggle"));
-    if (block) { block.hidden = !box.checked; }
-  });
+  document.querySelectorAll("[data-toggle]").forEach(showPart);
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (e) {
       if (!window.confirm(form.getAttribute("data-confirm"))) { e.preventDefault(); }

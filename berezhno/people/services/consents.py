@@ -111,24 +111,17 @@ def require_consent_for(person: Person, what: str) -> None:
 # --------------------------------------------------------------------------- consents
 
 
-@transaction.atomic
-def consent_record(*, user, person: Person, purpose: str, subject_address: str,
-                   subject_document: str, data_list: str, representative_name: str = "",
-                   representative_document: str = "", operator: Organisation | None = None,
-                   processors: str = "", actions: str = "",
-                   valid_from: datetime.date | None = None,
-                   valid_until: datetime.date | None = None,
-                   recipients: Iterable[Organisation] = (),
-                   scan: File | None = None,
-                   **channels: Unpack[ConsentChannels]) -> Consent:
-    """Record a signed consent for one purpose; one active consent per purpose.
-
-    ``operator`` defaults to the user's organisation, ``valid_from`` to today, ``actions``
-    (when empty) to the model's list of processing actions.
-    """
-    if not Person.objects.restrict(user, roles.ADD, kind=roles.CONSENT).filter(
-            pk=person.pk).exists():
-        raise DomainError(_("У вас нет права оформлять согласия."), code=ErrorCode.FORBIDDEN)
+def consent_problems(*, user, today: datetime.date, purpose: str, subject_address: str,
+                     subject_document: str, data_list: str, representative_name: str = "",
+                     representative_document: str = "",
+                     operator: Organisation | None = None,
+                     valid_from: datetime.date | None = None,
+                     valid_until: datetime.date | None = None,
+                     recipients: Iterable[Organisation] = (), scan: File | None = None,
+                     **channels: Unpack[ConsentChannels]) -> tuple[dict[str, list], dict]:
+    """The problems of a consent's fields, all at once (``today``: the person's local date),
+    and the cleaned values; ``consent_record`` refuses on them, a registration form shows
+    them with the person's own (``person_check``)."""
     errors: dict[str, list[str]] = {}
     purpose = purpose or ""
     if purpose not in ConsentPurpose.values:
@@ -145,7 +138,7 @@ def consent_record(*, user, person: Person, purpose: str, subject_address: str,
             errors[key] = [message]
     # Defaults to the server date: valid_consent_q() checks validity on that date.
     valid_from = valid_from or timezone.localdate()
-    if valid_from > person_today(person):
+    if valid_from > today:
         errors["valid_from"] = [_("Дата согласия не может быть в будущем.")]
     if valid_until and valid_until < valid_from:
         errors["valid_until"] = [_("Срок действия раньше даты согласия.")]
@@ -175,6 +168,45 @@ def consent_record(*, user, person: Person, purpose: str, subject_address: str,
             errors["scan"] = exc.messages
     channel_values, channel_errors = clean_channels(dict(channels))
     errors.update(channel_errors)
+    return errors, {"purpose": purpose, "subject_address": subject_address,
+                    "subject_document": subject_document, "data_list": data_list,
+                    "representative_name": representative_name,
+                    "representative_document": representative_document,
+                    "operator": operator, "valid_from": valid_from, "recipients": recipients,
+                    "channels": channel_values}
+
+
+@transaction.atomic
+def consent_record(*, user, person: Person, purpose: str, subject_address: str,
+                   subject_document: str, data_list: str, representative_name: str = "",
+                   representative_document: str = "", operator: Organisation | None = None,
+                   processors: str = "", actions: str = "",
+                   valid_from: datetime.date | None = None,
+                   valid_until: datetime.date | None = None,
+                   recipients: Iterable[Organisation] = (),
+                   scan: File | None = None,
+                   **channels: Unpack[ConsentChannels]) -> Consent:
+    """Record a signed consent for one purpose; one active consent per purpose.
+
+    ``operator`` defaults to the user's organisation, ``valid_from`` to today, ``actions``
+    (when empty) to the model's list of processing actions.
+    """
+    if not Person.objects.restrict(user, roles.ADD, kind=roles.CONSENT).filter(
+            pk=person.pk).exists():
+        raise DomainError(_("У вас нет права оформлять согласия."), code=ErrorCode.FORBIDDEN)
+    errors, clean = consent_problems(
+        user=user, today=person_today(person), purpose=purpose,
+        subject_address=subject_address, subject_document=subject_document,
+        data_list=data_list, representative_name=representative_name,
+        representative_document=representative_document, operator=operator,
+        valid_from=valid_from, valid_until=valid_until, recipients=recipients, scan=scan,
+        **channels)
+    purpose, subject_address = clean["purpose"], clean["subject_address"]
+    subject_document, data_list = clean["subject_document"], clean["data_list"]
+    representative_name = clean["representative_name"]
+    representative_document = clean["representative_document"]
+    operator, valid_from, recipients = clean["operator"], clean["valid_from"], clean["recipients"]
+    channel_values = clean["channels"]
     if errors:
         raise ValidationError(errors)
     assert operator is not None  # refused above with a message

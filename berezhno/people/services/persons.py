@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from .common import (
     reject_unknown,
     search_name,
 )
-from .consents import ConsentData, check_consent, consent_record
+from .consents import ConsentData, check_consent, consent_problems, consent_record
 from .contacts import ContactData, contact_log
 from .identity import (
     SnilsHeldElsewhere,
@@ -155,7 +155,9 @@ def _clean_person(user, data: Mapping[str, Any], *, action: str,
         territory = selectors.district_for_settlement(user, settlement)
         cleaned["territory"] = territory
     if territory is None:
-        errors["territory"] = [_("Укажите участок или территорию учёта.")]
+        # The form's help text says the same: a settlement is enough (issue 11).
+        errors["territory"] = [_("Выберите населённый пункт (участок определится по нему) "
+                                 "или укажите участок.")]
     elif "territory" in cleaned or instance is None:
         if not territories_in_scope(user, roles.PERSON, action).filter(pk=territory.pk).exists():
             errors["territory"] = [_("Эта территория вне вашей зоны доступа.")]
@@ -165,6 +167,17 @@ def _clean_person(user, data: Mapping[str, Any], *, action: str,
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def holder_label(holder) -> str:
+    """A record in the user's scope named for a message: name and birth date, never its
+    number (issue 11)."""
+    person = Person.objects.filter(pk=holder.pk).first()
+    if person is None:
+        return "—"
+    if person.birth_date:
+        return f"{person.full_name}, {person.birth_date:%d.%m.%Y}"
+    return person.full_name
 
 
 def _check_snils_holder(user, snils: str, *, instance: Person | None, territory,
@@ -179,8 +192,8 @@ def _check_snils_holder(user, snils: str, *, instance: Person | None, territory,
         raise SnilsHeldElsewhere(holder.pk, territory, entered_of(dict(entered)))
     if instance is not None:
         raise ValidationError({"snils": [
-            _("Гражданин с таким СНИЛС уже зарегистрирован (запись № %(id)s). Если это "
-              "один человек, объедините записи.") % {"id": holder.pk}]})
+            _("Гражданин с таким СНИЛС уже зарегистрирован: %(name)s. Если это один "
+              "человек, объедините записи.") % {"name": holder_label(holder)}]})
 
 
 def _save_unique(user, person: Person, *, territory, entered: Mapping[str, Any],
@@ -200,8 +213,8 @@ def _save_unique(user, person: Person, *, territory, entered: Mapping[str, Any],
             raise SnilsHeldElsewhere(holder.pk, territory, entered_of(dict(entered))) from exc
         if person.pk is not None:
             raise ValidationError({"snils": [
-                _("Гражданин с таким СНИЛС уже зарегистрирован (запись № %(id)s). Если это "
-                  "один человек, объедините записи.") % {"id": holder.pk}]}) from exc
+                _("Гражданин с таким СНИЛС уже зарегистрирован: %(name)s. Если это один "
+                  "человек, объедините записи.") % {"name": holder_label(holder)}]}) from exc
         holder = Person.objects.get(pk=holder.pk)
         raise DuplicateCandidatesError(
             _("Гражданин с таким СНИЛС уже зарегистрирован."),
@@ -273,6 +286,35 @@ def person_register(*, user, surname: str = "", name: str = "", patronymic: str 
         if (first := _registered_with(user, client_ids)) is not None:
             return first
         raise
+
+
+def person_check(*, user, consent: ConsentData | None = None,
+                 **fields: Unpack[PersonChanges]) -> None:
+    """Check a registration without saving anything: the person's fields, the consent
+    gate and the consent's own fields, every problem at once in one ``ValidationError``
+    (a consent field's key carries the ``consent.`` prefix). A form whose own parsing
+    failed calls it with what did parse, so that its page shows every problem in one
+    round instead of revealing the service's only after the form's are fixed."""
+    reject_unknown(fields, PERSON_FIELDS, "person_check")
+    errors: dict[str, list] = {}
+    cleaned: Mapping[str, Any] = fields
+    try:
+        cleaned = _clean_person(user, fields, action=roles.ADD, instance=None)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        check_consent(None, cleaned, cleaned.get("legal_basis") or "", consent_given=(
+            consent is not None and consent.get("purpose") == ConsentPurpose.SOCIAL_SERVICE))
+    except DomainError as exc:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(str(exc.message))
+    if consent is not None:
+        fields_of: dict[str, Any] = {k: v for k, v in consent.items()
+                                     if k not in ("processors", "actions")}
+        consent_errors, _clean = consent_problems(
+            user=user, today=local_today(cleaned.get("territory")), **fields_of)
+        errors.update({f"consent.{k}": v for k, v in consent_errors.items()})
+    if errors:
+        raise ValidationError(errors)
 
 
 def _registered_with(user, client_ids: list) -> Person | None:

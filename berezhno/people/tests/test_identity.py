@@ -169,7 +169,10 @@ class TestOneRecordPerSnils:
         with pytest.raises(ValidationError) as exc:
             services.person_update(user=spec, person=other, expected_version=other.version,
                                    snils=P1_SNILS)
-        assert f"№ {world.p1.pk}" in exc.value.message_dict["snils"][0]
+        message = exc.value.message_dict["snils"][0]
+        # Named by what a person recognises, never by the record's number (issue 11).
+        assert "Семёнова Алёна Петровна, 05.03.1985" in message
+        assert "№" not in message
         assert Person.objects.get(pk=other.pk).snils == FREE_SNILS
 
     def test_unmerge_of_two_records_of_one_snils_is_refused(self, world):

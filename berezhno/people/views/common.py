@@ -31,12 +31,14 @@ def _post_status(form) -> int:
 
 
 def _simple(request, person, form, call, title, success, template="people/simple_form.html",
-            extra=None):
+            extra=None, done=None):
+    """One form on a person's page: a valid POST runs the service and goes back to the
+    card (or to ``done``, a checked local address a hand-off came from)."""
     if request.method == "POST" and form.is_valid():
         result = apply_service(form, lambda: call(form.cleaned_data))
         if result is not None:
             messages.success(request, success)
-            return redirect(person)
+            return redirect(done or person)
     status = _post_status(form) if request.method == "POST" else 200
     return render(request, template, {"form": form, "person": person, "title": title,
                                       **(extra or {})}, status=status)

@@ -1,15 +1,19 @@
 """Households: the list, creation from a person, the card, edit, members."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from berezhno.core.access import can
-from berezhno.core.errors import DomainError
+from berezhno.core.errors import DomainError, ErrorCode
+from berezhno.core.pickers import back_with, picker_context
 from berezhno.core.views_utils import (
     apply_service,
     get_or_404,
@@ -20,6 +24,7 @@ from berezhno.core.workdays import local_today
 from berezhno.people import roles
 
 from .. import selectors, services
+from ..choices import ConsentPurpose
 from ..forms import (
     HouseholdCreateForm,
     HouseholdForm,
@@ -76,14 +81,34 @@ def household_detail(request, pk):
         household = selectors.household_get(request.user, pk)
     except Exception as exc:
         raise Http404 from exc
+    return _household_page(request, household, MemberForm(
+        initial={"person": request.GET.get("person")}), 200)
+
+
+def _household_page(request, household, member_form, status):
+    """The card; its «add a member» form picks the person by search (``core.pickers``):
+    the chosen id comes back in ``?person=``, also from a registration (``next``)."""
     members = list(household.members.all())
     today = local_today(household.territory)  # ages where the family lives
+    back = household.get_absolute_url()
+    if request.method == "GET" and request.GET.get("person"):
+        back = back_with(back, "person", _int(request.GET["person"]))
+    member_form.anchors = {"person": "pick-person-q"}
     return render(request, "people/household_detail.html", {
         "household": household, "members": members, "today": today,
         "children_ages": selectors.children_ages(members, on=today),
         "can_change": can(request.user, roles.HOUSEHOLD, roles.CHANGE),
-        "member_form": MemberForm(),
-    })
+        "can_register": can(request.user, roles.PERSON, roles.ADD),
+        "member_form": member_form,
+        "pick": picker_context(member_form["person"], "person", back),
+    }, status=status)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required
@@ -118,7 +143,8 @@ def household_member_add(request, pk):
         person = selectors.person_queryset(request.user).filter(
             pk=form.cleaned_data["person"]).first()
         if person is None:
-            form.add_error("person", _("Запись с таким номером не найдена."))
+            form.add_error("person", _("Выбранная запись недоступна: найдите гражданина "
+                                       "заново."))
         else:
             result = apply_service(form, lambda: services.household_add_member(
                 user=request.user, household=household, person=person,
@@ -126,10 +152,16 @@ def household_member_add(request, pk):
             if result is not None:
                 messages.success(request, _("Член домохозяйства добавлен."))
                 return redirect(household)
-    return render(request, "people/simple_form.html", {
-        "form": form, "title": _("Добавить члена домохозяйства"),
-        "back": household.get_absolute_url(), "action": request.path},
-        status=_post_status(form))
+            error = getattr(form, "domain_error", None)
+            if error is not None and error.code == ErrorCode.NO_CONSENT and can(
+                    request.user, roles.CONSENT, roles.ADD):
+                # The way forward: the consent, then back here with the person chosen.
+                back = back_with(household.get_absolute_url(), "person", person.pk)
+                form.way_forward = [(_("Оформить согласие и вернуться"), reverse(
+                    "people:consent_add", args=[person.pk]) + "?" + urlencode(
+                    {"purpose": ConsentPurpose.SOCIAL_SERVICE, "next": back}))]
+    household = selectors.household_get(request.user, household.pk)
+    return _household_page(request, household, form, _post_status(form))
 
 
 @login_required

@@ -2,23 +2,27 @@
 status, restore, merge and unmerge."""
 
 import uuid
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from berezhno.core.access import can
 from berezhno.core.errors import DomainError
+from berezhno.core.pickers import back_with, picker_context
 from berezhno.core.views_utils import (
     add_validation_errors,
     apply_service,
     get_or_404,
     paginate,
+    safe_next,
     search_by_post,
     search_data,
 )
@@ -60,20 +64,45 @@ def person_list(request):
     return render(request, "people/person_list.html", context)
 
 
+# The consent part's fields a person types only for a signed consent (the rest have
+# defaults): typed without ticking «подписал согласие» they would be lost silently.
+_CONSENT_TYPED = ("subject_address", "subject_document", "representative_name",
+                  "representative_document")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create(request):
+    """Registration, with the consent signed now or without one. The consent part is
+    optional (no ``required`` attributes: with JavaScript it is hidden and disabled, without
+    it visible and marked optional) and checked only when «подписал согласие» is ticked.
+    Every problem is shown in one round (``_check_all``). ``next`` (a local path, e.g. the
+    intake) is where the user goes back to, with ``person=<id>`` of the new record."""
     if not can(request.user, roles.PERSON, roles.ADD):
         raise Http404
+    posted = request.method == "POST"
+    back = safe_next(request.POST.get("next") if posted else request.GET.get("next"))
     form = PersonForm(request.POST or None, user=request.user)
-    consent_form = ConsentForm(request.POST or None, prefix="consent", initial={
-        "valid_from": timezone.localdate(), "data_list": ConsentForm.DEFAULT_DATA,
-        "purpose": ConsentPurpose.SOCIAL_SERVICE})
+    with_consent = request.POST.get("with_consent") == "1"
+    consent_typed = posted and not with_consent and any(
+        request.POST.get(f"consent-{name}", "").strip() for name in _CONSENT_TYPED)
+    consent_bound = posted and (with_consent or consent_typed)
+    consent_form = ConsentForm(request.POST if consent_bound else None, prefix="consent",
+                               use_required_attribute=False, initial={
+                                   "valid_from": timezone.localdate(),
+                                   "data_list": ConsentForm.DEFAULT_DATA,
+                                   "purpose": ConsentPurpose.SOCIAL_SERVICE})
+    if consent_typed:
+        consent_form.add_error(None, _(
+            "Заполнены поля согласия, но не отмечено «Гражданин подписал согласие». Отметьте "
+            "его, чтобы записать согласие, или очистите эти поля."))
     candidates = None
     share_request = None
-    with_consent = request.POST.get("with_consent") == "1"
-    if request.method == "POST" and form.is_valid() and (not with_consent
-                                                         or consent_form.is_valid()):
+    # Both forms are checked (no short circuit): every problem in one round.
+    valid = posted and all([form.is_valid(), not consent_bound or consent_form.is_valid()])
+    if posted and not valid:
+        _check_all(request.user, form, consent_form if with_consent else None)
+    elif posted:
         consent = None
         if with_consent:
             consent = dict(consent_form.cleaned_data, scan=request.FILES.get("consent-scan"))
@@ -100,11 +129,39 @@ def person_create(request):
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
             messages.success(request, _("Гражданин зарегистрирован."))
-            return redirect(person)
+            return redirect(back_with(back, "person", person.pk) if back else person)
     return render(request, "people/person_form.html", {
         "form": form, "consent_form": consent_form, "candidates": candidates,
         "with_consent": with_consent, "creating": True, "share_request": share_request,
-    }, status=(409 if share_request else 400) if request.method == "POST" else 200)
+        "next": back,
+    }, status=(409 if share_request else 400) if posted else 200)
+
+
+def _check_all(user, form, consent_form) -> None:
+    """Put the service's own checks of a registration (``person_check``) on the forms
+    whose parsing failed, next to their parsing errors: every problem in one round. A field
+    that already has an error keeps only it; the territory is not asked for when the
+    settlement it would come from is itself wrong."""
+    data = form.service_data() if hasattr(form, "cleaned_data") else {}
+    consent: services.ConsentData | None = None
+    if consent_form is not None and hasattr(consent_form, "cleaned_data"):
+        # What parsed, the required keys empty where they did not.
+        parsed = {"purpose": consent_form.data.get("consent-purpose", ""),
+                  "subject_address": "", "subject_document": "", "data_list": "",
+                  **{k: v for k, v in consent_form.cleaned_data.items() if k != "scan"}}
+        consent = cast(services.ConsentData, parsed)
+    try:
+        services.person_check(user=user, consent=consent, **data)
+    except ValidationError as exc:
+        for key, errors in exc.message_dict.items():
+            target, name = (consent_form, key.removeprefix("consent.")) \
+                if key.startswith("consent.") else (form, key)
+            if target is None or name in target.errors:
+                continue
+            if name == "territory" and "settlement" in form.errors:
+                continue
+            for error in errors:
+                target.add_error(name if name in target.fields else None, error)
 
 
 @login_required
@@ -223,7 +280,7 @@ def person_merge(request, pk):
             source = selectors.person_queryset(request.user, roles.MERGE).get(
                 pk=form.cleaned_data["other"])
         except Person.DoesNotExist:
-            form.add_error("other", _("Запись с таким номером не найдена."))
+            form.add_error("other", _("Выбранная запись недоступна: найдите её заново."))
         else:
             if request.POST.get("confirm") == "1":
                 merge = apply_service(form, lambda: services.person_merge(
@@ -233,8 +290,10 @@ def person_merge(request, pk):
                     messages.success(request, _("Записи объединены. Объединение можно отменить "
                                                 "в карточке."))
                     return redirect(target)
+    form.anchors = {"other": "pick-other-q"}
     return render(request, "people/person_merge.html", {
         "form": form, "person": target, "source": source,
+        "pick": picker_context(form["other"], "person", reverse("people:merge", args=[target.pk])),
         "title": _("Присоединить запись к этой")},
         status=400 if request.method == "POST" and form.errors else 200)
 

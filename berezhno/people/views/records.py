@@ -15,11 +15,12 @@ from berezhno.core.pdf import render_pdf
 from berezhno.core.views_utils import (
     apply_service,
     get_or_404,
+    safe_next,
 )
 from berezhno.people import roles
 
 from .. import services
-from ..choices import SENSITIVE_DOCUMENT_TYPES
+from ..choices import SENSITIVE_DOCUMENT_TYPES, ConsentPurpose
 from ..forms import (
     CategoryEndForm,
     CategoryForm,
@@ -61,16 +62,26 @@ def contact_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_add(request, pk):
+    """Record a consent. A page that refused for want of one sends the user here with the
+    purpose and the partner chosen (``?purpose=…&recipient=<id>``) and its address in
+    ``next``: the user comes back there once the consent is recorded (ui.md, hand-offs)."""
     person = _person_or_404(request.user, pk, roles.ADD, kind=roles.CONSENT)
-    form = ConsentForm(request.POST or None, request.FILES or None, initial={
+    back = safe_next(request.POST.get("next") if request.method == "POST"
+                     else request.GET.get("next"))
+    initial = {
         "valid_from": timezone.localdate(), "data_list": ConsentForm.DEFAULT_DATA,
         "subject_address": person.registration_address or person.actual_address,
         "subject_document": person.passport and f"{_('паспорт')} {person.passport} "
-                                                f"{person.passport_issued}".strip()})
+                                                f"{person.passport_issued}".strip()}
+    if request.GET.get("purpose") in ConsentPurpose.values:
+        initial["purpose"] = request.GET["purpose"]
+    if request.GET.get("recipient", "").isdigit():
+        initial["recipients"] = [int(request.GET["recipient"])]
+    form = ConsentForm(request.POST or None, request.FILES or None, initial=initial)
     return _simple(request, person, form,
                    lambda d: services.consent_record(user=request.user, person=person, **d),
                    _("Согласие на обработку персональных данных"), _("Согласие записано."),
-                   extra={"multipart": True})
+                   extra={"multipart": True, "next": back}, done=back or None)
 
 
 @login_required

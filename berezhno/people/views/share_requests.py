@@ -102,7 +102,7 @@ def share_request_detail(request, pk):
             if do not in ("edit", "approve", "refuse", "revoke"):
                 form.add_error(None, _("Неизвестное действие."))
         if result is not None:
-            messages.success(request, _("Запрос № %(id)s: сохранено.") % {"id": share.pk})
+            messages.success(request, _("Запрос доступа сохранён."))
             return redirect("people:share_request", pk=share.pk)
         status = _post_status(form)
     return render(request, "people/share_request_detail.html", {
