@@ -57,7 +57,7 @@ SHOTS = (
     Shot("flow-people-360.png", "specialist1", "/people/"),
     Shot("flow-cases-360.png", "dispatcher", "/cases/"),
     Shot("flow-case-card-360.png", "dispatcher",
-         lambda: _case_of("dispatcher", status="programme")),
+         lambda: _case_of("dispatcher", status="in_progress")),
     Shot("flow-board-360.png", "dispatcher", "/cases/board/"),
     Shot("flow-sop-letters-360.png", "dispatcher", lambda: _sop_letters("dispatcher")),
     Shot("flow-partner-inbox-360.png", "partner", "/cases/referrals/"),
@@ -86,14 +86,18 @@ class Command(BaseCommand):
             raise CommandError("нет Chromium: установите пакет chromium")
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
+        # The records are looked up before Playwright starts: its event loop would make
+        # Django refuse the ORM in this thread.
+        paths = {shot.name: shot.path() if callable(shot.path) else shot.path
+                 for shot in SHOTS if not only or only in shot.name}
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=executable,
                                          args=["--no-sandbox", "--disable-gpu"])
             try:
                 for shot in SHOTS:
-                    if only and only not in shot.name:
+                    if shot.name not in paths:
                         continue
-                    path = shot.path() if callable(shot.path) else shot.path
+                    path = paths[shot.name]
                     if path is None:
                         self.stderr.write(f"{shot.name}: nothing in the demo to show")
                         continue
