@@ -77,7 +77,9 @@ def test_two_factors_on_a_phone(page, live_server, world, problems):
     fits(page)
     page.get_by_label("Код").fill("000000")
     page.get_by_role("button", name="Войти").click()
-    expect(page.get_by_text("Код не подошёл")).to_be_visible()
+    # The error is told twice: in the summary at the top (a link to the field) and at the field.
+    expect(page.get_by_role("link", name=re.compile("Код не подошёл"))).to_be_visible()
+    expect(page.locator("#id_code_error").get_by_text("Код не подошёл")).to_be_visible()
     # The next 30 seconds' code (the set-up used this window's; a wrong try waits 1 s).
     TOTPDevice.objects.filter(user=world.user("specialist")).update(
         throttling_failure_timestamp=None)
