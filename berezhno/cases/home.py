@@ -16,8 +16,11 @@ from berezhno.core.home import HOME_ROWS, Action, Card, Row, by_user
 
 from . import deadlines
 from .choices import ACTIVE_STATUSES, CaseStatus, PlanStatus, Practice
-from .models import Activity
+from .models import Activity, SupportCase
 from .selectors import activity_search, case_queryset, mark_activities
+
+# Up to this many overdue cases are counted from the one read of their ids.
+COUNT_LIMIT = 2000
 
 
 def _cases(n: int) -> str:
@@ -49,10 +52,14 @@ def deadlines_panel(request, mine: bool = False) -> Card:
     qs = _overdue_scope(user)
     if mine:
         qs = qs.filter(responsible=user)
-    rows = deadlines.mark_overdue(deadlines.with_pending(qs).select_related(
-        "person", "territory").order_by("decision_due", "id")[:HOME_ROWS + 1])
-    n = len(rows) if len(rows) <= HOME_ROWS else qs.count()
-    rows = sorted(rows[:HOME_ROWS], key=lambda c: (c.overdue_since or c.today, c.pk))
+    # The overdue filter is the costly part (a subquery per deadline): it runs once, for
+    # the ids in order (their count is the card's), and the shown cases are read by id.
+    ids = list(qs.order_by("decision_due", "id").values_list("id", flat=True)[:COUNT_LIMIT])
+    n = len(ids) if len(ids) < COUNT_LIMIT else qs.count()
+    rows = deadlines.mark_overdue(deadlines.with_pending(
+        SupportCase.objects.filter(pk__in=ids[:HOME_ROWS])).select_related(
+        "person", "territory").order_by("decision_due", "id"))
+    rows = sorted(rows, key=lambda c: (c.overdue_since or c.today, c.pk))
     audit.log_reads(user=user, objects=rows)
     return Card(
         code="my_deadlines" if mine else "deadlines",
