@@ -3,6 +3,8 @@ a development dependency)."""
 
 import re
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.test import Client
@@ -51,3 +53,26 @@ def session_cookie(user, base_url: str) -> dict:
     return {"name": settings.SESSION_COOKIE_NAME,
             "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
             "domain": host, "path": "/"}
+
+
+@contextmanager
+def actor_page(browser, base_url: str, user, viewport: dict, **options) -> Iterator:
+    """A page of a new browser context signed in as ``user`` (``None``: anonymous)."""
+    context = browser.new_context(base_url=base_url, locale="ru-RU", viewport=viewport,
+                                  **options)
+    context.set_default_timeout(15_000)
+    if user is not None:
+        context.add_cookies([session_cookie(user, base_url)])
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def html_pages(page, cases, scene) -> Iterator[tuple]:
+    """(case, url) of the matrix rows whose answer is a page (not a PDF, a spreadsheet)."""
+    for case in cases:
+        url = page_url(case, scene)
+        answer = page.request.get(url)
+        if "text/html" in answer.headers.get("content-type", ""):
+            yield case, url

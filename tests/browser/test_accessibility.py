@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from berezhno.testing.browser import matrix_pages, page_url, session_cookie
+from berezhno.testing.browser import actor_page, html_pages, matrix_pages
 from berezhno.testing.matrix import build_scene, discover_scene_extensions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,19 +51,10 @@ def test_no_serious_accessibility_violations_on_any_page(browser, live_server, w
     found: dict[str, list] = {}
     checked = 0
     for actor, cases in sorted(by_actor.items()):
+        user = None if actor == "anonymous" else scene.users[actor]
         for size in SIZES:
-            context = browser.new_context(base_url=live_server.url, locale="ru-RU",
-                                          viewport=size, bypass_csp=True)
-            context.set_default_timeout(15_000)
-            if actor != "anonymous":
-                context.add_cookies([session_cookie(scene.users[actor], live_server.url)])
-            page = context.new_page()
-            try:
-                for case in cases:
-                    url = page_url(case, scene)
-                    answer = page.request.get(url)
-                    if "text/html" not in answer.headers.get("content-type", ""):
-                        continue  # a PDF, a spreadsheet
+            with actor_page(browser, live_server.url, user, size, bypass_csp=True) as page:
+                for case, url in html_pages(page, cases, scene):
                     response = page.goto(url)
                     assert response is not None and response.status == 200, (case.id, actor)
                     page.add_script_tag(content=script)
@@ -71,8 +62,6 @@ def test_no_serious_accessibility_violations_on_any_page(browser, live_server, w
                     bad = [v for v in page.evaluate(RUN) if v["impact"] in FAILING]
                     if bad:
                         found[f"{case.id} as {actor} at {size['width']} px"] = bad
-            finally:
-                context.close()
     assert checked > 60, f"only {checked} pages checked"
     assert not found, "axe: serious or critical violations: " + "; ".join(
         f"{where}: " + ", ".join(f"{v['id']} ({v['impact']}: {v['help']}) {v['nodes']}"

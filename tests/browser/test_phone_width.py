@@ -22,7 +22,7 @@ browser test) and is skipped on PostgreSQL.
 import pytest
 from django.db import connection
 
-from berezhno.testing.browser import matrix_pages, page_url, session_cookie
+from berezhno.testing.browser import actor_page, html_pages, matrix_pages
 from berezhno.testing.matrix import build_scene, discover_scene_extensions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,18 +97,10 @@ def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
     errors: list[str] = []
     measured = 0
     for actor, cases in sorted(by_actor.items()):
-        context = browser.new_context(base_url=live_server.url, locale="ru-RU",
-                                      viewport={"width": WIDTH, "height": 800})
-        context.set_default_timeout(15_000)
-        if actor != "anonymous":
-            context.add_cookies([session_cookie(scene.users[actor], live_server.url)])
-        page = context.new_page()
-        try:
-            for case in cases:
-                url = page_url(case, scene)
-                answer = page.request.get(url)
-                if "text/html" not in answer.headers.get("content-type", ""):
-                    continue  # a PDF, a spreadsheet
+        user = None if actor == "anonymous" else scene.users[actor]
+        with actor_page(browser, live_server.url, user,
+                        {"width": WIDTH, "height": 800}) as page:
+            for case, url in html_pages(page, cases, scene):
                 response = page.goto(url)
                 if response is None or response.status != 200:
                     errors.append(f"{case.id} as {actor}: HTTP "
@@ -123,8 +115,6 @@ def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
                     tiny = page.evaluate(SMALL_TARGETS, TAP)
                     if tiny:
                         small[case.id] = [f"{actor}: {t}" for t in tiny]
-        finally:
-            context.close()
     assert not errors, errors
     assert measured > 100, f"only {measured} pages measured"
     new = {key: px for key, px in wide.items() if key not in STILL_WIDE}
