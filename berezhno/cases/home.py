@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from berezhno.core import audit
-from berezhno.core.home import HOME_ROWS, Action, Card, Row, by_user
+from berezhno.core.home import HOME_ROWS, Action, Card, Row, by_user, first_rows
 
 from . import deadlines
 from .choices import ACTIVE_STATUSES, CaseStatus, PlanStatus, Practice
@@ -81,9 +81,7 @@ def intakes_panel(request) -> Card:
     user = request.user
     qs = case_queryset(user).filter(practice=Practice.FAMILY_DISPATCH,
                                     status=CaseStatus.INTAKE)
-    rows = list(qs.select_related("person").order_by("-received_at", "-id")[:HOME_ROWS + 1])
-    n = len(rows) if len(rows) <= HOME_ROWS else qs.count()
-    audit.log_reads(user=user, objects=rows[:HOME_ROWS])
+    rows, n = first_rows(qs.select_related("person").order_by("-received_at", "-id"), user=user)
     return Card(
         code="intakes", title=_("Новые обращения"), count=n, count_text=ngettext(
             "%(n)s обращение", "%(n)s обращений", n) % {"n": n},
@@ -117,11 +115,10 @@ def activities_panel(request) -> Card:
     """The specialist's open activities of programmes in force, by due date."""
     user = request.user
     found = activity_search(user, mine=True, status="open", plan_status=PlanStatus.APPROVED)
-    rows = mark_activities(found[:HOME_ROWS + 1])
-    n = len(rows) if len(rows) <= HOME_ROWS else found.count()
+    rows, n = first_rows(found, user=user)
+    rows = mark_activities(rows)
     late = (Activity.objects.filter(responsible_user=user)
             .filter(deadlines.activity_overdue_q()).count()) if rows else 0
-    audit.log_reads(user=user, objects=rows[:HOME_ROWS])
     return Card(
         code="activities", title=_("Мои мероприятия"), count=n, urgent=bool(late),
         count_text=ngettext("%(n)s мероприятие", "%(n)s мероприятий", n) % {"n": n},

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import audit
 from .access import user_grants
 from .models import Reminder
 
@@ -61,6 +62,18 @@ class Card:
     urgent: bool = False  # the count is of things overdue: drawn as a warning
     note: Any = ""  # a line under the heading («из них 3 просрочено»)
     more_rows: list[Row] = field(default_factory=list)  # behind «ещё N» on the page
+
+
+def first_rows(qs, *, user=None, persons=None) -> tuple[list, int]:
+    """The card's rows (at most ``HOME_ROWS`` of the ordered ``qs``) and how many there
+    are in all, counted only when more than the rows; with ``user`` the rows' persons
+    (``persons(row)``, else the rows themselves) are logged as a list read."""
+    rows = list(qs[:HOME_ROWS + 1])
+    n = len(rows) if len(rows) <= HOME_ROWS else qs.count()
+    rows = rows[:HOME_ROWS]
+    if user is not None:
+        audit.log_reads(user=user, objects=[persons(r) for r in rows] if persons else rows)
+    return rows, n
 
 
 def by_user(code, title, counts, noun, url, *, more_url, more_label, empty) -> Card:

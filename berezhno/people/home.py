@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from berezhno.core import access, audit
-from berezhno.core.home import HOME_ROWS, Action, Card, Row
+from berezhno.core.home import HOME_ROWS, Action, Card, Row, first_rows
 from berezhno.core.workdays import local_today
 from berezhno.territories.selectors import home_territory
 
@@ -91,9 +91,7 @@ def registered_panel(request) -> Card:
     user = request.user
     qs = (Person.objects.restrict(user, roles.VIEW_MINIMAL)
           .filter(created_by=user, status=PersonStatus.ACTIVE))
-    rows = list(qs.order_by("-id")[:HOME_ROWS + 1])
-    n = len(rows) if len(rows) <= HOME_ROWS else qs.count()
-    audit.log_reads(user=user, objects=rows[:HOME_ROWS])
+    rows, n = first_rows(qs.order_by("-id"), user=user)
     return Card(
         code="registered", title=_("Зарегистрированы мной"), count=n,
         count_text=ngettext("%(n)s человек", "%(n)s человек", n) % {"n": n},
@@ -119,9 +117,7 @@ def unidentified_panel(request) -> Card:
     user = request.user
     qs = (Person.objects.restrict(user, roles.VIEW_MINIMAL)
           .filter(is_unidentified=True, status=PersonStatus.ACTIVE))
-    rows = list(qs.order_by("-id")[:HOME_ROWS + 1])
-    n = len(rows) if len(rows) <= HOME_ROWS else qs.count()
-    audit.log_reads(user=user, objects=rows[:HOME_ROWS])
+    rows, n = first_rows(qs.order_by("-id"), user=user)
     return Card(
         code="unidentified", title=_("Неустановленные лица"), count=n,
         count_text=ngettext("%(n)s человек", "%(n)s человек", n) % {"n": n},
@@ -141,9 +137,8 @@ def assigned_panel(request) -> Card:
     qs = (PersonAssignment.objects.filter(user=user, is_active=True,
                                           person__status=PersonStatus.ACTIVE)
           .select_related("person"))
-    rows = list(qs.order_by("person__search_name", "id")[:HOME_ROWS + 1])
-    n = len(rows) if len(rows) <= HOME_ROWS else qs.count()
-    audit.log_reads(user=user, objects=[a.person for a in rows[:HOME_ROWS]])
+    rows, n = first_rows(qs.order_by("person__search_name", "id"), user=user,
+                         persons=lambda a: a.person)
     return Card(
         code="assigned", title=_("Мои подопечные"), count=n,
         count_text=ngettext("%(n)s подопечный", "%(n)s подопечных", n) % {"n": n},
