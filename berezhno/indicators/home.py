@@ -2,14 +2,14 @@
 the current quarter for their top territory, with a link to the full report.
 
 A report over a region costs up to a second (docs/performance.md), too much for the most
-visited page: the card's figures are kept in the cache for ``CACHE_SECONDS`` per practice,
-territory and quarter (and the local date, so that a new day is a new key). They are
-aggregates of the territory, the same for every reader of it: no personal data.
+visited page: the card shows the report's figures of the quarter as they are kept in the
+cache (``selectors.evaluate_cached``, decision 0039: per practice, territory, period and
+local date). They are aggregates of the territory, the same for every reader of it: no
+personal data.
 """
 
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,6 @@ from berezhno.core.home import Card, Row
 from . import periods, roles, selectors
 from .registry import registry
 
-CACHE_SECONDS = 600
 SHOWN = 4  # the card's figures; the report has them all
 
 
@@ -32,15 +31,11 @@ def _practice(user) -> str | None:
 
 
 def figures(practice: str, territory, quarter) -> list[tuple[str, str]]:
-    """(name, value shown) of the practice's first indicators, cached."""
-    key = f"home:indicators:{practice}:{territory.pk}:{quarter.start}:{quarter.end}:" \
-          f"{selectors.today(territory)}"
-    found = cache.get(key)
-    if found is None:
-        rows = selectors.evaluate(practice, territory, quarter.start, quarter.end)
-        found = [(str(r.indicator.name), r.display) for r in rows[:SHOWN]]
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    """(name, value shown) of the practice's first indicators: the report's figures, kept
+    in the cache for ``selectors.report_cache_seconds()`` (decision 0039)."""
+    rows, _computed_at = selectors.evaluate_cached(practice, territory, quarter.start,
+                                                   quarter.end)
+    return [(str(r.indicator.name), r.display) for r in rows[:SHOWN]]
 
 
 def indicators_panel(request) -> Card | None:

@@ -10,8 +10,11 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from berezhno.core.access import can, territories_in_scope
 from berezhno.core.views_utils import get_or_404
@@ -23,6 +26,14 @@ from . import periods
 from .registry import Indicator, Result, registry, shared_scope
 
 MAX_ID = 2**63 - 1
+
+
+
+def report_cache_seconds() -> int:
+    """How long a report's figures are kept (decision 0039; 0: not kept): aggregates of a
+    territory, the same for every reader of it, and up to a second to compute for a
+    region. ``BEREZHNO_REPORT_CACHE_SECONDS``, default 600."""
+    return getattr(settings, "BEREZHNO_REPORT_CACHE_SECONDS", 600)
 
 
 def may_view(user) -> bool:
@@ -95,6 +106,32 @@ def evaluate(practice: str, territory: Territory, start: datetime.date,
     with report_scope():
         return [Row(ind, ind.compute(territory, start, end))
                 for ind in registry.for_practice(practice)]
+
+
+def evaluate_cached(practice: str, territory: Territory, start: datetime.date,
+                    end: datetime.date, *, fresh: bool = False
+                    ) -> tuple[list[Row], datetime.datetime]:
+    """``evaluate`` kept in the cache for ``report_cache_seconds()``, with the time it was
+    computed (decision 0039). The key names the practice, the node, the period and the
+    node's local date (a new day is a new key: "today" bounds open periods); ``fresh``
+    computes again and replaces what is kept. Only values are kept: the indicators are
+    the registry's, so a changed registry (an indicator added) is computed afresh."""
+    key = (f"indicators:report:{practice}:{territory.pk}:{start:%Y%m%d}:{end:%Y%m%d}:"
+           f"{today(territory):%Y%m%d}")
+    indicators = registry.for_practice(practice)
+    seconds = report_cache_seconds()
+    found = None if fresh or not seconds else cache.get(key)
+    if found is not None:
+        computed_at, values = found
+        if [code for code, _ in values] == [i.code for i in indicators]:
+            return [Row(i, r) for i, (_, r) in zip(indicators, values, strict=True)], \
+                computed_at
+    rows = evaluate(practice, territory, start, end)
+    computed_at = timezone.now()
+    if seconds:
+        cache.set(key, (computed_at, [(row.indicator.code, row.result) for row in rows]),
+                  seconds)
+    return rows, computed_at
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -41,20 +40,24 @@ def _quick_choices(practice, territory) -> list[tuple[str, str]]:
             for label, p in choices]
 
 
-def _prepare(request):
-    """(form, report) for a valid query, (form, None) for an invalid one."""
+def _prepare(request, *, fresh: bool = True):
+    """(form, report) for a valid query, (form, None) for an invalid one.
+
+    The page may show figures computed up to ``selectors.report_cache_seconds()`` ago (it
+    says when, with a link to compute them again: ``?fresh=1``); the exports always
+    compute afresh, and keep what they computed for the page (decision 0039)."""
     if not selectors.may_view(request.user):
         raise Http404
     form = bind_query(request.user, request.GET)
     if not form.is_valid():
         return form, None
     q = form.cleaned_data
+    rows, computed_at = selectors.evaluate_cached(
+        q["practice"], q["territory"], q["start"], q["end"], fresh=fresh)
     report = Report(
         practice_label=str(Practice(q["practice"]).label),
         territory_label=selectors.territory_label(q["territory"]),
-        start=q["start"], end=q["end"],
-        rows=selectors.evaluate(q["practice"], q["territory"], q["start"], q["end"]),
-        generated_at=timezone.now())
+        start=q["start"], end=q["end"], rows=rows, generated_at=computed_at)
     return form, report
 
 
@@ -84,7 +87,7 @@ def _filename(form, ext: str) -> str:
 
 def _page(request, *, with_charts: bool):
     with selectors.report_scope():
-        form, data = _prepare(request)
+        form, data = _prepare(request, fresh=request.GET.get("fresh") == "1")
         if data is None:
             return _invalid(request, form)
         charts = _charts(form) if with_charts else None

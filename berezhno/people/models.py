@@ -511,7 +511,12 @@ class Contact(models.Model):
         verbose_name_plural = _("контакты")
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["person", "-occurred_at"], name="contact_person_time"),
-                   models.Index(fields=["next_contact_date"], name="contact_next_date")]
+                   models.Index(fields=["next_contact_date"], name="contact_next_date"),
+                   # The worklist: a district's people, each with its contacts due by a
+                   # date — one index probe per person instead of reading all its contacts.
+                   models.Index(fields=["person", "next_contact_date"],
+                                name="contact_person_next",
+                                condition=models.Q(next_contact_date__isnull=False))]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.occurred_at:%d.%m.%Y}"

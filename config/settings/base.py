@@ -135,6 +135,10 @@ BEREZHNO_API_TOKEN_LIFETIME = timedelta(days=env_int("BEREZHNO_API_TOKEN_DAYS", 
 # Filter choices that are costly to read (the case list's responsible users) are kept this
 # many seconds in the default cache, keyed by the user and their grants; 0 turns it off.
 BEREZHNO_CHOICES_CACHE_SECONDS = env_int("BEREZHNO_CHOICES_CACHE_SECONDS", 300)
+# A report's indicator figures (aggregates of a territory, the same for every reader) are
+# kept this many seconds; the page says when they were computed and recomputes on request
+# (decision 0039); 0 turns it off.
+BEREZHNO_REPORT_CACHE_SECONDS = env_int("BEREZHNO_REPORT_CACHE_SECONDS", 600)
 # After its first request a process freezes its long-lived objects for the garbage
 # collector (berezhno/core/memory.py); 0 turns it off.
 BEREZHNO_GC_FREEZE = env_int("BEREZHNO_GC_FREEZE", 1) == 1

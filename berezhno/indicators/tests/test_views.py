@@ -98,7 +98,7 @@ def test_the_page_is_a_fixed_number_of_queries(world, builder, client):
     from .conftest import D
 
     client.force_login(world.user("analyst"))
-    params = {**Q1, "territory": world.region.pk}
+    params = {**Q1, "territory": world.region.pk, "fresh": "1"}
     with CaptureQueriesContext(connection) as empty:
         assert client.get(reverse("indicators:report"), params).status_code == 200
     for n, surname in enumerate(("Волкова", "Белова", "Новикова")):
@@ -109,6 +109,43 @@ def test_the_page_is_a_fixed_number_of_queries(world, builder, client):
         r = client.get(reverse("indicators:report"), params)
     assert cells(r, "fd_families_helped")[1] == "3"
     assert len(full.captured_queries) == len(empty.captured_queries)
+
+
+def test_the_figures_are_kept_and_computed_again_on_request(world, builder, client, settings):
+    """Decision 0039: the page's figures are kept for BEREZHNO_REPORT_CACHE_SECONDS, say
+    when they were computed, and «Пересчитать сейчас» (fresh=1) computes them again; the
+    exports always compute afresh."""
+    from .conftest import D
+
+    settings.BEREZHNO_REPORT_CACHE_SECONDS = 600
+    client.force_login(world.user("analyst"))
+    params = {**Q1, "territory": world.region.pk}
+    with CaptureQueriesContext(connection) as first:
+        r = client.get(reverse("indicators:report"), params)
+    assert cells(r, "fd_families_helped")[1] == "0"
+    body = r.content.decode()
+    assert "Рассчитано " in body and "fresh=1" in body
+    head, household = builder.family("Волкова", world.d1, world.town, children=[D(2015, 1, 1)])
+    builder.urgent(builder.open("V0", head, household, received=D(2026, 1, 5)), D(2026, 2, 2))
+    with CaptureQueriesContext(connection) as kept:
+        r = client.get(reverse("indicators:report"), params)
+    assert cells(r, "fd_families_helped")[1] == "0"  # the kept figures
+    assert len(kept.captured_queries) < len(first.captured_queries)
+    # Another node or period is another entry.
+    other = client.get(reverse("indicators:report"), {**params, "territory": world.mun.pk})
+    assert cells(other, "fd_families_helped")[1] == "1"
+    # Computed again on request, and kept so.
+    assert cells(client.get(reverse("indicators:report"), {**params, "fresh": "1"}),
+                 "fd_families_helped")[1] == "1"
+    assert cells(client.get(reverse("indicators:report"), params),
+                 "fd_families_helped")[1] == "1"
+    # Turned off: every page computes.
+    settings.BEREZHNO_REPORT_CACHE_SECONDS = 0
+    builder.urgent(builder.open("V1", *builder.family("Белова", world.d1, world.town,
+                                                       children=[D(2015, 1, 1)]),
+                                received=D(2026, 1, 6)), D(2026, 2, 3))
+    r = client.get(reverse("indicators:report"), {**params, "territory": world.mun.pk})
+    assert cells(r, "fd_families_helped")[1] == "2"
 
 
 def test_defaults_are_the_current_quarter_and_the_top_node(world, client):
