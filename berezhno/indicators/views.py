@@ -86,11 +86,15 @@ def _filename(form, ext: str) -> str:
 
 
 def _page(request, *, with_charts: bool):
-    with selectors.report_scope():
-        form, data = _prepare(request, fresh=request.GET.get("fresh") == "1")
-        if data is None:
-            return _invalid(request, form)
-        charts = _charts(form) if with_charts else None
+    # The figures computed afresh get their own report scope (``selectors.evaluate``); a
+    # page served from the cache opens no transaction at all (decision 0039).
+    form, data = _prepare(request, fresh=request.GET.get("fresh") == "1")
+    if data is None:
+        return _invalid(request, form)
+    charts = None
+    if with_charts:
+        with selectors.report_scope():
+            charts = _charts(form)
     q = form.cleaned_data
     return render(request, TEMPLATE, {
         "form": form, "report": data, "charts": charts, "with_charts": with_charts,

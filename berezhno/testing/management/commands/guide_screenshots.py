@@ -6,8 +6,11 @@ Run against a demo server (``make run``, or ``runserver`` on the same database):
 
 Each shot signs in as a demo user (password ``berezhno-demo``), opens one page of a
 record the demo holds (found in this database, as that user would find it) and saves
-the first screen of a 390 × 844 phone, what the user sees before scrolling. Needs
-Playwright and the system Chromium (development dependencies).
+the first screen of a 390 × 844 phone, what the user sees before scrolling. A
+component's shot (``ui-*.png``, for docs/development/ui.md) is of one element of such a
+page, found by a CSS selector, after an optional step (say, submitting an empty form to
+show the error summary). Needs Playwright and the system Chromium (development
+dependencies).
 """
 
 from dataclasses import dataclass
@@ -25,6 +28,14 @@ class Shot:
     user: str
     path: object  # a path, or a callable returning one (None: nothing to show)
     full_page: bool = False
+    selector: str = ""  # a component's shot: the first element matching it
+    before: object = None  # a callable taking the page, run before the shot
+
+
+def _submit_empty(page) -> None:
+    """Submit the page's main form as it is (for the error summary's shot)."""
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
 
 
 def _person_of(username: str) -> str | None:
@@ -64,6 +75,12 @@ SHOTS = (
     Shot("flow-activities-360.png", "psychologist", "/cases/worklist/"),
     Shot("flow-indicators-360.png", "analyst", "/indicators/"),
     Shot("flow-audit-360.png", "head", "/audit/"),
+    # The interface's components (docs/development/ui.md), each on a page that uses it.
+    Shot("ui-home-card.png", "specialist1", "/", selector="section.home-card"),
+    Shot("ui-table-cards.png", "specialist1", "/people/", selector="main table"),
+    Shot("ui-error-summary.png", "specialist1", "/people/new/", selector=".error-summary",
+         before=_submit_empty),
+    Shot("ui-picker.png", "head", "/audit/", selector=".picker"),
 )
 
 
@@ -110,7 +127,14 @@ class Command(BaseCommand):
                     if response is None or response.status != 200:
                         raise CommandError(f"{shot.name}: {path} answered "
                                            f"{response.status if response else '—'}")
-                    page.screenshot(path=str(folder / shot.name), full_page=shot.full_page)
+                    if shot.before is not None:
+                        shot.before(page)  # type: ignore[operator]
+                    if shot.selector:
+                        page.locator(shot.selector).first.screenshot(
+                            path=str(folder / shot.name))
+                    else:
+                        page.screenshot(path=str(folder / shot.name),
+                                        full_page=shot.full_page)
                     context.close()
                     self.stdout.write(f"{folder / shot.name}: {shot.user} {path}")
             finally:
