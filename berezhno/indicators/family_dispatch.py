@@ -51,7 +51,6 @@ from berezhno.core.lookups import ids
 from berezhno.people.models import HouseholdMember, Person, years_ago
 from berezhno.referrals.choices import ReferralStatus
 from berezhno.referrals.models import Referral
-from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
 from berezhno.urgent.models import UrgentServiceAct
 
@@ -165,20 +164,20 @@ def helped_cases(node: Territory, start: datetime.date, end: datetime.date) -> Q
     return practice_cases(node).filter(pk__in=helped_case_ids(node, start, end))
 
 
-def settlement_id(path: str) -> int | None:
-    """The settlement on a territory path (region.municipality.settlement.district.)."""
-    parts = [p for p in path.split(".") if p]
-    return int(parts[Level.SETTLEMENT - 1]) if len(parts) >= Level.SETTLEMENT else None
+def path_ids(path: str) -> set[int]:
+    """Every node on a territory path ("region.municipality.поселение.settlement.")."""
+    return {int(p) for p in path.split(".") if p}
 
 
 @dataclass(frozen=True)
 class Helped:
     """The target-group families helped in a period, with their minor children and the
-    settlements they live in (the settlement of the case's district)."""
+    places they live in: every node on the paths of their cases' territories (so the
+    поселение and the settlement of a case's district are among them)."""
 
     families: frozenset  # ("household", id) or ("person", id) for a case without one
     children: frozenset
-    settlements: frozenset
+    places: frozenset
 
 
 def helped(node: Territory, start: datetime.date, end: datetime.date) -> Helped:
@@ -202,7 +201,7 @@ def _helped(node: Territory, start: datetime.date, end: datetime.date) -> Helped
                           then=F("person_id")), output_field=BigIntegerField()))
             .values_list("household_id", "territory__path", "child", "minor_applicant")
             .distinct())
-    families, children, settlements = set(), set(), set()
+    families, children, places = set(), set(), set()
     for household_id, path, child, minor_applicant in rows:
         if household_id is not None and child is not None:
             families.add(("household", household_id))
@@ -212,8 +211,8 @@ def _helped(node: Territory, start: datetime.date, end: datetime.date) -> Helped
             children.add(minor_applicant)
         else:
             continue
-        settlements.add(settlement_id(path))
-    return Helped(frozenset(families), frozenset(children), frozenset(settlements) - {None})
+        places |= path_ids(path)
+    return Helped(frozenset(families), frozenset(children), frozenset(places))
 
 
 # --------------------------------------------------------------------------- grouped forms
@@ -413,9 +412,11 @@ def improvement_share(node: Territory, start: datetime.date, end: datetime.date)
 
 @one_report
 def settlement_coverage(node: Territory, start: datetime.date, end: datetime.date) -> Result:
-    settlements = subtree(node).active_settlements
-    covered = helped(node, start, end).settlements & settlements
-    return Result.share(len(covered), len(settlements))
+    """Поселения with a helped family, of all the поселения of the node (seed 004 counts
+    "11 of 15" сельских поселений of the Nazyvaevsk district)."""
+    poseleniya = subtree(node).active_poseleniya
+    covered = helped(node, start, end).places & poseleniya
+    return Result.share(len(covered), len(poseleniya))
 
 
 FAMILIES_HELPED = register(Indicator(
@@ -488,14 +489,18 @@ SETTLEMENT_COVERAGE = register(Indicator(
     practice=Practice.FAMILY_DISPATCH,
     name=_("Охват поселений"),
     definition=_(
-        "Знаменатель — все действующие населённые пункты выбранной территории. Числитель — "
-        "те из них, где живёт хотя бы одна семья из показателя «Семьи с детьми целевой "
-        "группы, получившие помощь»: населённый пункт, к которому относится участок случая "
-        "(или сам населённый пункт, если случай учтён на нём). Для участка населённых "
-        "пунктов ниже нет, и показатель не считается."),
+        "Считается по поселениям — городским и сельским поселениям муниципального района, "
+        "как в практике «Семейной диспетчерской» (внедрена в 11 из 15 сельских поселений "
+        "Называевского района). Знаменатель — все действующие поселения выбранной "
+        "территории. Числитель — те из них, где живёт хотя бы одна семья из показателя "
+        "«Семьи с детьми целевой группы, получившие помощь»: поселение, в которое входит "
+        "участок или населённый пункт случая. Доля — точное отношение числителя к "
+        "знаменателю в процентах, округлённое до целого (11 из 15 — 73 %). Для одного "
+        "поселения показатель равен 0 или 100 %; в городском округе, населённом пункте и "
+        "на участке поселений нет, и показатель не считается."),
     unit=Unit.SHARE,
     compute=settlement_coverage,
-    numerator_label=_("населённых пунктов с семьями"),
-    denominator_label=_("населённых пунктов всего"),
+    numerator_label=_("поселений с семьями"),
+    denominator_label=_("поселений всего"),
     as_fraction=True,
 ))

@@ -270,6 +270,7 @@ class Subtree:
 
     ids: tuple[int, ...]  # the node and every node below it, active or not
     active_settlements: frozenset[int]
+    active_poseleniya: frozenset[int]
 
 
 def subtree(node) -> Subtree:
@@ -287,6 +288,8 @@ def subtree(node) -> Subtree:
                     .values_list("pk", "level", "is_active"))
         return Subtree(tuple(pk for pk, _level, _active in rows),
                        frozenset(pk for pk, level, active in rows
-                                 if level == Level.SETTLEMENT and active))
+                                 if level == Level.SETTLEMENT and active),
+                       frozenset(pk for pk, level, active in rows
+                                 if level == Level.POSELENIE and active))
 
     return shared(("subtree", node.pk, node.path), read)
