@@ -96,40 +96,26 @@ def test_the_values_as_shown(world, families):
         "fd_improvement_share": "0\u00a0%", "fd_settlement_coverage": "2 из 3 (67\u00a0%)"}
     shown = {r.indicator.code: r.display for r in evaluate("family_dispatch", world.d1, *Q1)}
     assert shown["fd_improvement_share"] == "—"  # nobody's case closed: no denominator
-    assert shown["fd_settlement_coverage"] == "—"  # a district has no settlements below it
+    assert shown["fd_settlement_coverage"] == "—"  # a district has no поселения below it
     shown = {r.indicator.code: r.display for r in evaluate("family_dispatch", world.mun, *Q2)}
     assert shown["fd_improvement_share"] == "50\u00a0%"
     assert shown["fd_settlement_coverage"] == "1 из 2 (50\u00a0%)"
 
 
-def test_a_settlement_and_a_village_without_cases(world, families):
-    town = _actual(world.town, Q2)
+def test_a_poselenie_a_settlement_and_a_village_without_cases(world, families):
+    town = _actual(world.pos_town, Q2)
     assert town["fd_families_helped"] == (4, None, None)
-    assert town["fd_settlement_coverage"] == (100, 1, 1)
-    village = _actual(world.village, YEAR)
+    assert town["fd_settlement_coverage"] == (100, 1, 1)  # the поселение itself
+    # A settlement has no поселение below it: no denominator, no value.
+    assert _actual(world.town, Q2)["fd_settlement_coverage"] == (None, 0, 0)
+    village = _actual(world.pos_village, YEAR)
     assert village["fd_families_helped"] == (0, None, None)
     assert village["fd_settlement_coverage"] == (0, 0, 1)
 
 
-def test_the_quarterly_series_matches_the_quarters(world, families):
-    series = quarterly_series("family_dispatch", world.region, 2026, on=D(2026, 11, 23))
-    assert [s.indicator.code for s in series] == [
-        "fd_families_helped", "fd_children", "fd_families_on_support"]  # counts only
-    values = {s.indicator.code: [v for _q, v in s.points] for s in series}
-    assert values["fd_families_helped"] == [2, 4, 0, 0]
-    assert values["fd_children"] == [4, 7, 0, 0]
-    assert values["fd_families_on_support"] == [2, 4, 1, 1]  # F6 stays on support
-    labels = [q.label for q, _v in series[0].points]
-    assert labels == ["I кв.", "II кв.", "III кв.", "IV кв."]
-    # A quarter not begun yet is not computed.
-    early = quarterly_series("family_dispatch", world.region, 2026, on=D(2026, 5, 1))
-    assert [v for _q, v in early[0].points] == [2, 4, None, None]
-
-
-def test_the_settlement_of_a_path():
-    assert family_dispatch.settlement_id("1.2.3.4.") == 3
-    assert family_dispatch.settlement_id("1.2.3.") == 3
-    assert family_dispatch.settlement_id("1.2.") is None
+def test_the_nodes_of_a_path():
+    assert family_dispatch.path_ids("1.2.3.4.") == {1, 2, 3, 4}
+    assert family_dispatch.path_ids("") == set()
 
 
 SURNAMES = ("Волкова", "Белова", "Новикова", "Морозова", "Соколова")

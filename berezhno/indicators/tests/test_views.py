@@ -135,7 +135,8 @@ def test_the_chooser_lists_only_the_scope(world, client):
     client.force_login(world.user("head"))
     r = client.get(reverse("indicators:report"))
     options = {int(x) for x in re.findall(r'<option value="(\d+)"', r.content.decode())}
-    assert options == {world.mun.pk, world.town.pk, world.village.pk, world.d1.pk, world.d2.pk}
+    assert options == {world.mun.pk, world.pos_town.pk, world.pos_village.pk, world.town.pk,
+                       world.village.pk, world.d1.pk, world.d2.pk}
 
 
 def test_a_district_specialist_of_d3_cannot_pick_d1(world, families, client):
