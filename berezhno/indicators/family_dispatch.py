@@ -36,6 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.cases.choices import (
@@ -172,8 +173,8 @@ def path_ids(path: str) -> set[int]:
 @dataclass(frozen=True)
 class Helped:
     """The target-group families helped in a period, with their minor children and the
-    places they live in: every node on the paths of their cases' territories (so the
-    поселение and the settlement of a case's district are among them)."""
+    places they live in: every node on the path of the applicant's settlement (of the
+    case's territory when the applicant has none), so their поселение is among them."""
 
     families: frozenset  # ("household", id) or ("person", id) for a case without one
     children: frozenset
@@ -199,7 +200,9 @@ def _helped(node: Territory, start: datetime.date, end: datetime.date) -> Helped
                           Q(household__isnull=True) & Exists(Person.objects.filter(
                               _minor_q("", end), pk=OuterRef("person_id"))),
                           then=F("person_id")), output_field=BigIntegerField()))
-            .values_list("household_id", "territory__path", "child", "minor_applicant")
+            # Where the family lives: the applicant's settlement, else the case's place.
+            .annotate(place=Coalesce(F("person__settlement__path"), F("territory__path")))
+            .values_list("household_id", "place", "child", "minor_applicant")
             .distinct())
     families, children, places = set(), set(), set()
     for household_id, path, child, minor_applicant in rows:
@@ -494,7 +497,8 @@ SETTLEMENT_COVERAGE = register(Indicator(
         "городское поселение (районный центр) в этот счёт не входит. Знаменатель — все "
         "действующие сельские поселения выбранной территории. Числитель — те из них, где "
         "живёт хотя бы одна семья из показателя «Семьи с детьми целевой группы, получившие "
-        "помощь»: сельское поселение, в которое входит участок или населённый пункт случая. "
+        "помощь»: сельское поселение, в которое входит населённый пункт заявителя (если он не "
+        "указан — участок или населённый пункт случая). "
         "Доля — точное отношение числителя к знаменателю в процентах, округлённое до целого "
         "(11 из 15 — 73 %, а не 80 %). Для одного сельского поселения показатель равен 0 или "
         "100 %; в городском округе, городском поселении, населённом пункте и на участке "
