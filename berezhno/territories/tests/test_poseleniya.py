@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 
 from berezhno.core.context import acting_as
 from berezhno.territories import services
@@ -205,3 +206,38 @@ def test_the_frozen_plan_matches_the_bundled_data():
     frozen = {(r, m): [(name, settlements) for name, _k, _c, _s, settlements in poseleniya]
               for r, m, poseleniya in migration.PLAN}
     assert frozen == bundled
+
+
+# --------------------------------------------------------------------------- API, directory
+
+
+@pytest.mark.django_db
+def test_the_api_creates_a_poselenie_and_checks_the_parent(client, world, tree):
+    _root, district, okrug, _pos = tree
+    client.force_login(world.user("admin"))
+    url = reverse("territory-list")
+    r = client.post(url, {"level": Level.POSELENIE, "parent": district.pk,
+                          "name": "Новое сельское поселение", "kind": "сельское поселение",
+                          "source": "Закон субъекта о границах"},
+                    content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert (r.json()["level"], r.json()["parent"]) == (3, district.pk)
+    assert r.json()["source"] == "Закон субъекта о границах"
+    r = client.post(url, {"level": Level.SETTLEMENT, "parent": district.pk, "name": "Выселки"},
+                    content_type="application/json")
+    assert r.status_code == 400 and "выберите поселение" in r.json()["fields"]["parent"][0]
+    r = client.post(url, {"level": Level.POSELENIE, "parent": okrug.pk, "name": "Омское"},
+                    content_type="application/json")
+    assert r.status_code == 400 and "нет поселений" in r.json()["fields"]["parent"][0]
+    r = client.get(url, {"level": Level.POSELENIE, "parent": world.mun.pk})
+    assert {t["id"] for t in r.json()["results"]} == {world.pos_town.pk, world.pos_village.pk}
+
+
+@pytest.mark.django_db
+def test_the_directory_names_the_poselenie_and_the_municipality(client, world):
+    r = client.get(reverse("api-directory"), {"settlement": world.village.pk})
+    (hit,) = r.json()
+    assert (hit["settlement"], hit["poselenie"], hit["municipality"]) == (
+        "Кисляки", "Кисляковское сельское поселение", "Называевский район")
+    page = client.get(reverse("territories:directory"), {"settlement": world.village.pk})
+    assert "(Кисляковское сельское поселение, Называевский район)" in page.content.decode()
