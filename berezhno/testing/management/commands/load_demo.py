@@ -310,7 +310,7 @@ class Command(BaseCommand):
             nickname="Дядя Коля", sex="m", estimated_birth_year=1968,
             appearance="рост около 175 см, седая борода, тёмная куртка",
             meeting_place="г. Называевск, вокзал", legal_basis="signal",
-            territory=d1.parent.parent)
+            territory=Territory.objects.get(pk=d1.ancestor_ids()[1]))  # the municipality
         agent_ward = people.person_register(
             user=staff, confirm_not_duplicate=True, consent={
                 "purpose": "social_service", "subject_address": "г. Югорск",
