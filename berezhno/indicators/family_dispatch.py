@@ -36,6 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from berezhno.cases.choices import (
@@ -51,7 +52,6 @@ from berezhno.core.lookups import ids
 from berezhno.people.models import HouseholdMember, Person, years_ago
 from berezhno.referrals.choices import ReferralStatus
 from berezhno.referrals.models import Referral
-from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
 from berezhno.urgent.models import UrgentServiceAct
 
@@ -165,20 +165,20 @@ def helped_cases(node: Territory, start: datetime.date, end: datetime.date) -> Q
     return practice_cases(node).filter(pk__in=helped_case_ids(node, start, end))
 
 
-def settlement_id(path: str) -> int | None:
-    """The settlement on a territory path (region.municipality.settlement.district.)."""
-    parts = [p for p in path.split(".") if p]
-    return int(parts[Level.SETTLEMENT - 1]) if len(parts) >= Level.SETTLEMENT else None
+def path_ids(path: str) -> set[int]:
+    """Every node on a territory path ("region.municipality.поселение.settlement.")."""
+    return {int(p) for p in path.split(".") if p}
 
 
 @dataclass(frozen=True)
 class Helped:
     """The target-group families helped in a period, with their minor children and the
-    settlements they live in (the settlement of the case's district)."""
+    places they live in: every node on the path of the applicant's settlement (of the
+    case's territory when the applicant has none), so their поселение is among them."""
 
     families: frozenset  # ("household", id) or ("person", id) for a case without one
     children: frozenset
-    settlements: frozenset
+    places: frozenset
 
 
 def helped(node: Territory, start: datetime.date, end: datetime.date) -> Helped:
@@ -200,9 +200,11 @@ def _helped(node: Territory, start: datetime.date, end: datetime.date) -> Helped
                           Q(household__isnull=True) & Exists(Person.objects.filter(
                               _minor_q("", end), pk=OuterRef("person_id"))),
                           then=F("person_id")), output_field=BigIntegerField()))
-            .values_list("household_id", "territory__path", "child", "minor_applicant")
+            # Where the family lives: the applicant's settlement, else the case's place.
+            .annotate(place=Coalesce(F("person__settlement__path"), F("territory__path")))
+            .values_list("household_id", "place", "child", "minor_applicant")
             .distinct())
-    families, children, settlements = set(), set(), set()
+    families, children, places = set(), set(), set()
     for household_id, path, child, minor_applicant in rows:
         if household_id is not None and child is not None:
             families.add(("household", household_id))
@@ -212,8 +214,8 @@ def _helped(node: Territory, start: datetime.date, end: datetime.date) -> Helped
             children.add(minor_applicant)
         else:
             continue
-        settlements.add(settlement_id(path))
-    return Helped(frozenset(families), frozenset(children), frozenset(settlements) - {None})
+        places |= path_ids(path)
+    return Helped(frozenset(families), frozenset(children), frozenset(places))
 
 
 # --------------------------------------------------------------------------- grouped forms
@@ -413,9 +415,11 @@ def improvement_share(node: Territory, start: datetime.date, end: datetime.date)
 
 @one_report
 def settlement_coverage(node: Territory, start: datetime.date, end: datetime.date) -> Result:
-    settlements = subtree(node).active_settlements
-    covered = helped(node, start, end).settlements & settlements
-    return Result.share(len(covered), len(settlements))
+    """Сельские поселения with a helped family, of all those of the node (seed 004 counts
+    "11 of 15" сельских поселений of the Nazyvaevsk district; the town is not among them)."""
+    poseleniya = subtree(node).rural_poseleniya
+    covered = helped(node, start, end).places & poseleniya
+    return Result.share(len(covered), len(poseleniya))
 
 
 FAMILIES_HELPED = register(Indicator(
@@ -488,14 +492,20 @@ SETTLEMENT_COVERAGE = register(Indicator(
     practice=Practice.FAMILY_DISPATCH,
     name=_("Охват поселений"),
     definition=_(
-        "Знаменатель — все действующие населённые пункты выбранной территории. Числитель — "
-        "те из них, где живёт хотя бы одна семья из показателя «Семьи с детьми целевой "
-        "группы, получившие помощь»: населённый пункт, к которому относится участок случая "
-        "(или сам населённый пункт, если случай учтён на нём). Для участка населённых "
-        "пунктов ниже нет, и показатель не считается."),
+        "Считается по сельским поселениям муниципального района, как в практике «Семейной "
+        "диспетчерской»: она внедрена в 11 из 15 сельских поселений Называевского района; "
+        "городское поселение (районный центр) в этот счёт не входит. Знаменатель — все "
+        "действующие сельские поселения выбранной территории. Числитель — те из них, где "
+        "живёт хотя бы одна семья из показателя «Семьи с детьми целевой группы, получившие "
+        "помощь»: сельское поселение, в которое входит населённый пункт заявителя (если он не "
+        "указан — участок или населённый пункт случая). "
+        "Доля — точное отношение числителя к знаменателю в процентах, округлённое до целого "
+        "(11 из 15 — 73 %, а не 80 %). Для одного сельского поселения показатель равен 0 или "
+        "100 %; в городском округе, городском поселении, населённом пункте и на участке "
+        "сельских поселений нет, и показатель не считается."),
     unit=Unit.SHARE,
     compute=settlement_coverage,
-    numerator_label=_("населённых пунктов с семьями"),
-    denominator_label=_("населённых пунктов всего"),
+    numerator_label=_("сельских поселений с семьями"),
+    denominator_label=_("сельских поселений всего"),
     as_fraction=True,
 ))

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 from berezhno.cases.choices import Practice
 from berezhno.core import dates
 from berezhno.core import forms as fields
-from berezhno.territories.choices import Level
 from berezhno.territories.models import Territory
 
 from . import periods, selectors
@@ -21,7 +20,8 @@ FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 class TerritoryChoiceField(fields.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        indent = "\u00a0\u00a0" * max(obj.level - Level.REGION, 0)
+        # By the depth, not the level: a settlement of an okrug sits right under it (0037).
+        indent = "\u00a0\u00a0" * max(obj.depth - 1, 0)
         return f"{indent}{obj.name}"
 
 

@@ -42,8 +42,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from berezhno.cases.choices import Practice
-from berezhno.territories.choices import Level
+from berezhno.territories.choices import POSELENIE_KINDS, Level
 from berezhno.territories.models import Territory
+
+RURAL_POSELENIE = POSELENIE_KINDS["rural"]
 
 DASH = "—"
 
@@ -270,6 +272,7 @@ class Subtree:
 
     ids: tuple[int, ...]  # the node and every node below it, active or not
     active_settlements: frozenset[int]
+    rural_poseleniya: frozenset[int]  # active сельские поселения (decision 0037)
 
 
 def subtree(node) -> Subtree:
@@ -284,9 +287,12 @@ def subtree(node) -> Subtree:
     """
     def read() -> Subtree:
         rows = list(Territory.objects.filter(path__startswith=node.path).order_by("path")
-                    .values_list("pk", "level", "is_active"))
-        return Subtree(tuple(pk for pk, _level, _active in rows),
-                       frozenset(pk for pk, level, active in rows
-                                 if level == Level.SETTLEMENT and active))
+                    .values_list("pk", "level", "is_active", "kind"))
+        return Subtree(tuple(pk for pk, _level, _active, _kind in rows),
+                       frozenset(pk for pk, level, active, _kind in rows
+                                 if level == Level.SETTLEMENT and active),
+                       frozenset(pk for pk, level, active, kind in rows
+                                 if level == Level.POSELENIE and active
+                                 and kind.strip().lower() == RURAL_POSELENIE))
 
     return shared(("subtree", node.pk, node.path), read)

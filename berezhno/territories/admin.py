@@ -15,22 +15,25 @@ class TerritoryAdminForm(forms.ModelForm):
     class Meta:
         model = Territory
         fields = ["level", "parent", "name", "kind", "time_zone", "code", "latitude",
-                  "longitude", "population", "is_remote", "is_active"]
+                  "longitude", "population", "is_remote", "is_active", "source"]
 
     def clean(self):
         data = super().clean()
         instance = self.instance if self.instance.pk else None
         level = instance.level if instance is not None else data.get("level")
         if level is not None and "name" in data:
-            services.validate_placement(level=level, parent=data.get("parent"),
-                                        name=data["name"], territory=instance)
+            parent = data.get("parent")
+            placing = instance is None or (parent.pk if parent else None) != instance.parent_id
+            services.validate_placement(level=level, parent=parent, name=data["name"],
+                                        territory=instance, placing=placing)
         return data
 
 
 @admin.register(Territory)
 class TerritoryAdmin(AuditedAdmin):
-    """Creation and moves go through the services: the level rule, no cycles, the whole
-    subtree re-pathed, the audit rows."""
+    """Creation and moves go through the services: the level rules (a settlement of a
+    municipal district under its поселение), no cycles, the whole subtree re-pathed, the
+    audit rows."""
 
     form = TerritoryAdminForm
     list_display = ["name", "level", "kind", "parent", "time_zone", "is_active"]

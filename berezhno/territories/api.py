@@ -22,7 +22,8 @@ class TerritorySerializer(ModelSerializer):
     class Meta:
         model = Territory
         fields = ["id", "level", "parent", "name", "kind", "path", "time_zone", "code",
-                  "latitude", "longitude", "population", "is_remote", "is_active", "version"]
+                  "latitude", "longitude", "population", "is_remote", "is_active", "source",
+                  "version"]
         read_only_fields = ["path"]
 
 
@@ -108,7 +109,9 @@ class DirectoryDistrictSerializer(serializers.Serializer):
 
 class DirectoryHitSerializer(serializers.Serializer):
     settlement = serializers.CharField(source="settlement.name")
-    municipality = serializers.CharField(source="settlement.parent.name")
+    poselenie = serializers.CharField(source="poselenie.name", default=None, allow_null=True)
+    municipality = serializers.CharField(source="municipality.name", default=None,
+                                         allow_null=True)
     street = serializers.CharField(source="street.name", default=None)
     districts = DirectoryDistrictSerializer(many=True)
 

@@ -8,14 +8,10 @@ from django.db import transaction
 
 from berezhno.core.text import normalize_name
 
-from .choices import Level
+from .choices import MUNICIPALITY_KINDS, POSELENIE_KINDS, Level
 from .models import Street, Territory
 
 DATA_FILE = Path(__file__).parent / "data" / "regions.json"
-MUNICIPALITY_KINDS = {
-    "municipal_district": "муниципальный район", "urban_okrug": "городской округ",
-    "city_okrug": "административный округ", "municipal_okrug": "муниципальный округ",
-}
 
 
 def load_regions() -> list[dict]:
@@ -29,11 +25,14 @@ def _dec(value) -> Decimal | None:
 
 @transaction.atomic
 def load_territories(regions: list[dict] | None = None) -> dict[str, Territory]:
-    """Create (or find) the region → municipality → settlement tree and streets.
+    """Create (or find) the region → municipality → поселение → settlement tree and streets.
 
-    Bulk reference load: rows are created directly, like a migration; the
-    tree itself is reference data without personal data. Returns settlements
-    by "municipality/settlement" name.
+    A municipality's ``poseleniya`` hold their settlements; its own ``settlements`` sit
+    right under it: those of an okrug, and those of a municipal district whose поселение
+    no source established (decision 0037 lists them). Every node may carry a ``source``.
+    Bulk reference load: rows are created directly, like a migration; the tree itself is
+    reference data without personal data. Returns settlements by
+    "municipality/settlement" name.
     """
     settlements: dict[str, Territory] = {}
     for region in regions or load_regions():
@@ -41,8 +40,13 @@ def load_territories(regions: list[dict] | None = None) -> dict[str, Territory]:
         for mun in region["municipalities"]:
             m = _node(Level.MUNICIPALITY, r, mun["name"],
                       MUNICIPALITY_KINDS.get(mun.get("kind"), ""), mun, tz=r.time_zone)
-            for st in mun["settlements"]:
-                s = _node(Level.SETTLEMENT, m, st["name"], st.get("kind", ""), st,
+            places = [(m, st) for st in mun.get("settlements", [])]
+            for pos in mun.get("poseleniya", []):
+                p = _node(Level.POSELENIE, m, pos["name"],
+                          POSELENIE_KINDS.get(pos.get("kind"), ""), pos, tz=r.time_zone)
+                places += [(p, st) for st in pos.get("settlements", [])]
+            for parent, st in places:
+                s = _node(Level.SETTLEMENT, parent, st["name"], st.get("kind", ""), st,
                           tz=r.time_zone)
                 settlements[f"{mun['name']}/{st['name']}"] = s
                 Street.objects.bulk_create(
@@ -61,6 +65,7 @@ def _node(level, parent, name, kind, data, tz=None) -> Territory:
         time_zone=data.get("time_zone") or tz or "Europe/Moscow",
         latitude=_dec(data.get("lat")), longitude=_dec(data.get("lon")),
         population=data.get("population"), code=data.get("code", ""),
+        source=data.get("source", ""),
     )
     node.path = f"{parent.path if parent else ''}{node.pk}."
     node.save(update_fields=["path"])

@@ -11,7 +11,9 @@ from .choices import TIME_ZONES, Level
 
 
 class Territory(VersionedModel):
-    """A node of region → municipality → settlement → district, with a materialised path.
+    """A node of region → municipality → поселение → settlement → district, with a
+    materialised path (decisions 0001, 0037). A settlement of an urban or a municipal
+    okrug sits right under the municipality, so ``depth`` is not the level.
 
     ``path`` is the chain of primary keys from the root, each followed by a dot
     ("12.345.6789."), so "this node and everything below" is a prefix filter.
@@ -25,7 +27,8 @@ class Territory(VersionedModel):
     name = models.CharField(_("наименование"), max_length=200)
     kind = models.CharField(
         _("тип"), max_length=60, blank=True,
-        help_text=_("Например: муниципальный район, городской округ, село, деревня."),
+        help_text=_("Например: муниципальный район, городской округ, сельское поселение, "
+                    "село, деревня."),
     )
     path = models.CharField(_("путь"), max_length=255, db_index=True, editable=False)
     time_zone = models.CharField(_("часовой пояс"), max_length=40, choices=TIME_ZONES,
@@ -38,6 +41,10 @@ class Territory(VersionedModel):
     population = models.PositiveIntegerField(_("численность населения"), null=True, blank=True)
     is_remote = models.BooleanField(_("отдалённый"), default=False)
     is_active = models.BooleanField(_("действует"), default=True)
+    source = models.CharField(
+        _("источник"), max_length=300, blank=True,
+        help_text=_("Нормативный акт или документ, по которому заведена территория, например "
+                    "закон субъекта о границах муниципальных образований."))
 
     objects = RestrictedQuerySet.as_manager()
 

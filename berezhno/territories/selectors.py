@@ -19,7 +19,7 @@ def settlements_public() -> QuerySet:
     """Settlements that some district serves: the public directory's choices."""
     return (Territory.objects.filter(level=Level.SETTLEMENT, is_active=True,
                                      pk__in=DistrictCoverage.objects.values("settlement_id"))
-            .select_related("parent").order_by("name"))
+            .select_related("parent__parent").order_by("name"))
 
 
 @dataclass
@@ -28,12 +28,25 @@ class DirectoryHit:
     street: Street | None
     districts: list[District]
 
+    @property
+    def poselenie(self) -> Territory | None:
+        """The settlement's поселение; none for a settlement of an okrug."""
+        parent = self.settlement.parent
+        return parent if parent is not None and parent.level == Level.POSELENIE else None
+
+    @property
+    def municipality(self) -> Territory | None:
+        parent = self.settlement.parent
+        return parent.parent if parent is not None and parent.level == Level.POSELENIE \
+            else parent
+
 
 def directory_lookup(*, settlement_id: int | None = None, query: str = "",
                      limit: int = 20) -> list[DirectoryHit]:
     """Districts serving a settlement or a typed settlement/street name (public, no login)."""
     coverage = DistrictCoverage.objects.select_related(
-        "settlement__parent", "street", "district__territory", "district__specialist")
+        "settlement__parent__parent", "street", "district__territory",
+        "district__specialist")
     if settlement_id:
         rows = list(coverage.filter(settlement_id=settlement_id))
     else:

@@ -17,7 +17,7 @@ from berezhno.core.services import apply_fields, check_version, lock, reject_unk
 from berezhno.core.text import normalize_name, normalize_phone
 
 from . import roles
-from .choices import PARENT_LEVEL, Level
+from .choices import MUNICIPALITY_KINDS, PARENT_LEVELS, Level, municipality_has_poseleniya
 from .models import District, DistrictCoverage, Street, Territory
 
 if TYPE_CHECKING:  # accounts is a sibling layer: only its types are used here
@@ -37,6 +37,7 @@ class TerritoryChanges(TypedDict, total=False):
     population: int | None
     is_remote: bool
     is_active: bool
+    source: str
     parent: Territory | None
 
 
@@ -64,12 +65,18 @@ def _require(user, kind: str, action: str) -> None:
 
 
 def validate_placement(*, level: int, parent: Territory | None, name: str,
-                       territory: Territory | None = None) -> None:
+                       territory: Territory | None = None, placing: bool = True) -> None:
     """Where a territory may sit; every problem is reported at once.
 
-    A node is exactly one level below its parent (region → municipality → settlement →
-    district), a region has no parent, a node never goes under itself or its own
-    descendant, and its name is unique among the parent's children of its level.
+    The tree is region → municipality → поселение → settlement → district (decision
+    0037): a поселение sits under a municipal district (or, as a former поселение, under a
+    municipal okrug), never under an urban okrug; a settlement sits under its поселение,
+    or right under a municipality that has no поселения (an okrug) — never right under a
+    municipal district; a district under a settlement. A region has no parent, a node
+    never goes under itself or its own descendant, and its name is unique among the
+    parent's children of its level. ``placing`` is false for a rename in place: then only
+    the name is checked, so a settlement that the data migration could not place into a
+    поселение can still be renamed before it is moved.
     """
     errors: dict[str, list[str]] = {}
     if territory is not None and parent is not None and (
@@ -78,13 +85,10 @@ def validate_placement(*, level: int, parent: Territory | None, name: str,
             _("Нельзя перенести территорию «%(name)s» в «%(parent)s»: это она сама или её "
               "подчинённая территория, получился бы замкнутый круг.")
             % {"name": territory.name, "parent": parent.name}]
-    elif level == Level.REGION:
-        if parent is not None:
-            errors["parent"] = [_("У региона не бывает вышестоящей территории.")]
-    elif parent is None or parent.level != PARENT_LEVEL[Level(level)]:
-        errors["parent"] = [
-            _("Вышестоящей территорией для уровня «%(level)s» должен быть уровень «%(parent)s».")
-            % {"level": Level(level).label, "parent": PARENT_LEVEL[Level(level)].label}]
+    elif placing:
+        problem = parent_problem(level, parent)
+        if problem:
+            errors["parent"] = [problem]
     name = (name or "").strip()
     if not name:
         errors["name"] = [_("Укажите наименование.")]
@@ -96,6 +100,31 @@ def validate_placement(*, level: int, parent: Territory | None, name: str,
             errors["name"] = [_("Такая территория уже есть на этом уровне.")]
     if errors:
         raise ValidationError(errors)
+
+
+def parent_problem(level: int, parent: Territory | None) -> str:
+    """Why ``parent`` cannot hold a node of ``level`` (Russian), or "" when it can."""
+    if level == Level.REGION:
+        return _("У региона не бывает вышестоящей территории.") if parent is not None else ""
+    allowed = PARENT_LEVELS[Level(level)]
+    if parent is None or parent.level not in allowed:
+        if len(allowed) == 1:
+            return (_("Вышестоящей территорией для уровня «%(level)s» должен быть уровень "
+                      "«%(parent)s».")
+                    % {"level": Level(level).label, "parent": Level(allowed[0]).label})
+        return (_("Вышестоящей территорией для уровня «%(level)s» должен быть уровень "
+                  "«%(first)s» или «%(second)s».")
+                % {"level": Level(level).label, "first": Level(allowed[0]).label,
+                   "second": Level(allowed[1]).label})
+    kind = (parent.kind or "").strip().lower()
+    if level == Level.POSELENIE and kind == MUNICIPALITY_KINDS["urban_okrug"]:
+        return _("В городском округе нет поселений: населённые пункты городского округа "
+                 "входят в него напрямую.")
+    if (level == Level.SETTLEMENT and parent.level == Level.MUNICIPALITY
+            and municipality_has_poseleniya(kind)):
+        return _("Населённый пункт муниципального района входит в городское или сельское "
+                 "поселение: выберите поселение вышестоящей территорией.")
+    return ""
 
 
 def _lock_nodes(*pks: int | None) -> dict[int, Territory]:
@@ -117,7 +146,7 @@ def territory_create(*, user, level: int, parent: Territory | None, name: str, k
                      time_zone: str | None = None, code: str = "",
                      latitude: Decimal | None = None, longitude: Decimal | None = None,
                      population: int | None = None, is_remote: bool = False,
-                     is_active: bool = True) -> Territory:
+                     is_active: bool = True, source: str = "") -> Territory:
     """Create a node under ``parent`` (a region has none); ``time_zone`` defaults to the
     parent's (a region's to Moscow time)."""
     _require(user, roles.TERRITORY, roles.ADD)
@@ -125,7 +154,8 @@ def territory_create(*, user, level: int, parent: Territory | None, name: str, k
     validate_placement(level=level, parent=parent, name=name)
     territory = Territory(level=level, parent=parent, path="", name=name, kind=kind,
                           code=code, latitude=latitude, longitude=longitude,
-                          population=population, is_remote=is_remote, is_active=is_active)
+                          population=population, is_remote=is_remote, is_active=is_active,
+                          source=source)
     # Without a zone of its own a node takes its parent's; a region, the model's default.
     if time_zone is None and parent is not None:
         time_zone = parent.time_zone
@@ -164,7 +194,7 @@ def territory_update(*, user, territory: Territory, expected_version: int | None
         parent = locked[new_parent.pk] if new_parent is not None else None
     if moving or "name" in fields:
         validate_placement(level=territory.level, parent=parent, territory=territory,
-                           name=fields.get("name", territory.name))
+                           name=fields.get("name", territory.name), placing=moving)
     changed = apply_fields(territory, fields)
     if not (changed or moving):
         return territory
@@ -189,8 +219,8 @@ def territory_move(*, user, territory: Territory, new_parent: Territory | None,
                    expected_version: int | None) -> Territory:
     """Move a territory and everything below it under another parent, in one transaction.
 
-    The node must stay exactly one level below its parent and cannot go under itself or
-    its own descendant. The rows are locked, the version checked, the paths of the whole
+    The node must fit under its new parent (``validate_placement``) and cannot go under
+    itself or its own descendant. The rows are locked, the version checked, the paths of the whole
     subtree re-written in one UPDATE; access follows at once, since scopes are path
     prefixes: people of a moved district are seen by the users of the new parent and no
     longer by those of the old one.

@@ -672,7 +672,7 @@ def patrol_and_agents(demo: Demo) -> None:
     social agent, assigned by the district specialist."""
     patrol, hq = demo.users.get("patrol"), demo.users.get("patrolhq")
     d1 = demo.districts[D1]
-    municipality = d1.parent.parent
+    municipality = Territory.objects.get(pk=d1.ancestor_ids()[1])  # via its поселение
     if hq is not None:
         people.person_register(
             user=hq, confirm_not_duplicate=True, is_unidentified=True, nickname="Серый",

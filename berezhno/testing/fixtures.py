@@ -45,6 +45,11 @@ class World:
     p1: Person
     p2: Person
     p3: Person
+    # The поселения of the settlements (decision 0037): the municipalities' kind is left
+    # unstated, so a test may still put a settlement right under them.
+    pos_town: Territory
+    pos_village: Territory
+    pos_other: Territory
 
     def user(self, key: str) -> User:
         return self.users[key]
@@ -70,10 +75,19 @@ def build_world() -> World:
                                 name="Тарский район")
         # Coordinates on the town and p1: the pages with a map are in every page test
         # (the phone width, axe) as they are in the demo.
-        town = TerritoryFactory(user=root, parent=mun, name="Называевск", kind="город",
+        pos_town = TerritoryFactory(user=root, level=Level.POSELENIE, parent=mun,
+                                    name="Называевское городское поселение",
+                                    kind="городское поселение")
+        pos_village = TerritoryFactory(user=root, level=Level.POSELENIE, parent=mun,
+                                       name="Кисляковское сельское поселение",
+                                       kind="сельское поселение")
+        pos_other = TerritoryFactory(user=root, level=Level.POSELENIE, parent=mun2,
+                                     name="Тарское городское поселение",
+                                     kind="городское поселение")
+        town = TerritoryFactory(user=root, parent=pos_town, name="Называевск", kind="город",
                                 latitude=Decimal("55.567"), longitude=Decimal("71.35"))
-        village = TerritoryFactory(user=root, parent=mun, name="Кисляки", kind="село")
-        other_town = TerritoryFactory(user=root, parent=mun2, name="Тара")
+        village = TerritoryFactory(user=root, parent=pos_village, name="Кисляки", kind="село")
+        other_town = TerritoryFactory(user=root, parent=pos_other, name="Тара")
         d1 = TerritoryFactory(user=root, level=Level.DISTRICT, parent=town, name="Участок 1")
         d2 = TerritoryFactory(user=root, level=Level.DISTRICT, parent=town, name="Участок 2")
         d3 = TerritoryFactory(user=root, level=Level.DISTRICT, parent=other_town,
@@ -126,7 +140,8 @@ def build_world() -> World:
                              reason="социальный контракт")
     return World(region=region, mun=mun, mun2=mun2, town=town, village=village,
                  other_town=other_town, d1=d1, d2=d2, d3=d3, provider=provider,
-                 partner_org=partner_org, users=users, p1=p1, p2=p2, p3=p3)
+                 partner_org=partner_org, users=users, p1=p1, p2=p2, p3=p3,
+                 pos_town=pos_town, pos_village=pos_village, pos_other=pos_other)
 
 
 @pytest.fixture

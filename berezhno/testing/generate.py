@@ -243,7 +243,8 @@ class Generator:
         total_pop = sum(s.population or 300 for s in settlements.values())
         by_mun: dict[int, list[Territory]] = defaultdict(list)
         for s in settlements.values():
-            by_mun[s.parent_id].append(s)
+            # By municipality: a settlement sits in its поселение or right under it (0037).
+            by_mun[s.ancestor_ids()[1]].append(s)
         self.slots: list[DistrictSlot] = []
         self.mun_staff: dict[int, dict] = {}
         self.settlement_slots: dict[int, list[DistrictSlot]] = defaultdict(list)
@@ -327,7 +328,7 @@ class Generator:
         else:
             specialist_id = district.specialist_id
         slot = DistrictSlot(territory.pk, specialist_id, provider.pk,
-                            municipality_id=settlement.parent_id)
+                            municipality_id=settlement.ancestor_ids()[1])
         self.slots.append(slot)
         return slot
 

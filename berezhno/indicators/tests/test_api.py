@@ -30,7 +30,7 @@ def test_values_for_a_practice_territory_and_period(world, families, client):
         "fd_children": ("count", 7, None, None),
         "fd_families_on_support": ("count", 4, None, None),
         "fd_improvement_share": ("share", 50, 1, 2),
-        "fd_settlement_coverage": ("share", 50, 1, 2),
+        "fd_settlement_coverage": ("share", 0, 0, 1),
     }
     assert data[0]["name"] == "Семьи с детьми целевой группы, получившие помощь"
     assert "несовершеннолетний" in data[0]["definition"]

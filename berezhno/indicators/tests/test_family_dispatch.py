@@ -7,9 +7,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from berezhno.core.context import acting_as
 from berezhno.indicators import family_dispatch
 from berezhno.indicators.registry import registry
 from berezhno.indicators.selectors import evaluate, quarterly_series
+from berezhno.territories import services as territories
+from berezhno.territories.choices import Level
+from berezhno.territories.loader import load_territories
+from berezhno.territories.models import Territory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,34 +45,35 @@ def row(helped, children, support, improvement, coverage):
 EXPECTED = {
     Q1: {
         # helped: F1 (3 children: the one born 1 May 2008 is still a minor on 31 March), F5.
-        # On support: F1, F4. Closed: F5, not improved. Settlements: town, other_town.
-        "region": row(2, 4, 2, (0, 1), (2, 3)),
-        "mun": row(1, 3, 2, (0, 0), (1, 2)),
+        # On support: F1, F4. Closed: F5, not improved. Helped in the towns only: no
+        # сельское поселение (Кисляковское is the world's one) is covered.
+        "region": row(2, 4, 2, (0, 1), (0, 1)),
+        "mun": row(1, 3, 2, (0, 0), (0, 1)),
         "d1": row(1, 3, 1, (0, 0), (0, 0)),
         "d2": row(0, 0, 1, (0, 0), (0, 0)),
-        "mun2": row(1, 1, 0, (0, 1), (1, 1)),
+        "mun2": row(1, 1, 0, (0, 1), (0, 0)),
     },
     Q2: {
         # helped: F1 (2 children now), F4 (3; the child who left in 2025 is not counted),
         # F6 (the minor applicant), F8 (1). On support: F1, F4, F6, F8. Closed: F1 improved,
         # F8 not asked; F4 moved out and is left out of the share. Settlements: town.
-        "region": row(4, 7, 4, (1, 2), (1, 3)),
-        "mun": row(4, 7, 4, (1, 2), (1, 2)),
+        "region": row(4, 7, 4, (1, 2), (0, 1)),
+        "mun": row(4, 7, 4, (1, 2), (0, 1)),
         "d1": row(2, 3, 2, (1, 1), (0, 0)),
         "d2": row(2, 4, 2, (0, 1), (0, 0)),
-        "mun2": row(0, 0, 0, (0, 0), (0, 1)),
+        "mun2": row(0, 0, 0, (0, 0), (0, 0)),
     },
     YEAR: {
-        "region": row(5, 8, 4, (1, 3), (2, 3)),
-        "mun": row(4, 7, 4, (1, 2), (1, 2)),
+        "region": row(5, 8, 4, (1, 3), (0, 1)),
+        "mun": row(4, 7, 4, (1, 2), (0, 1)),
         "d1": row(2, 3, 2, (1, 1), (0, 0)),
         "d2": row(2, 4, 2, (0, 1), (0, 0)),
-        "mun2": row(1, 1, 0, (0, 1), (1, 1)),
+        "mun2": row(1, 1, 0, (0, 1), (0, 0)),
     },
     Q4_2025: {
-        "region": row(0, 0, 0, (0, 0), (0, 3)),
-        "mun": row(0, 0, 0, (0, 0), (0, 2)),
-        "mun2": row(0, 0, 0, (0, 0), (0, 1)),
+        "region": row(0, 0, 0, (0, 0), (0, 1)),
+        "mun": row(0, 0, 0, (0, 0), (0, 1)),
+        "mun2": row(0, 0, 0, (0, 0), (0, 0)),
     },
 }
 
@@ -93,43 +99,29 @@ def test_the_values_as_shown(world, families):
     shown = {r.indicator.code: r.display for r in evaluate("family_dispatch", world.region, *Q1)}
     assert shown == {
         "fd_families_helped": "2", "fd_children": "4", "fd_families_on_support": "2",
-        "fd_improvement_share": "0\u00a0%", "fd_settlement_coverage": "2 из 3 (67\u00a0%)"}
+        "fd_improvement_share": "0\u00a0%", "fd_settlement_coverage": "0 из 1 (0\u00a0%)"}
     shown = {r.indicator.code: r.display for r in evaluate("family_dispatch", world.d1, *Q1)}
     assert shown["fd_improvement_share"] == "—"  # nobody's case closed: no denominator
-    assert shown["fd_settlement_coverage"] == "—"  # a district has no settlements below it
+    assert shown["fd_settlement_coverage"] == "—"  # a district has no поселения below it
     shown = {r.indicator.code: r.display for r in evaluate("family_dispatch", world.mun, *Q2)}
     assert shown["fd_improvement_share"] == "50\u00a0%"
-    assert shown["fd_settlement_coverage"] == "1 из 2 (50\u00a0%)"
+    assert shown["fd_settlement_coverage"] == "0 из 1 (0\u00a0%)"
 
 
-def test_a_settlement_and_a_village_without_cases(world, families):
-    town = _actual(world.town, Q2)
+def test_a_poselenie_a_settlement_and_a_village_without_cases(world, families):
+    town = _actual(world.pos_town, Q2)
     assert town["fd_families_helped"] == (4, None, None)
-    assert town["fd_settlement_coverage"] == (100, 1, 1)
-    village = _actual(world.village, YEAR)
+    assert town["fd_settlement_coverage"] == (None, 0, 0)  # an urban поселение: not counted
+    # A settlement has no поселение below it: no denominator, no value.
+    assert _actual(world.town, Q2)["fd_settlement_coverage"] == (None, 0, 0)
+    village = _actual(world.pos_village, YEAR)
     assert village["fd_families_helped"] == (0, None, None)
     assert village["fd_settlement_coverage"] == (0, 0, 1)
 
 
-def test_the_quarterly_series_matches_the_quarters(world, families):
-    series = quarterly_series("family_dispatch", world.region, 2026, on=D(2026, 11, 23))
-    assert [s.indicator.code for s in series] == [
-        "fd_families_helped", "fd_children", "fd_families_on_support"]  # counts only
-    values = {s.indicator.code: [v for _q, v in s.points] for s in series}
-    assert values["fd_families_helped"] == [2, 4, 0, 0]
-    assert values["fd_children"] == [4, 7, 0, 0]
-    assert values["fd_families_on_support"] == [2, 4, 1, 1]  # F6 stays on support
-    labels = [q.label for q, _v in series[0].points]
-    assert labels == ["I кв.", "II кв.", "III кв.", "IV кв."]
-    # A quarter not begun yet is not computed.
-    early = quarterly_series("family_dispatch", world.region, 2026, on=D(2026, 5, 1))
-    assert [v for _q, v in early[0].points] == [2, 4, None, None]
-
-
-def test_the_settlement_of_a_path():
-    assert family_dispatch.settlement_id("1.2.3.4.") == 3
-    assert family_dispatch.settlement_id("1.2.3.") == 3
-    assert family_dispatch.settlement_id("1.2.") is None
+def test_the_nodes_of_a_path():
+    assert family_dispatch.path_ids("1.2.3.4.") == {1, 2, 3, 4}
+    assert family_dispatch.path_ids("") == set()
 
 
 SURNAMES = ("Волкова", "Белова", "Новикова", "Морозова", "Соколова")
@@ -188,10 +180,49 @@ def test_a_report_reads_the_families_helped_once(world, builder):
     with CaptureQueriesContext(connection) as ctx:
         rows = evaluate("family_dispatch", world.region, *Q1)
     assert len(_data_queries(ctx)) == 5
-    assert [r.result.value for r in rows] == [5, 10, 5, None, 33]
+    assert [r.result.value for r in rows] == [5, 10, 5, None, 0]
     # The chart of a year: the subtree, then for all four quarters at once the quarters of
     # help, the families helped (with their children) and the families on support
     # (test_grouped.py).
     with CaptureQueriesContext(connection) as ctx:
         quarterly_series("family_dispatch", world.region, 2026, on=D(2026, 12, 31))
     assert len(_data_queries(ctx)) == 1 + 3
+
+
+SEED_004 = ["Путиловское", "Лорис-Меликовское", "Князевское", "Черемновское", "Мангутское",
+            "Налимовское", "Утинское", "Большепесчанское", "Кисляковское", "Искровское",
+            "Жирновское"]
+
+
+def test_the_coverage_of_nazyvaevsk_is_11_of_15_rural_poseleniya(world, builder):
+    """Seed 004: the practice reached 11 of the district's 15 сельских поселений. The
+    indicator shows the true share, 73 % (the seed's text says 80 %), and the town's
+    городское поселение is not among the 15."""
+    load_territories()
+    nazyv = Territory.objects.get(level=Level.MUNICIPALITY,
+                                  name="Называевский муниципальный район")
+    town = Territory.objects.get(level=Level.SETTLEMENT, name="Называевск",
+                                 parent__parent=nazyv)
+    with acting_as("test"):
+        for n, name in enumerate(SEED_004):
+            pos = Territory.objects.get(parent=nazyv, name=f"{name} сельское поселение")
+            village = pos.children.first() or territories.territory_create(
+                user=builder.root, level=Level.SETTLEMENT, parent=pos, name=f"Село Тестовое {n}")
+            head, household = builder.family(f"Семья{n}", village, village,
+                                             children=[D(2016, 1, 1)])
+            case = builder.open(f"N{n}", head, household, received=D(2026, 1, 5))
+            builder.recognise(case, D(2026, 1, 6))
+            (a,) = builder.programme(case, D(2026, 1, 10))
+            builder.done(a, D(2026, 2, 1))
+        # A family of the town counts among the families, not among the поселения.
+        head, household = builder.family("Городская", town, town, children=[D(2016, 1, 1)])
+        case = builder.open("T1", head, household, received=D(2026, 1, 5))
+        builder.recognise(case, D(2026, 1, 6))
+        (a,) = builder.programme(case, D(2026, 1, 10))
+        builder.done(a, D(2026, 2, 1))
+    shown = {r.indicator.code: r for r in evaluate("family_dispatch", nazyv, *Q1)}
+    assert shown["fd_families_helped"].result.value == 12
+    coverage = shown["fd_settlement_coverage"]
+    assert (coverage.result.numerator, coverage.result.denominator) == (11, 15)
+    assert coverage.display == "11 из 15 (73\u00a0%)"
+    assert "11 из 15 сельских поселений" in coverage.indicator.definition

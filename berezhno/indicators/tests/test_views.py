@@ -61,7 +61,7 @@ def test_the_analyst_of_the_region_sees_the_numbers(world, families, client):
     assert share[1] == "0 %"
     assert share[2] == "0 / 1 семей отметили улучшение / семей с закрытым случаем"
     coverage = cells(r, "fd_settlement_coverage")
-    assert coverage[1] == "2 из 3 (67 %)" and coverage[2].startswith("2 / 3")
+    assert coverage[1] == "0 из 1 (0 %)" and coverage[2].startswith("0 / 1")
     # The definition is shown beside the number.
     assert "выбывшую семью опросить нельзя" in share[3]
     assert "моложе 18 лет на последний день периода" in cells(r, "fd_families_helped")[3]
@@ -172,7 +172,8 @@ def test_the_chooser_lists_only_the_scope(world, client):
     client.force_login(world.user("head"))
     r = client.get(reverse("indicators:report"))
     options = {int(x) for x in re.findall(r'<option value="(\d+)"', r.content.decode())}
-    assert options == {world.mun.pk, world.town.pk, world.village.pk, world.d1.pk, world.d2.pk}
+    assert options == {world.mun.pk, world.pos_town.pk, world.pos_village.pk, world.town.pk,
+                       world.village.pk, world.d1.pk, world.d2.pk}
 
 
 def test_a_district_specialist_of_d3_cannot_pick_d1(world, families, client):
@@ -264,7 +265,7 @@ def test_the_xlsx_holds_the_numbers(world, families, client):
     assert by_code["fd_children"][1] == 7
     assert by_code["fd_families_on_support"][1] == 4
     assert by_code["fd_improvement_share"][1:5] == [50, "%", 1, 2]
-    assert by_code["fd_settlement_coverage"][1:5] == [50, "%", 1, 2]
+    assert by_code["fd_settlement_coverage"][1:5] == [0, "%", 0, 1]
     assert "выбывшую семью опросить нельзя" in by_code["fd_improvement_share"][5]
     no_personal_data(repr(rows))
     log = AccessLog.objects.get(kind=AccessKind.EXPORT)
@@ -299,7 +300,7 @@ def test_the_pdf_report(world, families, client):
     content = re.sub(r"\s+", " ", content)
     assert "Показатели практики «Семейная диспетчерская»" in content
     assert "Омская область" in content and "1 января 2026 г. — 31 марта 2026 г." in content
-    assert "2 из 3 (67 %)" in content.replace("\u00a0", " ")
+    assert "0 из 1 (0 %)" in content.replace("\u00a0", " ")
     assert "Как считаются показатели" in content
     assert "Руководитель ____" in content
     no_personal_data(content)

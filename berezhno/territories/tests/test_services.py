@@ -46,7 +46,7 @@ def region2(world):
 def test_move_municipality_repaths_whole_subtree(world, region2):
     root = world.user("root")
     subtree = list(Territory.objects.filter(path__startswith=world.mun.path))
-    assert len(subtree) == 5  # the municipality, two settlements, two districts
+    assert len(subtree) == 7  # the municipality, two поселения, two settlements, two districts
     others = {t.pk: t.path for t in Territory.objects.exclude(path__startswith=world.mun.path)}
     moved = services.territory_move(user=root, territory=world.mun, new_parent=region2,
                                     expected_version=world.mun.version)
@@ -118,7 +118,7 @@ def test_move_under_itself_or_a_descendant_is_refused(world, node, target):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("node,target,expected", [
-    ("town", "region", "«Муниципальное образование»"),  # a settlement under a region
+    ("town", "region", "«Поселение» или «Муниципальное образование»"),  # under a region
     ("d1", "mun2", "«Населённый пункт»"),  # a district under a municipality
     ("mun", "other_town", "«Регион»"),  # a settlement of the other municipality
     ("mun", None, "«Регион»"),
@@ -161,7 +161,7 @@ def test_move_refused_for_a_stale_version_a_name_clash_or_without_the_right(worl
 def test_update_without_moving_keeps_paths(world):
     before = tree()
     services.territory_update(user=world.user("root"), territory=world.town,
-                              parent=world.mun, population=11000,
+                              parent=world.pos_town, population=11000,
                               expected_version=world.town.version)
     after = tree()
     assert {pk: p for pk, (_, p, _) in after.items()} == {pk: p for pk, (_, p, _) in
@@ -222,7 +222,7 @@ def test_admin_moves_through_the_service(client, world, region2):
     r = client.post(url, _admin_form(world.mun, parent=region2.pk))
     assert r.status_code == 302
     assert Territory.objects.get(pk=world.d1.pk).path == (
-        f"{region2.path}{world.mun.pk}.{world.town.pk}.{world.d1.pk}.")
+        f"{region2.path}{world.mun.pk}.{world.pos_town.pk}.{world.town.pk}.{world.d1.pk}.")
     change = ObjectChange.objects.filter(object_id=world.mun.pk).latest("id")
     assert change.actor == world.user("admin") and change.after["parent_id"] == region2.pk
     assert DomainEvent.objects.get(change=change).event_type == "territory.moved"

@@ -36,6 +36,10 @@ def test_generates_households_staff_and_the_consent_gate(generated):
     regions = set(Territory.objects.filter(level=Level.REGION).values_list("name", flat=True))
     assert {"Омская область", "Вологодская область"} <= regions
     assert Person.objects.filter(settlement__name="Омск").exists()
+    # The seed districts come with their поселения, and people live in them (0037).
+    assert Territory.objects.filter(level=Level.POSELENIE,
+                                    parent__name="Называевский муниципальный район").count() == 16
+    assert Person.objects.filter(settlement__parent__level=Level.POSELENIE).exists()
     # Gender forms: patronymics and surnames agree with sex.
     for p in Person.objects.all()[:300]:
         if p.sex == "f":

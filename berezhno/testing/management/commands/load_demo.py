@@ -125,13 +125,15 @@ class Command(BaseCommand):
         places = {"region:Омская область": omsk, "region:Ханты-Мансийский": khmao,
                   "region:Вологодская область": vologda,
                   "mun:Называевский муниципальный район": nazyv}
-        nazyv_town = Territory.objects.get(parent=nazyv, level=Level.SETTLEMENT,
-                                           name="Называевск")
-        villages = list(Territory.objects.filter(parent=nazyv, level=Level.SETTLEMENT)
+        # The settlements of a municipality, in its поселения or right under it (0037).
+        nazyv_town = Territory.objects.get(path__startswith=nazyv.path,
+                                           level=Level.SETTLEMENT, name="Называевск")
+        villages = list(Territory.objects.filter(path__startswith=nazyv.path,
+                                                 level=Level.SETTLEMENT)
                         .exclude(pk=nazyv_town.pk).order_by("name"))
-        bel_town = Territory.objects.get(parent=belozersk_mun, level=Level.SETTLEMENT,
-                                         name="Белозерск")
-        bel_villages = list(Territory.objects.filter(parent=belozersk_mun,
+        bel_town = Territory.objects.get(path__startswith=belozersk_mun.path,
+                                         level=Level.SETTLEMENT, name="Белозерск")
+        bel_villages = list(Territory.objects.filter(path__startswith=belozersk_mun.path,
                                                      level=Level.SETTLEMENT)
                             .exclude(pk=bel_town.pk).order_by("name"))
         district_plan = [
@@ -308,7 +310,7 @@ class Command(BaseCommand):
             nickname="Дядя Коля", sex="m", estimated_birth_year=1968,
             appearance="рост около 175 см, седая борода, тёмная куртка",
             meeting_place="г. Называевск, вокзал", legal_basis="signal",
-            territory=d1.parent.parent)
+            territory=Territory.objects.get(pk=d1.ancestor_ids()[1]))  # the municipality
         agent_ward = people.person_register(
             user=staff, confirm_not_duplicate=True, consent={
                 "purpose": "social_service", "subject_address": "г. Югорск",
