@@ -121,6 +121,7 @@ def test_person_card_main_action_on_the_first_screen(browser, live_server, world
         expect(page.get_by_role("heading", level=1)).to_have_text(world.p1.full_name)
         first_screen(page.get_by_role("heading", name="Записать контакт"))
         # The contact form's first field is reachable on the first screen too.
-        field = page.locator("#contact-form").locator("input:not([type=hidden]), select, textarea").first
+        field = page.locator("#contact-form").locator(
+            "input:not([type=hidden]), select, textarea").first
         assert field.bounding_box()["y"] < PHONE["height"]
         check_trail_on_phone(page, "Граждане")
