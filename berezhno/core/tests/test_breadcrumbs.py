@@ -148,3 +148,47 @@ def test_action_bar_without_secondary_actions_has_no_fold_and_empty_renders_noth
     assert "/m/" in html and "<details" not in html
     assert render("{% action_bar %} {% if no %}x{% endif %} {% more_actions %}"
                   "  {% end_action_bar %}").strip() == ""
+
+
+# Pages outside the trail: the home page (the trail's root) and the pages before the
+# sign-in is complete (no menu yet).
+NO_TRAIL = {"core:home", "accounts:login", "accounts:otp_verify", "accounts:locked_out"}
+# Another address of a menu page: the indicators with their charts, for a browser without
+# scripts (htmx loads the charts into the same page).
+MENU_VARIANTS = {"indicators:charts"}
+
+
+def test_every_page_but_the_menu_pages_has_a_trail(scene):
+    """The permission matrix's HTML pages, as the first signed-in actor allowed to open
+    each: a menu page has no trail, every other page has one (a new page fails here until
+    it gives its ``breadcrumbs`` block)."""
+    from django.test import Client
+
+    from berezhno.core import registry
+    from berezhno.testing.browser import matrix_pages, page_url
+    from berezhno.testing.matrix import discover_scene_extensions
+
+    for extend in discover_scene_extensions():
+        scene = extend(scene)
+    menu = {entry.url_name for entry in registry.menu_entries()} | MENU_VARIANTS
+    missing, extra, seen = [], [], 0
+    for case, actors in matrix_pages():
+        signed_in = [a for a in actors if a != "anonymous"]
+        if not signed_in or case.name in NO_TRAIL:
+            continue
+        client = Client()
+        client.force_login(scene.users[signed_in[0]])
+        response = client.get(page_url(case, scene))
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        if b'<main id="content"' not in response.content:
+            continue  # a fragment of a page (the charts htmx loads into the report)
+        seen += 1
+        has = crumbs(response) is not None
+        if case.name in menu and has:
+            extra.append(case.id)
+        elif case.name not in menu and not has:
+            missing.append(case.id)
+    assert seen > 40, f"only {seen} pages"
+    assert missing == [], f"pages without breadcrumbs: {missing}"
+    assert extra == [], f"menu pages with breadcrumbs: {extra}"
