@@ -130,7 +130,7 @@ def household_edit(request, pk):
             return redirect(result)
     return render(request, "people/simple_form.html", {
         "form": form, "title": _("Домохозяйство: %(h)s") % {"h": household},
-        "back": household.get_absolute_url()},
+        "household": household, "back": household.get_absolute_url()},
         status=_post_status(form) if request.method == "POST" else 200)
 
 
