@@ -69,17 +69,29 @@ function countFilters(panel) {
   panel.querySelectorAll("input, select, textarea").forEach(function (c) {
     if (c.disabled || !c.name || c.form !== form) { return; }
     if (c.type === "checkbox" || c.type === "radio") { if (c.checked) { n++; } }
-    else if (c.tagName === "SELECT") { if (Array.prototype.some.call(c.selectedOptions, function (o) { return o.value !== ""; })) { n++; } }
+    else if (c.tagName === "SELECT") {
+      // The first option is the "all" one («все»: "" or a yes/no select's "unknown").
+      var all = c.options.length ? c.options[0].value : "";
+      if (Array.prototype.some.call(c.selectedOptions, function (o) {
+        return o.value !== "" && (c.multiple || o.value !== all);
+      })) { n++; }
+    }
     else if (c.value.trim() !== "") { n++; }
   });
   var out = panel.querySelector(".filter-count");
   if (out) { out.textContent = n ? ": " + n : ""; }
   panel.setAttribute("data-active", String(n));
+  var searched = Array.prototype.some.call(form.querySelectorAll(".filter-search input, .filter-search select"),
+    function (c) { return c.value.trim() !== ""; });
+  var reset = form.querySelector(".filter-reset");
+  if (reset) { reset.hidden = !(n || searched); }
 }
-document.addEventListener("change", function (event) {
-  var form = event.target && event.target.form;
-  if (!form || !(form.hasAttribute("hx-get") || form.hasAttribute("hx-post"))) { return; }
-  form.querySelectorAll("details.filters[data-fold]").forEach(countFilters);
+["change", "input"].forEach(function (type) {
+  document.addEventListener(type, function (event) {
+    var form = event.target && event.target.form;
+    if (!form || !(form.hasAttribute("hx-get") || form.hasAttribute("hx-post"))) { return; }
+    form.querySelectorAll("details.filters[data-fold]").forEach(countFilters);
+  });
 });
 // --- end of list filters ---
 document.addEventListener("DOMContentLoaded", function () {
