@@ -85,14 +85,14 @@ def filter_panel(form, search="", reset="", submit="", pickers=None, panel_id="f
     # the rest of ``count`` are hidden filters the address carried (a case's activities).
     inside = sum(1 for b in rest if _field_active(form, b)) + sum(
         1 for name in picked if _field_active(form, form[name]))
-    errors = any(b.errors for b in form) or bool(form.non_field_errors()) \
-        if getattr(form, "is_bound", False) else False
+    bound = getattr(form, "is_bound", False)
+    non_field = list(form.non_field_errors()) if bound else []
     return {
-        "form": form, "hidden": [b for b in form.hidden_fields() if b.name not in picked], "top": top,
-        "fields": [{"bound": b, "check": _checkbox(b)} for b in rest],
+        "hidden": [b for b in form.hidden_fields() if b.name not in picked],
         "top_fields": [{"bound": b, "check": _checkbox(b)} for b in top],
-        "pickers": pickers or [], "count": count, "base": count - inside, "any_active": total > 0,
-        "errors": errors, "reset": reset, "submit": submit, "panel_id": panel_id, "fold": fold,
-        "non_field_errors": form.non_field_errors() if getattr(form, "is_bound", False)
-        else [],
+        "fields": [{"bound": b, "check": _checkbox(b)} for b in rest],
+        "pickers": pickers or [], "count": count, "base": count - inside,
+        "any_active": total > 0, "non_field_errors": non_field,
+        "errors": bound and (any(b.errors for b in form) or bool(non_field)),
+        "reset": reset, "submit": submit, "panel_id": panel_id, "fold": fold,
     }

@@ -7,8 +7,8 @@ import re
 
 import pytest
 from django import forms
-from django.test import Client
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 
 from berezhno.cases.tests.conftest import open_case
@@ -70,7 +70,7 @@ def test_a_default_the_page_assumes_is_not_an_active_filter():
 def test_the_panel_puts_the_search_above_and_counts_the_rest():
     context = filter_panel(Sample({"q": "Иванова", "status": "a", "scope": "me"}),
                            search="q", reset="/list/")
-    assert [b.name for b in context["top"]] == ["q"]
+    assert [f["bound"].name for f in context["top_fields"]] == ["q"]
     assert [f["bound"].name for f in context["fields"]] == ["status", "overdue", "kinds"]
     assert context["count"] == 2 and context["base"] == 1  # the hidden filter is outside
     assert context["any_active"] and not context["errors"]
