@@ -62,9 +62,9 @@ def _checkbox(bound) -> bool:
     return bound.widget_type in ("checkbox", "flag")
 
 
-@register.inclusion_tag("core/_filters.html")
-def filter_panel(form, search="", reset="", submit="", pickers=None, panel_id="filters",
-                 fold=True):
+@register.inclusion_tag("core/_filters.html", takes_context=True)
+def filter_panel(context, form, search="", reset="", submit="", pickers=None,
+                 panel_id="filters", fold=True):
     """The filter panel of ``form`` inside the page's ``<form>``.
 
     ``search``: the names of the fields shown above the panel (the search box), comma
@@ -73,7 +73,13 @@ def filter_panel(form, search="", reset="", submit="", pickers=None, panel_id="f
     (``core/_picker_field.html`` arguments, their fields left out of the plain fields);
     ``panel_id``: the ``<details>``' id when a page has two panels; ``fold=False``: a
     report whose filters are its question (nothing is shown before they are chosen) is
-    never folded."""
+    never folded. The pickers read the chosen record through the request's user."""
+    request = context.get("request")
+    if not hasattr(form, "fields"):  # a page rendered without its form: the button only
+        return {"request": request, "hidden": [], "top_fields": [], "fields": [],
+                "pickers": [], "count": 0, "base": 0, "any_active": False,
+                "non_field_errors": [], "errors": False, "reset": reset, "submit": submit,
+                "panel_id": panel_id, "fold": fold}
     searched = _names(search)
     picked = {p["field"].name for p in (pickers or ())}
     visible = [b for b in form.visible_fields() if b.name not in picked]
@@ -88,7 +94,7 @@ def filter_panel(form, search="", reset="", submit="", pickers=None, panel_id="f
     bound = getattr(form, "is_bound", False)
     non_field = list(form.non_field_errors()) if bound else []
     return {
-        "hidden": [b for b in form.hidden_fields() if b.name not in picked],
+        "request": request, "hidden": [b for b in form.hidden_fields() if b.name not in picked],
         "top_fields": [{"bound": b, "check": _checkbox(b)} for b in top],
         "fields": [{"bound": b, "check": _checkbox(b)} for b in rest],
         "pickers": pickers or [], "count": count, "base": count - inside,

@@ -68,13 +68,13 @@ def test_a_default_the_page_assumes_is_not_an_active_filter():
 
 
 def test_the_panel_puts_the_search_above_and_counts_the_rest():
-    context = filter_panel(Sample({"q": "Иванова", "status": "a", "scope": "me"}),
+    context = filter_panel({}, Sample({"q": "Иванова", "status": "a", "scope": "me"}),
                            search="q", reset="/list/")
     assert [f["bound"].name for f in context["top_fields"]] == ["q"]
     assert [f["bound"].name for f in context["fields"]] == ["status", "overdue", "kinds"]
     assert context["count"] == 2 and context["base"] == 1  # the hidden filter is outside
     assert context["any_active"] and not context["errors"]
-    bad = filter_panel(Sample({"status": "zzz"}))
+    bad = filter_panel({}, Sample({"status": "zzz"}))
     assert bad["errors"]
 
 
