@@ -40,10 +40,12 @@ class ReportQueryForm(forms.Form):
     start = forms.DateField(validators=[dates.REPORT],
                             label=gettext_lazy("Период с"), widget=DateInput())
     end = forms.DateField(validators=[dates.REPORT], label=gettext_lazy("по"), widget=DateInput())
+    # The values the page shows unasked (``bind_query``): not counted as filters.
+    filter_defaults: dict[str, str]
 
     def __init__(self, data, *, user):
         super().__init__(data)
-        self.filter_defaults: dict[str, str] = {}
+        self.filter_defaults = {}
         self.fields["territory"].queryset = selectors.report_territories(user)
 
     def _check_year(self, name: str, value: datetime.date | None) -> None:
