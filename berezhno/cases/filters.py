@@ -96,6 +96,9 @@ class SelectorFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None,
                  page: bool = False):
+        # The page's starting values are no filter the user chose: the filter panel
+        # counts only what differs (core.templatetags.lists, decision 0036).
+        self.filter_defaults = {k: str(v) for k, v in self.page_defaults.items()} if page else {}
         if page and self.page_defaults:
             data = data.copy() if data is not None else QueryDict(mutable=True)
             for key, value in self.page_defaults.items():
@@ -115,6 +118,12 @@ class SelectorFilterSet(django_filters.FilterSet):
                 if getattr(f, "cached_choices", False):
                     f.extra["cache_key"] = fields.choices_key(
                         user, f"{type(self).__name__}.{name}")
+
+    @property
+    def form(self):
+        form = super().form
+        form.filter_defaults = self.filter_defaults
+        return form
 
     def prepare(self, user) -> None:
         """Set the choices that depend on the user (before the form is built)."""

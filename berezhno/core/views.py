@@ -15,7 +15,7 @@ from .access import can
 from .audit import mask_sensitive
 from .models import AccessKind
 from .pickers import back_with
-from .views_utils import paginate
+from .views_utils import pager_query, paginate
 
 
 @login_required
@@ -69,7 +69,7 @@ def audit(request):
                 "prompt": registry.picker(code).prompt if registry.picker(code) else ""}
                for name, code in AuditFilterForm.PICKED.items()]
     return render(request, "core/audit.html", {
-        "form": form, "page": page, "view": view, "query": request.GET.urlencode(),
+        "form": form, "page": page, "view": view, "query": pager_query(request.GET),
         "pickers": pickers, "back": back,
         "plain_fields": [f for f in form if f.name not in AuditFilterForm.PICKED]})
 

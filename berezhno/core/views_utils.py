@@ -89,6 +89,14 @@ def paginate(queryset, request, size: int = 50, *, read_kind: str = AccessKind.V
     return Page(items=rows[:size], number=number, has_next=len(rows) > size, size=size)
 
 
+def pager_query(params: QueryDict) -> str:
+    """A list's filters for its pager's links (``templates/_pager.html``): the address's
+    parameters without ``page``, so each link keeps the filters and names one page."""
+    query = params.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 # ------------------------------------------------------------------ searches by POST
 
 

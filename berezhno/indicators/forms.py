@@ -40,9 +40,12 @@ class ReportQueryForm(forms.Form):
     start = forms.DateField(validators=[dates.REPORT],
                             label=gettext_lazy("Период с"), widget=DateInput())
     end = forms.DateField(validators=[dates.REPORT], label=gettext_lazy("по"), widget=DateInput())
+    # The values the page shows unasked (``bind_query``): not counted as filters.
+    filter_defaults: dict[str, str]
 
     def __init__(self, data, *, user):
         super().__init__(data)
+        self.filter_defaults = {}
         self.fields["territory"].queryset = selectors.report_territories(user)
 
     def _check_year(self, name: str, value: datetime.date | None) -> None:
@@ -84,15 +87,21 @@ def bind_query(user, params) -> ReportQueryForm:
     territory: Territory | None
     if data.get("territory"):
         territory = selectors.territory_or_404(user, data["territory"])
+        default = selectors.default_territory(user)
     else:
-        territory = selectors.default_territory(user)
+        default = selectors.default_territory(user)
+        territory = default
         if territory is None:
             raise Http404
     data["territory"] = str(territory.pk)
     quarter = periods.this_quarter(selectors.today(territory))
-    for key, default in (("practice", Practice.FAMILY_DISPATCH),
-                         ("start", quarter.start.isoformat()),
-                         ("end", quarter.end.isoformat())):
+    defaults = {"practice": Practice.FAMILY_DISPATCH, "start": quarter.start.isoformat(),
+                "end": quarter.end.isoformat()}
+    for key, value in defaults.items():
         if not data.get(key):
-            data[key] = default
-    return ReportQueryForm(data, user=user)
+            data[key] = value
+    form = ReportQueryForm(data, user=user)
+    # What the page shows unasked: the filter panel counts only what differs
+    # (core.templatetags.lists, decision 0036).
+    form.filter_defaults = defaults | ({"territory": str(default.pk)} if default else {})
+    return form

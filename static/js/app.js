@@ -52,8 +52,51 @@ function labelCells(root) {
   });
 }
 document.addEventListener("htmx:afterSettle", function () { labelCells(document); });
+// --- List filters (core/_filters.html, decision 0036) ---
+// The panel is open in the HTML (without this file it stays open); at phone width it is
+// folded when no filter is active and none is wrong, so the first screen shows results.
+function foldFilters(root) {
+  if (!window.matchMedia || !window.matchMedia("(max-width: 600px)").matches) { return; }
+  root.querySelectorAll("details.filters[data-fold]").forEach(function (panel) {
+    if (panel.getAttribute("data-active") === "0" && !panel.hasAttribute("data-errors")) {
+      panel.open = false;
+    }
+  });
+}
+// A form that filters by htmx does not reload: its summary recounts as the filters change.
+function countFilters(panel) {
+  var form = panel.closest("form"), n = parseInt(panel.getAttribute("data-base") || "0", 10);
+  panel.querySelectorAll("input, select, textarea").forEach(function (c) {
+    if (c.disabled || !c.name || c.form !== form) { return; }
+    if (c.type === "checkbox" || c.type === "radio") { if (c.checked) { n++; } }
+    else if (c.tagName === "SELECT") {
+      // The first option is the "all" one («все»: "" or a yes/no select's "unknown").
+      var all = c.options.length ? c.options[0].value : "";
+      if (Array.prototype.some.call(c.selectedOptions, function (o) {
+        return o.value !== "" && (c.multiple || o.value !== all);
+      })) { n++; }
+    }
+    else if (c.value.trim() !== "") { n++; }
+  });
+  var out = panel.querySelector(".filter-count");
+  if (out) { out.textContent = n ? ": " + n : ""; }
+  panel.setAttribute("data-active", String(n));
+  var searched = Array.prototype.some.call(form.querySelectorAll(".filter-search input, .filter-search select"),
+    function (c) { return c.value.trim() !== ""; });
+  var reset = form.querySelector(".filter-reset");
+  if (reset) { reset.hidden = !(n || searched); }
+}
+["change", "input"].forEach(function (type) {
+  document.addEventListener(type, function (event) {
+    var form = event.target && event.target.form;
+    if (!form || !(form.hasAttribute("hx-get") || form.hasAttribute("hx-post"))) { return; }
+    form.querySelectorAll("details.filters[data-fold]").forEach(countFilters);
+  });
+});
+// --- end of list filters ---
 document.addEventListener("DOMContentLoaded", function () {
   labelCells(document);
+  foldFilters(document);
   document.querySelectorAll("[data-toggle]").forEach(showPart);
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }

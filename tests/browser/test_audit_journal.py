@@ -22,6 +22,12 @@ def test_the_head_picks_the_citizen_and_the_reader_by_name(page, world, problems
     page.goto(f"/people/{world.p1.pk}/")
     sign_in(page, "head")
     page.goto("/audit/")
+    panel = page.locator("details.filters")
+    # On a phone the filters are folded until opened (decision 0036).
+    expect(panel).to_have_js_property("open", width > 600)
+    if width <= 600:
+        panel.locator("summary").click()
+    expect(page.get_by_label("Гражданин")).to_be_visible()
     page.get_by_label("Гражданин").fill("Семён")
     page.locator("#pick-person-results").get_by_role(
         "link", name=re.compile("Семёнова Алёна Петровна")).click()

@@ -121,7 +121,7 @@ def test_specialist_does_not_see_person_of_other_district(page, live_server, wor
     log_in(page, "spec1")
 
     search_registry(page, "Кузнецов")
-    expect(page.locator("#results")).to_contain_text("Никого не найдено.")
+    expect(page.locator("#results")).to_contain_text("Ничего не найдено. Измените условия")
     expect(page.get_by_role("link", name=re.compile("Кузнецов"))).to_have_count(0)
 
     for url in (f"/people/{other.pk}/", f"/people/{other.pk}/timeline/"):
