@@ -4,7 +4,9 @@
  * tiles), the points, the centre and zoom, and — for a form — the ids of the latitude and
  * longitude inputs to fill by a click, the Enter key (the map's centre) or the browser's
  * location. Markers do not depend on the tiles: with the tile server unreachable they are
- * still drawn on the plain background. Without JavaScript the map stays hidden and the
+ * still drawn on the plain background. So do the approximate outlines (decision 0038):
+ * dashed SVG shapes round a territory's places, under the markers, with a legend naming
+ * them approximate. Without JavaScript the map stays hidden and the
  * text beside it (and the coordinate inputs) is all there is.
  */
 (function () {
@@ -35,6 +37,39 @@
     }
     node.textContent = point.label;
     return node;
+  }
+
+  function outlinePopup(outline, note) {
+    var box = document.createElement("div");
+    box.appendChild(popup(outline));
+    var small = document.createElement("div");
+    small.className = "map-outline-note";
+    small.textContent = note;
+    box.appendChild(small);
+    return box;
+  }
+
+  function drawOutlines(map, data, bounds) {
+    var outlines = data.outlines || [];
+    if (!outlines.length) return;
+    var style = {className: "map-outline", color: "#2b6b5e", weight: 2, opacity: 0.9,
+                 dashArray: "6 6", fillColor: "#2b6b5e", fillOpacity: 0.08};
+    outlines.forEach(function (outline) {
+      var shape = outline.points.length >= 3 ? L.polygon(outline.points, style)
+        : L.polyline(outline.points, style);
+      shape.bindPopup(outlinePopup(outline, data.text.outlineNote));
+      shape.addTo(map);
+      outline.points.forEach(function (at) { bounds.push(at); });
+    });
+    var legend = L.control({position: "bottomleft"});
+    legend.onAdd = function () {
+      var box = L.DomUtil.create("div", "map-legend");
+      var line = L.DomUtil.create("span", "map-legend-line", box);
+      line.setAttribute("aria-hidden", "true");
+      box.appendChild(document.createTextNode(data.text.outlineNote));
+      return box;
+    };
+    legend.addTo(map);
   }
 
   function setupPick(map, el, data) {
@@ -143,6 +178,7 @@
       }).addTo(map);
     }
     var bounds = [];
+    drawOutlines(map, data, bounds);
     data.points.forEach(function (point) {
       var name = point.label || text.marker;
       var marker = L.marker([point.lat, point.lon], {title: name, alt: name, keyboard: true});
