@@ -75,7 +75,7 @@ class DirectoryPlace:
 def directory_places() -> list[DirectoryPlace]:
     """The public directory's map: every served settlement that has coordinates, with its
     districts; a district territory with coordinates of its own is a place too. The
-    territory data hold points only (no outlines, decision 0032)."""
+    territory data hold points only (outlines are derived: ``district_areas``, 0038)."""
     places: dict[int, DirectoryPlace] = {}
     rows = (DistrictCoverage.objects.filter(
         settlement__is_active=True, settlement__latitude__isnull=False,

@@ -49,9 +49,10 @@
     return box;
   }
 
+  // The outlines under the markers, and a legend; returns the legend's box (or null).
   function drawOutlines(map, data, bounds) {
     var outlines = data.outlines || [];
-    if (!outlines.length) return;
+    if (!outlines.length) return null;
     var style = {className: "map-outline", color: "#2b6b5e", weight: 2, opacity: 0.9,
                  dashArray: "6 6", fillColor: "#2b6b5e", fillOpacity: 0.08};
     outlines.forEach(function (outline) {
@@ -70,6 +71,7 @@
       return box;
     };
     legend.addTo(map);
+    return legend.getContainer();
   }
 
   function setupPick(map, el, data) {
@@ -178,7 +180,7 @@
       }).addTo(map);
     }
     var bounds = [];
-    drawOutlines(map, data, bounds);
+    var legend = drawOutlines(map, data, bounds);
     data.points.forEach(function (point) {
       var name = point.label || text.marker;
       var marker = L.marker([point.lat, point.lon], {title: name, alt: name, keyboard: true});
@@ -187,7 +189,10 @@
       bounds.push([point.lat, point.lon]);
     });
     if (bounds.length > 1) {
-      map.fitBounds(bounds, {padding: [24, 24], maxZoom: 14});
+      // Room for the markers' pins above their points and for the legend below.
+      var below = legend ? legend.offsetHeight + 8 : 0;
+      map.fitBounds(bounds, {paddingTopLeft: [24, 44], paddingBottomRight: [24, 24 + below],
+                             maxZoom: 14});
     } else {
       map.setView(data.center, data.zoom);
     }
