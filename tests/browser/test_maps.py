@@ -18,10 +18,8 @@ from playwright.sync_api import expect
 
 from berezhno.people import services
 from berezhno.people.models import Consent, Person
-from berezhno.territories import services as territories
-from berezhno.territories.models import District, Territory
+from berezhno.territories.tests.test_directory_matrix import spread_district_one
 from berezhno.testing.browser import sign_in
-from berezhno.testing.factories import TerritoryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -125,16 +123,8 @@ def test_the_unidentified_form_gets_coordinates_from_the_map(page, problems, wor
 
 @pytest.fixture
 def spread(world):
-    """District 1 serves three placed settlements (the town, the village placed here and a
-    third one): its outline is a triangle."""
-    root = world.user("root")
-    Territory.objects.filter(pk=world.village.pk).update(latitude=Decimal("55.345"),
-                                                         longitude=Decimal("70.627"))
-    third = TerritoryFactory(user=root, parent=world.mun, name="Лорис-Меликово",
-                             latitude=Decimal("55.585"), longitude=Decimal("71.6"))
-    territories.coverage_set(user=root, district=District.objects.get(territory=world.d1),
-                             settlement=third)
-    return third
+    """District 1 serves three placed settlements: its outline is a triangle."""
+    return spread_district_one(world)
 
 
 def test_the_directory_draws_outlines_and_markers_without_tiles(page, problems, world,

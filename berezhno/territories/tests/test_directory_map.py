@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from berezhno.territories import selectors, services
 from berezhno.territories.models import District, Territory
-from berezhno.testing.factories import TerritoryFactory
+from berezhno.territories.tests.test_directory_matrix import spread_district_one
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +22,11 @@ def _map_data(body: str) -> dict:
 
 @pytest.fixture
 def spread(world):
-    """District 1 serves three placed settlements: the town, the village (placed here) and
-    a third one; district 2 one placed settlement only."""
-    root = world.user("root")
-    Territory.objects.filter(pk=world.village.pk).update(latitude=Decimal("55.345"),
-                                                         longitude=Decimal("70.627"))
-    third = TerritoryFactory(user=root, parent=world.mun, name="Лорис-Меликово",
-                             latitude=Decimal("55.585"), longitude=Decimal("71.6"))
-    d1 = District.objects.get(territory=world.d1)
-    services.coverage_set(user=root, district=d1, settlement=third)
-    services.coverage_set(user=root, district=District.objects.get(territory=world.d2),
+    """District 1 serves three placed settlements (the town, the village, a third one);
+    district 2 one placed settlement only."""
+    third = spread_district_one(world)
+    services.coverage_set(user=world.user("root"),
+                          district=District.objects.get(territory=world.d2),
                           settlement=Territory.objects.get(pk=world.town.pk))
     return third
 
