@@ -6,8 +6,13 @@ JSON the template hands to ``static/js/map.js`` through ``json_script``, and int
 shown beside the map (the map is an addition: every point is also written out as text).
 Tiles come from ``BEREZHNO_MAP_TILES_URL``; an empty setting draws the markers on a plain
 background, and so does the browser when the tile server cannot be reached.
+
+The territory data hold points, not boundaries; an outline (``outline``) is the convex
+hull of the points of what a territory serves — an approximation, always labelled as one
+(decision 0038), drawn as a vector layer that needs no tiles either.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -59,25 +64,94 @@ def point(lat: Any, lon: Any, label: str = "", url: str = "") -> Point | None:
     return Point(found[0], found[1], str(label or ""), url)
 
 
+# Hull arithmetic in whole millionths of a degree (the columns' precision): exact, so
+# collinear points are recognised as such and never make a sliver of a polygon.
+_SCALE = 1_000_000
+
+OUTLINE_NOTE = _("Граница приблизительная: по населённым пунктам")
+
+
+def convex_hull(coordinates: Iterable[tuple[Any, Any]]) -> list[tuple[float, float]]:
+    """The convex hull of ``(lat, lon)`` pairs (Andrew's monotone chain), its corners in
+    order around it, the first not repeated at the end; duplicates and points on an edge
+    are left out. Fewer than three distinct points, or all of them on one line, give the
+    distinct points themselves (none, one, or the two ends of the line).
+
+    The degrees are taken as plane coordinates: right for the few tens of kilometres of a
+    district or a municipality, wrong only across the 180th meridian (no data there)."""
+    points = sorted({(round(float(lat) * _SCALE), round(float(lon) * _SCALE))
+                     for lat, lon in coordinates})
+    if len(points) < 3:
+        return [(lat / _SCALE, lon / _SCALE) for lat, lon in points]
+
+    def turn(o: tuple[int, int], a: tuple[int, int], b: tuple[int, int]) -> int:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    def chain(ordered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        kept: list[tuple[int, int]] = []
+        for p in ordered:
+            while len(kept) >= 2 and turn(kept[-2], kept[-1], p) <= 0:
+                kept.pop()
+            kept.append(p)
+        return kept
+
+    lower, upper = chain(points), chain(points[::-1])
+    return [(lat / _SCALE, lon / _SCALE) for lat, lon in lower[:-1] + upper[:-1]]
+
+
+@dataclass(frozen=True)
+class Outline:
+    """An approximate boundary: the hull of the places of a territory (``places``: their
+    names, written beside the map). Three corners or more are an area (a dashed polygon);
+    two are a dashed line between the two places."""
+
+    label: str
+    corners: tuple[tuple[float, float], ...]
+    places: tuple[str, ...] = ()
+    url: str = ""
+
+    @property
+    def is_area(self) -> bool:
+        return len(self.corners) >= 3
+
+
+def outline(coordinates: Iterable[tuple[Any, Any]], label: str, places: Iterable[str] = (),
+            url: str = "") -> Outline | None:
+    """The ``Outline`` of a territory's places (``(lat, lon)`` pairs; missing or impossible
+    coordinates are skipped), or ``None`` when fewer than two distinct places are left: one
+    place is its marker, and any circle round it would invent a size."""
+    found = [c for c in (valid_coordinates(lat, lon) for lat, lon in coordinates)
+             if c is not None]
+    corners = convex_hull(found)
+    if len(corners) < 2:
+        return None
+    return Outline(str(label), tuple(corners), tuple(str(p) for p in places), url)
+
+
 def tiles() -> dict:
     return {"url": getattr(settings, "BEREZHNO_MAP_TILES_URL", "") or "",
             "attribution": getattr(settings, "BEREZHNO_MAP_ATTRIBUTION", "") or ""}
 
 
 def map_context(points: list[Point | None], *, caption: str = "", pick: dict | None = None,
-                dom_id: str = "map", center: tuple[float, float] | None = None) -> dict:
+                dom_id: str = "map", center: tuple[float, float] | None = None,
+                outlines: Iterable[Outline | None] = ()) -> dict:
     """The template context of ``core/_map.html``.
 
     ``pick`` — ``{"lat": <field id>, "lon": <field id>}`` — makes the map fill those two
     inputs on a click or from the browser's location; ``center`` is where a map without
-    points opens (the user's territory). ``data`` is the one thing handed to the script
-    (through ``json_script``, never spliced into code).
+    points opens (the user's territory); ``outlines`` are drawn as dashed shapes under
+    the markers. ``data`` is the one thing handed to the script (through ``json_script``,
+    never spliced into code).
     """
     shown = [p for p in points if p is not None]
+    drawn = [o for o in outlines if o is not None]
     data = {
         "tiles": tiles(),
         "points": [{"lat": p.lat, "lon": p.lon, "label": p.label, "url": p.url}
                    for p in shown],
+        "outlines": [{"label": o.label, "url": o.url,
+                      "points": [[lat, lon] for lat, lon in o.corners]} for o in drawn],
         "center": ([shown[0].lat, shown[0].lon] if shown
                    else list(center) if center else list(DEFAULT_CENTER)),
         "zoom": (POINT_ZOOM if len(shown) == 1 else TERRITORY_ZOOM if center and not shown
@@ -99,13 +173,15 @@ def map_context(points: list[Point | None], *, caption: str = "", pick: dict | N
             "zoomOut": str(_("Отдалить")),
             "closePopup": str(_("Закрыть подпись")),
             "marker": str(_("Метка на карте")),
+            "outlineNote": str(OUTLINE_NOTE),
             "pickHint": str(_("Нажмите на карту, чтобы указать место (на клавиатуре: "
                               "стрелки двигают карту, Enter ставит точку в её центре), "
                               "или введите координаты в поля выше.")),
         },
     }
     return {"map_id": dom_id, "map_data_id": f"{dom_id}-data", "map_data": data,
-            "map_points": shown, "map_caption": caption, "map_pick": pick is not None}
+            "map_points": shown, "map_outlines": drawn, "map_caption": caption,
+            "map_pick": pick is not None}
 
 
 LATITUDE_ERRORS = {

@@ -48,7 +48,10 @@ class PersonForm(forms.ModelForm):
     phone = forms.CharField(label=_("Телефон"), required=False, max_length=30,
                             widget=forms.TextInput(attrs={"placeholder": "+7 900 123-45-67",
                                                           "inputmode": "tel"}))
-    latitude = maps.latitude_field()
+    # The map after them fills them (people/_person_map.html).
+    latitude = maps.latitude_field(help_text=_(
+        "Точка адреса: на карте ниже, «Моё местоположение» или координаты, например "
+        "54.989342 и 73.368212."))
     longitude = maps.longitude_field()
 
     class Meta:

@@ -88,7 +88,7 @@ class DirectoryPlace:
 def directory_places() -> list[DirectoryPlace]:
     """The public directory's map: every served settlement that has coordinates, with its
     districts; a district territory with coordinates of its own is a place too. The
-    territory data hold points only (no outlines, decision 0032)."""
+    territory data hold points only (outlines are derived: ``district_areas``, 0038)."""
     places: dict[int, DirectoryPlace] = {}
     rows = (DistrictCoverage.objects.filter(
         settlement__is_active=True, settlement__latitude__isnull=False,
@@ -107,6 +107,38 @@ def directory_places() -> list[DirectoryPlace]:
         places.setdefault(district.territory_id, DirectoryPlace(
             district.territory, [_district_name(district)]))
     return sorted(places.values(), key=lambda p: p.territory.name)
+
+
+@dataclass
+class DistrictArea:
+    """What an approximate outline of a district goes round (decision 0038): the served
+    settlements that have coordinates and, when it has one, the district's own point."""
+
+    district: District
+    name: str
+    places: list[Territory]
+
+
+def district_areas() -> list[DistrictArea]:
+    """Every active district with its placed settlements (and its own point), for the
+    directory's outlines. The territory data hold no boundaries: an outline drawn from these
+    is the hull of the places, and says so."""
+    areas: dict[int, DistrictArea] = {}
+    rows = (DistrictCoverage.objects.filter(
+        district__territory__is_active=True, settlement__is_active=True,
+        settlement__latitude__isnull=False, settlement__longitude__isnull=False)
+        .select_related("settlement", "district__territory")
+        .order_by("settlement__name"))
+    for row in rows:
+        area = areas.setdefault(row.district_id, DistrictArea(
+            row.district, _district_name(row.district), []))
+        if all(p.pk != row.settlement_id for p in area.places):
+            area.places.append(row.settlement)
+    for area in areas.values():
+        own = area.district.territory
+        if own.latitude is not None and own.longitude is not None:
+            area.places.append(own)
+    return sorted(areas.values(), key=lambda a: a.name)
 
 
 def _district_name(district: District) -> str:

@@ -40,7 +40,7 @@ def directory(request):
     if request.headers.get("HX-Request"):
         return render(request, "territories/_directory_results.html", context)
     return render(request, "territories/directory.html", context | {
-        "places": directory_points()})
+        "places": directory_points(), "outlines": directory_outlines()})
 
 
 def directory_points() -> list[maps.Point]:
@@ -57,3 +57,16 @@ def directory_points() -> list[maps.Point]:
         if shown is not None:
             points.append(shown)
     return points
+
+
+def directory_outlines() -> list[maps.Outline]:
+    """Each district's approximate outline: the hull of the settlements it serves (and of
+    its own point), named with them; a district with one placed settlement has none (its
+    marker says where it is). Decision 0038."""
+    found = []
+    for area in selectors.district_areas():
+        shown = maps.outline([(t.latitude, t.longitude) for t in area.places], area.name,
+                             [t.name for t in area.places if t.level == Level.SETTLEMENT])
+        if shown is not None:
+            found.append(shown)
+    return found

@@ -4,7 +4,9 @@
  * tiles), the points, the centre and zoom, and — for a form — the ids of the latitude and
  * longitude inputs to fill by a click, the Enter key (the map's centre) or the browser's
  * location. Markers do not depend on the tiles: with the tile server unreachable they are
- * still drawn on the plain background. Without JavaScript the map stays hidden and the
+ * still drawn on the plain background. So do the approximate outlines (decision 0038):
+ * dashed SVG shapes round a territory's places, under the markers, with a legend naming
+ * them approximate. Without JavaScript the map stays hidden and the
  * text beside it (and the coordinate inputs) is all there is.
  */
 (function () {
@@ -35,6 +37,41 @@
     }
     node.textContent = point.label;
     return node;
+  }
+
+  function outlinePopup(outline, note) {
+    var box = document.createElement("div");
+    box.appendChild(popup(outline));
+    var small = document.createElement("div");
+    small.className = "map-outline-note";
+    small.textContent = note;
+    box.appendChild(small);
+    return box;
+  }
+
+  // The outlines under the markers, and a legend; returns the legend's box (or null).
+  function drawOutlines(map, data, bounds) {
+    var outlines = data.outlines || [];
+    if (!outlines.length) return null;
+    var style = {className: "map-outline", color: "#2b6b5e", weight: 2, opacity: 0.9,
+                 dashArray: "6 6", fillColor: "#2b6b5e", fillOpacity: 0.08};
+    outlines.forEach(function (outline) {
+      var shape = outline.points.length >= 3 ? L.polygon(outline.points, style)
+        : L.polyline(outline.points, style);
+      shape.bindPopup(outlinePopup(outline, data.text.outlineNote));
+      shape.addTo(map);
+      outline.points.forEach(function (at) { bounds.push(at); });
+    });
+    var legend = L.control({position: "bottomleft"});
+    legend.onAdd = function () {
+      var box = L.DomUtil.create("div", "map-legend");
+      var line = L.DomUtil.create("span", "map-legend-line", box);
+      line.setAttribute("aria-hidden", "true");
+      box.appendChild(document.createTextNode(data.text.outlineNote));
+      return box;
+    };
+    legend.addTo(map);
+    return legend.getContainer();
   }
 
   function setupPick(map, el, data) {
@@ -143,6 +180,7 @@
       }).addTo(map);
     }
     var bounds = [];
+    var legend = drawOutlines(map, data, bounds);
     data.points.forEach(function (point) {
       var name = point.label || text.marker;
       var marker = L.marker([point.lat, point.lon], {title: name, alt: name, keyboard: true});
@@ -151,7 +189,10 @@
       bounds.push([point.lat, point.lon]);
     });
     if (bounds.length > 1) {
-      map.fitBounds(bounds, {padding: [24, 24], maxZoom: 14});
+      // Room for the markers' pins above their points and for the legend below.
+      var below = legend ? legend.offsetHeight + 8 : 0;
+      map.fitBounds(bounds, {paddingTopLeft: [24, 44], paddingBottomRight: [24, 24 + below],
+                             maxZoom: 14});
     } else {
       map.setView(data.center, data.zoom);
     }

@@ -1,7 +1,8 @@
-"""The map component in Chromium (decision 0032): markers are drawn when the tile server
-cannot be reached, the unidentified-person form gets its coordinates from a click, the
-keyboard or the browser's location, the pages with a map fit a 360 px phone, and the
-person card with its map stays under the page-weight budget.
+"""The map component in Chromium (decisions 0032, 0038): markers are drawn when the tile
+server cannot be reached, the unidentified-person form gets its coordinates from a click,
+the keyboard or the browser's location, the person form from a click on a phone, the
+directory draws its districts' approximate outlines without tiles, the pages with a map
+fit a 360 px phone, and the person card with its map stays under the page-weight budget.
 
 The tiles point at a closed port of 127.0.0.1: every tile request fails, as on a village
 connection that reaches the server but not the tile host.
@@ -16,7 +17,8 @@ import pytest
 from playwright.sync_api import expect
 
 from berezhno.people import services
-from berezhno.people.models import Person
+from berezhno.people.models import Consent, Person
+from berezhno.territories.tests.test_directory_matrix import spread_district_one
 from berezhno.testing.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -119,6 +121,83 @@ def test_the_unidentified_form_gets_coordinates_from_the_map(page, problems, wor
     assert problems.unexpected(closed_tiles) == []
 
 
+@pytest.fixture
+def spread(world):
+    """District 1 serves three placed settlements: its outline is a triangle."""
+    return spread_district_one(world)
+
+
+def test_the_directory_draws_outlines_and_markers_without_tiles(page, problems, world,
+                                                                spread, settings):
+    settings.BEREZHNO_MAP_TILES_URL = ""
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto("/find-specialist/")  # public
+    expect(page.locator("#map .leaflet-marker-icon")).to_have_count(3)
+    outline = page.locator("#map .leaflet-overlay-pane svg path.map-outline")
+    expect(outline).to_have_count(1)
+    expect(outline).to_have_attribute("stroke-dasharray", "6 6")
+    # A closed shape of three corners round the settlements, with some size on screen.
+    assert outline.get_attribute("d").count("L") == 2 and outline.get_attribute(
+        "d").endswith("z")
+    box = outline.bounding_box()
+    assert box and box["width"] > 20 and box["height"] > 20, box
+    expect(page.locator("#map img.leaflet-tile")).to_have_count(0)
+    expect(page.locator("#map .map-legend")).to_have_text(
+        "Граница приблизительная: по населённым пунктам")
+    # Its popup names the district and says the line is approximate (clicked in the
+    # triangle's middle, away from the markers at its corners).
+    centre = page.evaluate("""() => {
+        const map = document.getElementById('map').berezhnoMap;
+        const ring = Object.values(map._layers).find(l => l.getLatLngs && l.options
+            && l.options.className === 'map-outline').getLatLngs()[0];
+        const lat = ring.reduce((s, p) => s + p.lat, 0) / ring.length;
+        const lng = ring.reduce((s, p) => s + p.lng, 0) / ring.length;
+        return map.latLngToContainerPoint([lat, lng]);
+    }""")
+    page.locator("#map").click(position={"x": centre["x"], "y": centre["y"]})
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Участок 1")
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Граница приблизительная")
+    # The words beside the map say the same.
+    expect(page.locator(".map-outlines")).to_contain_text(
+        "Участок 1 — Кисляки, Лорис-Меликово, Называевск")
+    assert _scroll_width(page) <= 360
+    assert problems.unexpected() == []
+
+
+def test_the_person_form_gets_coordinates_from_a_click_on_a_phone(page, problems, world,
+                                                                  closed_tiles):
+    page.set_viewport_size({"width": 360, "height": 800})
+    sign_in(page, world.user("specialist").username)
+    page.goto("/people/new/")
+    latitude, longitude = page.get_by_label("Широта"), page.get_by_label("Долгота")
+    expect(latitude).to_have_value("")
+    expect(page.locator("#consent-block")).to_be_hidden()  # the consent part still hides
+    page.locator("#map").scroll_into_view_if_needed()
+    page.locator("#map").click(position={"x": 150, "y": 100})
+    expect(page.locator("#map-status")).to_have_text("Координаты заполнены: точка на карте.")
+    lat, lon = latitude.input_value(), longitude.input_value()
+    assert len(lat.split(".")[1]) == 6 and len(lon.split(".")[1]) == 6
+    # Near where the specialist works (the town at 55.567, 71.35: the map opens there).
+    assert abs(float(lat) - 55.567) < 0.2 and abs(float(lon) - 71.35) < 0.2, (lat, lon)
+    expect(page.locator("#map .leaflet-marker-icon")).to_have_count(1)
+    assert _scroll_width(page) <= 360
+
+    page.get_by_label("Фамилия").fill("Картина")
+    page.get_by_label("Имя", exact=True).fill("Анна")
+    page.get_by_label("Участок или территория учёта").select_option(str(world.d1.pk))
+    page.get_by_label("Гражданин подписал согласие сейчас").check()
+    page.get_by_label("Адрес субъекта").fill("г. Называевск, ул. Мира, 1")
+    page.get_by_label("Документ, удостоверяющий личность").fill("паспорт 5200 123456")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_text("Гражданин зарегистрирован.")).to_be_visible()
+    person = Person.objects.get(surname="Картина")
+    assert (person.latitude, person.longitude) == (Decimal(lat), Decimal(lon))
+    assert Consent.objects.filter(person=person, is_active=True).exists()
+    # The card shows the point picked.
+    expect(page.locator("#map .leaflet-marker-icon")).to_have_count(1)
+    assert problems.unexpected(closed_tiles) == []
+
+
 def _scroll_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
@@ -127,7 +206,8 @@ def test_pages_with_a_map_fit_a_phone(page, problems, world, placed, closed_tile
     page.set_viewport_size({"width": 360, "height": 800})
     sign_in(page, world.user("specialist").username)
     for url in (f"/people/{world.p1.pk}/", f"/people/households/{placed.pk}/",
-                "/people/unidentified/new/", "/find-specialist/"):
+                "/people/unidentified/new/", "/people/new/", f"/people/{world.p1.pk}/edit/",
+                "/find-specialist/"):
         page.goto(url)
         expect(page.locator("#map .leaflet-marker-icon, #map.leaflet-container").first
                ).to_be_attached()

@@ -2,7 +2,9 @@
 
 - ``{% point_map lat lon label %}`` — one marker (a person's address); nothing is drawn
   when the coordinates are missing.
-- ``{% points_map points caption %}`` — markers of a list of ``core.maps.Point``.
+- ``{% points_map points caption outlines %}`` — markers of a list of ``core.maps.Point``
+  and, optionally, approximate outlines (``core.maps.Outline``, decision 0038) drawn as
+  dashed shapes under them.
 - ``{% pick_map form.latitude form.longitude caption center %}`` — a map that fills the two
   fields by a click, a key or the browser's location (``center``: where it opens when the
   fields are empty); the fields stay typeable without JavaScript.
@@ -39,12 +41,13 @@ def point_map(context, lat, lon, label="", caption=""):
 
 
 @register.inclusion_tag("core/_map.html", takes_context=True)
-def points_map(context, points, caption=""):
+def points_map(context, points, caption="", outlines=None):
     shown = [p for p in points or [] if p is not None]
-    if not shown:
+    drawn = [o for o in outlines or [] if o is not None]
+    if not shown and not drawn:
         return {"map_empty": True}
     dom_id, first = _page_state(context)
-    return maps.map_context(shown, caption=caption, dom_id=dom_id) | {
+    return maps.map_context(shown, caption=caption, dom_id=dom_id, outlines=drawn) | {
         "map_assets": first, "map_empty": False}
 
 

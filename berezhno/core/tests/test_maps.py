@@ -141,3 +141,62 @@ def test_the_tile_host_is_allowed_to_load_images():
     assert tiles_origin("https://{s}.tiles.example.org/{z}/{x}/{y}.png") == \
         "https://*.tiles.example.org"
     assert tiles_origin("") is None and tiles_origin("/tiles/{z}/{x}/{y}.png") is None
+
+
+# Approximate outlines (decision 0038): the convex hull of a territory's places.
+
+def test_the_hull_of_a_square_is_its_corners_counter_clockwise():
+    square = [(0, 0), (0, 1), (1, 1), (1, 0)]
+    inside = [(0.5, 0.5), (0.25, 0.75)]
+    hull = maps.convex_hull(square + inside)
+    assert sorted(hull) == sorted((float(a), float(b)) for a, b in square)
+    # In order round it (not a bow tie): every turn goes the same way.
+    turns = [(b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+             for a, b, c in zip(hull, hull[1:] + hull[:1], hull[2:] + hull[:2], strict=True)]
+    assert all(t > 0 for t in turns), hull
+
+
+def test_points_on_an_edge_and_duplicates_are_not_corners():
+    hull = maps.convex_hull([(0, 0), (2, 0), (2, 2), (0, 2), (1, 0), (2, 1), (0, 0),
+                             (Decimal("2.000000"), Decimal("2")), (1, 1)])
+    assert len(hull) == 4 and (1.0, 0.0) not in hull and (2.0, 1.0) not in hull
+
+
+def test_collinear_places_give_the_two_ends_of_the_line():
+    # Degrees with six decimals: exact arithmetic, no sliver from a float's rounding.
+    line = [(55.1, 71.1), (55.3, 71.3), (55.2, 71.2), (55.4, 71.4)]
+    assert maps.convex_hull(line) == [(55.1, 71.1), (55.4, 71.4)]
+    assert maps.outline(line, "Участок").corners == ((55.1, 71.1), (55.4, 71.4))
+    assert maps.outline(line, "Участок").is_area is False
+
+
+def test_fewer_than_three_places():
+    assert maps.convex_hull([]) == []
+    assert maps.convex_hull([(55, 71), (55, 71)]) == [(55.0, 71.0)]
+    assert maps.convex_hull([(56, 72), (55, 71)]) == [(55.0, 71.0), (56.0, 72.0)]
+    # One place is its marker: no outline (a circle round it would invent a size).
+    assert maps.outline([(55, 71), ("55.000000", "71.0")], "Участок") is None
+    assert maps.outline([], "Участок") is None
+    # Missing or impossible coordinates are skipped, not drawn.
+    assert maps.outline([(55, 71), (None, 72), (95, 71)], "Участок") is None
+    two = maps.outline([(55, 71), (56, 72), (None, None)], "Участок", ["А", "Б"])
+    assert two is not None and not two.is_area and two.places == ("А", "Б")
+
+
+def test_an_outline_goes_to_the_script_and_into_words():
+    area = maps.outline([(55.0, 71.0), (55.2, 71.0), (55.1, 71.4), (55.1, 71.1)],
+                        "Участок 1", ["Называевск", "Кисляки", "Мангут"])
+    assert area is not None and area.is_area and len(area.corners) == 3
+    data = maps.map_context([maps.point(55.1, 71.1, "Называевск")], outlines=[area, None])
+    assert data["map_data"]["outlines"] == [{"label": "Участок 1", "url": "", "points": [
+        [lat, lon] for lat, lon in area.corners]}]
+    assert data["map_data"]["text"]["outlineNote"] == \
+        "Граница приблизительная: по населённым пунктам"
+    html = _render("{% points_map points 'Участки' outlines %}",
+                   points=[maps.point(55.1, 71.1, "Называевск")], outlines=[area])
+    assert "Участок 1 — Называевск, Кисляки, Мангут" in html
+    assert "Границы на карте приблизительные" in html
+    # Outlines alone still draw a map; nothing at all draws none.
+    assert "leaflet.js" in _render("{% points_map points '' outlines %}", points=[],
+                                   outlines=[area])
+    assert _render("{% points_map points '' outlines %}", points=[], outlines=[None]).strip() == ""

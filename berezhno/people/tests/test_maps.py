@@ -30,8 +30,49 @@ def test_the_card_shows_the_address_on_a_map_when_it_has_coordinates(client, wor
 
 def test_pages_without_a_map_do_not_carry_leaflet(client, world):
     client.force_login(world.user("specialist"))
-    for name in ("core:home", "people:list", "people:create"):
+    for name in ("core:home", "people:list", "people:household_list"):
         assert "leaflet" not in client.get(reverse(name)).content.decode(), name
+
+
+def test_the_person_form_has_a_map_after_the_coordinates(client, world):
+    client.force_login(world.user("specialist"))
+    page = client.get(reverse("people:create")).content.decode()
+    data = _map_data(page)
+    assert data["pick"] == {"lat": "id_latitude", "lon": "id_longitude"}
+    assert data["points"] == []
+    assert data["center"] == [55.567, 71.35]  # where the specialist works (the town)
+    # After the two inputs, before the consent part; hidden until the script shows it.
+    assert (page.index('id="id_longitude"') < page.index('id="map"')
+            < page.index('id="consent-block"'))
+    assert '<div class="map map-pick" id="map" data-map="map-data" hidden' in page
+    assert page.count("leaflet.js") == 1
+    # Editing: the person's point is the marker.
+    edit = _map_data(client.get(reverse("people:edit", args=[world.p1.pk])).content.decode())
+    assert edit["points"] == [{"lat": 55.5877, "lon": 71.594592, "label": "Адрес на карте",
+                               "url": ""}]
+
+
+def test_the_person_form_with_errors_keeps_its_map_and_summary(client, world):
+    client.force_login(world.user("specialist"))
+    response = client.post(reverse("people:create"), {
+        "surname": "Картина", "name": "Анна", "territory": world.d1.pk,
+        "latitude": "95", "longitude": "71,6"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_latitude"' in page  # the summary links to the field
+    assert "Широта должна быть от −90 до 90." in page
+    data = _map_data(page)
+    assert data["points"] == []  # an impossible point is not drawn
+    assert 'value="71,6"' in page  # what was typed stays
+    ok = client.post(reverse("people:create"), {
+        "surname": "Картина", "name": "Анна", "territory": world.d1.pk,
+        "latitude": "55,5701234", "longitude": "71.3512", "with_consent": "1",
+        "consent-purpose": "social_service", "consent-valid_from": "2026-01-10",
+        "consent-subject_address": "г. Называевск", "consent-subject_document": "паспорт",
+        "consent-data_list": "ФИО, адрес"})
+    assert ok.status_code == 302, ok.content.decode()[:3000]
+    person = Person.objects.get(surname="Картина")
+    assert (person.latitude, person.longitude) == (Decimal("55.570123"), Decimal("71.351200"))
 
 
 def test_the_household_card_shows_its_members(client, world):

@@ -133,7 +133,7 @@ def person_create(request):
     return render(request, "people/person_form.html", {
         "form": form, "consent_form": consent_form, "candidates": candidates,
         "with_consent": with_consent, "creating": True, "share_request": share_request,
-        "next": back,
+        "next": back, "map_center": home_point(request.user),
     }, status=(409 if share_request else 400) if posted else 200)
 
 
@@ -242,7 +242,8 @@ def person_edit(request, pk):
     share_request = (error.details.get("share_request")
                      if isinstance(error, services.SnilsElsewhereError) else None)
     return render(request, "people/person_form.html", {
-        "form": form, "person": person, "share_request": share_request}, status=status)
+        "form": form, "person": person, "share_request": share_request,
+        "map_center": home_point(request.user)}, status=status)
 
 
 @login_required
