@@ -32,6 +32,13 @@ class Shot:
     before: object = None  # a callable taking the page, run before the shot
 
 
+def _open_filters(page) -> None:
+    """Unfold the list's filter panel (folded at phone width, decision 0036)."""
+    summary = page.locator("details.filters:not([open]) > summary")
+    if summary.count():
+        summary.first.click()
+
+
 def _submit_empty(page) -> None:
     """Submit the page's main form as it is (for the error summary's shot)."""
     page.locator("main form button[type=submit]").last.click()
@@ -77,10 +84,19 @@ SHOTS = (
     Shot("flow-audit-360.png", "head", "/audit/"),
     # The interface's components (docs/development/ui.md), each on a page that uses it.
     Shot("ui-home-card.png", "specialist1", "/", selector="section.home-card"),
-    Shot("ui-table-cards.png", "specialist1", "/people/", selector="main table"),
+    Shot("ui-table-cards.png", "specialist1", "/people/", selector="main table tbody tr"),
     Shot("ui-error-summary.png", "specialist1", "/people/new/", selector=".error-summary",
          before=_submit_empty),
-    Shot("ui-picker.png", "head", "/audit/", selector=".picker"),
+    Shot("ui-picker.png", "head", "/audit/", selector=".picker", before=_open_filters),
+    Shot("ui-breadcrumbs.png", "dispatcher", lambda: _case_of("dispatcher", status="in_progress"),
+         selector="nav.breadcrumbs"),
+    Shot("ui-action-bar.png", "dispatcher", lambda: _case_of("dispatcher", status="intake"),
+         selector=".action-bar"),
+    Shot("ui-filters.png", "dispatcher", "/cases/", selector="form.filter-form"),
+    Shot("ui-empty.png", "specialist1", "/jobs/", selector=".empty"),
+    Shot("ui-pager.png", "head", "/audit/", selector=".pager"),
+    Shot("ui-map.png", "specialist1", "/find-specialist/", selector="figure.map-figure"),
+    Shot("ui-pick-map.png", "specialist1", "/people/new/", selector="figure.map-figure"),
 )
 
 
@@ -130,6 +146,7 @@ class Command(BaseCommand):
                     if shot.before is not None:
                         shot.before(page)  # type: ignore[operator]
                     if shot.selector:
+                        page.wait_for_timeout(300)  # a map's script draws after load
                         page.locator(shot.selector).first.screenshot(
                             path=str(folder / shot.name))
                     else:
