@@ -167,7 +167,8 @@ def bank_entry_update(*, user, entry: BankEntry, expected_version: int | None,
     reject_unknown(changes, BankEntryChanges.__annotations__, "bank_entry_update")
     entry = _lock(user, entry)
     before = _snapshot(entry)
-    check_version(entry, expected_version, list(changes), before)
+    # The reasons are a child table: the conflict names the entry's own fields.
+    check_version(entry, expected_version, [f for f in changes if f != "reasons"], before)
     if entry.removed_on is not None:
         raise TransitionError(_("Гражданин исключён из банка данных: запись не изменяется."))
     errors: dict[str, list] = {}
