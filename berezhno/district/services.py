@@ -7,7 +7,7 @@ action and the version the user saw, validates all fields at once (Russian
 
 import datetime
 from collections.abc import Iterable
-from typing import TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from berezhno.cases.services import deadline, staff_in_scope
 from berezhno.core import audit, dates
+from berezhno.core.access import territories_in_scope
 from berezhno.core.errors import DomainError, ErrorCode, TransitionError
 from berezhno.core.models import ChangeAction
-from berezhno.core.access import territories_in_scope
 from berezhno.core.services import check_version, reject_unknown
 from berezhno.core.workdays import local_today
 from berezhno.people.models import Household, Person
@@ -25,6 +25,9 @@ from berezhno.people.models import Household, Person
 from . import roles
 from .choices import HEALTH_REASONS, BankReason
 from .models import BankEntry, BankEntryReason, BankReview
+
+if TYPE_CHECKING:
+    from berezhno.accounts.models import User
 
 # The review period when the administrator has not set the deadline «district_bank_review»
 # (``cases.DeadlineRule``, in calendar days): half a year.
@@ -156,7 +159,7 @@ class BankEntryChanges(TypedDict, total=False):
     household: Household | None
     since: datetime.date
     next_review_due: datetime.date
-    responsible: object
+    responsible: "User"
     notes: str
 
 
