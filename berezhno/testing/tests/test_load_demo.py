@@ -16,6 +16,7 @@ from berezhno.core import registry
 from berezhno.core.access import VIEW
 from berezhno.core.models import ObjectChange
 from berezhno.core.workdays import local_today
+from berezhno.district.models import BankEntry, BankReview
 from berezhno.indicators import selectors as indicators
 from berezhno.indicators.periods import this_quarter
 from berezhno.notifications.models import Message
@@ -23,7 +24,6 @@ from berezhno.people.models import Consent, Person
 from berezhno.referrals.choices import ReferralStatus
 from berezhno.referrals.models import Referral
 from berezhno.rights.models import SubjectRequest
-from berezhno.district.models import BankEntry, BankReview
 from berezhno.sop.choices import SopStatus
 from berezhno.sop.models import SopRecord
 from berezhno.territories.choices import Level
