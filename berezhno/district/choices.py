@@ -18,8 +18,9 @@ class BankReason(models.TextChoices):
 
 
 # Reasons that are data about health (152-ФЗ ст. 10; LEGAL.md counts disability among
-# them): an entry with one is special-category data — its reads are logged as such and its history is masked for those who may not read
-# health data (``audit.register_sensitive``).
+# them): an entry with one is special-category data — its reads are logged as such and
+# its history is masked for those who may not read health data
+# (``audit.register_sensitive``).
 HEALTH_REASONS = frozenset({BankReason.MENTAL_DISORDER, BankReason.DISABLED,
                             BankReason.DISABLED_CHILD})
 
