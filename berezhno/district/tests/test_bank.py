@@ -344,3 +344,26 @@ def test_the_home_card_lists_overdue_reviews_for_the_district_specialist(client,
     assert "Пересмотр банка данных" not in client.get("/").content.decode()
     client.force_login(_user(s, HEAD))
     assert "Пересмотр банка данных" not in client.get("/").content.decode()
+
+
+# ----------------------------------------------------------------------------- retention
+
+
+def test_a_destruction_request_destroys_the_persons_entries(s):
+    from berezhno.rights import services as rights
+    from berezhno.rights.models import DestructionAct
+
+    spec, head = _user(s, IN), _user(s, HEAD)
+    entry = s.bank_entry
+    with acting_as("test"):
+        services.bank_entry_review(user=spec, entry=entry, expected_version=entry.version,
+                                   result="Без изменений")
+        item = rights.request_register(user=spec, person=s.p1, kind="destruction",
+                                       received_on=_today(s))
+        rights.request_destroy(user=head, request=item, expected_version=item.version,
+                               basis="Отзыв согласия")
+    assert not BankEntry.objects.filter(person=s.p1).exists()
+    assert not BankReview.objects.filter(entry_id=entry.pk).exists()
+    act = DestructionAct.objects.get(request=item)
+    destroyed = {line["what"]: line["count"] for line in act.destroyed}
+    assert destroyed[str(BankEntry._meta.verbose_name_plural)] == 1
