@@ -35,6 +35,11 @@ POLICY = {
     # Messages to the person (the outbox, decision 0025): addresses and texts go; the
     # audit journal keeps that they were sent.
     "notifications.Message": DESTROY,
+    # The District service's special-attention bank (decision 0040): a working register,
+    # not a case file the law keeps; the entry goes with its reasons and reviews.
+    "district.BankEntry": DESTROY,
+    "district.BankEntryReason": DESTROY,
+    "district.BankReview": DESTROY,
     "people.Household": KEEP,  # other members' household; the person's membership goes
     "people.Consent": KEEP,
     "cases.SupportCase": KEEP,

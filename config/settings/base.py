@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "berezhno.sop",
     "berezhno.urgent",
     "berezhno.rights",
+    "berezhno.district",  # the District social service practice (issue 12)
     "berezhno.indicators",
     "berezhno.testing",  # demo data, generator, benchmarks (management commands)
 ]

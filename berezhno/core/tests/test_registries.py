@@ -17,7 +17,8 @@ def _menu_codes(user) -> list[str]:
 def test_each_role_gets_the_menu_of_its_rights(world):
     assert _menu_codes(world.user("specialist")) == [
         "people", "add_person", "unidentified", "households", "share_requests", "cases", "worklist",
-        "referrals", "board", "rights", "outbox", "sop", "indicators", "directory"]
+        "referrals", "board", "rights", "outbox", "sop", "district_bank", "indicators",
+        "directory"]
     # The API's page is in the administrators' menu; the others find it in the profile.
     assert _menu_codes(world.user("partner")) == ["referrals", "directory"]
     assert _menu_codes(world.user("analyst")) == ["indicators", "directory"]
@@ -29,6 +30,8 @@ def test_each_role_gets_the_menu_of_its_rights(world):
     # The yard-only district specialist has no Family Dispatch board.
     assert "board" not in _menu_codes(world.user("specialist_yard"))
     assert "cases" in _menu_codes(world.user("specialist_yard"))
+    # Nor the District service's special-attention bank.
+    assert "district_bank" not in _menu_codes(world.user("specialist_yard"))
 
 
 @pytest.mark.django_db

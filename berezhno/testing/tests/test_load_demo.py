@@ -16,6 +16,7 @@ from berezhno.core import registry
 from berezhno.core.access import VIEW
 from berezhno.core.models import ObjectChange
 from berezhno.core.workdays import local_today
+from berezhno.district.models import BankEntry, BankReview
 from berezhno.indicators import selectors as indicators
 from berezhno.indicators.periods import this_quarter
 from berezhno.notifications.models import Message
@@ -26,14 +27,14 @@ from berezhno.rights.models import SubjectRequest
 from berezhno.sop.choices import SopStatus
 from berezhno.sop.models import SopRecord
 from berezhno.territories.choices import Level
-from berezhno.territories.models import Territory
+from berezhno.territories.models import District, Territory
 from berezhno.testing.management.commands.load_demo import STAFF
 from berezhno.urgent.models import UrgentServiceAct
 
 pytestmark = pytest.mark.django_db
 
 COUNTED = (Person, Consent, SupportCase, Plan, Activity, ActivitySession, Referral, SopRecord,
-           Assessment, SubsistenceMinimum, UrgentServiceAct, SubjectRequest, Message,
+           Assessment, SubsistenceMinimum, UrgentServiceAct, SubjectRequest, Message, BankEntry,
            ObjectChange)
 
 # Menu pages that are not lists of records, or whose records the demo cannot honestly
@@ -92,6 +93,16 @@ def test_every_state_nonzero_indicators_and_a_second_run_changes_nothing():
     today = {r.pk: local_today(r.case.territory) for r in waiting}
     assert any(r.response_due < today[r.pk] for r in waiting)
     assert any(r.response_due >= today[r.pk] for r in waiting)
+    # The special-attention bank: every district has entries, reasons of several kinds, an
+    # overdue review, a review held and an entry removed.
+    entries = list(BankEntry.objects.prefetch_related("reasons"))
+    assert {e.territory_id for e in entries} == set(
+        District.objects.filter(specialist__isnull=False).values_list("territory_id",
+                                                                       flat=True))
+    assert len({r.reason for e in entries for r in e.reasons.all()}) >= 4
+    assert any(e.removed_on is None and e.next_review_due < local_today(e.territory)
+               for e in entries)
+    assert any(e.removed_on for e in entries) and BankReview.objects.exists()
     # СОП at every stage; both questionnaires; an urgent act.
     assert set(SopRecord.objects.values_list("status", flat=True)) == set(SopStatus.values)
     assert set(Assessment.objects.values_list("questionnaire__code", flat=True)) == {

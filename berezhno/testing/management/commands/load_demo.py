@@ -22,7 +22,7 @@ from berezhno.territories import services as territories
 from berezhno.territories.choices import Level
 from berezhno.territories.loader import load_territories
 from berezhno.territories.models import District, Territory
-from berezhno.testing import demo_cases
+from berezhno.testing import demo_bank, demo_cases
 
 DEMO_PASSWORD = "berezhno-demo"  # noqa: S105 - printed for the demo on purpose
 
@@ -71,6 +71,7 @@ class Command(BaseCommand):
                 self._load(options["persons"], random.Random(options["seed"]))
             # The casework is loaded once too, and added to a demo loaded before it.
             demo_cases.load(random.Random(options["seed"] + 1))
+            demo_bank.load()  # the special-attention data bank (District service)
         self._print_users()
 
     def _print_users(self):
