@@ -44,10 +44,10 @@ def bank_list(request):
     query.pop("page", None)
     back = reverse("district:bank") + (f"?{query.urlencode()}" if query else "")
     form = filterset.form
+    pick = picker_context(form["person"], "person", back)
     return render(request, "district/bank_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "today": today,
-        "plain_fields": [f for f in form.visible_fields()],
-        "pick": picker_context(form["person"], "person", back), "back": back,
+        "pick": pick, "pickers": [pick], "back": back,
         "may_add": selectors.may_add(request.user)},
         status=200 if page is not None else 400)
 
