@@ -41,8 +41,8 @@ class Territory(VersionedModel):
     population = models.PositiveIntegerField(_("численность населения"), null=True, blank=True)
     is_remote = models.BooleanField(_("отдалённый"), default=False)
     is_active = models.BooleanField(_("действует"), default=True)
-    source = models.CharField(
-        _("источник"), max_length=300, blank=True,
+    source = models.TextField(
+        _("источник"), blank=True,
         help_text=_("Нормативный акт или документ, по которому заведена территория, например "
                     "закон субъекта о границах муниципальных образований."))
 

@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='territory',
             name='source',
-            field=models.CharField(blank=True, help_text='Нормативный акт или документ, по которому заведена территория, например закон субъекта о границах муниципальных образований.', max_length=300, verbose_name='источник'),
+            field=models.TextField(blank=True, help_text='Нормативный акт или документ, по которому заведена территория, например закон субъекта о границах муниципальных образований.', verbose_name='источник'),
         ),
         migrations.AlterField(
             model_name='district',

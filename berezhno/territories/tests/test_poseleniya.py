@@ -160,40 +160,44 @@ def test_the_migration_moves_settlements_without_losing_anything():
     executor = MigrationExecutor(connection)
     before, after = [("territories", "0001_initial")], [("territories", "0002_poseleniya")]
     executor.migrate(before)
-    old = executor.loader.project_state(before).apps.get_model("territories", "Territory")
+    try:
+        old = executor.loader.project_state(before).apps.get_model("territories", "Territory")
 
-    def node(level, parent, name, kind=""):
-        t = old.objects.create(level=level, parent=parent, name=name, kind=kind, path="")
-        t.path = f"{parent.path if parent else ''}{t.pk}."
-        t.save()
-        return t
+        def node(level, parent, name, kind=""):
+            t = old.objects.create(level=level, parent=parent, name=name, kind=kind, path="")
+            t.path = f"{parent.path if parent else ''}{t.pk}."
+            t.save()
+            return t
 
-    region = node(1, None, "Омская область")
-    mun = node(2, region, "Называевский муниципальный район", "муниципальный район")
-    village = node(3, mun, "Кисляки", "село")
-    unplaced = node(3, mun, "Дурбет", "деревня")
-    district = node(4, village, "Участок Кисляки")
-    okrug = node(2, region, "Город Омск", "городской округ")
-    city = node(3, okrug, "Омск", "город")
-    ids = {t.pk for t in (region, mun, village, unplaced, district, okrug, city)}
+        region = node(1, None, "Омская область")
+        mun = node(2, region, "Называевский муниципальный район", "муниципальный район")
+        village = node(3, mun, "Кисляки", "село")
+        unplaced = node(3, mun, "Дурбет", "деревня")
+        district = node(4, village, "Участок Кисляки")
+        okrug = node(2, region, "Город Омск", "городской округ")
+        city = node(3, okrug, "Омск", "город")
+        ids = {t.pk for t in (region, mun, village, unplaced, district, okrug, city)}
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(after)
-    new = {t.pk: t for t in Territory.objects.all()}
-    assert ids <= set(new)  # nothing lost, every id kept
-    pos = new[new[village.pk].parent_id]
-    assert (pos.level, pos.name, pos.parent_id) == (
-        Level.POSELENIE, "Кисляковское сельское поселение", mun.pk)
-    assert pos.source.startswith("seed 004")
-    assert new[village.pk].level == Level.SETTLEMENT and new[village.pk].version == 2
-    assert new[district.pk].level == Level.DISTRICT
-    assert new[district.pk].path == f"{region.pk}.{mun.pk}.{pos.pk}.{village.pk}.{district.pk}."
-    # the municipality's prefix is unchanged, so a scope on it covers the same nodes
-    assert new[district.pk].path.startswith(new[mun.pk].path)
-    assert (new[unplaced.pk].parent_id, new[unplaced.pk].level) == (mun.pk, Level.SETTLEMENT)
-    assert (new[city.pk].parent_id, new[city.pk].level) == (okrug.pk, Level.SETTLEMENT)
-    assert Territory.objects.filter(parent_id=mun.pk, level=Level.POSELENIE).count() == 16
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+        new = {t.pk: t for t in Territory.objects.all()}
+        assert ids <= set(new)  # nothing lost, every id kept
+        pos = new[new[village.pk].parent_id]
+        assert (pos.level, pos.name, pos.parent_id) == (
+            Level.POSELENIE, "Кисляковское сельское поселение", mun.pk)
+        assert pos.source.startswith("seed 004")
+        assert new[village.pk].level == Level.SETTLEMENT and new[village.pk].version == 2
+        assert new[district.pk].level == Level.DISTRICT
+        assert new[district.pk].path == f"{region.pk}.{mun.pk}.{pos.pk}.{village.pk}.{district.pk}."
+        # the municipality's prefix is unchanged, so a scope on it covers the same nodes
+        assert new[district.pk].path.startswith(new[mun.pk].path)
+        assert (new[unplaced.pk].parent_id, new[unplaced.pk].level) == (mun.pk, Level.SETTLEMENT)
+        assert (new[city.pk].parent_id, new[city.pk].level) == (okrug.pk, Level.SETTLEMENT)
+        assert Territory.objects.filter(parent_id=mun.pk, level=Level.POSELENIE).count() == 16
+    finally:
+        # A failure above must not leave this database on 0001 for the next tests.
+        MigrationExecutor(connection).migrate(after)
 
 
 @pytest.mark.django_db
