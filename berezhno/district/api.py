@@ -41,9 +41,10 @@ class BankEntrySerializer(ModelSerializer):
         return sorted((r.reason for r in obj.reasons.all()), key=BankReason.values.index)
 
     def get_overdue(self, obj) -> bool:
-        return bool(obj.removed_on is None and obj.next_review_due
-                    and obj.next_review_due < selectors.bank_today(
-                        self.context["request"].user))
+        # The reader's date, read once for the whole answer (the context is the root's).
+        if "today" not in self.context:
+            self.context["today"] = selectors.bank_today(self.context["request"].user)
+        return obj.review_overdue(self.context["today"])
 
 
 class _EntryInput(serializers.Serializer):

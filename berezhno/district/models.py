@@ -72,6 +72,11 @@ class BankEntry(VersionedModel):
     def __str__(self) -> str:
         return str(_("Банк данных: %(person)s") % {"person": self.person})
 
+    def review_overdue(self, today: datetime.date) -> bool:
+        """``review_overdue_q`` for one entry: in the bank, its review date passed."""
+        return bool(self.removed_on is None and self.next_review_due
+                    and self.next_review_due < today)
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 

@@ -71,8 +71,7 @@ def mark(entries, today: datetime.date) -> list[BankEntry]:
     """Give each entry ``overdue`` (its review date has passed on ``today``)."""
     entries = list(entries)
     for e in entries:
-        e.overdue = bool(e.removed_on is None and e.next_review_due
-                         and e.next_review_due < today)
+        e.overdue = e.review_overdue(today)
     return entries
 
 

@@ -112,12 +112,30 @@ def bank_add(request):
                       extra={"pick": picker_context(form["person"], "person", back)})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def bank_edit(request, pk):
+def _open_entry(request, pk) -> BankEntry:
+    """An entry still in the bank, for a change; a removed entry is read-only (404)."""
     entry = _entry(request, pk, roles.CHANGE)
     if entry.removed_on is not None:
         raise Http404
+    return entry
+
+
+def _entry_step(request, entry, form, run, done, *, title, submit):
+    """A change of one entry: on a valid POST ``run(cleaned_data)`` calls the service and
+    ``done(result)`` says what was saved; otherwise (or on a refusal) the form again."""
+    if request.method == "POST" and form.is_valid():
+        result = apply_service(form, lambda: run(form.cleaned_data))
+        if result is not None:
+            messages.success(request, done(result))
+            return redirect(entry)
+    return _form_page(request, form, title=title, submit=submit, entry=entry,
+                      status=post_status(form) if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bank_edit(request, pk):
+    entry = _open_entry(request, pk)
     form = BankEditForm(request.POST if request.method == "POST" else None,
                         user=request.user, person=entry.person, territory=entry.territory,
                         initial={"reasons": [r.reason for r in entry.reasons.all()],
@@ -126,59 +144,44 @@ def bank_edit(request, pk):
                                  "next_review_due": entry.next_review_due,
                                  "responsible": entry.responsible_id, "notes": entry.notes,
                                  "version": entry.version})
-    if request.method == "POST" and form.is_valid():
-        d = dict(form.cleaned_data)
+
+    def run(d):
+        d = dict(d)
         version = d.pop("version")
         d["since"] = d["since"] or entry.since
-        result = apply_service(form, lambda: services.bank_entry_update(
-            user=request.user, entry=entry, expected_version=version, **d))
-        if result is not None:
-            messages.success(request, _("Изменения сохранены."))
-            return redirect(result)
-    return _form_page(request, form, title=_("Изменить запись банка данных"),
-                      submit=_("Сохранить"), entry=entry,
-                      status=post_status(form) if request.method == "POST" else 200)
+        return services.bank_entry_update(user=request.user, entry=entry,
+                                          expected_version=version, **d)
+
+    return _entry_step(request, entry, form, run, lambda _r: _("Изменения сохранены."),
+                       title=_("Изменить запись банка данных"), submit=_("Сохранить"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def bank_review(request, pk):
-    entry = _entry(request, pk, roles.CHANGE)
-    if entry.removed_on is not None:
-        raise Http404
+    entry = _open_entry(request, pk)
     form = BankReviewForm(request.POST if request.method == "POST" else None,
                           initial={"version": entry.version})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        review = apply_service(form, lambda: services.bank_entry_review(
+    return _entry_step(
+        request, entry, form,
+        lambda d: services.bank_entry_review(
             user=request.user, entry=entry, expected_version=d["version"],
-            result=d["result"], held_on=d["held_on"], next_due=d["next_due"]))
-        if review is not None:
-            messages.success(request, _("Пересмотр записан, следующий — до %(d)s.")
-                             % {"d": review.next_due.strftime("%d.%m.%Y")})
-            return redirect(entry)
-    return _form_page(request, form, title=_("Пересмотр записи банка данных"),
-                      submit=_("Записать пересмотр"), entry=entry,
-                      status=post_status(form) if request.method == "POST" else 200)
+            result=d["result"], held_on=d["held_on"], next_due=d["next_due"]),
+        lambda review: _("Пересмотр записан, следующий — до %(d)s.")
+        % {"d": review.next_due.strftime("%d.%m.%Y")},
+        title=_("Пересмотр записи банка данных"), submit=_("Записать пересмотр"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def bank_remove(request, pk):
-    entry = _entry(request, pk, roles.CHANGE)
-    if entry.removed_on is not None:
-        raise Http404
+    entry = _open_entry(request, pk)
     form = BankRemoveForm(request.POST if request.method == "POST" else None,
                           initial={"version": entry.version})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        result = apply_service(form, lambda: services.bank_entry_remove(
+    return _entry_step(
+        request, entry, form,
+        lambda d: services.bank_entry_remove(
             user=request.user, entry=entry, expected_version=d["version"],
-            reason=d["reason"], date=d["date"]))
-        if result is not None:
-            messages.success(request, _("Гражданин исключён из банка данных. Запись и её "
-                                        "история сохранены."))
-            return redirect(result)
-    return _form_page(request, form, title=_("Исключить из банка данных"),
-                      submit=_("Исключить"), entry=entry,
-                      status=post_status(form) if request.method == "POST" else 200)
+            reason=d["reason"], date=d["date"]),
+        lambda _r: _("Гражданин исключён из банка данных. Запись и её история сохранены."),
+        title=_("Исключить из банка данных"), submit=_("Исключить"))
